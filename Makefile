@@ -1,0 +1,97 @@
+# tourroute — set-up, run and test on a fresh Debian/Ubuntu machine (as root or with sudo).
+#   make run    install what is missing, migrate + seed the embedded SpatiaLite db, serve the API
+#   make test   install what is missing, start PostGIS, run the suite on SpatiaLite AND PostGIS
+#   make lint   ruff + mypy        make bench   benchmarks (tables, never assertions)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV     ?= .venv
+PY       := $(VENV)/bin/python
+PYTHON   ?= python3
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PG_VER   ?= 15
+PG_PORT  ?= 5432
+PG_TEST_DB   ?= tourroute_test
+PG_TEST_USER ?= tourroute
+PG_TEST_PASS ?= tourroute
+TEST_POSTGRES_URL ?= postgresql+psycopg://$(PG_TEST_USER):$(PG_TEST_PASS)@127.0.0.1:$(PG_PORT)/$(PG_TEST_DB)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite \
+                   postgresql-$(PG_VER) postgresql-$(PG_VER)-postgis-3 postgresql-client-$(PG_VER)
+
+export SPATIALITE_LIBRARY_PATH := mod_spatialite
+
+.PHONY: help system-deps venv run serve migrate seed test test-fast postgis lint bench clean
+
+help:
+	@sed -n '2,5p' Makefile
+
+## --- installation -----------------------------------------------------------------------
+system-deps:  ## Debian packages: install only the missing ones
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python >= 3.11 is required (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+## --- running ----------------------------------------------------------------------------
+migrate: venv
+	$(VENV)/bin/tourroute db upgrade
+
+seed: migrate
+	$(VENV)/bin/tourroute seed load
+
+run: seed  ## serve the seeded API on http://$(HOST):$(PORT)
+	$(VENV)/bin/tourroute serve --host $(HOST) --port $(PORT)
+
+## --- PostGIS for the test suite -----------------------------------------------------------
+postgis: system-deps
+	@pg_lsclusters -h | awk '{print $$1" "$$2}' | grep -q "^$(PG_VER) main$$" || \
+	  $(SUDO) pg_createcluster $(PG_VER) main --port $(PG_PORT)
+	@pg_lsclusters -h | grep -q "^$(PG_VER) *main .*online" || $(SUDO) pg_ctlcluster $(PG_VER) main start
+	@for i in $$(seq 1 30); do $(SUDO) runuser -u postgres -- pg_isready -q -p $(PG_PORT) && break; sleep 1; done
+	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -v ON_ERROR_STOP=1 -c \
+	  "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$(PG_TEST_USER)') THEN \
+	   CREATE ROLE $(PG_TEST_USER) LOGIN PASSWORD '$(PG_TEST_PASS)'; END IF; END \$$\$$;"
+	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -v ON_ERROR_STOP=1 \
+	  -c "DROP DATABASE IF EXISTS $(PG_TEST_DB) WITH (FORCE)" \
+	  -c "CREATE DATABASE $(PG_TEST_DB) OWNER $(PG_TEST_USER)"
+	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -d $(PG_TEST_DB) -v ON_ERROR_STOP=1 \
+	  -c "CREATE EXTENSION IF NOT EXISTS postgis"
+	@echo "PostGIS ready: $(TEST_POSTGRES_URL)"
+
+## --- quality ------------------------------------------------------------------------------
+test: venv postgis  ## the whole suite on SpatiaLite and PostGIS (a missing backend fails)
+	TOURROUTE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m pytest -p no:cacheprovider
+	$(VENV)/bin/ruff check src tests migrations benchmarks
+	$(VENV)/bin/ruff format --check src tests migrations benchmarks
+	$(VENV)/bin/mypy
+
+lint: venv
+	$(VENV)/bin/ruff check src tests migrations benchmarks
+	$(VENV)/bin/ruff format --check src tests migrations benchmarks
+	$(VENV)/bin/mypy
+
+bench: venv
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every router: paging cursors, ETags, content negotiation."""

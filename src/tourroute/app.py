@@ -1,0 +1,56 @@
+"""Application factory: ``create_app(settings)``; run with ``uvicorn --factory``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from tourroute import __version__
+from tourroute.api.paging import CursorCodec
+from tourroute.config import Settings
+from tourroute.db.engine import create_db_engine
+from tourroute.db.session import make_sessionmaker
+from tourroute.errors import install_error_handlers
+from tourroute.health import router as health_router
+from tourroute.provinces.router import router as provinces_router
+from tourroute.sites.router import router as sites_router
+
+DESCRIPTION = """
+Tourism route planner and tour catalogue for **Thanh Hóa, Nghệ An and Hà Tĩnh** —
+"three localities, one destination".
+
+Coordinates are WGS84 in **lon,lat** order; distances in metres. Errors are RFC 9457
+`application/problem+json`. Lists are paged with `limit` and an opaque `cursor`; every GET
+carries an `ETag` and answers `If-None-Match` with 304. Map data © OpenStreetMap
+contributors (ODbL); province outlines from geoBoundaries.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="tourroute",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.cursor_codec = CursorCodec(settings.cursor_secret)
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(provinces_router)
+    app.include_router(sites_router)
+    return app

@@ -1,0 +1,75 @@
+"""One settings object for the whole service (env prefix ``TOURROUTE_``)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _project_dir(name: str) -> Path:
+    """Find a top-level project folder (``migrations``, ``seed``) from a checkout or the cwd."""
+    for base in (Path.cwd(), _REPO_ROOT):
+        candidate = base / name
+        if candidate.is_dir():
+            return candidate
+    return Path.cwd() / name
+
+
+class Settings(BaseSettings):
+    """Service configuration; every field can be set as ``TOURROUTE_<FIELD>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TOURROUTE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where the SpatiaLite file lives.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SpatiaLite file in data_dir. "
+        "postgres:// and postgresql:// are normalised to postgresql+psycopg://.",
+    )
+    spatialite_library: str = Field(default="mod_spatialite")
+    migrations_dir: Path = Field(default_factory=lambda: _project_dir("migrations"))
+    seed_dir: Path = Field(default_factory=lambda: _project_dir("seed"))
+    cursor_secret: str = Field(
+        default="change-me-in-production",
+        min_length=8,
+        description="HMAC key that signs paging cursors so they cannot be forged.",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    db_connect_timeout_s: float = Field(default=3.0, gt=0)
+    # The region served, with a generous margin around the three provinces; points far outside
+    # it are rejected with a clear 422 rather than silently returning nothing.
+    region_bbox: tuple[float, float, float, float] = (102.0, 16.5, 108.5, 21.5)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @model_validator(mode="after")
+    def _check_region(self) -> Settings:
+        min_lon, min_lat, max_lon, max_lat = self.region_bbox
+        if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
+            raise ValueError("region_bbox must be minLon,minLat,maxLon,maxLat with min < max")
+        return self
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        """The URL actually used: the configured one, or the default SpatiaLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tourroute.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")

@@ -1,0 +1,1 @@
+"""Persistence: engine, sessions, base model and the spatial helpers for both backends."""

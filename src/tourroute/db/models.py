@@ -1,0 +1,7 @@
+"""Import every ORM model so that ``Base.metadata`` is complete (Alembic, tests)."""
+
+from tourroute.db.base import Base
+from tourroute.provinces.models import Province
+from tourroute.sites.models import Site, SiteCategory
+
+__all__ = ["Base", "Province", "Site", "SiteCategory"]

@@ -1,0 +1,167 @@
+"""One domain error hierarchy, rendered as RFC 9457 ``application/problem+json``.
+
+Domain and persistence code raise these; :func:`install_error_handlers` turns them (and
+FastAPI's own validation errors) into problem documents.  Nothing else builds error bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One offending input: its name, where it was (query, path, body, header) and why."""
+
+    name: str
+    reason: str
+    location: str = "query"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "in": self.location, "reason": self.reason}
+
+
+@dataclass
+class DomainError(Exception):
+    detail: str
+    status: int = 500
+    slug: str = "internal-error"
+    title: str = "Internal error"
+    errors: Sequence[FieldError] = field(default_factory=tuple)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class NotFound(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, 404, "not-found", "Resource not found")
+
+
+class InvalidParameter(DomainError):
+    """A request value that is well-formed for the framework but wrong for the domain."""
+
+    def __init__(self, name: str, reason: str, location: str = "query") -> None:
+        super().__init__(
+            f"Invalid value for {location} parameter '{name}': {reason}",
+            422,
+            "invalid-parameter",
+            "Invalid request parameter",
+            (FieldError(name, reason, location),),
+        )
+
+
+class Conflict(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, 409, "conflict", "Conflict")
+
+
+class ServiceUnavailable(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, 503, "service-unavailable", "Service unavailable")
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: Sequence[FieldError] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = [e.as_dict() for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        location = loc[0] if loc else "query"
+        name = ".".join(loc[1:]) if len(loc) > 1 else location
+        out.append(FieldError(name, str(err.get("msg", "invalid")), location))
+    return out
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the one place where exceptions become problem+json."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(
+            request, exc.status, exc.slug, exc.title, exc.detail, exc.errors, exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        names = ", ".join(sorted({e.name for e in errors}))
+        return problem_response(
+            request,
+            422,
+            "invalid-parameter",
+            "Invalid request parameter",
+            f"Invalid value for: {names}",
+            errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        phrase = HTTPStatus(exc.status_code).phrase
+        slug = phrase.lower().replace(" ", "-")
+        detail = exc.detail if isinstance(exc.detail, str) else phrase
+        return problem_response(
+            request, exc.status_code, slug, phrase, detail, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity error on %s: %s", request.url.path, exc.orig)
+        return problem_response(
+            request, 409, "conflict", "Conflict", "The change conflicts with existing data."
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable on %s: %s", request.url.path, exc.orig)
+        return problem_response(
+            request, 503, "service-unavailable", "Service unavailable", "Database unavailable."
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
+        log.exception("database error on %s", request.url.path)
+        return problem_response(
+            request, 500, "internal-error", "Internal error", "Unexpected database error."
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem_response(
+            request, 500, "internal-error", "Internal error", "An unexpected error occurred."
+        )

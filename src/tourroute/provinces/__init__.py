@@ -1,0 +1,1 @@
+"""Provinces served: Thanh Hóa, Nghệ An and Hà Tĩnh."""

@@ -1,0 +1,321 @@
+"""Load the region's seed (``seed/``) into the database: validated first, written atomically.
+
+Every record of every file is validated before anything is written; a single problem
+anywhere aborts the load with a message naming the file, the record and the field, and the
+database is left exactly as it was.  Records are upserted by their natural key (province
+code, site slug), so loading the same seed twice changes nothing — not even version counters.
+Records removed from the seed are *not* deleted from the database: curators may have
+created them, and deletion is an explicit, audited act.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from geoalchemy2.shape import to_shape
+from pydantic import ValidationError
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Point, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+from shapely.validation import explain_validity
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tourroute.db.spatial import to_element
+from tourroute.provinces.models import Province
+from tourroute.sites.domain import Category
+from tourroute.sites.models import Site, SiteCategory
+from tourroute.sites.schemas import SiteCreate
+from tourroute.text import exact_key, folded_key
+
+__all__ = ["SeedError", "SeedProblem", "SeedReport", "load_seed", "read_seed"]
+
+# geoBoundaries outlines are simplified (median offset 0.4–0.8 km, max 4.5 km from the
+# official outlines); a point this close to its province still counts as inside.
+PROVINCE_TOLERANCE_M = 2_000.0
+# Vietnam's three provinces all lie in UTM zone 48N: metres without geodesic machinery.
+_TO_UTM = Transformer.from_crs(4326, 32648, always_xy=True).transform
+
+
+@dataclass(frozen=True)
+class SeedProblem:
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: record {self.record}: field '{self.field}': {self.message}"
+
+
+class SeedError(Exception):
+    def __init__(self, problems: list[SeedProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"seed rejected, nothing written ({len(problems)} problems):\n{lines}{more}")
+
+
+@dataclass
+class ProvinceSeed:
+    code: str
+    slug: str
+    name_vi: str
+    name_en: str
+    source: str
+    boundary: MultiPolygon
+
+    @cached_property
+    def boundary_utm(self) -> BaseGeometry:
+        return transform(_TO_UTM, self.boundary)
+
+    def distance_outside_m(self, lon: float, lat: float) -> float:
+        return float(self.boundary_utm.distance(Point(_TO_UTM(lon, lat))))
+
+
+@dataclass
+class SeedData:
+    provinces: list[ProvinceSeed]
+    sites: list[SiteCreate]
+
+
+@dataclass
+class SeedReport:
+    provinces_created: int = 0
+    provinces_updated: int = 0
+    sites_created: int = 0
+    sites_updated: int = 0
+    sites_unchanged: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [
+            f"provinces: {self.provinces_created} created, {self.provinces_updated} updated",
+            f"sites: {self.sites_created} created, {self.sites_updated} updated, "
+            f"{self.sites_unchanged} unchanged",
+        ]
+        for code, kinds in sorted(self.counts.items()):
+            lines.append(f"  {code}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+        return "\n".join(lines)
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
+
+
+def _read_provinces(path: Path, problems: list[SeedProblem]) -> list[ProvinceSeed]:
+    name = path.name
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(SeedProblem(name, "-", "-", f"cannot read GeoJSON: {exc}"))
+        return []
+    out = []
+    for i, feature in enumerate(data.get("features", [])):
+        props = _nfc(feature.get("properties") or {})
+        record = props.get("code") or f"#{i + 1}"
+        missing = [k for k in ("code", "slug", "name_vi", "name_en", "source") if not props.get(k)]
+        for key in missing:
+            problems.append(SeedProblem(name, record, key, "required"))
+        try:
+            geometry = shape(feature["geometry"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            problems.append(SeedProblem(name, record, "geometry", f"not a geometry: {exc}"))
+            continue
+        if isinstance(geometry, Polygon):
+            geometry = MultiPolygon([geometry])
+        if not isinstance(geometry, MultiPolygon):
+            problems.append(SeedProblem(name, record, "geometry", "must be a (Multi)Polygon"))
+            continue
+        if not geometry.is_valid:
+            problems.append(
+                SeedProblem(name, record, "geometry", f"invalid: {explain_validity(geometry)}")
+            )
+            continue
+        if not missing:
+            out.append(ProvinceSeed(props["code"], props["slug"], props["name_vi"],
+                                    props["name_en"], props["source"], geometry))
+    return out
+
+
+def _read_sites(
+    path: Path, provinces: dict[str, ProvinceSeed], problems: list[SeedProblem]
+) -> list[SiteCreate]:
+    name = str(path.relative_to(path.parent.parent)) if path.parent.name == "sites" else path.name
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(SeedProblem(name, "-", "-", f"cannot parse YAML: {exc}"))
+        return []
+    if not isinstance(doc, dict) or not isinstance(doc.get("sites"), list):
+        problems.append(SeedProblem(name, "-", "sites", "expected a mapping with a 'sites' list"))
+        return []
+    file_province = doc.get("province")
+    out = []
+    for i, raw in enumerate(doc["sites"]):
+        if not isinstance(raw, dict):
+            problems.append(SeedProblem(name, f"#{i + 1}", "-", "a record must be a mapping"))
+            continue
+        raw = _nfc(dict(raw))
+        record = f"#{i + 1} ({raw.get('slug', '?')})"
+        raw.setdefault("province", file_province)
+        lon, lat = raw.pop("lon", None), raw.pop("lat", None)
+        if "location" not in raw:
+            raw["location"] = {"type": "Point", "coordinates": [lon, lat]}
+        try:
+            site = SiteCreate.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                if loc.startswith("location.coordinates"):
+                    loc = {"location.coordinates.0": "lon", "location.coordinates.1": "lat"}.get(
+                        loc, "lon/lat"
+                    )
+                problems.append(SeedProblem(name, record, loc or "-", err["msg"]))
+            continue
+        province = provinces.get(site.province)
+        if province is None:
+            problems.append(SeedProblem(name, record, "province", f"unknown '{site.province}'"))
+            continue
+        off = province.distance_outside_m(site.location.lon, site.location.lat)
+        if off > PROVINCE_TOLERANCE_M:
+            problems.append(SeedProblem(
+                name, record, "lon/lat",
+                f"point {site.location.lon},{site.location.lat} lies {off / 1000:.1f} km outside "
+                f"{province.name_en} ({province.code})",
+            ))
+            continue
+        out.append(site)
+    return out
+
+
+def read_seed(seed_dir: Path) -> SeedData:
+    """Parse and validate the whole seed; raise :class:`SeedError` listing every problem."""
+    problems: list[SeedProblem] = []
+    provinces_path = seed_dir / "provinces.geojson"
+    if not provinces_path.is_file():
+        raise SeedError([SeedProblem(str(provinces_path), "-", "-", "file not found")])
+    provinces = _read_provinces(provinces_path, problems)
+    by_code = {p.code: p for p in provinces}
+    site_files = sorted((seed_dir / "sites").glob("*.yaml"))
+    if not site_files:
+        problems.append(SeedProblem(str(seed_dir / "sites"), "-", "-", "no *.yaml files"))
+    sites: list[SiteCreate] = []
+    first_seen: dict[str, str] = {}
+    for path in site_files:
+        for site in _read_sites(path, by_code, problems):
+            if site.slug in first_seen:
+                problems.append(SeedProblem(
+                    f"sites/{path.name}", site.slug, "slug",
+                    f"duplicate slug (first defined in {first_seen[site.slug]})",
+                ))
+                continue
+            first_seen[site.slug] = f"sites/{path.name}"
+            sites.append(site)
+    if problems:
+        raise SeedError(problems)
+    return SeedData(provinces, sites)
+
+
+def search_keys(site: SiteCreate | Site) -> tuple[str, str]:
+    """The (exact, folded) search keys of a site: names, slug and district."""
+    parts = [site.name_vi, site.name_en, site.slug.replace("-", " "), site.district or ""]
+    return " | ".join(exact_key(p) for p in parts), " | ".join(folded_key(p) for p in parts)
+
+
+def _same_geometry(stored: Any, new: BaseGeometry | None) -> bool:
+    if stored is None or new is None:
+        return stored is None and new is None
+    old = to_shape(stored) if not isinstance(stored, BaseGeometry) else stored
+    return bool(old.equals_exact(new, 1e-9))
+
+
+def _apply(obj: Any, values: dict[str, Any]) -> bool:
+    """Set attributes that differ; return whether anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _upsert_provinces(session: Session, provinces: Iterable[ProvinceSeed], report: SeedReport) -> None:
+    existing = {p.code: p for p in session.scalars(select(Province))}
+    for seed in provinces:
+        values = {"slug": seed.slug, "name_vi": seed.name_vi, "name_en": seed.name_en,
+                  "source": seed.source}
+        row = existing.get(seed.code)
+        if row is None:
+            session.add(Province(code=seed.code, boundary=to_element(seed.boundary), **values))
+            report.provinces_created += 1
+            continue
+        changed = _apply(row, values)
+        if not _same_geometry(row.boundary, seed.boundary):
+            row.boundary = to_element(seed.boundary)
+            changed = True
+        report.provinces_updated += changed
+
+
+def _site_values(site: SiteCreate) -> dict[str, Any]:
+    exact, folded = search_keys(site)
+    data = site.model_dump(exclude={"slug", "province", "categories", "location", "footprint"})
+    return {**data, "province_code": site.province, "search_exact": exact, "search_folded": folded}
+
+
+def _upsert_sites(session: Session, sites: Iterable[SiteCreate], report: SeedReport) -> None:
+    existing = {s.slug: s for s in session.scalars(select(Site))}
+    for seed in sites:
+        point = Point(seed.location.lon, seed.location.lat)
+        footprint = shape(seed.footprint.as_dict()) if seed.footprint else None
+        values = _site_values(seed)
+        row = existing.get(seed.slug)
+        if row is None:
+            row = Site(slug=seed.slug, geom=to_element(point),
+                       footprint=to_element(footprint) if footprint else None, **values)
+            row.category_rows = [SiteCategory(category=c) for c in seed.categories]
+            session.add(row)
+            report.sites_created += 1
+        else:
+            changed = _apply(row, values)
+            if not _same_geometry(row.geom, point):
+                row.geom = to_element(point)
+                changed = True
+            if not _same_geometry(row.footprint, footprint):
+                row.footprint = to_element(footprint) if footprint else None
+                changed = True
+            if {Category(c) for c in row.categories} != set(seed.categories):
+                row.category_rows = [SiteCategory(category=c) for c in sorted(seed.categories)]
+                changed = True
+            if changed:
+                report.sites_updated += 1
+            else:
+                report.sites_unchanged += 1
+        kinds = report.counts.setdefault(seed.province, {})
+        kinds[seed.kind.value] = kinds.get(seed.kind.value, 0) + 1
+
+
+def load_seed(session: Session, seed_dir: Path) -> SeedReport:
+    """Validate the seed, then upsert it in the caller's transaction (flush, no commit)."""
+    data = read_seed(seed_dir)
+    report = SeedReport()
+    _upsert_provinces(session, data.provinces, report)
+    session.flush()
+    _upsert_sites(session, data.sites, report)
+    session.flush()
+    return report
+

@@ -1,0 +1,1 @@
+"""Tourist sites and places to stay."""

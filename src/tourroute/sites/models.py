@@ -1,0 +1,98 @@
+"""ORM models of sites and their categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tourroute.db.base import Base, TimestampedVersioned
+from tourroute.provinces.models import Province
+from tourroute.sites.domain import Category, SiteKind, SiteStatus
+
+
+def _enum(enum_cls: type[Any], name: str) -> Enum:
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Site(TimestampedVersioned, Base):
+    __tablename__ = "sites"
+    __table_args__ = (
+        CheckConstraint("interest_score BETWEEN 0 AND 100", name="interest_score_range"),
+        CheckConstraint("visit_duration_min >= 0", name="visit_duration_nonnegative"),
+        CheckConstraint("ticket_price_vnd IS NULL OR ticket_price_vnd >= 0", name="ticket_price"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    description_vi: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    province_code: Mapped[str] = mapped_column(
+        ForeignKey("provinces.code", ondelete="RESTRICT"), index=True
+    )
+    district: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[SiteKind] = mapped_column(_enum(SiteKind, "site_kind"), index=True)
+    geom: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=True), nullable=False
+    )
+    footprint: Mapped[Any | None] = mapped_column(
+        Geometry("POLYGON", srid=4326, spatial_index=True), nullable=True
+    )
+    coord_confidence: Mapped[str | None] = mapped_column(String(16))
+    opening_hours: Mapped[str | None] = mapped_column(String(500))
+    visit_duration_min: Mapped[int] = mapped_column(Integer, default=60)
+    interest_score: Mapped[int] = mapped_column(Integer, default=50)
+    coach_parking: Mapped[bool] = mapped_column(Boolean, default=False)
+    caravan_parking: Mapped[bool] = mapped_column(Boolean, default=False)
+    caravan_overnight: Mapped[bool] = mapped_column(Boolean, default=False)
+    motorbike_only_access: Mapped[bool] = mapped_column(Boolean, default=False)
+    ticket_price_vnd: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[SiteStatus] = mapped_column(
+        _enum(SiteStatus, "site_status"), default=SiteStatus.draft, index=True
+    )
+    source: Mapped[str] = mapped_column(Text)
+    # Search keys derived from the names (see tourroute.text); never set by clients.
+    search_exact: Mapped[str] = mapped_column(Text, default="")
+    search_folded: Mapped[str] = mapped_column(Text, default="")
+
+    province: Mapped[Province] = relationship(lazy="joined", innerjoin=True)
+    category_rows: Mapped[list[SiteCategory]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", lazy="selectin",
+        order_by="SiteCategory.category",
+    )
+
+    @property
+    def categories(self) -> list[Category]:
+        return [row.category for row in self.category_rows]
+
+
+class SiteCategory(Base):
+    __tablename__ = "site_categories"
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[Category] = mapped_column(
+        _enum(Category, "site_category"), primary_key=True, index=True
+    )
+    site: Mapped[Site] = relationship(back_populates="category_rows")

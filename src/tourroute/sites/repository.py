@@ -1,0 +1,104 @@
+"""Every query about sites; spatial predicates come from :mod:`tourroute.db.spatial`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, select
+from sqlalchemy.orm import Session
+
+from tourroute.db import spatial
+from tourroute.sites.domain import Category, SiteKind, SiteStatus
+from tourroute.sites.models import Site, SiteCategory
+from tourroute.text import exact_key, folded_key, search_tokens
+
+
+@dataclass(frozen=True)
+class SiteFilters:
+    """A validated list query. ``near`` is (lon, lat); ``bbox`` is (minx, miny, maxx, maxy)."""
+
+    province_code: str | None = None
+    kind: SiteKind | None = None
+    category: Category | None = None
+    q: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    near: tuple[float, float] | None = None
+    radius_m: float | None = None
+    include_unpublished: bool = False
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SiteRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect.name
+
+    def get_by_slug(self, slug: str, include_unpublished: bool = False) -> Site | None:
+        stmt = select(Site).where(Site.slug == slug)
+        if not include_unpublished:
+            stmt = stmt.where(Site.status == SiteStatus.published)
+        return self.session.scalars(stmt).one_or_none()
+
+    def all_by_slug(self) -> dict[str, Site]:
+        return {s.slug: s for s in self.session.scalars(select(Site))}
+
+    def list(
+        self, filters: SiteFilters, offset: int, limit: int
+    ) -> Sequence[tuple[Site, float | None]]:
+        """One page of matching sites with their distance from ``near`` (or ``None``)."""
+        stmt = self._select(filters).offset(offset).limit(limit)
+        return [(site, None if d is None else float(d)) for site, d in self.session.execute(stmt)]
+
+    def _select(self, f: SiteFilters) -> Select[tuple[Site, float | None]]:
+        conditions: list[ColumnElement[bool]] = []
+        if not f.include_unpublished:
+            conditions.append(Site.status == SiteStatus.published)
+        if f.province_code:
+            conditions.append(Site.province_code == f.province_code)
+        if f.kind:
+            conditions.append(Site.kind == f.kind)
+        if f.category:
+            conditions.append(
+                exists().where(SiteCategory.site_id == Site.id, SiteCategory.category == f.category)
+            )
+        if f.bbox:
+            conditions.append(spatial.bbox_filter(self.dialect, Site.geom, Site.id, f.bbox))
+
+        distance: ColumnElement[float] | None = None
+        if f.near:
+            lon, lat = f.near
+            distance = spatial.geodesic_distance_m(self.dialect, Site.geom, lon, lat)
+            if f.radius_m is not None:
+                envelope = spatial.radius_envelope(lon, lat, f.radius_m)
+                conditions.append(spatial.bbox_filter(self.dialect, Site.geom, Site.id, envelope))
+                conditions.append(distance <= f.radius_m)
+
+        order: list[ColumnElement[object]] = []
+        if f.q:
+            tokens = search_tokens(f.q)
+            conditions.extend(Site.search_folded.like(f"%{t}%") for t in tokens)
+            exact = _like_escape(exact_key(f.q))
+            folded = _like_escape(folded_key(f.q))
+            # Rank: the phrase with its diacritics, then the folded phrase, then the words.
+            rank = case(
+                (Site.search_exact.like(f"%{exact}%", escape="\\"), 0),
+                (Site.search_folded.like(f"%{folded}%", escape="\\"), 1),
+                else_=2,
+            )
+            order.append(rank)
+            if not tokens:
+                conditions.append(literal(False))
+        if distance is not None:
+            order.insert(0, distance)
+        if f.q:
+            order.append(Site.interest_score.desc())
+        order.append(Site.slug)
+
+        stmt = select(Site, distance if distance is not None else literal(None)).where(
+            and_(*conditions) if conditions else literal(True)
+        )
+        return stmt.order_by(*order)

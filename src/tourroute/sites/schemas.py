@@ -1,0 +1,132 @@
+"""API schemas of sites: what clients send (SiteCreate) and what they receive (SiteRead)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from opening_hours import OpeningHours
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tourroute.geojson import PointGeometry, PolygonGeometry
+from tourroute.sites.domain import Category, SiteKind, SiteStatus
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(min_length=2, max_length=120, pattern=SLUG_PATTERN)]
+ProvinceCode = Annotated[str, Field(pattern=r"^VN-[0-9]{2}$")]
+CoordConfidence = Literal["high", "medium", "low"]
+
+
+def validate_opening_hours(value: str | None) -> str | None:
+    """Reject anything the OpenStreetMap ``opening_hours`` grammar does not accept."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        OpeningHours(value)
+    except Exception as exc:  # the parser raises its own ParserError type
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "parse error"
+        raise ValueError(f"not valid OpenStreetMap opening_hours syntax ({first_line})") from None
+    return value
+
+
+class Suitability(BaseModel):
+    coach_parking: bool = False
+    caravan_parking: bool = False
+    caravan_overnight: bool = False
+    motorbike_only_access: bool = False
+
+
+class SiteCreate(BaseModel):
+    """A site as curated: the fields a curator or the seed provides."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slug: Slug
+    name_vi: str = Field(min_length=1, max_length=300)
+    name_en: str = Field(min_length=1, max_length=300)
+    description_vi: str = Field(default="", max_length=5000)
+    description_en: str = Field(default="", max_length=5000)
+    province: ProvinceCode
+    district: str | None = Field(default=None, max_length=120)
+    kind: SiteKind
+    categories: list[Category] = Field(default_factory=list, max_length=10)
+    location: PointGeometry
+    footprint: PolygonGeometry | None = None
+    coord_confidence: CoordConfidence | None = None
+    opening_hours: str | None = Field(default=None, max_length=500)
+    visit_duration_min: int = Field(default=60, ge=0, le=10_080)
+    interest_score: int = Field(default=50, ge=0, le=100)
+    coach_parking: bool = False
+    caravan_parking: bool = False
+    caravan_overnight: bool = False
+    motorbike_only_access: bool = False
+    ticket_price_vnd: int | None = Field(default=None, ge=0, le=100_000_000)
+    status: SiteStatus = SiteStatus.draft
+    source: str = Field(min_length=3, max_length=2000)
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _check_hours(cls, value: str | None) -> str | None:
+        return validate_opening_hours(value)
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_categories(cls, value: list[Category]) -> list[Category]:
+        if len(set(value)) != len(value):
+            raise ValueError("categories must not repeat")
+        return value
+
+
+class ProvinceRef(BaseModel):
+    code: str
+    slug: str
+    name_vi: str
+    name_en: str
+
+
+class SiteRead(BaseModel):
+    """A site as served."""
+
+    slug: str = Field(examples=["thanh-nha-ho"])
+    name: str = Field(description="name_vi or name_en, chosen by Accept-Language")
+    name_vi: str = Field(examples=["Thành nhà Hồ"])
+    name_en: str = Field(examples=["Citadel of the Hồ Dynasty"])
+    description_vi: str
+    description_en: str
+    province: ProvinceRef
+    district: str | None
+    kind: SiteKind
+    categories: list[Category]
+    location: PointGeometry
+    footprint: dict[str, Any] | None
+    coord_confidence: CoordConfidence | None
+    opening_hours: str | None = Field(examples=["Mo-Su 07:00-17:30"])
+    visit_duration_min: int
+    interest_score: int
+    suitability: Suitability
+    ticket_price_vnd: int | None
+    status: SiteStatus
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    distance_m: float | None = Field(
+        default=None, description="Geodesic distance from `near`, in metres (only with near)."
+    )
+
+
+class Link(BaseModel):
+    rel: str
+    href: str
+    type: str | None = None
+
+
+class SitePage(BaseModel):
+    items: list[SiteRead]
+    count: int = Field(description="Number of items on this page")
+    limit: int
+    next: str | None = Field(description="URL of the next page, or null on the last page")
+    links: list[Link]
