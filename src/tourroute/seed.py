@@ -18,13 +18,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import shapely
 import yaml
 from geoalchemy2.shape import to_shape
 from pydantic import ValidationError
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 from shapely.validation import explain_validity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,7 +75,7 @@ class ProvinceSeed:
 
     @cached_property
     def boundary_utm(self) -> BaseGeometry:
-        return transform(_TO_UTM, self.boundary)
+        return shapely.transform(self.boundary, _TO_UTM, interleaved=False)
 
     def distance_outside_m(self, lon: float, lat: float) -> float:
         return float(self.boundary_utm.distance(Point(_TO_UTM(lon, lat))))

@@ -1,0 +1,240 @@
+"""The read API of sites, on both backends: every filter, search, paging, formats, caching."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pyproj import Geod
+from sqlalchemy.orm import Session
+
+from tests.seeddata import published
+from tourroute.db.spatial import point_element
+from tourroute.sites.domain import SiteKind, SiteStatus
+from tourroute.sites.models import Site, SiteCategory
+
+GEOD = Geod(ellps="WGS84")
+
+
+def all_pages(client: TestClient, url: str, **params: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    response = client.get(url, params=params)
+    while True:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items.extend(body["items"])
+        if not body["next"]:
+            return items
+        response = client.get(body["next"])
+
+
+def slugs(items: list[dict[str, Any]]) -> list[str]:
+    return [i["slug"] for i in items]
+
+
+def test_lists_every_published_site_once_across_pages(client: TestClient) -> None:
+    items = all_pages(client, "/v1/sites", limit=7)
+    assert sorted(slugs(items)) == sorted(r["slug"] for r in published())
+    assert len(set(slugs(items))) == len(items)
+
+
+def test_page_links(client: TestClient) -> None:
+    body = client.get("/v1/sites", params={"limit": 5}).json()
+    assert body["count"] == 5 and body["limit"] == 5
+    assert "cursor=" in body["next"]
+    assert {link["rel"] for link in body["links"]} == {"self", "next"}
+    last = client.get("/v1/sites", params={"limit": 500}).json()
+    assert last["next"] is None
+
+
+@pytest.mark.parametrize("province", ["VN-22", "nghe-an", "NGHE-AN", "vn-22"])
+def test_filter_by_province_code_or_slug(client: TestClient, province: str) -> None:
+    items = all_pages(client, "/v1/sites", province=province, limit=500)
+    expected = {r["slug"] for r in published() if r["province"] == "VN-22"}
+    assert set(slugs(items)) == expected
+    assert all(i["province"]["code"] == "VN-22" for i in items)
+
+
+@pytest.mark.parametrize("kind", ["attraction", "lodging"])
+def test_filter_by_kind(client: TestClient, kind: str) -> None:
+    items = all_pages(client, "/v1/sites", kind=kind, limit=500)
+    expected = {r["slug"] for r in published() if r["kind"] == kind}
+    assert expected, "the seed must have some of each kind tested"
+    assert set(slugs(items)) == expected
+
+
+@pytest.mark.parametrize("category", ["beach", "revolutionary-history", "nature"])
+def test_filter_by_category(client: TestClient, category: str) -> None:
+    items = all_pages(client, "/v1/sites", category=category, limit=500)
+    expected = {r["slug"] for r in published() if category in r["categories"]}
+    assert expected
+    assert set(slugs(items)) == expected
+    assert all(category in i["categories"] for i in items)
+
+
+def test_filters_combine(client: TestClient) -> None:
+    items = all_pages(client, "/v1/sites", province="VN-23", category="beach", limit=500)
+    expected = {r["slug"] for r in published()
+                if r["province"] == "VN-23" and "beach" in r["categories"]}
+    assert set(slugs(items)) == expected and expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "thanh nha ho",
+        "THÀNH NHÀ HỒ",
+        "Thành nhà Hồ",
+        unicodedata.normalize("NFD", "Thành nhà Hồ"),
+        unicodedata.normalize("NFD", "THÀNH NHÀ HỒ"),
+        "  thanh   NHA ho ",
+    ],
+)
+def test_search_is_accent_case_and_normalisation_insensitive(client: TestClient, query: str) -> None:
+    items = client.get("/v1/sites", params={"q": query}).json()["items"]
+    assert items and items[0]["slug"] == "thanh-nha-ho"
+
+
+@pytest.mark.parametrize("query", ["dong loc", "Đồng Lộc", "DONG LOC", "đồng lộc"])
+def test_search_folds_d_with_stroke(client: TestClient, query: str) -> None:
+    assert "dong-loc" in slugs(client.get("/v1/sites", params={"q": query}).json()["items"])
+
+
+def test_search_exact_diacritics_rank_above_folded_matches(client: TestClient) -> None:
+    # "hồ" (with its diacritics) is in some names; "ho" alone also matches Hoàng, Hội, Hòa…
+    items = all_pages(client, "/v1/sites", q="hồ", limit=500)
+    exact = [("hồ" in (i["name_vi"] + " " + i["name_en"]).casefold()) for i in items]
+    assert any(exact) and not all(exact), "the seed must have both kinds of match"
+    first_folded = exact.index(False)
+    assert all(exact[:first_folded]) and not any(exact[first_folded:])
+
+
+def test_search_without_match_is_empty(client: TestClient) -> None:
+    assert client.get("/v1/sites", params={"q": "zzzz qqqq"}).json()["items"] == []
+    # punctuation alone folds to no word: no match rather than everything
+    assert client.get("/v1/sites", params={"q": "%%__"}).json()["items"] == []
+
+
+def test_bbox_filter_matches_the_seed(client: TestClient) -> None:
+    bbox = (105.5, 18.5, 105.8, 18.8)
+    items = all_pages(client, "/v1/sites", bbox=",".join(map(str, bbox)), limit=500)
+    expected = {
+        r["slug"] for r in published()
+        if bbox[0] <= r["lon"] <= bbox[2] and bbox[1] <= r["lat"] <= bbox[3]
+    }
+    assert expected and set(slugs(items)) == expected
+
+
+def _geodesic(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+@pytest.mark.parametrize("origin", [(105.692, 18.673), (105.6047, 20.0781), (106.1, 18.27)])
+def test_near_orders_by_geodesic_distance(client: TestClient, origin: tuple[float, float]) -> None:
+    lon, lat = origin
+    items = all_pages(client, "/v1/sites", near=f"{lon},{lat}", limit=500)
+    assert len(items) == len(published())
+    distances = [i["distance_m"] for i in items]
+    assert distances == sorted(distances)
+    for item in items:
+        p_lon, p_lat = item["location"]["coordinates"]
+        truth = _geodesic(lon, lat, p_lon, p_lat)
+        assert item["distance_m"] == pytest.approx(truth, rel=0.005, abs=0.5)
+
+
+def test_near_with_radius_keeps_only_sites_within_it(client: TestClient) -> None:
+    lon, lat, radius = 105.692, 18.673, 25_000
+    items = all_pages(client, "/v1/sites", near=f"{lon},{lat}", radius_m=radius, limit=500)
+    truth = {r["slug"]: _geodesic(lon, lat, r["lon"], r["lat"]) for r in published()}
+    expected = {s for s, d in truth.items() if d <= radius}
+    assert expected and set(slugs(items)) == expected
+    assert all(i["distance_m"] <= radius for i in items)
+
+
+def test_distance_matches_published_reference(client: TestClient) -> None:
+    # Thành nhà Hồ → Kim Liên: 154,875.075 m on both backends (shared/design/recipes.md).
+    items = client.get("/v1/sites", params={"near": "105.6047,20.0781", "q": "thanh nha ho"})
+    assert items.json()["items"][0]["distance_m"] == pytest.approx(0, abs=1)
+    kim_lien = client.get("/v1/sites/kim-lien").json()["location"]["coordinates"]
+    assert kim_lien == [105.552, 18.6799]
+    found = client.get("/v1/sites", params={"near": "105.552,18.6799", "q": "thanh nha ho"})
+    citadel = next(i for i in found.json()["items"] if i["slug"] == "thanh-nha-ho")
+    assert citadel["distance_m"] == pytest.approx(154_875.075, abs=1.0)
+
+
+def test_geojson_by_accept_header_and_by_f(client: TestClient) -> None:
+    by_header = client.get("/v1/sites", params={"limit": 3},
+                           headers={"Accept": "application/geo+json"})
+    by_param = client.get("/v1/sites", params={"limit": 3, "f": "geojson"})
+    for response in (by_header, by_param):
+        assert response.headers["content-type"].startswith("application/geo+json")
+        body = response.json()
+        assert body["type"] == "FeatureCollection" and len(body["features"]) == 3
+        feature = body["features"][0]
+        assert feature["geometry"]["type"] == "Point"
+        assert feature["id"] == feature["properties"]["slug"]
+        assert body["next"]
+    one = client.get("/v1/sites/kim-lien", params={"f": "geojson"}).json()
+    assert one["type"] == "Feature" and one["geometry"]["coordinates"][1] == pytest.approx(18.68, abs=0.02)
+
+
+def test_json_stays_default_when_both_are_acceptable(client: TestClient) -> None:
+    r = client.get("/v1/sites/kim-lien", headers={"Accept": "application/json, application/geo+json"})
+    assert r.headers["content-type"].startswith("application/json")
+
+
+def test_etag_and_304(client: TestClient) -> None:
+    first = client.get("/v1/sites", params={"province": "VN-21"})
+    etag = first.headers["etag"]
+    again = client.get("/v1/sites", params={"province": "VN-21"}, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    other = client.get("/v1/sites", params={"province": "VN-22"}, headers={"If-None-Match": etag})
+    assert other.status_code == 200
+    item = client.get("/v1/sites/thanh-nha-ho")
+    assert client.get("/v1/sites/thanh-nha-ho",
+                      headers={"If-None-Match": f'W/{item.headers["etag"]}'}).status_code == 304
+
+
+def test_accept_language_chooses_the_name(client: TestClient) -> None:
+    vi = client.get("/v1/sites/thanh-nha-ho", headers={"Accept-Language": "vi-VN,vi;q=0.9"}).json()
+    en = client.get("/v1/sites/thanh-nha-ho", headers={"Accept-Language": "en;q=0.8"}).json()
+    assert vi["name"] == vi["name_vi"] and en["name"] == en["name_en"]
+
+
+def test_site_detail_has_the_model_fields(client: TestClient) -> None:
+    site = client.get("/v1/sites/thanh-nha-ho").json()
+    assert site["province"] == {"code": "VN-21", "slug": "thanh-hoa",
+                                "name_vi": "Thanh Hóa", "name_en": "Thanh Hoa"}
+    assert site["kind"] == "attraction" and "heritage" in site["categories"]
+    assert site["location"] == {"type": "Point", "coordinates": [105.6047, 20.0781]}
+    assert site["source"] and site["version"] >= 1 and site["status"] == "published"
+    assert set(site["suitability"]) == {"coach_parking", "caravan_parking",
+                                        "caravan_overnight", "motorbike_only_access"}
+
+
+def _add_site(session: Session, slug: str, status: SiteStatus) -> None:
+    site = Site(slug=slug, name_vi="Điểm nháp", name_en="Draft place", province_code="VN-22",
+                kind=SiteKind.attraction, geom=point_element(105.69, 18.67), status=status,
+                source="test", search_exact="điểm nháp", search_folded="diem nhap")
+    site.category_rows = [SiteCategory(category="museum")]
+    session.add(site)
+    session.flush()
+
+
+@pytest.mark.parametrize("status", [SiteStatus.draft, SiteStatus.archived])
+def test_anonymous_callers_see_only_published_sites(
+    client: TestClient, session: Session, status: SiteStatus
+) -> None:
+    _add_site(session, "diem-nhap", status)
+    assert client.get("/v1/sites/diem-nhap").status_code == 404
+    assert client.get("/v1/sites", params={"q": "diem nhap"}).json()["items"] == []
+    items = all_pages(client, "/v1/sites", category="museum", limit=500)
+    assert "diem-nhap" not in slugs(items)
+
+
+def test_a_published_site_added_later_is_found(client: TestClient, session: Session) -> None:
+    _add_site(session, "diem-moi", SiteStatus.published)
+    assert client.get("/v1/sites/diem-moi").status_code == 200
+    assert slugs(client.get("/v1/sites", params={"q": "Điểm NHÁP"}).json()["items"]) == ["diem-moi"]

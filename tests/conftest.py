@@ -1,0 +1,112 @@
+"""Fixtures: one suite, two backends (SpatiaLite and PostGIS).
+
+The schema is built by the real Alembic migrations and the real seed is loaded once per
+backend per session; each test then runs inside a transaction that is rolled back, so tests
+never see each other's writes.  PostGIS comes from ``TOURROUTE_TEST_POSTGRES_URL`` (``make
+test`` starts it); without it the PostGIS half of the suite *fails* — it is never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from tourroute.app import create_app
+from tourroute.config import Settings
+from tourroute.db import migrate
+from tourroute.db.engine import create_db_engine
+from tourroute.db.models import Base
+from tourroute.db.session import get_session
+from tourroute.seed import load_seed
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_DIR = REPO / "seed"
+BACKENDS = ("spatialite", "postgis")
+
+
+@dataclass
+class Database:
+    backend: str
+    settings: Settings
+    engine: Engine
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("TOURROUTE_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail(
+            "TOURROUTE_TEST_POSTGRES_URL is not set: the suite must run on PostGIS too. "
+            "Run `make test`, which starts PostGIS and sets it.",
+            pytrace=False,
+        )
+    return url
+
+
+def _reset_postgres(engine: Engine) -> None:
+    """Drop whatever an earlier run left, so migrations start from an empty schema."""
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    backend: str = request.param
+    if backend == "spatialite":
+        data_dir = tmp_path_factory.mktemp("spatialite")
+        settings = Settings(data_dir=data_dir, database_url="", seed_dir=SEED_DIR)
+    else:
+        settings = Settings(database_url=_postgres_url(), seed_dir=SEED_DIR)
+    engine = create_db_engine(settings)
+    if backend == "postgis":
+        _reset_postgres(engine)
+    migrate.upgrade(settings)
+    with Session(engine) as session, session.begin():
+        load_seed(session, SEED_DIR)
+    yield Database(backend, settings, engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(database: Database) -> Iterator[Connection]:
+    """A connection inside an outer transaction that is rolled back after the test."""
+    with database.engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            yield conn
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    """An ORM session whose commits are savepoints inside the test's transaction."""
+    with Session(bind=connection, join_transaction_mode="create_savepoint",
+                 expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def client(database: Database, connection: Connection) -> Iterator[TestClient]:
+    app = create_app(database.settings)
+
+    def _session() -> Iterator[Session]:
+        with Session(bind=connection, join_transaction_mode="create_savepoint",
+                     expire_on_commit=False) as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    app.dependency_overrides[get_session] = _session
+    with TestClient(app) as test_client:
+        yield test_client
