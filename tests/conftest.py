@@ -57,7 +57,9 @@ def _reset_postgres(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     backend: str = request.param
     if backend == "spatialite":
         data_dir = tmp_path_factory.mktemp("spatialite")
@@ -88,8 +90,9 @@ def connection(database: Database) -> Iterator[Connection]:
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
     """An ORM session whose commits are savepoints inside the test's transaction."""
-    with Session(bind=connection, join_transaction_mode="create_savepoint",
-                 expire_on_commit=False) as s:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as s:
         yield s
 
 
@@ -98,8 +101,9 @@ def client(database: Database, connection: Connection) -> Iterator[TestClient]:
     app = create_app(database.settings)
 
     def _session() -> Iterator[Session]:
-        with Session(bind=connection, join_transaction_mode="create_savepoint",
-                     expire_on_commit=False) as s:
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as s:
             try:
                 yield s
                 s.commit()

@@ -7,7 +7,6 @@ Create Date: 2026-11-22 00:19:42.799125
 
 from collections.abc import Sequence
 
-import geoalchemy2
 import sqlalchemy as sa
 from alembic import op
 from geoalchemy2 import Geometry

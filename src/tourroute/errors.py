@@ -153,14 +153,14 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(DBAPIError)
-    async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
+    async def _dbapi(request: Request, _exc: DBAPIError) -> JSONResponse:
         log.exception("database error on %s", request.url.path)
         return problem_response(
             request, 500, "internal-error", "Internal error", "Unexpected database error."
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, _exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(
             request, 500, "internal-error", "Internal error", "An unexpected error occurred."

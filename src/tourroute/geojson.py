@@ -13,9 +13,10 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 
 
 class PointGeometry(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"type": "Point", "coordinates": [105.6047, 20.0781]}]
-    })
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"type": "Point", "coordinates": [105.6047, 20.0781]}]},
+    )
 
     type: Literal["Point"] = "Point"
     coordinates: tuple[Longitude, Latitude]

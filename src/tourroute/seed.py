@@ -61,7 +61,9 @@ class SeedError(Exception):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"seed rejected, nothing written ({len(problems)} problems):\n{lines}{more}")
+        super().__init__(
+            f"seed rejected, nothing written ({len(problems)} problems):\n{lines}{more}"
+        )
 
 
 @dataclass
@@ -147,8 +149,16 @@ def _read_provinces(path: Path, problems: list[SeedProblem]) -> list[ProvinceSee
             )
             continue
         if not missing:
-            out.append(ProvinceSeed(props["code"], props["slug"], props["name_vi"],
-                                    props["name_en"], props["source"], geometry))
+            out.append(
+                ProvinceSeed(
+                    props["code"],
+                    props["slug"],
+                    props["name_vi"],
+                    props["name_en"],
+                    props["source"],
+                    geometry,
+                )
+            )
     return out
 
 
@@ -193,11 +203,15 @@ def _read_sites(
             continue
         off = province.distance_outside_m(site.location.lon, site.location.lat)
         if off > PROVINCE_TOLERANCE_M:
-            problems.append(SeedProblem(
-                name, record, "lon/lat",
-                f"point {site.location.lon},{site.location.lat} lies {off / 1000:.1f} km outside "
-                f"{province.name_en} ({province.code})",
-            ))
+            problems.append(
+                SeedProblem(
+                    name,
+                    record,
+                    "lon/lat",
+                    f"point {site.location.lon},{site.location.lat} lies "
+                    f"{off / 1000:.1f} km outside {province.name_en} ({province.code})",
+                )
+            )
             continue
         out.append(site)
     return out
@@ -219,10 +233,14 @@ def read_seed(seed_dir: Path) -> SeedData:
     for path in site_files:
         for site in _read_sites(path, by_code, problems):
             if site.slug in first_seen:
-                problems.append(SeedProblem(
-                    f"sites/{path.name}", site.slug, "slug",
-                    f"duplicate slug (first defined in {first_seen[site.slug]})",
-                ))
+                problems.append(
+                    SeedProblem(
+                        f"sites/{path.name}",
+                        site.slug,
+                        "slug",
+                        f"duplicate slug (first defined in {first_seen[site.slug]})",
+                    )
+                )
                 continue
             first_seen[site.slug] = f"sites/{path.name}"
             sites.append(site)
@@ -254,11 +272,17 @@ def _apply(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _upsert_provinces(session: Session, provinces: Iterable[ProvinceSeed], report: SeedReport) -> None:
+def _upsert_provinces(
+    session: Session, provinces: Iterable[ProvinceSeed], report: SeedReport
+) -> None:
     existing = {p.code: p for p in session.scalars(select(Province))}
     for seed in provinces:
-        values = {"slug": seed.slug, "name_vi": seed.name_vi, "name_en": seed.name_en,
-                  "source": seed.source}
+        values = {
+            "slug": seed.slug,
+            "name_vi": seed.name_vi,
+            "name_en": seed.name_en,
+            "source": seed.source,
+        }
         row = existing.get(seed.code)
         if row is None:
             session.add(Province(code=seed.code, boundary=to_element(seed.boundary), **values))
@@ -285,8 +309,12 @@ def _upsert_sites(session: Session, sites: Iterable[SiteCreate], report: SeedRep
         values = _site_values(seed)
         row = existing.get(seed.slug)
         if row is None:
-            row = Site(slug=seed.slug, geom=to_element(point),
-                       footprint=to_element(footprint) if footprint else None, **values)
+            row = Site(
+                slug=seed.slug,
+                geom=to_element(point),
+                footprint=to_element(footprint) if footprint else None,
+                **values,
+            )
             row.category_rows = [SiteCategory(category=c) for c in seed.categories]
             session.add(row)
             report.sites_created += 1
@@ -318,4 +346,3 @@ def load_seed(session: Session, seed_dir: Path) -> SeedReport:
     _upsert_sites(session, data.sites, report)
     session.flush()
     return report
-

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
 
-def assert_problem(response, status: int, parameter: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+def assert_problem(response: Any, status: int, parameter: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
-    assert body["status"] == status and body["title"] and body["detail"] and body["type"]
+    assert body["status"] == status
+    assert body["title"]
+    assert body["detail"]
+    assert body["type"]
     if parameter is not None:
         assert parameter in {e["name"] for e in body["errors"]}, body
         assert parameter in body["detail"]
@@ -29,23 +34,23 @@ def test_unknown_province_is_404(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [
-        ({"bbox": "106,18,105,19"}, "bbox"),          # minLon > maxLon
-        ({"bbox": "105,19,106,18"}, "bbox"),          # minLat > maxLat
-        ({"bbox": "105,18,105,19"}, "bbox"),          # empty width
-        ({"bbox": "-190,18,105,19"}, "bbox"),         # out of range
+        ({"bbox": "106,18,105,19"}, "bbox"),  # minLon > maxLon
+        ({"bbox": "105,19,106,18"}, "bbox"),  # minLat > maxLat
+        ({"bbox": "105,18,105,19"}, "bbox"),  # empty width
+        ({"bbox": "-190,18,105,19"}, "bbox"),  # out of range
         ({"bbox": "105,18,106,95"}, "bbox"),
-        ({"bbox": "a,b,c,d"}, "bbox"),                # non-numeric
-        ({"bbox": "105,18,106"}, "bbox"),             # too few
+        ({"bbox": "a,b,c,d"}, "bbox"),  # non-numeric
+        ({"bbox": "105,18,106"}, "bbox"),  # too few
         ({"bbox": "105,18,106,nan"}, "bbox"),
         ({"near": "105.6"}, "near"),
         ({"near": "x,y"}, "near"),
-        ({"near": "20.07,105.6"}, "near"),            # lat,lon swapped: latitude out of range
-        ({"near": "2.35,48.85"}, "near"),             # Paris: far outside the served region
+        ({"near": "20.07,105.6"}, "near"),  # lat,lon swapped: latitude out of range
+        ({"near": "2.35,48.85"}, "near"),  # Paris: far outside the served region
         ({"near": "105.6,20.0", "radius_m": "0"}, "radius_m"),
         ({"near": "105.6,20.0", "radius_m": "-5"}, "radius_m"),
         ({"near": "105.6,20.0", "radius_m": "1e12"}, "radius_m"),
         ({"near": "105.6,20.0", "radius_m": "far"}, "radius_m"),
-        ({"radius_m": "1000"}, "radius_m"),           # radius without near
+        ({"radius_m": "1000"}, "radius_m"),  # radius without near
         ({"limit": "501"}, "limit"),
         ({"limit": "0"}, "limit"),
         ({"limit": "ten"}, "limit"),
@@ -59,23 +64,27 @@ def test_unknown_province_is_404(client: TestClient) -> None:
         ({"q": "x" * 201}, "q"),
     ],
 )
-def test_bad_list_parameters_are_422(client: TestClient, params: dict, parameter: str) -> None:  # type: ignore[type-arg]
+def test_bad_list_parameters_are_422(
+    client: TestClient, params: dict[str, str], parameter: str
+) -> None:
     assert_problem(client.get("/v1/sites", params=params), 422, parameter)
 
 
 def test_cursor_from_another_query_is_rejected(client: TestClient) -> None:
     next_url = client.get("/v1/sites", params={"limit": 2, "province": "VN-21"}).json()["next"]
     cursor = next_url.split("cursor=")[1]
-    assert_problem(client.get("/v1/sites", params={"province": "VN-22", "cursor": cursor}), 422,
-                   "cursor")
+    assert_problem(
+        client.get("/v1/sites", params={"province": "VN-22", "cursor": cursor}), 422, "cursor"
+    )
 
 
 def test_tampered_cursor_is_rejected(client: TestClient) -> None:
     next_url = client.get("/v1/sites", params={"limit": 2}).json()["next"]
     body, signature = next_url.split("cursor=")[1].split(".")
     tampered = body[:-2] + ("AA" if body[-2:] != "AA" else "BB")
-    assert_problem(client.get("/v1/sites", params={"cursor": f"{tampered}.{signature}"}), 422,
-                   "cursor")
+    assert_problem(
+        client.get("/v1/sites", params={"cursor": f"{tampered}.{signature}"}), 422, "cursor"
+    )
 
 
 def test_bad_slug_shape_is_422_not_500(client: TestClient) -> None:

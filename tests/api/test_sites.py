@@ -42,7 +42,8 @@ def test_lists_every_published_site_once_across_pages(client: TestClient) -> Non
 
 def test_page_links(client: TestClient) -> None:
     body = client.get("/v1/sites", params={"limit": 5}).json()
-    assert body["count"] == 5 and body["limit"] == 5
+    assert body["count"] == 5
+    assert body["limit"] == 5
     assert "cursor=" in body["next"]
     assert {link["rel"] for link in body["links"]} == {"self", "next"}
     last = client.get("/v1/sites", params={"limit": 500}).json()
@@ -76,9 +77,11 @@ def test_filter_by_category(client: TestClient, category: str) -> None:
 
 def test_filters_combine(client: TestClient) -> None:
     items = all_pages(client, "/v1/sites", province="VN-23", category="beach", limit=500)
-    expected = {r["slug"] for r in published()
-                if r["province"] == "VN-23" and "beach" in r["categories"]}
-    assert set(slugs(items)) == expected and expected
+    expected = {
+        r["slug"] for r in published() if r["province"] == "VN-23" and "beach" in r["categories"]
+    }
+    assert set(slugs(items)) == expected
+    assert expected
 
 
 @pytest.mark.parametrize(
@@ -92,9 +95,12 @@ def test_filters_combine(client: TestClient) -> None:
         "  thanh   NHA ho ",
     ],
 )
-def test_search_is_accent_case_and_normalisation_insensitive(client: TestClient, query: str) -> None:
+def test_search_is_accent_case_and_normalisation_insensitive(
+    client: TestClient, query: str
+) -> None:
     items = client.get("/v1/sites", params={"q": query}).json()["items"]
-    assert items and items[0]["slug"] == "thanh-nha-ho"
+    assert items
+    assert items[0]["slug"] == "thanh-nha-ho"
 
 
 @pytest.mark.parametrize("query", ["dong loc", "Đồng Lộc", "DONG LOC", "đồng lộc"])
@@ -106,9 +112,11 @@ def test_search_exact_diacritics_rank_above_folded_matches(client: TestClient) -
     # "hồ" (with its diacritics) is in some names; "ho" alone also matches Hoàng, Hội, Hòa…
     items = all_pages(client, "/v1/sites", q="hồ", limit=500)
     exact = [("hồ" in (i["name_vi"] + " " + i["name_en"]).casefold()) for i in items]
-    assert any(exact) and not all(exact), "the seed must have both kinds of match"
+    assert any(exact), "the seed must have exact matches"
+    assert not all(exact), "the seed must have folded-only matches"
     first_folded = exact.index(False)
-    assert all(exact[:first_folded]) and not any(exact[first_folded:])
+    assert all(exact[:first_folded])
+    assert not any(exact[first_folded:])
 
 
 def test_search_without_match_is_empty(client: TestClient) -> None:
@@ -121,10 +129,12 @@ def test_bbox_filter_matches_the_seed(client: TestClient) -> None:
     bbox = (105.5, 18.5, 105.8, 18.8)
     items = all_pages(client, "/v1/sites", bbox=",".join(map(str, bbox)), limit=500)
     expected = {
-        r["slug"] for r in published()
+        r["slug"]
+        for r in published()
         if bbox[0] <= r["lon"] <= bbox[2] and bbox[1] <= r["lat"] <= bbox[3]
     }
-    assert expected and set(slugs(items)) == expected
+    assert expected
+    assert set(slugs(items)) == expected
 
 
 def _geodesic(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -149,7 +159,8 @@ def test_near_with_radius_keeps_only_sites_within_it(client: TestClient) -> None
     items = all_pages(client, "/v1/sites", near=f"{lon},{lat}", radius_m=radius, limit=500)
     truth = {r["slug"]: _geodesic(lon, lat, r["lon"], r["lat"]) for r in published()}
     expected = {s for s, d in truth.items() if d <= radius}
-    assert expected and set(slugs(items)) == expected
+    assert expected
+    assert set(slugs(items)) == expected
     assert all(i["distance_m"] <= radius for i in items)
 
 
@@ -165,23 +176,28 @@ def test_distance_matches_published_reference(client: TestClient) -> None:
 
 
 def test_geojson_by_accept_header_and_by_f(client: TestClient) -> None:
-    by_header = client.get("/v1/sites", params={"limit": 3},
-                           headers={"Accept": "application/geo+json"})
+    by_header = client.get(
+        "/v1/sites", params={"limit": 3}, headers={"Accept": "application/geo+json"}
+    )
     by_param = client.get("/v1/sites", params={"limit": 3, "f": "geojson"})
     for response in (by_header, by_param):
         assert response.headers["content-type"].startswith("application/geo+json")
         body = response.json()
-        assert body["type"] == "FeatureCollection" and len(body["features"]) == 3
+        assert body["type"] == "FeatureCollection"
+        assert len(body["features"]) == 3
         feature = body["features"][0]
         assert feature["geometry"]["type"] == "Point"
         assert feature["id"] == feature["properties"]["slug"]
         assert body["next"]
     one = client.get("/v1/sites/kim-lien", params={"f": "geojson"}).json()
-    assert one["type"] == "Feature" and one["geometry"]["coordinates"][1] == pytest.approx(18.68, abs=0.02)
+    assert one["type"] == "Feature"
+    assert one["geometry"]["coordinates"][1] == pytest.approx(18.68, abs=0.02)
 
 
 def test_json_stays_default_when_both_are_acceptable(client: TestClient) -> None:
-    r = client.get("/v1/sites/kim-lien", headers={"Accept": "application/json, application/geo+json"})
+    r = client.get(
+        "/v1/sites/kim-lien", headers={"Accept": "application/json, application/geo+json"}
+    )
     assert r.headers["content-type"].startswith("application/json")
 
 
@@ -189,35 +205,62 @@ def test_etag_and_304(client: TestClient) -> None:
     first = client.get("/v1/sites", params={"province": "VN-21"})
     etag = first.headers["etag"]
     again = client.get("/v1/sites", params={"province": "VN-21"}, headers={"If-None-Match": etag})
-    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
     other = client.get("/v1/sites", params={"province": "VN-22"}, headers={"If-None-Match": etag})
     assert other.status_code == 200
     item = client.get("/v1/sites/thanh-nha-ho")
-    assert client.get("/v1/sites/thanh-nha-ho",
-                      headers={"If-None-Match": f'W/{item.headers["etag"]}'}).status_code == 304
+    assert (
+        client.get(
+            "/v1/sites/thanh-nha-ho", headers={"If-None-Match": f"W/{item.headers['etag']}"}
+        ).status_code
+        == 304
+    )
 
 
 def test_accept_language_chooses_the_name(client: TestClient) -> None:
     vi = client.get("/v1/sites/thanh-nha-ho", headers={"Accept-Language": "vi-VN,vi;q=0.9"}).json()
     en = client.get("/v1/sites/thanh-nha-ho", headers={"Accept-Language": "en;q=0.8"}).json()
-    assert vi["name"] == vi["name_vi"] and en["name"] == en["name_en"]
+    assert vi["name"] == vi["name_vi"]
+    assert en["name"] == en["name_en"]
 
 
 def test_site_detail_has_the_model_fields(client: TestClient) -> None:
     site = client.get("/v1/sites/thanh-nha-ho").json()
-    assert site["province"] == {"code": "VN-21", "slug": "thanh-hoa",
-                                "name_vi": "Thanh Hóa", "name_en": "Thanh Hoa"}
-    assert site["kind"] == "attraction" and "heritage" in site["categories"]
+    assert site["province"] == {
+        "code": "VN-21",
+        "slug": "thanh-hoa",
+        "name_vi": "Thanh Hóa",
+        "name_en": "Thanh Hoa",
+    }
+    assert site["kind"] == "attraction"
+    assert "heritage" in site["categories"]
     assert site["location"] == {"type": "Point", "coordinates": [105.6047, 20.0781]}
-    assert site["source"] and site["version"] >= 1 and site["status"] == "published"
-    assert set(site["suitability"]) == {"coach_parking", "caravan_parking",
-                                        "caravan_overnight", "motorbike_only_access"}
+    assert site["source"]
+    assert site["version"] >= 1
+    assert site["status"] == "published"
+    assert set(site["suitability"]) == {
+        "coach_parking",
+        "caravan_parking",
+        "caravan_overnight",
+        "motorbike_only_access",
+    }
 
 
 def _add_site(session: Session, slug: str, status: SiteStatus) -> None:
-    site = Site(slug=slug, name_vi="Điểm nháp", name_en="Draft place", province_code="VN-22",
-                kind=SiteKind.attraction, geom=point_element(105.69, 18.67), status=status,
-                source="test", search_exact="điểm nháp", search_folded="diem nhap")
+    site = Site(
+        slug=slug,
+        name_vi="Điểm nháp",
+        name_en="Draft place",
+        province_code="VN-22",
+        kind=SiteKind.attraction,
+        geom=point_element(105.69, 18.67),
+        status=status,
+        source="test",
+        search_exact="điểm nháp",
+        search_folded="diem nhap",
+    )
     site.category_rows = [SiteCategory(category="museum")]
     session.add(site)
     session.flush()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from sqlalchemy import DateTime, Integer, MetaData
 from typing import Any
 
+from sqlalchemy import DateTime, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -36,6 +35,6 @@ class TimestampedVersioned:
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
+    def __mapper_args__(self) -> dict[str, Any]:
         # The ORM bumps ``version`` on every UPDATE and refuses a stale one (no lost updates).
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+        return {"version_id_col": self.__table__.c.version}  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ spatial SQL live in :mod:`tourroute.db.spatial`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import sqlean
@@ -17,6 +18,9 @@ from sqlalchemy.pool import NullPool
 
 from tourroute.config import Settings
 
+# GeoAlchemy2 ships this helper untyped; give it the signature we rely on.
+_load_spatialite: Callable[..., None] = load_spatialite
+
 
 def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
     """Create the engine for the configured URL; SpatiaLite is loaded on every connection."""
@@ -24,9 +28,7 @@ def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(settings, url.render_as_string(hide_password=False), **kwargs)
     connect_args = {"connect_timeout": max(1, int(settings.db_connect_timeout_s))}
-    return create_engine(
-        url, pool_pre_ping=True, connect_args=connect_args, **kwargs
-    )
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_engine(settings: Settings, url: str, **kwargs: Any) -> Engine:
@@ -45,7 +47,7 @@ def _sqlite_engine(settings: Settings, url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        load_spatialite(dbapi_connection, transaction=True)
+        _load_spatialite(dbapi_connection, transaction=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")

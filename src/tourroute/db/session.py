@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_sessionmaker(bind: object) -> sessionmaker[Session]:
-    return sessionmaker(bind=bind, expire_on_commit=False)  # type: ignore[call-overload]
+def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:
+    return sessionmaker(bind=bind, expire_on_commit=False)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -88,8 +88,13 @@ def bbox_filter(
     envelope = func.ST_GeomFromText(box(minx, miny, maxx, maxy).wkt, WGS84)
     if dialect == "sqlite":
         # SpatiaLite's R*Tree is only consulted through its SpatialIndex virtual table.
-        spatial_index = table("SpatialIndex", column("rowid"), column("f_table_name"),
-                              column("f_geometry_column"), column("search_frame"))
+        spatial_index = table(
+            "SpatialIndex",
+            column("rowid"),
+            column("f_table_name"),
+            column("f_geometry_column"),
+            column("search_frame"),
+        )
         candidates = select(spatial_index.c.rowid).where(
             spatial_index.c.f_table_name == geom.class_.__tablename__,
             spatial_index.c.f_geometry_column == geom.key,

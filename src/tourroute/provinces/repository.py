@@ -21,9 +21,7 @@ class ProvinceRepository:
         """Look a province up by ISO code (``VN-21``) or slug (``thanh-hoa``), any case."""
         key = code_or_slug.strip()
         return self.session.scalars(
-            select(Province).where(
-                or_(Province.code == key.upper(), Province.slug == key.lower())
-            )
+            select(Province).where(or_(Province.code == key.upper(), Province.slug == key.lower()))
         ).one_or_none()
 
     def site_counts(self) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -12,7 +12,10 @@ from tourroute.provinces.schemas import ProvinceList, ProvinceRead
 from tourroute.provinces.service import ProvinceService, province_feature
 
 router = APIRouter(prefix="/v1/provinces", tags=["provinces"])
-_GEO = {200: {"content": {GEOJSON: {}}}, 304: {"description": "Not modified"}}
+_GEO: dict[int | str, dict[str, Any]] = {
+    200: {"content": {GEOJSON: {}}},
+    304: {"description": "Not modified"},
+}
 
 
 @router.get("", response_model=ProvinceList, summary="The provinces served", responses=_GEO)
@@ -21,15 +24,23 @@ def list_provinces(
 ) -> Response:
     rows = ProvinceService(session).list(preferred_language(request))
     if wants_geojson(request, f):
-        return cached_json(request, {
-            "type": "FeatureCollection",
-            "features": [province_feature(r, g) for r, g in rows],
-        }, GEOJSON)
+        return cached_json(
+            request,
+            {
+                "type": "FeatureCollection",
+                "features": [province_feature(r, g) for r, g in rows],
+            },
+            GEOJSON,
+        )
     return cached_json(request, ProvinceList(items=[r for r, _ in rows]).model_dump(mode="json"))
 
 
-@router.get("/{code}", response_model=ProvinceRead, summary="One province (code or slug)",
-            responses={**_GEO, 404: {"content": {"application/problem+json": {}}}})
+@router.get(
+    "/{code}",
+    response_model=ProvinceRead,
+    summary="One province (code or slug)",
+    responses={**_GEO, 404: {"content": {"application/problem+json": {}}}},
+)
 def get_province(
     request: Request,
     session: DbSession,

@@ -21,10 +21,15 @@ class ProvinceService:
     def _read(self, p: Province, language: str, counts: dict[str, int]) -> ProvinceRead:
         minx, miny, maxx, maxy = to_shape(p.boundary).bounds
         return ProvinceRead(
-            code=p.code, slug=p.slug, name=p.name_vi if language == "vi" else p.name_en,
-            name_vi=p.name_vi, name_en=p.name_en,
+            code=p.code,
+            slug=p.slug,
+            name=p.name_vi if language == "vi" else p.name_en,
+            name_vi=p.name_vi,
+            name_en=p.name_en,
             bbox=(round(minx, 6), round(miny, 6), round(maxx, 6), round(maxy, 6)),
-            published_sites=counts.get(p.code, 0), source=p.source, version=p.version,
+            published_sites=counts.get(p.code, 0),
+            source=p.source,
+            version=p.version,
         )
 
     def list(self, language: str) -> list[tuple[ProvinceRead, dict[str, Any]]]:
@@ -42,5 +47,9 @@ class ProvinceService:
 
 
 def province_feature(read: ProvinceRead, geometry: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "id": read.code, "geometry": geometry,
-            "properties": read.model_dump(mode="json")}
+    return {
+        "type": "Feature",
+        "id": read.code,
+        "geometry": geometry,
+        "properties": read.model_dump(mode="json"),
+    }

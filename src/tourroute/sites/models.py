@@ -77,7 +77,9 @@ class Site(TimestampedVersioned, Base):
 
     province: Mapped[Province] = relationship(lazy="joined", innerjoin=True)
     category_rows: Mapped[list[SiteCategory]] = relationship(
-        back_populates="site", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="site",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="SiteCategory.category",
     )
 

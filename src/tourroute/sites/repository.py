@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, select
 from sqlalchemy.orm import Session
@@ -53,7 +54,7 @@ class SiteRepository:
         stmt = self._select(filters).offset(offset).limit(limit)
         return [(site, None if d is None else float(d)) for site, d in self.session.execute(stmt)]
 
-    def _select(self, f: SiteFilters) -> Select[tuple[Site, float | None]]:
+    def _select(self, f: SiteFilters) -> Select[Site, float | None]:
         conditions: list[ColumnElement[bool]] = []
         if not f.include_unpublished:
             conditions.append(Site.status == SiteStatus.published)
@@ -77,7 +78,7 @@ class SiteRepository:
                 conditions.append(spatial.bbox_filter(self.dialect, Site.geom, Site.id, envelope))
                 conditions.append(distance <= f.radius_m)
 
-        order: list[ColumnElement[object]] = []
+        order: list[ColumnElement[Any]] = []
         if f.q:
             tokens = search_tokens(f.q)
             conditions.extend(Site.search_folded.like(f"%{t}%") for t in tokens)
@@ -96,7 +97,7 @@ class SiteRepository:
             order.insert(0, distance)
         if f.q:
             order.append(Site.interest_score.desc())
-        order.append(Site.slug)
+        order.append(Site.slug.asc())
 
         stmt = select(Site, distance if distance is not None else literal(None)).where(
             and_(*conditions) if conditions else literal(True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NotFound
+from tourroute.geojson import PointGeometry
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.sites.models import Site
 from tourroute.sites.repository import SiteFilters, SiteRepository
@@ -23,7 +24,8 @@ class SitePageResult:
 
 def to_read(site: Site, language: str, distance_m: float | None = None) -> SiteRead:
     location = geojson_of(site.geom)
-    assert location is not None  # geom is NOT NULL
+    if location is None:  # geom is NOT NULL; this would be database corruption
+        raise ValueError(f"site {site.slug} has no location")
     province = site.province
     return SiteRead(
         slug=site.slug,
@@ -33,15 +35,17 @@ def to_read(site: Site, language: str, distance_m: float | None = None) -> SiteR
         description_vi=site.description_vi,
         description_en=site.description_en,
         province=ProvinceRef(
-            code=province.code, slug=province.slug, name_vi=province.name_vi,
+            code=province.code,
+            slug=province.slug,
+            name_vi=province.name_vi,
             name_en=province.name_en,
         ),
         district=site.district,
         kind=site.kind,
         categories=site.categories,
-        location=location,  # type: ignore[arg-type]
+        location=PointGeometry.model_validate(location),
         footprint=geojson_of(site.footprint),
-        coord_confidence=site.coord_confidence,  # type: ignore[arg-type]
+        coord_confidence=site.coord_confidence,
         opening_hours=site.opening_hours,
         visit_duration_min=site.visit_duration_min,
         interest_score=site.interest_score,
