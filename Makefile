@@ -81,13 +81,13 @@ postgis: system-deps
 ## --- quality ------------------------------------------------------------------------------
 test: venv postgis  ## the whole suite on SpatiaLite and PostGIS (a missing backend fails)
 	TOURROUTE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m pytest -p no:cacheprovider
-	$(VENV)/bin/ruff check src tests migrations benchmarks
-	$(VENV)/bin/ruff format --check src tests migrations benchmarks
+	$(VENV)/bin/ruff check src tests migrations $(wildcard benchmarks)
+	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/mypy
 
 lint: venv
-	$(VENV)/bin/ruff check src tests migrations benchmarks
-	$(VENV)/bin/ruff format --check src tests migrations benchmarks
+	$(VENV)/bin/ruff check src tests migrations $(wildcard benchmarks)
+	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/mypy
 
 bench: venv

@@ -1,0 +1,31 @@
+# Multi-stage image: build a wheel-only virtualenv, then run it as a non-root user.
+# The container migrates the database, loads the seed (idempotent) and serves on :8000.
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+COPY pyproject.toml README.md ./
+COPY src ./src
+RUN /opt/venv/bin/pip install --upgrade pip && /opt/venv/bin/pip install .
+
+FROM python:3.11-slim-bookworm AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --create-home --uid 10001 tourroute
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY --chown=tourroute:tourroute migrations ./migrations
+COPY --chown=tourroute:tourroute seed ./seed
+RUN mkdir -p /app/data && chown tourroute:tourroute /app/data
+USER tourroute
+ENV PATH=/opt/venv/bin:$PATH \
+    SPATIALITE_LIBRARY_PATH=mod_spatialite \
+    TOURROUTE_DATA_DIR=/app/data \
+    TOURROUTE_MIGRATIONS_DIR=/app/migrations \
+    TOURROUTE_SEED_DIR=/app/seed \
+    PYTHONUNBUFFERED=1
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
+CMD ["sh", "-c", "tourroute db upgrade && tourroute seed load && exec tourroute serve --host 0.0.0.0 --port 8000"]
