@@ -10,7 +10,7 @@ RUN /opt/venv/bin/pip install --upgrade pip && /opt/venv/bin/pip install .
 
 FROM python:3.11-slim-bookworm AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite \
+ && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite libpq5 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --uid 10001 tourroute
 COPY --from=build /opt/venv /opt/venv

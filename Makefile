@@ -20,7 +20,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://$(PG_TEST_USER):$(PG_TEST_PASS)@127.0.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite \
+SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite libpq5 \
                    postgresql-$(PG_VER) postgresql-$(PG_VER)-postgis-3 postgresql-client-$(PG_VER)
 
 export SPATIALITE_LIBRARY_PATH := mod_spatialite
@@ -90,8 +90,8 @@ lint: venv
 	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/mypy
 
-bench: venv
-	$(PY) -m benchmarks
+bench: venv postgis  ## speed tables: SpatiaLite vs PostGIS, index vs full scan
+	TOURROUTE_BENCH_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
