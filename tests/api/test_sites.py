@@ -281,3 +281,17 @@ def test_a_published_site_added_later_is_found(client: TestClient, session: Sess
     _add_site(session, "diem-moi", SiteStatus.published)
     assert client.get("/v1/sites/diem-moi").status_code == 200
     assert slugs(client.get("/v1/sites", params={"q": "Điểm NHÁP"}).json()["items"]) == ["diem-moi"]
+
+
+@pytest.mark.parametrize("origin", [(105.692, 18.673), (104.17, 19.2)])
+def test_nearest_first_pages_match_a_full_geodesic_sort(
+    client: TestClient, origin: tuple[float, float]
+) -> None:
+    # Small pages take the bounded-radius path (2 km, 8 km, … search rings) page by page;
+    # the concatenation must be exactly the full nearest-first order.
+    lon, lat = origin
+    items = all_pages(client, "/v1/sites", near=f"{lon},{lat}", limit=4)
+    expected = sorted(
+        published(), key=lambda r: (_geodesic(lon, lat, r["lon"], r["lat"]), r["slug"])
+    )
+    assert slugs(items) == [r["slug"] for r in expected]

@@ -18,7 +18,8 @@ class Province(TimestampedVersioned, Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name_vi: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
+    # Deferred: hundreds of vertices that a site's province reference must not drag along.
     boundary: Mapped[Any] = mapped_column(
-        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False, deferred=True
     )
     source: Mapped[str] = mapped_column(Text)

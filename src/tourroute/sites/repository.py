@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from tourroute.db import spatial
 from tourroute.sites.domain import Category, SiteKind, SiteStatus
 from tourroute.sites.models import Site, SiteCategory
 from tourroute.text import exact_key, folded_key, search_tokens
+
+# Nearest-first queries without a radius search inside 2, 8, 32 … km before scanning all.
+_FIRST_NEAR_RADIUS_M = 2_000.0
+_LAST_NEAR_RADIUS_M = 600_000.0
 
 
 @dataclass(frozen=True)
@@ -47,14 +51,37 @@ class SiteRepository:
     def all_by_slug(self) -> dict[str, Site]:
         return {s.slug: s for s in self.session.scalars(select(Site))}
 
-    def list(
+    def page(
         self, filters: SiteFilters, offset: int, limit: int
     ) -> Sequence[tuple[Site, float | None]]:
         """One page of matching sites with their distance from ``near`` (or ``None``)."""
+        if filters.near is not None and filters.radius_m is None:
+            filters = self._bounded_near(filters, offset + limit)
         stmt = self._select(filters).offset(offset).limit(limit)
         return [(site, None if d is None else float(d)) for site, d in self.session.execute(stmt)]
 
-    def _select(self, f: SiteFilters) -> Select[Site, float | None]:
+    def count(self, filters: SiteFilters) -> int:
+        conditions, _ = self._where(filters)
+        return int(self.session.scalar(select(func.count(Site.id)).where(*conditions)) or 0)
+
+    def _bounded_near(self, filters: SiteFilters, needed: int) -> SiteFilters:
+        """The same query with the smallest radius (×4 steps) that still holds ``needed`` rows.
+
+        Ordering by geodesic distance otherwise computes the distance of every row; inside a
+        radius the spatial index prunes first.  Exact, not approximate: when at least
+        ``needed`` sites lie within r, every site outside r is farther than all of them.
+        """
+        radius_m = _FIRST_NEAR_RADIUS_M
+        while radius_m <= _LAST_NEAR_RADIUS_M:
+            bounded = replace(filters, radius_m=radius_m)
+            if self.count(bounded) >= needed:
+                return bounded
+            radius_m *= 4
+        return filters
+
+    def _where(
+        self, f: SiteFilters
+    ) -> tuple[list[ColumnElement[bool]], ColumnElement[float] | None]:
         conditions: list[ColumnElement[bool]] = []
         if not f.include_unpublished:
             conditions.append(Site.status == SiteStatus.published)
@@ -68,7 +95,6 @@ class SiteRepository:
             )
         if f.bbox:
             conditions.append(spatial.bbox_filter(self.dialect, Site.geom, Site.id, f.bbox))
-
         distance: ColumnElement[float] | None = None
         if f.near:
             lon, lat = f.near
@@ -77,29 +103,30 @@ class SiteRepository:
                 envelope = spatial.radius_envelope(lon, lat, f.radius_m)
                 conditions.append(spatial.bbox_filter(self.dialect, Site.geom, Site.id, envelope))
                 conditions.append(distance <= f.radius_m)
-
-        order: list[ColumnElement[Any]] = []
         if f.q:
             tokens = search_tokens(f.q)
             conditions.extend(Site.search_folded.like(f"%{t}%") for t in tokens)
+            if not tokens:
+                conditions.append(literal(False))
+        return conditions, distance
+
+    def _select(self, f: SiteFilters) -> Select[Site, float | None]:
+        conditions, distance = self._where(f)
+        order: list[ColumnElement[Any]] = []
+        if distance is not None:
+            order.append(distance)
+        if f.q:
             exact = _like_escape(exact_key(f.q))
             folded = _like_escape(folded_key(f.q))
             # Rank: the phrase with its diacritics, then the folded phrase, then the words.
-            rank = case(
-                (Site.search_exact.like(f"%{exact}%", escape="\\"), 0),
-                (Site.search_folded.like(f"%{folded}%", escape="\\"), 1),
-                else_=2,
+            order.append(
+                case(
+                    (Site.search_exact.like(f"%{exact}%", escape="\\"), 0),
+                    (Site.search_folded.like(f"%{folded}%", escape="\\"), 1),
+                    else_=2,
+                )
             )
-            order.append(rank)
-            if not tokens:
-                conditions.append(literal(False))
-        if distance is not None:
-            order.insert(0, distance)
-        if f.q:
             order.append(Site.interest_score.desc())
         order.append(Site.slug.asc())
-
-        stmt = select(Site, distance if distance is not None else literal(None)).where(
-            and_(*conditions) if conditions else literal(True)
-        )
+        stmt = select(Site, distance if distance is not None else literal(None)).where(*conditions)
         return stmt.order_by(*order)

@@ -83,7 +83,7 @@ class SiteService:
     def list_sites(
         self, filters: SiteFilters, offset: int, limit: int, language: str
     ) -> SitePageResult:
-        rows = self.sites.list(filters, offset, limit + 1)
+        rows = self.sites.page(filters, offset, limit + 1)
         items = [to_read(site, language, d) for site, d in rows[:limit]]
         return SitePageResult(items=items, has_more=len(rows) > limit)
 
