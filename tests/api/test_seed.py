@@ -25,6 +25,16 @@ def _snapshot(session: Session) -> dict[str, tuple[str, int, str]]:
     return {slug: (name, version, source) for slug, name, version, source in rows}
 
 
+def _load_rejected(session: Session, seed_dir: Path) -> str:
+    """Load a broken seed: it must raise, and the database must be exactly as before."""
+    before = _snapshot(session)
+    with pytest.raises(SeedError) as caught:
+        load_seed(session, seed_dir)
+    session.expire_all()
+    assert _snapshot(session) == before
+    return str(caught.value)
+
+
 def test_seed_is_loaded_with_every_record(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(Site)) == len(seed_sites())
 
@@ -130,15 +140,10 @@ def test_a_broken_record_is_rejected_naming_file_record_and_field_and_nothing_is
     # A valid edit elsewhere proves that nothing at all is written, not just the bad record.
     _edit_record(seed_copy, "ha-tinh.yaml", "thien-cam", lambda r: r.update(name_en="CHANGED"))
     _edit_record(seed_copy, "thanh-hoa.yaml", "thanh-nha-ho", change)
-    before = _snapshot(session)
-    with pytest.raises(SeedError) as caught:
-        load_seed(session, seed_copy)
-    message = str(caught.value)
+    message = _load_rejected(session, seed_copy)
     assert "thanh-hoa.yaml" in message
     assert "thanh-nha-ho" in message
     assert f"field '{field}" in message
-    session.expire_all()
-    assert _snapshot(session) == before
 
 
 def test_duplicate_slug_is_rejected(session: Session, seed_copy: Path) -> None:
@@ -148,14 +153,10 @@ def test_duplicate_slug_is_rejected(session: Session, seed_copy: Path) -> None:
     clone["slug"] = "kim-lien"  # already defined in nghe-an.yaml
     doc["sites"].append(clone)
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    before = _snapshot(session)
-    with pytest.raises(SeedError) as caught:
-        load_seed(session, seed_copy)
+    message = _load_rejected(session, seed_copy)
     # Files are read in name order, so the copy in ha-tinh.yaml is seen first.
-    message = str(caught.value)
     assert "nghe-an.yaml: record kim-lien: field 'slug': duplicate slug" in message
     assert "first defined in sites/ha-tinh.yaml" in message
-    assert _snapshot(session) == before
 
 
 def test_unparseable_yaml_names_the_file(seed_copy: Path) -> None:
