@@ -1,0 +1,81 @@
+"""Vehicle profiles: legal speeds by road class and the rules each vehicle must obey.
+
+Legal maxima outside residential areas come from Circular 38/2024/TT-BGTVT (in force
+1 Jan 2025; table in ``shared/data/region/geo-facts.md`` §4.2): passenger cars ≤ 28 seats
+90 km/h on dual carriageways and 80 on two-way roads; passenger vehicles > 28 seats 80/70;
+motorcycles 70/60.  Expressways: at most 120 km/h, or the posted/design limit of the
+section.  Motorcycles are barred from expressways by Law 36/2024/QH15 Art. 25(3).
+
+A motorhome has no class of its own; we treat it like a goods vehicle over 3.5 t (80/70)
+— an interpretation, not a ruling — and keep it off segments flagged caravan-unsuitable.
+
+Legal maxima are not travel speeds: ``typical_share`` scales them by road class to the
+average speed actually achieved in mixed Vietnamese traffic (an editorial estimate).
+
+>>> PROFILES[Vehicle.motorbike].speed_kph("motorway", None) is None
+True
+>>> PROFILES[Vehicle.car].speed_kph("trunk", None)
+63.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = ["PROFILES", "ROAD_CLASSES", "Preference", "Vehicle", "VehicleProfile"]
+
+ROAD_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified")
+_DUAL = {"motorway", "trunk"}  # usually dual carriageways; the rest two-way roads
+
+
+class Vehicle(StrEnum):
+    car = "car"
+    coach = "coach"
+    motorbike = "motorbike"
+    caravan = "caravan"
+
+
+class Preference(StrEnum):
+    fastest = "fastest"
+    shortest = "shortest"
+    scenic = "scenic"
+
+
+@dataclass(frozen=True)
+class VehicleProfile:
+    vehicle: Vehicle
+    dual_kph: float
+    two_way_kph: float
+    expressway_kph: float | None  # None: may not use expressways at all
+    avoids_caravan_unsuitable: bool = False
+    typical_share: dict[str, float] = field(
+        default_factory=lambda: {
+            "motorway": 0.85,
+            "trunk": 0.70,
+            "primary": 0.65,
+            "secondary": 0.60,
+            "tertiary": 0.55,
+            "unclassified": 0.45,
+        }
+    )
+
+    def speed_kph(self, road_class: str, maxspeed_kph: float | None) -> float | None:
+        """Typical speed on a road of this class, or ``None`` if the vehicle may not use it."""
+        if road_class == "motorway":
+            if self.expressway_kph is None:
+                return None
+            legal = self.expressway_kph
+        else:
+            legal = self.dual_kph if road_class in _DUAL else self.two_way_kph
+        if maxspeed_kph:
+            legal = min(legal, maxspeed_kph)
+        return round(legal * self.typical_share.get(road_class, 0.45), 1)
+
+
+PROFILES: dict[Vehicle, VehicleProfile] = {
+    Vehicle.car: VehicleProfile(Vehicle.car, 90, 80, 120),
+    Vehicle.coach: VehicleProfile(Vehicle.coach, 80, 70, 100),
+    Vehicle.motorbike: VehicleProfile(Vehicle.motorbike, 70, 60, None),
+    Vehicle.caravan: VehicleProfile(Vehicle.caravan, 80, 70, 90, avoids_caravan_unsuitable=True),
+}

@@ -1,0 +1,191 @@
+"""The pure routing library on small hand-made networks and random grids."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from pyproj import Geod
+from shapely.geometry import box
+
+from tourroute.routing import NoRoute, Preference, Segment, SnapError, Vehicle, build_graph, route
+from tourroute.routing.graph import RoadGraph
+from tourroute.routing.profiles import PROFILES
+from tourroute.routing.snap import Snapper
+
+GEOD = Geod(ellps="WGS84")
+A, B = (105.0, 19.0), (105.5, 19.0)
+EXPRESSWAY = Segment(
+    "ct01",
+    (A, (105.25, 19.0), B),
+    ref="CT.01",
+    corridors=("expressway-north-south-east",),
+    road_class="motorway",
+    toll=True,
+    motorbike_forbidden=True,
+    maxspeed_kph=120,
+)
+HIGHWAY = Segment(
+    "ql1a",
+    (A, (105.25, 19.04), B),
+    ref="QL1A",
+    corridors=("ql1a",),
+    road_class="trunk",
+    scenic=1,
+)
+COAST = Segment(
+    "coast",
+    (A, (105.25, 19.12), B),
+    ref="ĐT537C",
+    corridors=("coastal-road",),
+    road_class="secondary",
+    scenic=5,
+)
+WEST = (104.9, 19.0)
+EAST = (105.6, 19.0)
+LINKS = [
+    Segment("west", (WEST, A), road_class="primary"),
+    Segment("east", (B, EAST), road_class="primary"),
+]
+
+
+@pytest.fixture(scope="module")
+def corridors() -> RoadGraph:
+    return build_graph([EXPRESSWAY, HIGHWAY, COAST, *LINKS])
+
+
+def test_car_takes_the_expressway_motorbike_never(corridors: RoadGraph) -> None:
+    car = route(corridors, WEST, EAST, Vehicle.car)
+    bike = route(corridors, WEST, EAST, Vehicle.motorbike)
+    assert "ct01" in car.segment_ids
+    assert "ct01" not in bike.segment_ids
+    assert bike.by_ref.get("QL1A", 0) > 50_000
+    assert bike.duration_s > car.duration_s
+
+
+@pytest.mark.parametrize("avoid", [{"toll"}, {"expressway"}, {"expressway-north-south-east"}])
+def test_avoid(corridors: RoadGraph, avoid: set[str]) -> None:
+    r = route(corridors, WEST, EAST, Vehicle.car, avoid=avoid)
+    assert "ct01" not in r.segment_ids
+
+
+def test_scenic_prefers_the_coast_and_shortest_the_straight_line(corridors: RoadGraph) -> None:
+    assert "coast" in route(corridors, WEST, EAST, Vehicle.car, Preference.scenic).segment_ids
+    assert "ct01" in route(corridors, WEST, EAST, Vehicle.car, Preference.shortest).segment_ids
+
+
+def test_excluded_area_forces_a_detour(corridors: RoadGraph) -> None:
+    flooded = box(105.2, 18.98, 105.3, 19.06)  # covers the expressway and QL1A mid-points
+    r = route(corridors, WEST, EAST, Vehicle.car, excluded=flooded)
+    assert r.segment_ids == ["west", "coast", "east"]
+    with pytest.raises(NoRoute):
+        route(corridors, WEST, EAST, Vehicle.car, excluded=box(105.2, 18.9, 105.3, 19.2))
+
+
+def test_breakdown_adds_up(corridors: RoadGraph) -> None:
+    r = route(corridors, WEST, EAST, Vehicle.motorbike)
+    assert sum(r.by_ref.values()) == pytest.approx(r.by_ref["QL1A"])
+    total_with_links = r.by_ref["QL1A"] + 2 * GEOD.inv(*WEST, *A)[2]
+    assert r.distance_m == pytest.approx(total_with_links, rel=1e-3)
+    assert r.coords[0] == pytest.approx(WEST)
+    assert r.coords[-1] == pytest.approx(EAST)
+
+
+def test_snapping_projects_onto_the_line_not_the_nearest_node() -> None:
+    g = build_graph([Segment("long", ((105.0, 19.0), (105.2, 19.0)), road_class="primary")])
+    snap = Snapper(g).snap((105.1, 19.001), lambda _k, _e: True)
+    assert snap.on_road[0] == pytest.approx(105.1, abs=1e-6)
+    assert snap.on_road[1] == pytest.approx(19.0, abs=1e-9)
+    assert snap.distance_m == pytest.approx(110.7, abs=0.5)
+    r = route(g, (105.05, 19.001), (105.15, 18.999), Vehicle.car)
+    assert r.distance_m == pytest.approx(GEOD.inv(105.05, 19.0, 105.15, 19.0)[2], rel=1e-3)
+
+
+def test_oneway_is_respected() -> None:
+    g = build_graph(
+        [
+            Segment("one", ((105.0, 19.0), (105.1, 19.0)), road_class="primary", oneway=True),
+            Segment(
+                "around", ((105.1, 19.0), (105.05, 19.05), (105.0, 19.0)), road_class="tertiary"
+            ),
+        ]
+    )
+    forward = route(g, (105.01, 19.0), (105.09, 19.0), Vehicle.car)
+    backward = route(g, (105.09, 19.0), (105.01, 19.0), Vehicle.car)
+    assert forward.segment_ids == ["one"]
+    assert "around" in backward.segment_ids
+    assert backward.distance_m > 2 * forward.distance_m
+
+
+def test_caravan_keeps_off_unsuitable_roads() -> None:
+    pass_road = Segment(
+        "pass", ((105.0, 19.0), (105.1, 19.0)), road_class="tertiary", caravan_unsuitable=True
+    )
+    detour = Segment("detour", ((105.0, 19.0), (105.05, 18.9), (105.1, 19.0)), road_class="primary")
+    g = build_graph([pass_road, detour])
+    assert route(g, (105.0, 19.0), (105.1, 19.0), Vehicle.car).segment_ids == ["pass"]
+    assert route(g, (105.0, 19.0), (105.1, 19.0), Vehicle.caravan).segment_ids == ["detour"]
+
+
+def test_far_point_cannot_snap() -> None:
+    g = build_graph([Segment("s", ((105.0, 19.0), (105.1, 19.0)), road_class="primary")])
+    with pytest.raises(SnapError):
+        route(g, (106.5, 19.0), (105.05, 19.0), Vehicle.car)
+
+
+def _random_grid(rng: random.Random, n: int = 8) -> RoadGraph:
+    """A jittered grid: expressway rows every 3rd, random classes, some one-way streets."""
+    step = 0.02
+    pts = {
+        (i, j): (
+            105 + i * step + rng.uniform(-0.004, 0.004),
+            19 + j * step + rng.uniform(-0.004, 0.004),
+        )
+        for i in range(n)
+        for j in range(n)
+    }
+    segs = []
+    for (i, j), p in pts.items():
+        for di, dj in ((1, 0), (0, 1)):
+            q = pts.get((i + di, j + dj))
+            if q is None:
+                continue
+            motorway = dj == 0 and j % 3 == 0
+            segs.append(
+                Segment(
+                    f"s{i}-{j}-{di}{dj}",
+                    (p, q),
+                    road_class="motorway"
+                    if motorway
+                    else rng.choice(["primary", "secondary", "tertiary"]),
+                    motorbike_forbidden=motorway,
+                    toll=motorway,
+                    oneway=not motorway and rng.random() < 0.1,
+                )
+            )
+    return build_graph(segs)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_routes_obey_the_rules(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+    g = _random_grid(rng)
+    snapper = Snapper(g)
+    for _ in range(15):
+        a = (rng.uniform(105.0, 105.14), rng.uniform(19.0, 19.14))
+        b = (rng.uniform(105.0, 105.14), rng.uniform(19.0, 19.14))
+        for vehicle in Vehicle:
+            try:
+                r = route(g, a, b, vehicle, snapper=snapper)
+            except NoRoute:
+                continue
+            segs = [g.segments[s] for s in r.segment_ids]
+            if vehicle is Vehicle.motorbike:
+                assert not any(s.road_class == "motorway" for s in segs)
+            straight = GEOD.inv(*r.origin.on_road, *r.destination.on_road)[2]
+            assert r.distance_m >= straight * 0.999 - 1
+            assert r.duration_s > 0 or r.distance_m < 1
+            speed_cap = max(
+                PROFILES[vehicle].speed_kph(c, None) or 0 for c in ("motorway", "trunk")
+            )
+            assert r.distance_m / max(r.duration_s, 1e-9) <= speed_cap / 3.6 + 1e-6
