@@ -14,6 +14,8 @@ from tourroute.db.engine import create_db_engine
 from tourroute.db.session import make_sessionmaker
 from tourroute.errors import install_error_handlers
 from tourroute.health import router as health_router
+from tourroute.network.graph_cache import GraphCache
+from tourroute.network.router import router as network_router
 from tourroute.provinces.router import router as provinces_router
 from tourroute.sites.router import router as sites_router
 
@@ -49,8 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.cursor_codec = CursorCodec(settings.cursor_secret)
+    app.state.graph_cache = GraphCache()
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(provinces_router)
     app.include_router(sites_router)
+    app.include_router(network_router)
     return app

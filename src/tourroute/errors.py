@@ -165,3 +165,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             request, 500, "internal-error", "Internal error", "An unexpected error occurred."
         )
+
+
+class NoRouteFound(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, 422, "no-route", "No route")

@@ -87,6 +87,7 @@ class ProvinceSeed:
 class SeedData:
     provinces: list[ProvinceSeed]
     sites: list[SiteCreate]
+    network: Any = None  # tourroute.network.seed.NetworkSeed, when seed/roads exists
 
 
 @dataclass
@@ -96,6 +97,8 @@ class SeedReport:
     sites_created: int = 0
     sites_updated: int = 0
     sites_unchanged: int = 0
+    segments_created: int = 0
+    segments_updated: int = 0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -103,6 +106,7 @@ class SeedReport:
             f"provinces: {self.provinces_created} created, {self.provinces_updated} updated",
             f"sites: {self.sites_created} created, {self.sites_updated} updated, "
             f"{self.sites_unchanged} unchanged",
+            f"road segments: {self.segments_created} created, {self.segments_updated} updated",
         ]
         for code, kinds in sorted(self.counts.items()):
             lines.append(f"  {code}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
@@ -244,9 +248,14 @@ def read_seed(seed_dir: Path) -> SeedData:
                 continue
             first_seen[site.slug] = f"sites/{path.name}"
             sites.append(site)
+    network = None
+    if (seed_dir / "roads").is_dir():
+        from tourroute.network.seed import read_network
+
+        network = read_network(seed_dir / "roads", problems)
     if problems:
         raise SeedError(problems)
-    return SeedData(provinces, sites)
+    return SeedData(provinces, sites, network)
 
 
 def search_keys(site: SiteCreate | Site) -> tuple[str, str]:
@@ -255,14 +264,14 @@ def search_keys(site: SiteCreate | Site) -> tuple[str, str]:
     return " | ".join(exact_key(p) for p in parts), " | ".join(folded_key(p) for p in parts)
 
 
-def _same_geometry(stored: Any, new: BaseGeometry | None) -> bool:
+def same_geometry(stored: Any, new: BaseGeometry | None) -> bool:
     if stored is None or new is None:
         return stored is None and new is None
     old = to_shape(stored) if not isinstance(stored, BaseGeometry) else stored
     return bool(old.equals_exact(new, 1e-9))
 
 
-def _apply(obj: Any, values: dict[str, Any]) -> bool:
+def apply_changes(obj: Any, values: dict[str, Any]) -> bool:
     """Set attributes that differ; return whether anything changed."""
     changed = False
     for key, value in values.items():
@@ -288,8 +297,8 @@ def _upsert_provinces(
             session.add(Province(code=seed.code, boundary=to_element(seed.boundary), **values))
             report.provinces_created += 1
             continue
-        changed = _apply(row, values)
-        if not _same_geometry(row.boundary, seed.boundary):
+        changed = apply_changes(row, values)
+        if not same_geometry(row.boundary, seed.boundary):
             row.boundary = to_element(seed.boundary)
             changed = True
         report.provinces_updated += changed
@@ -319,11 +328,11 @@ def _upsert_sites(session: Session, sites: Iterable[SiteCreate], report: SeedRep
             session.add(row)
             report.sites_created += 1
         else:
-            changed = _apply(row, values)
-            if not _same_geometry(row.geom, point):
+            changed = apply_changes(row, values)
+            if not same_geometry(row.geom, point):
                 row.geom = to_element(point)
                 changed = True
-            if not _same_geometry(row.footprint, footprint):
+            if not same_geometry(row.footprint, footprint):
                 row.footprint = to_element(footprint) if footprint else None
                 changed = True
             if {Category(c) for c in row.categories} != set(seed.categories):
@@ -345,4 +354,8 @@ def load_seed(session: Session, seed_dir: Path) -> SeedReport:
     session.flush()
     _upsert_sites(session, data.sites, report)
     session.flush()
+    if data.network is not None:
+        from tourroute.network.seed import upsert_network
+
+        report.segments_created, report.segments_updated = upsert_network(session, data.network)
     return report

@@ -1,7 +1,16 @@
 """Import every ORM model so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from tourroute.db.base import Base
+from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor
 from tourroute.provinces.models import Province
 from tourroute.sites.models import Site, SiteCategory
 
-__all__ = ["Base", "Province", "Site", "SiteCategory"]
+__all__ = [
+    "Base",
+    "Corridor",
+    "Province",
+    "RoadSegment",
+    "SegmentCorridor",
+    "Site",
+    "SiteCategory",
+]

@@ -50,6 +50,7 @@ class Route:
     by_ref: dict[str, float] = field(default_factory=dict)
     by_corridor: dict[str, float] = field(default_factory=dict)
     by_province: dict[str, float] = field(default_factory=dict)
+    by_corridor_province: dict[tuple[str, str], float] = field(default_factory=dict)
     segment_ids: list[str] = field(default_factory=list)
 
 
@@ -259,6 +260,9 @@ def _summarise(
             r.by_corridor[c] = r.by_corridor.get(c, 0.0) + metres
         for code, m in edge.provinces:
             r.by_province[code] = r.by_province.get(code, 0.0) + m * share
+            for c in seg.corridors:
+                key = (c, code)
+                r.by_corridor_province[key] = r.by_corridor_province.get(key, 0.0) + m * share
         if not r.segment_ids or r.segment_ids[-1] != seg.id:
             r.segment_ids.append(seg.id)
     return r

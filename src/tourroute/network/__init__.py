@@ -1,0 +1,1 @@
+"""The road network as stored: segments, the named corridors they belong to."""

@@ -1,0 +1,72 @@
+"""ORM models of road segments and named corridors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tourroute.db.base import Base, TimestampedVersioned
+
+
+class Corridor(TimestampedVersioned, Base):
+    """A named route people plan by: the Hồ Chí Minh road, QL1A, the coastal road…"""
+
+    __tablename__ = "corridors"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class RoadSegment(TimestampedVersioned, Base):
+    __tablename__ = "road_segments"
+    __table_args__ = (
+        CheckConstraint("scenic BETWEEN 0 AND 5", name="scenic_range"),
+        CheckConstraint(
+            "road_class IN ('motorway','trunk','primary','secondary','tertiary','unclassified')",
+            name="road_class",
+        ),
+        CheckConstraint("surface IN ('paved','unpaved')", name="surface"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # stable id from the seed/import
+    ref: Mapped[str | None] = mapped_column(String(32), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    road_class: Mapped[str] = mapped_column(String(16))
+    surface: Mapped[str] = mapped_column(String(16), default="paved")
+    oneway: Mapped[bool] = mapped_column(Boolean, default=False)
+    toll: Mapped[bool] = mapped_column(Boolean, default=False)
+    maxspeed_kph: Mapped[float | None] = mapped_column(Float)
+    motorbike_forbidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    caravan_unsuitable: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_height_m: Mapped[float | None] = mapped_column(Float)
+    max_weight_t: Mapped[float | None] = mapped_column(Float)
+    scenic: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(Text)
+    geom: Mapped[Any] = mapped_column(
+        Geometry("LINESTRING", srid=4326, spatial_index=True), nullable=False
+    )
+    corridor_rows: Mapped[list[SegmentCorridor]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def corridors(self) -> list[str]:
+        return sorted(row.corridor_slug for row in self.corridor_rows)
+
+
+class SegmentCorridor(Base):
+    __tablename__ = "segment_corridors"
+
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("road_segments.id", ondelete="CASCADE"), primary_key=True
+    )
+    corridor_slug: Mapped[str] = mapped_column(
+        ForeignKey("corridors.slug", ondelete="RESTRICT"), primary_key=True, index=True
+    )

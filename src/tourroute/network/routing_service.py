@@ -1,0 +1,138 @@
+"""Use case: a route between sites or points, with via points and corridor alternatives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from tourroute.api.params import parse_lon_lat
+from tourroute.db.spatial import geojson_of
+from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.network.graph_cache import GraphCache, NetworkGraph
+from tourroute.routing import NoRoute, Preference, Route, SnapError, Vehicle, route
+from tourroute.routing.graph import Coord
+from tourroute.sites.repository import SiteRepository
+
+# Corridors whose avoidance yields the alternatives people compare here.
+ALTERNATIVE_CORRIDORS = ("expressway-north-south-east", "ql1a", "coastal-road", "hcm-road")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    query: str
+    coord: Coord
+    site: str | None = None
+
+
+@dataclass
+class RouteRequest:
+    points: list[Endpoint]
+    vehicle: Vehicle = Vehicle.car
+    preference: Preference = Preference.fastest
+    avoid: frozenset[str] = frozenset()
+    prefer: str | None = None
+    alternatives: int = 0
+
+
+@dataclass
+class RoutePlan:
+    legs: list[Route]
+    label: str
+    avoided: list[str] = field(default_factory=list)
+
+    @property
+    def distance_m(self) -> float:
+        return sum(leg.distance_m for leg in self.legs)
+
+    @property
+    def duration_s(self) -> float:
+        return sum(leg.duration_s for leg in self.legs)
+
+    def segment_ids(self) -> set[str]:
+        return {s for leg in self.legs for s in leg.segment_ids}
+
+
+class RoutingService:
+    def __init__(self, session: Session, cache: GraphCache) -> None:
+        self.session = session
+        self.cache = cache
+
+    def endpoint(self, raw: str, name: str, region: tuple[float, float, float, float]) -> Endpoint:
+        """A site slug or ``lon,lat``."""
+        raw = raw.strip()
+        if "," in raw:
+            return Endpoint(raw, parse_lon_lat(raw, region, name))
+        site = SiteRepository(self.session).get_by_slug(raw)
+        if site is None:
+            raise InvalidParameter(name, f"'{raw}' is neither lon,lat nor a published site slug")
+        point = geojson_of(site.geom)
+        if point is None:
+            raise InvalidParameter(name, f"site '{raw}' has no location")
+        lon, lat = point["coordinates"]
+        return Endpoint(raw, (float(lon), float(lat)), site.slug)
+
+    def plan(self, req: RouteRequest) -> tuple[NetworkGraph, list[RoutePlan]]:
+        graph = self.cache.get(self.session)
+        unknown = sorted(
+            a
+            for a in req.avoid
+            if a not in ("toll", "expressway", "unpaved") and a not in graph.corridor_names
+        )
+        if unknown:
+            raise InvalidParameter(
+                "avoid",
+                f"unknown value(s) {unknown}; use toll, expressway, "
+                f"unpaved or a corridor: {sorted(graph.corridor_names)}",
+            )
+        if req.prefer and req.prefer not in graph.corridor_names:
+            raise InvalidParameter("prefer", f"unknown corridor '{req.prefer}'")
+        best = self._plan(graph, req, req.avoid, "best")
+        plans = [best]
+        if req.alternatives:
+            for corridor in ALTERNATIVE_CORRIDORS:
+                if len(plans) > req.alternatives:
+                    break
+                used = sum(leg.by_corridor.get(corridor, 0.0) for leg in best.legs)
+                if used < 0.15 * best.distance_m or corridor in req.avoid:
+                    continue
+                try:
+                    alt = self._plan(graph, req, req.avoid | {corridor}, f"avoiding {corridor}")
+                except (NoRouteFound, InvalidParameter):
+                    continue
+                alt.avoided = [corridor]
+                if self._differs(alt, plans) and alt.duration_s <= 2.0 * best.duration_s:
+                    plans.append(alt)
+        return graph, plans
+
+    @staticmethod
+    def _differs(candidate: RoutePlan, plans: list[RoutePlan]) -> bool:
+        ids = candidate.segment_ids()
+        return all(len(ids & p.segment_ids()) <= 0.8 * max(1, len(ids)) for p in plans)
+
+    def _plan(
+        self, graph: NetworkGraph, req: RouteRequest, avoid: frozenset[str], label: str
+    ) -> RoutePlan:
+        legs = []
+        for i, (a, b) in enumerate(zip(req.points, req.points[1:], strict=False)):
+            try:
+                legs.append(
+                    route(
+                        graph.road,
+                        a.coord,
+                        b.coord,
+                        req.vehicle,
+                        req.preference,
+                        avoid,
+                        req.prefer,
+                        snapper=graph.snapper,
+                    )
+                )
+            except SnapError as exc:
+                name = "from" if i == 0 else "via"
+                raise InvalidParameter(name, str(exc)) from None
+            except NoRoute as exc:
+                raise NoRouteFound(
+                    f"no route from {a.query} to {b.query} for a {req.vehicle.value}: {exc}"
+                ) from None
+        return RoutePlan(legs, label)

@@ -1,0 +1,52 @@
+"""Schemas of road segments and corridors as curated (seed, import, later the write API)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from shapely.geometry import LineString
+
+RoadClass = Literal["motorway", "trunk", "primary", "secondary", "tertiary", "unclassified"]
+
+
+class CorridorCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slug: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)
+    name_vi: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    description_en: str = Field(default="", max_length=2000)
+    source: str = Field(min_length=3, max_length=2000)
+
+
+class RoadSegmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)
+    ref: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    corridors: list[str] = Field(default_factory=list, max_length=10)
+    road_class: RoadClass
+    surface: Literal["paved", "unpaved"] = "paved"
+    oneway: bool = False
+    toll: bool = False
+    maxspeed_kph: float | None = Field(default=None, gt=0, le=130)
+    motorbike_forbidden: bool = False
+    caravan_unsuitable: bool = False
+    max_height_m: float | None = Field(default=None, gt=0, le=10)
+    max_weight_t: float | None = Field(default=None, gt=0, le=100)
+    scenic: int = Field(default=0, ge=0, le=5)
+    source: str = Field(min_length=3, max_length=2000)
+    coordinates: list[tuple[float, float]] = Field(min_length=2, max_length=20_000)
+
+    @field_validator("coordinates")
+    @classmethod
+    def _valid_line(cls, coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        for lon, lat in coords:
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise ValueError(f"position {lon},{lat} out of range (lon,lat order)")
+        line = LineString(coords)
+        if line.length == 0:
+            raise ValueError("a road segment must have a length")
+        return coords
