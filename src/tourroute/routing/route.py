@@ -251,6 +251,8 @@ def _summarise(
     for edge, a, b in legs:
         share = max(0.0, b - a)
         metres = edge.length_m * share
+        if metres < 0.01:  # a zero-length touch of an edge at a snapped end: not travelled
+            continue
         r.distance_m += metres
         r.duration_s += model.seconds(edge) * share
         seg = edge.segment
