@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
 
 import networkx as nx
 from pyproj import Geod
@@ -131,13 +130,3 @@ def _add_piece(
     g.add_edge(piece[0], piece[-1], edge=forward)
     if not s.oneway:
         g.add_edge(piece[-1], piece[0], edge=Edge(s, piece[::-1], length, provinces))
-
-
-def edge_attrs(edge: Edge) -> dict[str, Any]:
-    s = edge.segment
-    return {
-        "segment": s.id,
-        "ref": s.ref,
-        "corridors": list(s.corridors),
-        "length_m": edge.length_m,
-    }
