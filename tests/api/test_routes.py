@@ -119,9 +119,9 @@ def test_graph_follows_edits_of_the_network(client: TestClient, network: Session
     response = client.get(
         "/v1/routes", params={"from": "105.70,19.60", "to": "105.70,19.00", "vehicle": "motorbike"}
     )
-    # QL1A was the motorbike's only road: the start no longer reaches a usable one.
+    # t-ql1a was the motorbike's only way along the test corridor: no route any more.
     assert response.status_code == 422
-    assert "no usable road" in response.json()["detail"]
+    assert response.json()["type"] in {"/problems/no-route", "/problems/invalid-parameter"}
 
 
 @pytest.mark.parametrize(
@@ -153,5 +153,29 @@ def test_point_far_from_any_road_is_422(client: TestClient, network: Session) ->
 
 def test_roads_geojson(client: TestClient, network: Session) -> None:
     body = client.get("/v1/roads", params={"corridor": "ql1a"}).json()
-    assert [f["id"] for f in body["features"]] == ["t-ql1a"]
+    assert "t-ql1a" in [f["id"] for f in body["features"]]
+    assert "t-ct01" not in [f["id"] for f in body["features"]]
+    assert all("ql1a" in f["properties"]["corridors"] for f in body["features"])
     assert client.get("/v1/roads", params={"corridor": "nope"}).status_code == 422
+
+
+# --- the seeded regional network (seed/roads) -------------------------------------------
+
+
+def test_seeded_network_citadel_to_kim_lien(client: TestClient) -> None:
+    car = _route(client, **{"from": "thanh-nha-ho", "to": "kim-lien"})["routes"][0]
+    bike = _route(client, **{"from": "thanh-nha-ho", "to": "kim-lien", "vehicle": "motorbike"})
+    bike_refs = {r["ref"] for r in bike["routes"][0]["breakdown"]["by_ref"]}
+    assert "CT.01" in {r["ref"] for r in car["breakdown"]["by_ref"]}
+    assert "CT.01" not in bike_refs
+    assert "QL1A" in bike_refs
+    # ~155 km as the crow flies; the road is longer but not absurdly so
+    assert 155_000 < car["distance_m"] < 260_000
+    assert {p["province"] for p in car["breakdown"]["by_province"]} >= {"VN-21", "VN-22"}
+
+
+def test_seeded_network_offers_corridor_alternatives(client: TestClient) -> None:
+    body = _route(client, **{"from": "kim-lien", "to": "thien-cam", "alternatives": 3})
+    assert len(body["routes"]) >= 2
+    refs = [frozenset(r["ref"] for r in rt["breakdown"]["by_ref"]) for rt in body["routes"]]
+    assert len(set(refs)) == len(refs)
