@@ -113,13 +113,14 @@ class SeedReport:
         return "\n".join(lines)
 
 
-def _nfc(value: Any) -> Any:
+def nfc(value: Any) -> Any:
+    """NFC-normalise every string in a parsed YAML/JSON value (seed text may be NFD)."""
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, list):
-        return [_nfc(v) for v in value]
+        return [nfc(v) for v in value]
     if isinstance(value, dict):
-        return {k: _nfc(v) for k, v in value.items()}
+        return {k: nfc(v) for k, v in value.items()}
     return value
 
 
@@ -132,7 +133,7 @@ def _read_provinces(path: Path, problems: list[SeedProblem]) -> list[ProvinceSee
         return []
     out = []
     for i, feature in enumerate(data.get("features", [])):
-        props = _nfc(feature.get("properties") or {})
+        props = nfc(feature.get("properties") or {})
         record = props.get("code") or f"#{i + 1}"
         missing = [k for k in ("code", "slug", "name_vi", "name_en", "source") if not props.get(k)]
         for key in missing:
@@ -184,7 +185,7 @@ def _read_sites(
         if not isinstance(raw, dict):
             problems.append(SeedProblem(name, f"#{i + 1}", "-", "a record must be a mapping"))
             continue
-        raw = _nfc(dict(raw))
+        raw = nfc(dict(raw))
         record = f"#{i + 1} ({raw.get('slug', '?')})"
         raw.setdefault("province", file_province)
         lon, lat = raw.pop("lon", None), raw.pop("lat", None)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -17,17 +15,13 @@ from sqlalchemy.orm import Session
 from tourroute.db.spatial import to_element
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor
 from tourroute.network.schemas import CorridorCreate, RoadSegmentCreate
-from tourroute.seed import SeedProblem, apply_changes, same_geometry
+from tourroute.seed import SeedProblem, apply_changes, nfc, same_geometry
 
 
 @dataclass
 class NetworkSeed:
     corridors: list[CorridorCreate]
     segments: list[RoadSegmentCreate]
-
-
-def _nfc(value: Any) -> Any:
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 def read_network(roads_dir: Path, problems: list[SeedProblem]) -> NetworkSeed:
@@ -41,7 +35,7 @@ def read_network(roads_dir: Path, problems: list[SeedProblem]) -> NetworkSeed:
         doc = {}
     for i, raw in enumerate(doc.get("corridors", [])):
         try:
-            corridors.append(CorridorCreate.model_validate({k: _nfc(v) for k, v in raw.items()}))
+            corridors.append(CorridorCreate.model_validate({k: nfc(v) for k, v in raw.items()}))
         except (ValidationError, AttributeError) as exc:
             problems.append(SeedProblem(f"roads/{cpath.name}", f"#{i + 1}", "-", str(exc)))
     known = {c.slug for c in corridors}
@@ -55,7 +49,7 @@ def read_network(roads_dir: Path, problems: list[SeedProblem]) -> NetworkSeed:
         return NetworkSeed(corridors, segments)
     seen: set[str] = set()
     for i, feature in enumerate(features):
-        props = {k: _nfc(v) for k, v in (feature.get("properties") or {}).items()}
+        props = {k: nfc(v) for k, v in (feature.get("properties") or {}).items()}
         record = f"#{i + 1} ({props.get('id', '?')})"
         geometry = feature.get("geometry") or {}
         if geometry.get("type") != "LineString":
