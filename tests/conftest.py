@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
 from tourroute.db.models import Base
 from tourroute.db.session import get_session
+from tourroute.network.graph_cache import GraphCache
 from tourroute.seed import load_seed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,6 +37,8 @@ class Database:
     backend: str
     settings: Settings
     engine: Engine
+    # Road graphs are built once per network version and backend, not once per test.
+    graph_cache: GraphCache = field(default_factory=GraphCache)
 
 
 def _postgres_url() -> str:
@@ -98,7 +101,7 @@ def session(connection: Connection) -> Iterator[Session]:
 
 @pytest.fixture
 def client(database: Database, connection: Connection) -> Iterator[TestClient]:
-    app = create_app(database.settings)
+    app = create_app(database.settings, database.graph_cache)
 
     def _session() -> Iterator[Session]:
         with Session(

@@ -30,7 +30,8 @@ contributors (ODbL); province outlines from geoBoundaries.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, graph_cache: GraphCache | None = None) -> FastAPI:
+    """The service; ``graph_cache`` lets several apps share built road graphs (tests)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.cursor_codec = CursorCodec(settings.cursor_secret)
-    app.state.graph_cache = GraphCache()
+    app.state.graph_cache = graph_cache or GraphCache()
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(provinces_router)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import LineString
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tourroute.db.spatial import to_element
@@ -26,6 +26,10 @@ def _segment(session: Session, key: str, coords: list[tuple[float, float]], **at
 
 @pytest.fixture
 def network(session: Session) -> Session:
+    """Only these three roads: the seeded network is deleted inside the test's transaction
+    (points snap onto the largest connected network, which would otherwise be the seed)."""
+    session.execute(delete(SegmentCorridor))
+    session.execute(delete(RoadSegment))
     _segment(
         session,
         "t-ct01",

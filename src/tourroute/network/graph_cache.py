@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from geoalchemy2.shape import to_shape
@@ -16,7 +17,7 @@ from tourroute.network.repository import NetworkRepository
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routing import RoadGraph, build_graph
 from tourroute.routing.graph import Coord
-from tourroute.routing.snap import Snapper
+from tourroute.routing.route import Router
 
 log = logging.getLogger(__name__)
 
@@ -25,27 +26,33 @@ log = logging.getLogger(__name__)
 class NetworkGraph:
     version: str
     road: RoadGraph
-    snapper: Snapper
+    router: Router
     corridor_names: dict[str, tuple[str, str]]  # slug → (vi, en)
     province_names: dict[str, tuple[str, str]]
 
 
 class GraphCache:
-    """Holds the current graph; rebuilds it when the stored network's version changes."""
+    """Holds the graphs of the last few network versions; builds one on a version change.
 
-    def __init__(self) -> None:
+    More than one is kept because a reader may still be on the previous version while an
+    edit commits (and the test suite flips between the seeded network and small edits).
+    """
+
+    def __init__(self, keep: int = 2) -> None:
         self._lock = threading.Lock()
-        self._current: NetworkGraph | None = None
+        self._graphs: OrderedDict[str, NetworkGraph] = OrderedDict()
+        self._keep = keep
 
     def get(self, session: Session) -> NetworkGraph:
         version = NetworkRepository(session).version()
-        current = self._current
-        if current is not None and current.version == version:
-            return current
         with self._lock:
-            if self._current is None or self._current.version != version:
-                self._current = self._build(session, version)
-            return self._current
+            found = self._graphs.get(version)
+            if found is None:
+                found = self._graphs[version] = self._build(session, version)
+                while len(self._graphs) > self._keep:
+                    self._graphs.popitem(last=False)
+            self._graphs.move_to_end(version)
+            return found
 
     @staticmethod
     def _build(session: Session, version: str) -> NetworkGraph:
@@ -62,7 +69,7 @@ class GraphCache:
         graph = NetworkGraph(
             version=version,
             road=road,
-            snapper=Snapper(road),
+            router=Router(road),
             corridor_names={c.slug: (c.name_vi, c.name_en) for c in repo.corridors()},
             province_names={p.code: (p.name_vi, p.name_en) for p in provinces},
         )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from tourroute.api.params import parse_lon_lat
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NoRouteFound
 from tourroute.network.graph_cache import GraphCache, NetworkGraph
-from tourroute.routing import NoRoute, Preference, Route, SnapError, Vehicle, route
+from tourroute.routing import NoRoute, Preference, Route, SnapError, Vehicle
 from tourroute.routing.graph import Coord
 from tourroute.sites.repository import SiteRepository
 
@@ -33,6 +34,7 @@ class RouteRequest:
     avoid: frozenset[str] = frozenset()
     prefer: str | None = None
     alternatives: int = 0
+    excluded: BaseGeometry | None = None
 
 
 @dataclass
@@ -116,18 +118,10 @@ class RoutingService:
         legs = []
         for i, (a, b) in enumerate(zip(req.points, req.points[1:], strict=False)):
             try:
-                legs.append(
-                    route(
-                        graph.road,
-                        a.coord,
-                        b.coord,
-                        req.vehicle,
-                        req.preference,
-                        avoid,
-                        req.prefer,
-                        snapper=graph.snapper,
-                    )
+                model = graph.router.model(
+                    req.vehicle, req.preference, avoid, req.prefer, req.excluded
                 )
+                legs.append(graph.router.route(a.coord, b.coord, model))
             except SnapError as exc:
                 name = "from" if i == 0 else "via"
                 raise InvalidParameter(name, str(exc)) from None

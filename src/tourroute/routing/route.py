@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
+import networkx as nx
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
+from shapely.prepared import prep
 
 from tourroute.routing.graph import Coord, Edge, RoadGraph
 from tourroute.routing.profiles import PROFILES, Preference, Vehicle, VehicleProfile
-from tourroute.routing.snap import EdgeKey, Snap, Snapper
+from tourroute.routing.snap import EdgeKey, Snap, SnapError, Snapper
 
-__all__ = ["NoRoute", "Route", "RouteCost", "route"]
+__all__ = ["NoRoute", "Route", "RouteCost", "Router", "main_component", "route", "search"]
 
 AVOIDABLE = ("toll", "expressway", "unpaved")
 PREFERRED_CORRIDOR_FACTOR = 0.75  # a preferred corridor's edges look 25 % cheaper
@@ -63,6 +66,7 @@ class RouteCost:
     avoid: frozenset[str] = frozenset()
     prefer_corridor: str | None = None
     excluded: BaseGeometry | None = None
+    _excluded: Any = field(default=None, init=False, repr=False, compare=False)
 
     def usable(self, edge: Edge) -> bool:
         s = edge.segment
@@ -80,7 +84,19 @@ class RouteCost:
             return False
         if self.avoid.intersection(s.corridors):
             return False
-        return not (self.excluded is not None and self.excluded.intersects(LineString(edge.coords)))
+        return not (
+            self._excluded is not None and self._excluded.intersects(LineString(edge.coords))
+        )
+
+    def __post_init__(self) -> None:
+        prepared = prep(self.excluded) if self.excluded is not None else None
+        object.__setattr__(self, "_excluded", prepared)
+
+    def cache_key(self) -> Hashable | None:
+        """Equal for models with equal costs; ``None`` with a polygon (one per request)."""
+        if self.excluded is not None:
+            return None
+        return (self.profile.vehicle, self.preference, self.avoid, self.prefer_corridor)
 
     def seconds(self, edge: Edge) -> float:
         speed = self.profile.speed_kph(edge.segment.road_class, edge.segment.maxspeed_kph)
@@ -100,21 +116,47 @@ class RouteCost:
         return value
 
 
-def _dijkstra(
+Ends = dict[Coord, float]  # graph nodes with the cost of getting there from a snapped point
+
+
+def main_component(road: RoadGraph, model: RouteCost) -> frozenset[Coord]:
+    """The largest strongly connected set of nodes over the edges ``model`` may use.
+
+    Points snap only onto edges inside it: a piece of road boxed in by roads this vehicle
+    may not take (a caravan on a lane between two steep passes) would give "no route" to
+    everything, so we skip it for the nearest road that leads somewhere.
+    """
+    usable: nx.DiGraph[Coord] = nx.DiGraph()
+    for u, v, _k, edge in road.edges():
+        if model.usable(edge):
+            usable.add_edge(u, v)
+    if usable.number_of_nodes() == 0:
+        return frozenset()
+    return frozenset(max(nx.strongly_connected_components(usable), key=lambda c: len(set(c))))
+
+
+def search(
     road: RoadGraph,
-    sources: dict[Coord, float],
-    targets: dict[Coord, float],
+    sources: Ends,
     cost: Callable[[Edge], float | None],
-) -> tuple[float, Coord, dict[Coord, tuple[Coord, int] | None]]:
-    """Multi-source Dijkstra with initial costs; stops at the best target (with its offset)."""
+    targets: Ends | None = None,
+    cutoff: float = float("inf"),
+) -> tuple[dict[Coord, float], dict[Coord, EdgeKey | None], tuple[float, Coord] | None]:
+    """Reference multi-source Dijkstra with starting costs, in plain Python.
+
+    With ``targets`` it stops at the cheapest target (returned with its total, offset
+    included); without, it settles every node within ``cutoff``.  The fast router answers
+    the same questions on a CCH; this one is the yardstick in tests and serves reachability.
+    """
     adj = road.graph.adj
     dist: dict[Coord, float] = {}
-    parent: dict[Coord, tuple[Coord, int] | None] = {}
+    parent: dict[Coord, EdgeKey | None] = {}
     seen: dict[Coord, float] = {}
     tie = itertools.count()
-    heap: list[tuple[float, int, Coord, tuple[Coord, int] | None]] = []
+    heap: list[tuple[float, int, Coord, EdgeKey | None]] = []
     for node, c in sources.items():
-        heapq.heappush(heap, (c, next(tie), node, None))
+        if c <= cutoff:
+            heapq.heappush(heap, (c, next(tie), node, None))
     best: tuple[float, Coord] | None = None
     while heap:
         d, _, node, via = heapq.heappop(heap)
@@ -124,7 +166,11 @@ def _dijkstra(
             break
         dist[node] = d
         parent[node] = via
-        if node in targets and (best is None or d + targets[node] < best[0]):
+        if (
+            targets is not None
+            and node in targets
+            and (best is None or d + targets[node] < best[0])
+        ):
             best = (d + targets[node], node)
         for nxt, keyed in adj[node].items():
             if nxt in dist:
@@ -134,12 +180,147 @@ def _dijkstra(
                 if step is None:
                     continue
                 nd = d + step
-                if nd < seen.get(nxt, float("inf")):
+                if nd <= cutoff and nd < seen.get(nxt, float("inf")):
                     seen[nxt] = nd
-                    heapq.heappush(heap, (nd, next(tie), nxt, (node, int(key))))
-    if best is None:
-        raise NoRoute("no path between the points for this vehicle and these constraints")
-    return best[0], best[1], parent
+                    heapq.heappush(heap, (nd, next(tie), nxt, (node, nxt, int(key))))
+    return dist, parent, best
+
+
+def _unwind(parent: dict[Coord, EdgeKey | None], last: Coord) -> list[EdgeKey]:
+    out: list[EdgeKey] = []
+    node = last
+    while (via := parent.get(node)) is not None:
+        out.append(via)
+        node = via[0]
+    return out[::-1]
+
+
+class Router:
+    """Everything derived from one road graph to answer routing questions.
+
+    ``fast=True`` answers shortest paths on a CCH (:mod:`tourroute.routing.fast`);
+    ``fast=False`` on the plain-Python reference Dijkstra (small graphs, tests).
+    """
+
+    def __init__(self, road: RoadGraph, snapper: Snapper | None = None, fast: bool = True) -> None:
+        from tourroute.routing.fast import FastRouter  # the CCH binding loads only when used
+
+        self.road = road
+        self.snapper = snapper or Snapper(road)
+        self.fast = FastRouter(road) if fast else None
+        self._components: dict[object, frozenset[Coord]] = {}
+
+    def model(
+        self,
+        vehicle: Vehicle = Vehicle.car,
+        preference: Preference = Preference.fastest,
+        avoid: Collection[str] = (),
+        prefer_corridor: str | None = None,
+        excluded: BaseGeometry | None = None,
+    ) -> RouteCost:
+        return RouteCost(PROFILES[vehicle], preference, frozenset(avoid), prefer_corridor, excluded)
+
+    def component(self, model: RouteCost) -> frozenset[Coord]:
+        key = model.cache_key()
+        if key is None:
+            return main_component(self.road, model)
+        found = self._components.get(key)
+        if found is None:
+            found = self._components[key] = main_component(self.road, model)
+        return found
+
+    def snap(self, point: Coord, model: RouteCost, max_distance_m: float = 20_000.0) -> Snap:
+        """``point`` projected onto the nearest edge the vehicle can use and leave."""
+        main = self.component(model)
+
+        def connected(key: EdgeKey, edge: Edge) -> bool:
+            return key[0] in main and key[1] in main and model.usable(edge)
+
+        try:
+            return self.snapper.snap(point, connected, max_distance_m)
+        except SnapError:
+            # A usable road nearby that leads nowhere: the constraints cut the point off.
+            near = self.snapper.snap(point, lambda _k, e: model.usable(e), max_distance_m)
+            raise NoRoute(
+                f"the road nearest to {point[0]},{point[1]} ({near.distance_m:.0f} m away) is "
+                "cut off from the rest of the network for this vehicle and these constraints"
+            ) from None
+
+    def reverse_of(self, key: EdgeKey) -> EdgeKey | None:
+        """The opposite direction of a two-way edge, if there is one."""
+        u, v, _ = key
+        g = self.road.graph
+        edge = self.snapper.edges[key]
+        for k, data in g[v][u].items() if g.has_edge(v, u) else ():
+            e: Edge = data["edge"]
+            if e.segment.id == edge.segment.id and e.coords == edge.coords[::-1]:
+                return (v, u, int(k))
+        return None
+
+    def ends(self, snap: Snap, model: RouteCost) -> tuple[Ends, Ends]:
+        """(as origin: nodes reachable from the point, as destination: nodes that reach it)."""
+        edge = self.snapper.edges[snap.edge]
+        c = model.cost(edge) or 0.0
+        u, v, _ = snap.edge
+        leave = {v: (1 - snap.fraction) * c}
+        arrive = {u: snap.fraction * c}
+        if self.reverse_of(snap.edge) is not None:
+            leave[u] = min(leave.get(u, float("inf")), snap.fraction * c)
+            arrive[v] = min(arrive.get(v, float("inf")), (1 - snap.fraction) * c)
+        return leave, arrive
+
+    def shortest(
+        self, model: RouteCost, sources: Ends, targets: Ends
+    ) -> tuple[float, Coord, Coord, list[EdgeKey]] | None:
+        if self.fast is not None:
+            return self.fast.shortest(model, sources, targets)
+        _dist, parent, best = search(self.road, sources, model.cost, targets)
+        if best is None:
+            return None
+        pieces = _unwind(parent, best[1])
+        first = pieces[0][0] if pieces else best[1]
+        return best[0], first, best[1], pieces
+
+    def route(self, origin: Coord, destination: Coord, model: RouteCost) -> Route:
+        """The best route from ``origin`` to ``destination`` (lon, lat) under ``model``."""
+        start = self.snap(origin, model)
+        end = self.snap(destination, model)
+        g = self.road.graph
+        s_edge, e_edge = self.snapper.edges[start.edge], self.snapper.edges[end.edge]
+        sources, _ = self.ends(start, model)
+        _, targets = self.ends(end, model)
+        s_rev, e_rev = self.reverse_of(start.edge), self.reverse_of(end.edge)
+
+        # Both points on the same piece of road, in driving order: no graph search needed.
+        direct: float | None = None
+        if start.edge == end.edge and end.fraction >= start.fraction:
+            direct = (end.fraction - start.fraction) * (model.cost(s_edge) or 0.0)
+        found = self.shortest(model, sources, targets)
+        if found is None and direct is None:
+            raise NoRoute("no path between the points for this vehicle and these constraints")
+        if direct is not None and (found is None or direct <= found[0]):
+            same_edge = list(_edge_part(s_edge, start.fraction, end.fraction))
+            return _summarise(
+                model, start, end, [(s_edge, start.fraction, end.fraction)], same_edge
+            )
+        if found is None:  # unreachable: direct was None or cheaper above
+            raise NoRoute("no path between the points")
+        _total, first_node, last, pieces = found
+        legs: list[tuple[Edge, float, float]] = []
+        if first_node == start.edge[1] or s_rev is None:
+            legs.append((s_edge, start.fraction, 1.0))
+        else:
+            legs.append((self.snapper.edges[s_rev], 1 - start.fraction, 1.0))
+        legs.extend((g.edges[u, v, k]["edge"], 0.0, 1.0) for u, v, k in pieces)
+        if last == end.edge[0] or e_rev is None:
+            legs.append((e_edge, 0.0, end.fraction))
+        else:
+            legs.append((self.snapper.edges[e_rev], 0.0, 1 - end.fraction))
+        coords: list[Coord] = []
+        for edge, a, b in legs:
+            part = list(_edge_part(edge, a, b)) if (a, b) != (0.0, 1.0) else list(edge.coords)
+            coords.extend(part if not coords or coords[-1] != part[0] else part[1:])
+        return _summarise(model, start, end, legs, coords)
 
 
 def route(
@@ -153,71 +334,10 @@ def route(
     excluded: BaseGeometry | None = None,
     snapper: Snapper | None = None,
 ) -> Route:
-    """The best route from ``origin`` to ``destination`` (lon, lat) for ``vehicle``."""
-    model = RouteCost(PROFILES[vehicle], preference, frozenset(avoid), prefer_corridor, excluded)
-    snapper = snapper or Snapper(road)
-
-    def usable(_key: EdgeKey, edge: Edge) -> bool:
-        return model.usable(edge)
-
-    start = snapper.snap(origin, usable)
-    end = snapper.snap(destination, usable)
-    g = road.graph
-
-    def reverse_of(key: EdgeKey) -> EdgeKey | None:
-        u, v, _ = key
-        seg = snapper.edges[key].segment.id
-        for k, data in g[v][u].items() if g.has_edge(v, u) else ():
-            e: Edge = data["edge"]
-            if e.segment.id == seg and e.coords == snapper.edges[key].coords[::-1]:
-                return (v, u, int(k))
-        return None
-
-    s_edge, e_edge = snapper.edges[start.edge], snapper.edges[end.edge]
-    s_cost, e_cost = model.cost(s_edge) or 0.0, model.cost(e_edge) or 0.0
-    sources = {start.edge[1]: (1 - start.fraction) * s_cost}
-    s_rev = reverse_of(start.edge)
-    if s_rev is not None:
-        sources[start.edge[0]] = min(
-            sources.get(start.edge[0], float("inf")), start.fraction * s_cost
-        )
-    targets = {end.edge[0]: end.fraction * e_cost}
-    e_rev = reverse_of(end.edge)
-    if e_rev is not None:
-        back = (1 - end.fraction) * e_cost
-        targets[end.edge[1]] = min(targets.get(end.edge[1], float("inf")), back)
-
-    # Both points on the same piece of road, in driving order: no graph search needed.
-    direct: float | None = None
-    if start.edge == end.edge and end.fraction >= start.fraction:
-        direct = (end.fraction - start.fraction) * s_cost
-    try:
-        total, last, parent = _dijkstra(road, sources, targets, model.cost)
-    except NoRoute:
-        if direct is None:
-            raise
-        total, last, parent = float("inf"), start.edge[1], {}
-    if direct is not None and direct <= total:
-        same_edge = list(_edge_part(s_edge, start.fraction, end.fraction))
-        return _summarise(model, start, end, [(s_edge, start.fraction, end.fraction)], same_edge)
-
-    pieces = _unwind(parent, last)
-    first_node = pieces[0][0] if pieces else last
-    legs: list[tuple[Edge, float, float]] = []
-    if first_node == start.edge[1] or s_rev is None:
-        legs.append((s_edge, start.fraction, 1.0))
-    else:
-        legs.append((snapper.edges[s_rev], 1 - start.fraction, 1.0))
-    legs.extend((g.edges[u, v, k]["edge"], 0.0, 1.0) for u, v, k in pieces)
-    if last == end.edge[0] or e_rev is None:
-        legs.append((e_edge, 0.0, end.fraction))
-    else:
-        legs.append((snapper.edges[e_rev], 0.0, 1 - end.fraction))
-    coords: list[Coord] = []
-    for edge, a, b in legs:
-        part = list(_edge_part(edge, a, b)) if (a, b) != (0.0, 1.0) else list(edge.coords)
-        coords.extend(part if not coords or coords[-1] != part[0] else part[1:])
-    return _summarise(model, start, end, legs, coords)
+    """One route on ``road`` with the reference search (build a :class:`Router` to reuse)."""
+    router = Router(road, snapper, fast=False)
+    model = router.model(vehicle, preference, avoid, prefer_corridor, excluded)
+    return router.route(origin, destination, model)
 
 
 def _edge_part(edge: Edge, start: float, end: float) -> tuple[Coord, ...]:
@@ -228,16 +348,6 @@ def _edge_part(edge: Edge, start: float, end: float) -> tuple[Coord, ...]:
         return ((float(at.x), float(at.y)),) * 2
     coords = [(float(x), float(y)) for x, y in substring(line, start, end, normalized=True).coords]
     return tuple(coords * 2 if len(coords) == 1 else coords)
-
-
-def _unwind(parent: dict[Coord, tuple[Coord, int] | None], last: Coord) -> list[EdgeKey]:
-    out: list[EdgeKey] = []
-    node = last
-    while (via := parent.get(node)) is not None:
-        prev, key = via
-        out.append((prev, node, key))
-        node = prev
-    return out[::-1]
 
 
 def _summarise(

@@ -1,0 +1,207 @@
+"""Fast shortest paths: a Customizable Contraction Hierarchy derived from the NetworkX graph.
+
+The NetworkX graph stays the single source of truth.  From it we derive, once per network
+version, a CCH (RoutingKit's, through ``routingkit-cch``): a metric-independent node order
+(inertial nested dissection on the node coordinates) and the contracted topology.  Every
+cost model (vehicle × preference × avoid × prefer × exclusion polygon) becomes a *metric*:
+the weights are ``RouteCost.cost`` of every edge, so the rules live in one place, and a
+metric is customised in milliseconds on the regional network (about 2 s at 250k nodes);
+metrics without an exclusion polygon are cached.  Queries then take tens of microseconds
+to about a millisecond instead of the hundreds of milliseconds of a plain Dijkstra on large
+graphs.
+
+Why a CCH rather than plain CH or ALT: ``avoid`` and exclusion polygons change weights at
+query time; a CCH re-customises without redoing the expensive preprocessing, and gives
+many-to-many matrices for free.
+
+RoutingKit weights are 32-bit integers, so costs are scaled (seconds → milliseconds,
+metres → decimetres) and every edge is rounded to the nearest unit.  Paths are chosen on the
+rounded weights; the costs we report are re-summed from the exact float costs along the
+chosen path, so they differ from an exact float Dijkstra only where two paths tie within
+rounding (half a unit per edge).
+
+>>> from tourroute.routing.graph import Segment, build_graph
+>>> from tourroute.routing.profiles import PROFILES, Vehicle
+>>> from tourroute.routing.route import RouteCost
+>>> road = build_graph([Segment("a", ((105.0, 19.0), (105.1, 19.0)), road_class="primary")])
+>>> router = FastRouter(road)
+>>> model = RouteCost(PROFILES[Vehicle.car])
+>>> cost, first, last, path = router.shortest(model, {(105.0, 19.0): 0.0}, {(105.1, 19.0): 0.0})
+>>> round(cost), len(path)
+(729, 1)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+import routingkit_cch as rk
+
+from tourroute.routing.graph import Coord, Edge, RoadGraph
+from tourroute.routing.profiles import Preference
+
+if TYPE_CHECKING:
+    from tourroute.routing.snap import EdgeKey
+
+__all__ = ["INF_WEIGHT", "CostModel", "FastRouter"]
+
+INF_WEIGHT = 2**31 - 1  # RoutingKit treats this (and anything near it) as "no arc"
+_MAX_FINITE = 2**30  # one arc never costs more than this (a path sum must stay below inf)
+_SCALE = {Preference.fastest: 1000.0, Preference.scenic: 1000.0, Preference.shortest: 10.0}
+_CACHED_METRICS = 16
+
+
+class CostModel(Protocol):
+    """What the fast router needs of a cost model (``RouteCost`` satisfies it)."""
+
+    @property
+    def preference(self) -> Preference: ...
+
+    def cache_key(self) -> Hashable | None:
+        """Equal for models with equal weights; ``None`` when not worth caching."""
+        ...
+
+    def cost(self, edge: Edge) -> float | None: ...
+
+
+@dataclass
+class _Metric:
+    metric: Any  # rk.CCHMetric
+    scale: float
+    local: threading.local  # one CCHQuery per thread: a query object is not re-entrant
+
+
+class FastRouter:
+    """A CCH over one road graph; metrics per cost model, cached (LRU)."""
+
+    def __init__(self, road: RoadGraph) -> None:
+        g = road.graph
+        self.nodes: list[Coord] = list(g.nodes)
+        self.index: dict[Coord, int] = {c: i for i, c in enumerate(self.nodes)}
+        self.arcs: list[EdgeKey] = []
+        self.edges: list[Edge] = []
+        tail: list[int] = []
+        head: list[int] = []
+        for u, v, k, data in g.edges(keys=True, data=True):
+            self.arcs.append((u, v, int(k)))
+            self.edges.append(data["edge"])
+            tail.append(self.index[u])
+            head.append(self.index[v])
+        n = len(self.nodes)
+        if n:
+            coords = np.asarray(self.nodes, dtype=np.float32)
+            order = rk.compute_order_inertial(
+                n, tail, head, coords[:, 1].tolist(), coords[:, 0].tolist()
+            )
+        else:
+            order = []
+        self._cch = rk.CCH(order, tail, head, False)
+        self._metrics: OrderedDict[Any, _Metric] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- metrics -------------------------------------------------------------------------
+    def weights(self, model: CostModel) -> list[int]:
+        """Integer arc weights of ``model`` (``INF_WEIGHT`` for arcs it may not use)."""
+        scale = _SCALE[model.preference]
+        out: list[int] = []
+        for edge in self.edges:
+            c = model.cost(edge)
+            out.append(INF_WEIGHT if c is None else min(_MAX_FINITE, round(c * scale)))
+        return out
+
+    def _metric(self, model: CostModel) -> _Metric:
+        key = model.cache_key()
+        if key is not None:
+            with self._lock:
+                hit = self._metrics.get(key)
+                if hit is not None:
+                    self._metrics.move_to_end(key)
+                    return hit
+        made = _Metric(
+            rk.CCHMetric(self._cch, self.weights(model)),
+            _SCALE[model.preference],
+            threading.local(),
+        )
+        if key is not None:
+            with self._lock:
+                self._metrics[key] = made
+                while len(self._metrics) > _CACHED_METRICS:
+                    self._metrics.popitem(last=False)
+        return made
+
+    def _query(self, m: _Metric) -> Any:
+        q = getattr(m.local, "query", None)
+        if q is None:
+            q = m.local.query = rk.CCHQuery(m.metric)
+        return q
+
+    def _pairs(self, ends: Mapping[Coord, float], scale: float) -> list[tuple[int, int]]:
+        return [(self.index[c], round(cost * scale)) for c, cost in ends.items()]
+
+    # -- queries -------------------------------------------------------------------------
+    def shortest(
+        self,
+        model: CostModel,
+        sources: Mapping[Coord, float],
+        targets: Mapping[Coord, float],
+    ) -> tuple[float, Coord, Coord, list[EdgeKey]] | None:
+        """The cheapest path from any source to any target, each with its starting cost.
+
+        Returns (exact float cost including the offsets, first node, last node, edge keys),
+        or ``None`` if no target can be reached.
+        """
+        m = self._metric(model)
+        src = self._pairs(sources, m.scale)
+        dst = self._pairs(targets, m.scale)
+        result = self._query(m).run_multi(src, dst)
+        try:
+            if result.distance is None:
+                return None
+            arc_ids = list(result.arc_path)
+            nodes = list(result.node_path)
+        finally:
+            del result  # the binding requires the result gone before the next query
+        path = [self.arcs[a] for a in arc_ids]
+        first, last = self.nodes[nodes[0]], self.nodes[nodes[-1]]
+        cost = sources[first] + targets[last]
+        for a in arc_ids:
+            c = model.cost(self.edges[a])
+            cost += c if c is not None else float("inf")
+        return cost, first, last, path
+
+    def many_to_many(
+        self,
+        model: CostModel,
+        sources: Sequence[Mapping[Coord, float]],
+        targets: Sequence[Mapping[Coord, float]],
+    ) -> np.ndarray:
+        """Costs (model units) from every source to every target; ``inf`` when unreachable.
+
+        Each source and target is a small set of nodes with starting costs (the two ends of
+        the edge a point snapped onto).  The result is on the rounded weights.
+        """
+        m = self._metric(model)
+        pinned: list[int] = sorted({self.index[c] for t in targets for c in t})
+        column = {node: i for i, node in enumerate(pinned)}
+        out = np.full((len(sources), len(targets)), np.inf)
+        if not pinned or not sources:
+            return out
+        one_to_many = rk.CCHOneToMany(m.metric, pinned)
+        for i, src in enumerate(sources):
+            reached = one_to_many.distances_from_multi(self._pairs(src, m.scale))
+            for j, tgt in enumerate(targets):
+                best = np.inf
+                for c, offset in tgt.items():
+                    d = reached[column[self.index[c]]]
+                    if d is not None:
+                        best = min(best, d / m.scale + offset)
+                out[i, j] = best
+        return out
+
+    def cached_metrics(self) -> int:
+        return len(self._metrics)
