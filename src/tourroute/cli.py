@@ -1,4 +1,4 @@
-"""Command line: ``tourroute serve | db upgrade | db check | seed load``."""
+"""Command line: ``tourroute serve | db upgrade | db check | seed load | import osm FILE``."""
 
 from __future__ import annotations
 
@@ -56,6 +56,49 @@ def _cmd_seed_load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_import_osm(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from tourroute.db.engine import create_db_engine
+    from tourroute.db.session import make_sessionmaker
+    from tourroute.network.osm_import import OsmImportError, check_readable, import_osm
+
+    path = Path(args.file)
+    try:
+        check_readable(path)  # before the database is opened (or a SpatiaLite file created)
+    except OsmImportError as exc:
+        print(f"tourroute import osm: {exc}", file=sys.stderr)
+        return 2
+    engine = create_db_engine(settings)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            report = import_osm(
+                session,
+                path,
+                replace=args.replace,
+                corridor=args.corridor,
+                progress=not args.quiet,
+            )
+    except OsmImportError as exc:
+        print(f"tourroute import osm: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tourroute import osm: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except DBAPIError as exc:
+        print(
+            f"tourroute import osm: database error, nothing was written "
+            f"(is the schema up to date? `tourroute db upgrade`): {exc.orig}",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        engine.dispose()
+    print(f"OSM roads imported from {path} into {_safe_url(settings)}")
+    print(report.summary())
+    return 0
+
+
 def _safe_url(settings: Settings) -> str:
     from sqlalchemy.engine import make_url
 
@@ -84,6 +127,24 @@ def build_parser() -> argparse.ArgumentParser:
     load = seed_sub.add_parser("load", help="validate and upsert seed/ (all or nothing)")
     load.add_argument("--dir", help="seed directory (default: ./seed)")
     load.set_defaults(func=_cmd_seed_load)
+
+    imp = sub.add_parser("import", help="import external data")
+    imp_sub = imp.add_subparsers(dest="import_command", required=True)
+    osm = imp_sub.add_parser(
+        "osm",
+        help="upsert OpenStreetMap highways as road segments (all or nothing)",
+        description="Import the highway=* ways of an .osm or .osm.pbf file as road segments "
+        "keyed osm:w<way id>, in one transaction.",
+    )
+    osm.add_argument("file", help="an OpenStreetMap .osm or .osm.pbf file")
+    osm.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete osm: segments that are not in the file (default: keep them)",
+    )
+    osm.add_argument("--corridor", metavar="SLUG", help="add every imported segment to corridor")
+    osm.add_argument("--quiet", action="store_true", help="no progress bar")
+    osm.set_defaults(func=_cmd_import_osm)
     return parser
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
 
 from tourroute.errors import InvalidParameter
 
@@ -53,3 +59,37 @@ def parse_lon_lat(
             f"(lon {minx}..{maxx}, lat {miny}..{maxy}); coordinates are lon,lat",
         )
     return lon, lat
+
+
+MAX_POLYGON_POSITIONS = 10_000
+
+
+def parse_polygon(raw: str, name: str = "exclude") -> BaseGeometry:
+    """A GeoJSON Polygon or MultiPolygon (a geometry or a Feature) in lon/lat, valid and small."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise InvalidParameter(
+            name, "not JSON: expected a GeoJSON Polygon or MultiPolygon"
+        ) from None
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry")
+    if not isinstance(data, dict) or data.get("type") not in ("Polygon", "MultiPolygon"):
+        raise InvalidParameter(name, "expected a GeoJSON Polygon or MultiPolygon geometry")
+    try:
+        geom = shape(data)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        raise InvalidParameter(name, "malformed GeoJSON coordinates") from None
+    if not isinstance(geom, Polygon | MultiPolygon) or geom.is_empty:
+        raise InvalidParameter(name, "expected a non-empty Polygon or MultiPolygon")
+    coords = shapely.get_coordinates(geom)
+    if len(coords) > MAX_POLYGON_POSITIONS:
+        raise InvalidParameter(name, f"at most {MAX_POLYGON_POSITIONS} positions")
+    if not all(math.isfinite(v) for v in coords.ravel()):
+        raise InvalidParameter(name, "coordinates must be finite numbers")
+    minx, miny, maxx, maxy = geom.bounds
+    _check_lon_lat(name, minx, miny)
+    _check_lon_lat(name, maxx, maxy)
+    if not geom.is_valid:
+        raise InvalidParameter(name, f"invalid polygon: {explain_validity(geom)}")
+    return geom

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
+import polyline
 from fastapi import APIRouter, Query, Request, Response
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
 from tourroute.api.deps import AppSettings
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
+from tourroute.api.params import parse_polygon
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
 from tourroute.network.graph_cache import GraphCache, NetworkGraph
 from tourroute.network.repository import NetworkRepository
 from tourroute.network.routing_service import RouteRequest, RoutingService
-from tourroute.routing import Preference, Route, Vehicle
+from tourroute.network.schemas import MatrixRequest
+from tourroute.routing import Preference, Route, Snap, Vehicle
 
 router = APIRouter(tags=["routing"])
 _PROBLEM: dict[int | str, dict[str, Any]] = {422: {"content": {"application/problem+json": {}}}}
@@ -74,6 +78,17 @@ def _breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[str, A
     }
 
 
+class GeometryFormat(StrEnum):
+    geojson = "geojson"
+    polyline = "polyline"
+
+
+def _geometry(coords: list[tuple[float, float]], fmt: GeometryFormat) -> Any:
+    if fmt is GeometryFormat.polyline:
+        return polyline.encode([(lat, lon) for lon, lat in coords], 5)
+    return {"type": "LineString", "coordinates": [list(c) for c in coords]}
+
+
 @router.get(
     "/v1/routes",
     summary="A route between sites or points",
@@ -108,6 +123,17 @@ def get_route(
     avoid: Annotated[str | None, Query(max_length=200, description="comma-separated")] = None,
     prefer: Annotated[str | None, Query(max_length=64)] = None,
     alternatives: Annotated[int, Query(ge=0, le=3)] = 0,
+    exclude: Annotated[
+        str | None,
+        Query(
+            max_length=200_000,
+            description="a GeoJSON Polygon or MultiPolygon no route may touch (e.g. a flood)",
+        ),
+    ] = None,
+    geometry: Annotated[
+        GeometryFormat,
+        Query(description="`geojson` LineString or Google `polyline` (precision 5, lat/lon)"),
+    ] = GeometryFormat.geojson,
 ) -> Response:
     service = RoutingService(session, _cache(request))
     region = settings.region_bbox
@@ -124,6 +150,7 @@ def get_route(
         avoid=frozenset(a.strip() for a in (avoid or "").split(",") if a.strip()),
         prefer=prefer,
         alternatives=alternatives,
+        excluded=parse_polygon(exclude, "exclude") if exclude is not None else None,
     )
     graph, plans = service.plan(req)
     lang = preferred_language(request)
@@ -138,7 +165,7 @@ def get_route(
                 "avoided": plan.avoided,
                 "distance_m": round(plan.distance_m, 1),
                 "duration_s": round(plan.duration_s, 1),
-                "geometry": {"type": "LineString", "coordinates": [list(c) for c in coords]},
+                "geometry": _geometry(coords, geometry),
                 "legs": [
                     {
                         "from": a.query,
@@ -207,3 +234,119 @@ def get_roads(
         },
         GEOJSON,
     )
+
+
+def _point(raw: str | tuple[float, float], name: str, service: RoutingService, region: Any) -> Any:
+    if isinstance(raw, str):
+        return service.endpoint(raw, name, region, location="body")
+    return service.endpoint(f"{raw[0]},{raw[1]}", name, region, location="body")
+
+
+def _located(point: Any, snap: Snap) -> dict[str, Any]:
+    return {
+        "query": point.query,
+        "site": point.site,
+        "location": [round(v, 6) for v in snap.on_road],
+        "snap_distance_m": round(snap.distance_m, 1),
+    }
+
+
+@router.post(
+    "/v1/matrix",
+    summary="Travel times (and distances) between up to 100 × 100 sites or points",
+    description=(
+        "Fastest-route durations in seconds for a vehicle, `null` where there is no route. "
+        "Distances (metres of those routes) only when `annotations` asks for them, since "
+        "each cell's path must then be unpacked. Points are snapped onto the nearest road "
+        "the vehicle can use; where they landed is in `sources`/`destinations`."
+    ),
+    responses=_PROBLEM,
+)
+def post_matrix(
+    request: Request, session: DbSession, settings: AppSettings, body: MatrixRequest
+) -> Response:
+    service = RoutingService(session, _cache(request))
+    region = settings.region_bbox
+    sources = [_point(p, f"sources[{i}]", service, region) for i, p in enumerate(body.sources)]
+    if body.destinations is None:
+        destinations = sources
+    else:
+        destinations = [
+            _point(p, f"destinations[{i}]", service, region)
+            for i, p in enumerate(body.destinations)
+        ]
+    graph, matrix = service.matrix(
+        sources,
+        destinations,
+        body.vehicle,
+        frozenset(body.avoid),
+        distances="distance" in body.annotations,
+    )
+
+    def rounded(rows: list[list[float | None]]) -> list[list[float | None]]:
+        return [[None if v is None else round(v, 1) for v in row] for row in rows]
+
+    out: dict[str, Any] = {
+        "vehicle": body.vehicle.value,
+        "network_version": graph.version,
+        "sources": [_located(p, s) for p, s in zip(sources, matrix.origins, strict=True)],
+        "destinations": [
+            _located(p, s) for p, s in zip(destinations, matrix.destinations, strict=True)
+        ],
+    }
+    if "duration" in body.annotations:
+        out["durations"] = rounded(matrix.durations_s)
+    if matrix.distances_m is not None:
+        out["distances"] = rounded(matrix.distances_m)
+    return cached_json(request, out)
+
+
+@router.get(
+    "/v1/reachable",
+    summary="Sites reachable within a driving-time budget, and the area reached",
+    description=(
+        "Every published site whose nearest usable road can be reached from `from` within "
+        "`minutes` (fastest, for the vehicle, honouring `avoid`), with its travel time; and "
+        "the area reached as a GeoJSON (Multi)Polygon: the roads driven, widened by "
+        "`margin_m`."
+    ),
+    responses=_PROBLEM,
+)
+def get_reachable(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    from_: Annotated[
+        str, Query(alias="from", max_length=120, openapi_examples={"site": {"value": "kim-lien"}})
+    ],
+    minutes: Annotated[float, Query(gt=0, le=600, description="driving-time budget")],
+    vehicle: Vehicle = Vehicle.car,
+    avoid: Annotated[str | None, Query(max_length=200, description="comma-separated")] = None,
+    margin_m: Annotated[float, Query(ge=50, le=5000)] = 500.0,
+) -> Response:
+    service = RoutingService(session, _cache(request))
+    origin = service.endpoint(from_, "from", settings.region_bbox)
+    avoided = frozenset(a.strip() for a in (avoid or "").split(",") if a.strip())
+    found = service.reachable(origin, minutes, vehicle, avoided, margin_m)
+    lang = preferred_language(request)
+    body = {
+        "from": _located(origin, found.origin),
+        "minutes": minutes,
+        "vehicle": vehicle.value,
+        "network_version": found.graph.version,
+        "area": mapping(found.area),
+        "sites": [
+            {
+                "slug": r.site.slug,
+                "name": r.site.name_vi if lang == "vi" else r.site.name_en,
+                "name_vi": r.site.name_vi,
+                "name_en": r.site.name_en,
+                "kind": r.site.kind,
+                "location": list(r.site.coord),
+                "duration_s": round(r.duration_s, 1),
+                "snap_distance_m": round(r.snap_distance_m, 1),
+            }
+            for r in found.sites
+        ],
+    }
+    return cached_json(request, body)

@@ -11,9 +11,28 @@ from tourroute.api.params import parse_lon_lat
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NoRouteFound
 from tourroute.network.graph_cache import GraphCache, NetworkGraph
-from tourroute.routing import NoRoute, Preference, Route, SnapError, Vehicle
+from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
 from tourroute.routing.graph import Coord
-from tourroute.sites.repository import SiteRepository
+from tourroute.routing.isochrone import reach_area
+from tourroute.routing.route import AVOIDABLE, Matrix, Reach, RouteCost
+from tourroute.sites.repository import SitePoint, SiteRepository
+
+
+@dataclass(frozen=True)
+class ReachedSite:
+    site: SitePoint
+    duration_s: float
+    snap_distance_m: float
+
+
+@dataclass
+class Reachable:
+    graph: NetworkGraph
+    origin: Snap
+    reach: Reach
+    area: BaseGeometry
+    sites: list[ReachedSite]
+
 
 # Corridors whose avoidance yields the alternatives people compare here.
 ALTERNATIVE_CORRIDORS = ("expressway-north-south-east", "ql1a", "coastal-road", "hcm-road")
@@ -60,33 +79,34 @@ class RoutingService:
         self.session = session
         self.cache = cache
 
-    def endpoint(self, raw: str, name: str, region: tuple[float, float, float, float]) -> Endpoint:
+    def endpoint(
+        self,
+        raw: str,
+        name: str,
+        region: tuple[float, float, float, float],
+        location: str = "query",
+    ) -> Endpoint:
         """A site slug or ``lon,lat``."""
         raw = raw.strip()
         if "," in raw:
-            return Endpoint(raw, parse_lon_lat(raw, region, name))
+            try:
+                return Endpoint(raw, parse_lon_lat(raw, region, name))
+            except InvalidParameter as exc:
+                raise InvalidParameter(name, exc.errors[0].reason, location) from None
         site = SiteRepository(self.session).get_by_slug(raw)
         if site is None:
-            raise InvalidParameter(name, f"'{raw}' is neither lon,lat nor a published site slug")
+            raise InvalidParameter(
+                name, f"'{raw}' is neither lon,lat nor a published site slug", location
+            )
         point = geojson_of(site.geom)
         if point is None:
-            raise InvalidParameter(name, f"site '{raw}' has no location")
+            raise InvalidParameter(name, f"site '{raw}' has no location", location)
         lon, lat = point["coordinates"]
         return Endpoint(raw, (float(lon), float(lat)), site.slug)
 
     def plan(self, req: RouteRequest) -> tuple[NetworkGraph, list[RoutePlan]]:
         graph = self.cache.get(self.session)
-        unknown = sorted(
-            a
-            for a in req.avoid
-            if a not in ("toll", "expressway", "unpaved") and a not in graph.corridor_names
-        )
-        if unknown:
-            raise InvalidParameter(
-                "avoid",
-                f"unknown value(s) {unknown}; use toll, expressway, "
-                f"unpaved or a corridor: {sorted(graph.corridor_names)}",
-            )
+        self._check_avoid(graph, req.avoid)
         if req.prefer and req.prefer not in graph.corridor_names:
             raise InvalidParameter("prefer", f"unknown corridor '{req.prefer}'")
         best = self._plan(graph, req, req.avoid, "best")
@@ -106,6 +126,68 @@ class RoutingService:
                 if self._differs(alt, plans) and alt.duration_s <= 2.0 * best.duration_s:
                     plans.append(alt)
         return graph, plans
+
+    @staticmethod
+    def _check_avoid(graph: NetworkGraph, avoid: frozenset[str], location: str = "query") -> None:
+        unknown = sorted(a for a in avoid if a not in AVOIDABLE and a not in graph.corridor_names)
+        if unknown:
+            raise InvalidParameter(
+                "avoid",
+                f"unknown value(s) {unknown}; use toll, expressway, "
+                f"unpaved or a corridor: {sorted(graph.corridor_names)}",
+                location,
+            )
+
+    def _snap(self, graph: NetworkGraph, point: Endpoint, model: RouteCost, name: str) -> Snap:
+        try:
+            return graph.router.snap(point.coord, model)
+        except SnapError as exc:
+            raise InvalidParameter(name, str(exc), "body" if "[" in name else "query") from None
+        except NoRoute as exc:
+            raise NoRouteFound(f"{point.query}: {exc}") from None
+
+    def matrix(
+        self,
+        sources: list[Endpoint],
+        destinations: list[Endpoint],
+        vehicle: Vehicle,
+        avoid: frozenset[str],
+        distances: bool,
+    ) -> tuple[NetworkGraph, Matrix]:
+        """Durations (and distances) between every source and every destination."""
+        graph = self.cache.get(self.session)
+        self._check_avoid(graph, avoid, "body")
+        model = graph.router.model(vehicle, Preference.fastest, avoid)
+        a = [self._snap(graph, p, model, f"sources[{i}]") for i, p in enumerate(sources)]
+        b = [self._snap(graph, p, model, f"destinations[{i}]") for i, p in enumerate(destinations)]
+        return graph, graph.router.matrix(a, b, model, distances)
+
+    def reachable(
+        self,
+        origin: Endpoint,
+        minutes: float,
+        vehicle: Vehicle,
+        avoid: frozenset[str],
+        margin_m: float,
+    ) -> Reachable:
+        """Sites and area within ``minutes`` of driving from ``origin``."""
+        graph = self.cache.get(self.session)
+        self._check_avoid(graph, avoid)
+        model = graph.router.model(vehicle, Preference.fastest, avoid)
+        start = self._snap(graph, origin, model, "from")
+        reach = graph.router.reachable(start, model, minutes * 60)
+        area = reach_area(reach.pieces, start.on_road, margin_m)
+        sites: list[ReachedSite] = []
+        for site in SiteRepository(self.session).published_in_bbox(area.bounds):
+            try:
+                snap = graph.router.snap(site.coord, model)
+            except (SnapError, NoRoute):
+                continue
+            seconds = graph.router.time_to(reach, snap)
+            if seconds is not None:
+                sites.append(ReachedSite(site, seconds, snap.distance_m))
+        sites.sort(key=lambda r: (r.duration_s, r.site.slug))
+        return Reachable(graph, start, reach, area, sites)
 
     @staticmethod
     def _differs(candidate: RoutePlan, plans: list[RoutePlan]) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shapely.geometry import LineString
+
+from tourroute.geojson import Latitude, Longitude
+from tourroute.routing import Vehicle
 
 RoadClass = Literal["motorway", "trunk", "primary", "secondary", "tertiary", "unclassified"]
 
@@ -50,3 +53,46 @@ class RoadSegmentCreate(BaseModel):
         if line.length == 0:
             raise ValueError("a road segment must have a length")
         return coords
+
+
+MAX_MATRIX_SIDE = 100
+Annotation = Literal["duration", "distance"]
+DURATION: Annotation = "duration"
+MatrixPoint = Annotated[
+    str | tuple[Longitude, Latitude],
+    Field(
+        description="a published site slug, `lon,lat`, or [lon, lat]",
+        examples=["kim-lien", "105.69,18.67", [105.69, 18.67]],
+    ),
+]
+
+
+class MatrixRequest(BaseModel):
+    """Durations (and distances) between up to 100 sources and 100 destinations."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "sources": ["thanh-nha-ho", "kim-lien"],
+                    "destinations": ["thien-cam", "105.69,18.67"],
+                    "vehicle": "car",
+                    "annotations": ["duration", "distance"],
+                }
+            ]
+        },
+    )
+
+    sources: list[MatrixPoint] = Field(min_length=1, max_length=MAX_MATRIX_SIDE)
+    destinations: list[MatrixPoint] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_MATRIX_SIDE,
+        description="defaults to the sources (a square matrix)",
+    )
+    vehicle: Vehicle = Vehicle.car
+    avoid: list[str] = Field(default_factory=list, max_length=20)
+    annotations: list[Annotation] = Field(
+        default_factory=lambda: [DURATION], min_length=1, max_length=2
+    )

@@ -144,6 +144,23 @@ class FastRouter:
         return [(self.index[c], round(cost * scale)) for c, cost in ends.items()]
 
     # -- queries -------------------------------------------------------------------------
+    def path(
+        self, model: CostModel, sources: Mapping[Coord, float], targets: Mapping[Coord, float]
+    ) -> tuple[Coord, Coord, list[int]] | None:
+        """(first node, last node, arc ids) of the cheapest path, or ``None``."""
+        m = self._metric(model)
+        result = self._query(m).run_multi(
+            self._pairs(sources, m.scale), self._pairs(targets, m.scale)
+        )
+        try:
+            if result.distance is None:
+                return None
+            arc_ids = list(result.arc_path)
+            nodes = list(result.node_path)
+        finally:
+            del result  # the binding requires the result gone before the next query
+        return self.nodes[nodes[0]], self.nodes[nodes[-1]], arc_ids
+
     def shortest(
         self,
         model: CostModel,
@@ -155,24 +172,28 @@ class FastRouter:
         Returns (exact float cost including the offsets, first node, last node, edge keys),
         or ``None`` if no target can be reached.
         """
-        m = self._metric(model)
-        src = self._pairs(sources, m.scale)
-        dst = self._pairs(targets, m.scale)
-        result = self._query(m).run_multi(src, dst)
-        try:
-            if result.distance is None:
-                return None
-            arc_ids = list(result.arc_path)
-            nodes = list(result.node_path)
-        finally:
-            del result  # the binding requires the result gone before the next query
-        path = [self.arcs[a] for a in arc_ids]
-        first, last = self.nodes[nodes[0]], self.nodes[nodes[-1]]
+        found = self.path(model, sources, targets)
+        if found is None:
+            return None
+        first, last, arc_ids = found
         cost = sources[first] + targets[last]
         for a in arc_ids:
             c = model.cost(self.edges[a])
             cost += c if c is not None else float("inf")
-        return cost, first, last, path
+        return cost, first, last, [self.arcs[a] for a in arc_ids]
+
+    def node_cost(self, model: CostModel, source: Coord, target: Coord) -> float | None:
+        """Cost between two graph nodes on the rounded weights, without unpacking the path.
+
+        What the benchmarks compare with pgRouting fed the same (rounded) weights.
+        """
+        m = self._metric(model)
+        result = self._query(m).run(self.index[source], self.index[target])
+        try:
+            d = result.distance
+        finally:
+            del result
+        return None if d is None else d / m.scale
 
     def many_to_many(
         self,

@@ -28,7 +28,7 @@ Coord = tuple[float, float]
 _GEOD = Geod(ellps="WGS84")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A road segment as stored: a polyline with its road attributes."""
 
@@ -49,7 +49,7 @@ class Segment:
     scenic: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """One directed graph edge: a piece of a segment between two junctions."""
 

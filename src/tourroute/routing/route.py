@@ -21,9 +21,10 @@ import heapq
 import itertools
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import numpy as np
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
@@ -33,7 +34,20 @@ from tourroute.routing.graph import Coord, Edge, RoadGraph
 from tourroute.routing.profiles import PROFILES, Preference, Vehicle, VehicleProfile
 from tourroute.routing.snap import EdgeKey, Snap, SnapError, Snapper
 
-__all__ = ["NoRoute", "Route", "RouteCost", "Router", "main_component", "route", "search"]
+if TYPE_CHECKING:
+    from tourroute.routing.fast import FastRouter
+
+__all__ = [
+    "Matrix",
+    "NoRoute",
+    "Reach",
+    "Route",
+    "RouteCost",
+    "Router",
+    "main_component",
+    "route",
+    "search",
+]
 
 AVOIDABLE = ("toll", "expressway", "unpaved")
 PREFERRED_CORRIDOR_FACTOR = 0.75  # a preferred corridor's edges look 25 % cheaper
@@ -209,6 +223,7 @@ class Router:
         self.snapper = snapper or Snapper(road)
         self.fast = FastRouter(road) if fast else None
         self._components: dict[object, frozenset[Coord]] = {}
+        self._arc_cache: dict[Vehicle, tuple[np.ndarray, np.ndarray]] = {}
 
     def model(
         self,
@@ -321,6 +336,160 @@ class Router:
             part = list(_edge_part(edge, a, b)) if (a, b) != (0.0, 1.0) else list(edge.coords)
             coords.extend(part if not coords or coords[-1] != part[0] else part[1:])
         return _summarise(model, start, end, legs, coords)
+
+    def matrix(
+        self, origins: list[Snap], destinations: list[Snap], model: RouteCost, distances: bool
+    ) -> Matrix:
+        """Costs between snapped points: one CCH many-to-many, paths unpacked only for distances.
+
+        Durations are exact for ``fastest``; for other preferences, and whenever distances
+        are asked for, every pair's path is unpacked and its seconds and metres summed.
+        """
+        leave = [self.ends(s, model)[0] for s in origins]
+        arrive = [self.ends(d, model)[1] for d in destinations]
+        n, m = len(origins), len(destinations)
+        durations: list[list[float | None]] = [[None] * m for _ in range(n)]
+        metres: list[list[float | None]] | None = (
+            [[None] * m for _ in range(n)] if distances else None
+        )
+        unpack = distances or model.preference is not Preference.fastest
+        fast = None if unpack else self.fast
+        costs = fast.many_to_many(model, leave, arrive) if fast is not None else None
+        for i, a in enumerate(origins):
+            for j, b in enumerate(destinations):
+                if costs is not None:
+                    best = float(costs[i, j])
+                    direct = self._same_edge(a, b, model)
+                    if direct is not None and direct[0] <= best:
+                        durations[i][j] = direct[0]
+                    elif best != float("inf"):
+                        durations[i][j] = best
+                    continue
+                totals = self._pair_totals(a, b, leave[i], arrive[j], model)
+                if totals is not None:
+                    durations[i][j] = totals[0]
+                    if metres is not None:
+                        metres[i][j] = totals[1]
+        return Matrix(origins, destinations, durations, metres)
+
+    def _same_edge(self, a: Snap, b: Snap, model: RouteCost) -> tuple[float, float] | None:
+        """(seconds, metres) when ``b`` lies ahead of ``a`` on the same directed edge."""
+        if a.edge != b.edge or b.fraction < a.fraction:
+            return None
+        edge = self.snapper.edges[a.edge]
+        share = b.fraction - a.fraction
+        return model.seconds(edge) * share, edge.length_m * share
+
+    def _pair_totals(
+        self, a: Snap, b: Snap, leave: Ends, arrive: Ends, model: RouteCost
+    ) -> tuple[float, float] | None:
+        """(seconds, metres) of the best path between two snapped points, ends included."""
+        direct = self._same_edge(a, b, model)
+        if self.fast is not None and direct is None:
+            arcs = self.fast.path(model, leave, arrive)
+            if arcs is None:
+                return None
+            first, last, ids = arcs
+            seconds_of, metres_of = self._arc_arrays(self.fast, model)
+            s_edge, e_edge = self.snapper.edges[a.edge], self.snapper.edges[b.edge]
+            head = (1 - a.fraction) if first == a.edge[1] else a.fraction
+            tail = b.fraction if last == b.edge[0] else (1 - b.fraction)
+            return (
+                model.seconds(s_edge) * head
+                + model.seconds(e_edge) * tail
+                + float(seconds_of[ids].sum()),
+                s_edge.length_m * head + e_edge.length_m * tail + float(metres_of[ids].sum()),
+            )
+        found = self.shortest(model, leave, arrive)
+        if found is None:
+            return direct
+        cost, first, last, pieces = found
+        if direct is not None:
+            direct_cost = (b.fraction - a.fraction) * (model.cost(self.snapper.edges[a.edge]) or 0)
+            if direct_cost <= cost:
+                return direct
+        s_edge, e_edge = self.snapper.edges[a.edge], self.snapper.edges[b.edge]
+        head = (1 - a.fraction) if first == a.edge[1] else a.fraction
+        tail = b.fraction if last == b.edge[0] else (1 - b.fraction)
+        seconds = model.seconds(s_edge) * head + model.seconds(e_edge) * tail
+        length = s_edge.length_m * head + e_edge.length_m * tail
+        g = self.road.graph
+        for u, v, k in pieces:
+            e: Edge = g.edges[u, v, k]["edge"]
+            seconds += model.seconds(e)
+            length += e.length_m
+        return seconds, length
+
+    def _arc_arrays(self, fast: FastRouter, model: RouteCost) -> tuple[np.ndarray, np.ndarray]:
+        """Seconds and metres of every CCH arc for ``model`` (cached per vehicle)."""
+        key = model.profile.vehicle
+        found = self._arc_cache.get(key)
+        if found is None:
+            seconds = np.array([model.seconds(e) for e in fast.edges])
+            metres = np.array([e.length_m for e in fast.edges])
+            found = self._arc_cache[key] = (seconds, metres)
+        return found
+
+    def reachable(self, origin: Snap, model: RouteCost, budget_s: float) -> Reach:
+        """Everything within ``budget_s`` seconds of driving from ``origin``.
+
+        Costs here are always seconds (the model's preference is ignored): a time budget.
+        """
+        timed = RouteCost(model.profile, Preference.fastest, model.avoid, None, model.excluded)
+        leave, _ = self.ends(origin, timed)
+        dist, _parent, _ = search(self.road, leave, timed.cost, cutoff=budget_s)
+        pieces: list[tuple[Coord, ...]] = []
+        start_edge = self.snapper.edges[origin.edge]
+        for u, d in dist.items():
+            for keyed in self.road.graph.adj[u].values():
+                for data in keyed.values():
+                    edge: Edge = data["edge"]
+                    step = timed.cost(edge)
+                    if step is None or step <= 0:
+                        continue
+                    share = min(1.0, (budget_s - d) / step)
+                    if share >= 1.0:
+                        pieces.append(edge.coords)
+                    elif share > 0:
+                        pieces.append(_edge_part(edge, 0.0, share))
+        # The origin's own edge, from the point both ways as far as the budget goes.
+        cost = timed.cost(start_edge) or 0.0
+        if cost > 0:
+            reach = budget_s / cost
+            lo = max(0.0, origin.fraction - reach)
+            hi = min(1.0, origin.fraction + reach)
+            pieces.append(_edge_part(start_edge, lo, hi))
+        return Reach(origin, budget_s, dist, pieces, timed)
+
+    def time_to(self, reach: Reach, snap: Snap) -> float | None:
+        """Seconds from the reach's origin to a snapped point, if within its budget."""
+        best: float | None = None
+        direct = self._same_edge(reach.origin, snap, reach.model)
+        if direct is not None:
+            best = direct[0]
+        _, arrive = self.ends(snap, reach.model)
+        for node, extra in arrive.items():
+            d = reach.seconds.get(node)
+            if d is not None and (best is None or d + extra < best):
+                best = d + extra
+        return best if best is not None and best <= reach.budget_s else None
+
+
+@dataclass
+class Matrix:
+    origins: list[Snap]
+    destinations: list[Snap]
+    durations_s: list[list[float | None]]
+    distances_m: list[list[float | None]] | None
+
+
+@dataclass
+class Reach:
+    origin: Snap
+    budget_s: float
+    seconds: dict[Coord, float]  # every node within the budget → seconds to get there
+    pieces: list[tuple[Coord, ...]]  # the roads (or parts of them) driven within the budget
+    model: RouteCost
 
 
 def route(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from geoalchemy2.shape import to_shape
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,15 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@dataclass(frozen=True)
+class SitePoint:
+    slug: str
+    name_vi: str
+    name_en: str
+    kind: str
+    coord: tuple[float, float]
+
+
 class SiteRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -50,6 +60,21 @@ class SiteRepository:
 
     def all_by_slug(self) -> dict[str, Site]:
         return {s.slug: s for s in self.session.scalars(select(Site))}
+
+    def published_in_bbox(self, bounds: tuple[float, float, float, float]) -> list[SitePoint]:
+        """Published sites inside ``bounds`` (minx, miny, maxx, maxy) as light records."""
+        stmt = select(Site).where(Site.status == SiteStatus.published)
+        stmt = stmt.where(spatial.bbox_filter(self.dialect, Site.geom, Site.id, bounds))
+        stmt = stmt.order_by(Site.slug)
+        out = []
+        for site in self.session.scalars(stmt):
+            point = to_shape(site.geom)  # a Point: seed and API validate the type
+            out.append(
+                SitePoint(
+                    site.slug, site.name_vi, site.name_en, site.kind.value, (point.x, point.y)
+                )
+            )
+        return out
 
     def page(
         self, filters: SiteFilters, offset: int, limit: int

@@ -1,0 +1,455 @@
+"""``tourroute import osm``: highways from a small hand-written OSM file, on both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from geoalchemy2.shape import to_shape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tourroute import cli
+from tourroute.config import Settings
+from tourroute.db import migrate
+from tourroute.db.engine import create_db_engine
+from tourroute.network import osm_import
+from tourroute.network.models import RoadSegment, SegmentCorridor
+from tourroute.network.osm_import import OsmImportError, OsmImportReport, import_osm
+from tourroute.network.repository import NetworkRepository
+from tourroute.routing import Vehicle, build_graph, route
+
+# At sea east of Hà Tĩnh: inside the served region, kilometres from every seeded road.
+NODES = {
+    1: (107.500, 17.500),
+    2: (107.510, 17.500),
+    3: (107.520, 17.500),
+    4: (107.500, 17.510),
+    5: (107.520, 17.510),
+    6: (107.500, 17.520),
+    7: (107.520, 17.520),
+    8: (107.530, 17.510),
+    9: (107.531, 17.511),
+    10: (107.530, 17.512),
+    11: (107.529, 17.511),
+}
+Way = tuple[list[int], dict[str, str]]
+WAYS: dict[int, Way] = {
+    100: (
+        [1, 2, 3],
+        {
+            "highway": "motorway",
+            "ref": "CT 01",
+            "name": "Cao tốc",
+            "toll": "yes",
+            "maxspeed": "100",
+        },
+    ),
+    # oneway=-1: drawn 4 → 5, driven 5 → 4 (westwards)
+    101: ([4, 5], {"highway": "trunk", "ref": "QL.1A", "oneway": "-1", "maxspeed": "80"}),
+    102: (
+        [4, 6, 7, 5],
+        {
+            "highway": "residential",
+            "name": "Phố Hàng Bạc",
+            "surface": "gravel",
+            "maxspeed": "20 mph",
+        },
+    ),
+    103: ([1, 4], {"highway": "footway"}),
+    104: ([2, 999], {"highway": "primary"}),  # node 999 is not in the file
+    105: ([3, 5], {"highway": "tertiary", "maxheight": "11'6\"", "maxweight": "10 t"}),
+    106: ([2, 4], {"highway": "service", "access": "private"}),
+    107: ([8, 9, 10, 11, 8], {"highway": "primary", "junction": "roundabout"}),
+    108: ([10, 7], {"highway": "unclassified", "access": "no", "motorcycle": "yes"}),
+    109: ([1, 3], {"highway": "construction", "construction": "motorway"}),
+    111: ([5, 8], {"highway": "secondary"}),
+}
+KEPT = {f"osm:w{i}" for i in (100, 101, 102, 105, 107, 108, 111)}
+
+
+def write_osm(path: Path, ways: dict[int, Way] | None = None) -> Path:
+    """Write an OSM XML file with the test nodes and ``ways`` (default: all of WAYS)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="tests">']
+    for node_id, (lon, lat) in NODES.items():
+        lines.append(f'  <node id="{node_id}" version="1" lat="{lat}" lon="{lon}"/>')
+    for way_id, (refs, tags) in (WAYS if ways is None else ways).items():
+        lines.append(f'  <way id="{way_id}" version="1">')
+        lines += [f'    <nd ref="{ref}"/>' for ref in refs]
+        for k, v in tags.items():
+            value = v.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            lines.append(f'    <tag k="{k}" v="{value}"/>')
+        lines.append("  </way>")
+    lines.append("</osm>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def osm_file(tmp_path: Path) -> Path:
+    return write_osm(tmp_path / "test.osm")
+
+
+def _osm_rows(session: Session) -> dict[str, RoadSegment]:
+    rows = session.scalars(select(RoadSegment).where(RoadSegment.key.startswith("osm:")))
+    return {row.key: row for row in rows}
+
+
+def _snapshot(session: Session) -> dict[str, Any]:
+    session.expire_all()
+    rows = session.execute(
+        select(RoadSegment.key, RoadSegment.version, RoadSegment.maxspeed_kph, RoadSegment.name)
+    )
+    memberships = session.scalar(select(func.count()).select_from(SegmentCorridor))
+    return {"rows": sorted(tuple(r) for r in rows), "memberships": memberships}
+
+
+def _coords(row: RoadSegment) -> list[tuple[float, float]]:
+    return [(round(x, 6), round(y, 6)) for x, y in to_shape(row.geom).coords]
+
+
+def test_import_maps_tags_to_columns(session: Session, osm_file: Path) -> None:
+    others = session.scalar(select(func.count()).select_from(RoadSegment)) or 0
+    report = import_osm(session, osm_file)
+
+    assert report.ways_read == len(WAYS)
+    assert report.kept == {
+        "motorway": 1,
+        "trunk": 1,
+        "primary": 1,
+        "secondary": 1,
+        "tertiary": 1,
+        "unclassified": 2,
+    }
+    assert report.skipped == {
+        "not a motor road": 1,
+        "missing node locations": 1,
+        "no motor access": 1,
+        "construction/proposed": 1,
+    }
+    assert (report.inserted, report.updated, report.unchanged, report.deleted) == (7, 0, 0, 0)
+    assert 12 < report.length_km < 13.5
+    rows = _osm_rows(session)
+    assert set(rows) == KEPT
+    assert session.scalar(select(func.count()).select_from(RoadSegment)) == others + len(KEPT)
+
+    motorway = rows["osm:w100"]
+    assert (motorway.road_class, motorway.ref, motorway.name) == ("motorway", "CT.01", "Cao tốc")
+    assert motorway.toll
+    assert motorway.oneway
+    assert motorway.maxspeed_kph == 100.0
+    assert motorway.motorbike_forbidden
+    assert not motorway.caravan_unsuitable
+    assert motorway.surface == "paved"
+    assert motorway.scenic == 0
+    assert motorway.version == 1
+    assert motorway.source == (
+        "OpenStreetMap way 100 (© OpenStreetMap contributors, ODbL); file test.osm"
+    )
+    assert _coords(motorway) == [NODES[1], NODES[2], NODES[3]]
+
+    trunk = rows["osm:w101"]
+    assert (trunk.road_class, trunk.ref, trunk.oneway) == ("trunk", "QL1A", True)
+    assert _coords(trunk) == [NODES[5], NODES[4]]  # reversed: stored in driving direction
+    assert not trunk.motorbike_forbidden
+
+    street = rows["osm:w102"]
+    assert (street.road_class, street.name, street.surface) == (
+        "unclassified",
+        "Phố Hàng Bạc",
+        "unpaved",
+    )
+    assert street.maxspeed_kph == 32.2
+    assert not street.oneway
+    assert street.ref is None
+
+    low_bridge = rows["osm:w105"]
+    assert low_bridge.max_height_m == 3.51
+    assert low_bridge.max_weight_t == 10.0
+    assert not low_bridge.caravan_unsuitable  # 3.51 m clears the 3.5 m caravan
+
+    roundabout = rows["osm:w107"]
+    assert roundabout.oneway
+    assert roundabout.road_class == "primary"
+    assert _coords(roundabout)[0] == _coords(roundabout)[-1]
+
+    motorbikes_only = rows["osm:w108"]
+    assert not motorbikes_only.motorbike_forbidden
+    assert motorbikes_only.caravan_unsuitable
+
+    # No corridor is guessed.
+    assert all(row.corridors == [] for row in rows.values())
+
+
+def test_reimport_changes_nothing(session: Session, osm_file: Path) -> None:
+    import_osm(session, osm_file)
+    before = _snapshot(session)
+    stamps = {k: r.updated_at for k, r in _osm_rows(session).items()}
+    report = import_osm(session, osm_file)
+    assert (report.inserted, report.updated, report.unchanged, report.deleted) == (0, 0, 7, 0)
+    assert _snapshot(session) == before
+    assert {k: r.updated_at for k, r in _osm_rows(session).items()} == stamps
+
+
+def test_an_edited_way_is_updated_once_and_keeps_its_scenic_rating(
+    session: Session, tmp_path: Path, osm_file: Path
+) -> None:
+    import_osm(session, osm_file)
+    street = _osm_rows(session)["osm:w102"]
+    street.scenic = 4  # a curator's rating: editorial, never from OSM
+    session.flush()
+    assert street.version == 2
+
+    ways = dict(WAYS)
+    refs, tags = ways[102]
+    ways[102] = (refs[:-1], {**tags, "maxspeed": "30", "name": "Phố Mới"})  # shorter, renamed
+    report = import_osm(session, write_osm(tmp_path / "test.osm", ways))
+    assert (report.inserted, report.updated, report.unchanged) == (0, 1, 6)
+
+    rows = _osm_rows(session)
+    street = rows["osm:w102"]
+    assert (street.name, street.maxspeed_kph, street.scenic, street.version) == (
+        "Phố Mới",
+        30.0,
+        4,
+        3,
+    )
+    assert _coords(street) == [NODES[4], NODES[6], NODES[7]]
+    assert {r.version for k, r in rows.items() if k != "osm:w102"} == {1}
+
+
+def test_replace_deletes_vanished_ways_only(
+    session: Session, tmp_path: Path, osm_file: Path
+) -> None:
+    curated = session.scalar(
+        select(func.count()).select_from(RoadSegment).where(~RoadSegment.key.startswith("osm:"))
+    )
+    import_osm(session, osm_file)
+    smaller = write_osm(tmp_path / "smaller.osm", {k: v for k, v in WAYS.items() if k != 102})
+
+    kept = import_osm(session, smaller)
+    assert kept.deleted == 0
+    assert set(_osm_rows(session)) == KEPT
+
+    replaced = import_osm(session, smaller, replace=True)
+    assert (replaced.inserted, replaced.updated, replaced.unchanged, replaced.deleted) == (
+        0,
+        0,
+        6,
+        1,
+    )
+    assert set(_osm_rows(session)) == KEPT - {"osm:w102"}
+    assert (
+        session.scalar(
+            select(func.count()).select_from(RoadSegment).where(~RoadSegment.key.startswith("osm:"))
+        )
+        == curated
+    )
+
+
+def _corrupt_xml(tmp_path: Path) -> Path:
+    good = write_osm(tmp_path / "good.osm").read_text(encoding="utf-8")
+    path = tmp_path / "truncated.osm"
+    path.write_text(good[: len(good) * 2 // 3], encoding="utf-8")  # ways read, then EOF
+    return path
+
+
+def _garbage_pbf(tmp_path: Path) -> Path:
+    path = tmp_path / "garbage.osm.pbf"
+    path.write_bytes(b"\x00\x00\x00\x0dnot a protobuf at all" * 10)
+    return path
+
+
+def _not_osm(tmp_path: Path) -> Path:
+    path = tmp_path / "other.osm"
+    path.write_text('<?xml version="1.0"?><gpx></gpx>', encoding="utf-8")
+    return path
+
+
+def _missing(tmp_path: Path) -> Path:
+    return tmp_path / "nowhere.osm.pbf"
+
+
+def _directory(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def _unknown_format(tmp_path: Path) -> Path:
+    path = tmp_path / "roads.txt"
+    path.write_text("highway=primary\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_corrupt_xml, "cannot read OSM data"),
+        (_garbage_pbf, "cannot read OSM data"),
+        (_not_osm, "cannot read OSM data"),
+        (_missing, "no such file"),
+        (_directory, "not a file"),
+        (_unknown_format, "cannot read OSM data"),
+    ],
+)
+def test_a_bad_file_changes_nothing(
+    session: Session, tmp_path: Path, osm_file: Path, make: Any, message: str
+) -> None:
+    import_osm(session, osm_file)
+    before = _snapshot(session)
+    with pytest.raises(OsmImportError, match=message):
+        import_osm(session, make(tmp_path), replace=True)
+    assert _snapshot(session) == before
+
+
+def test_an_interrupt_while_writing_rolls_everything_back(
+    session: Session, tmp_path: Path, osm_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_osm(session, osm_file)
+    before = _snapshot(session)
+    ways = {k: v for k, v in WAYS.items() if k != 105}
+    ways[102] = (WAYS[102][0], {**WAYS[102][1], "maxspeed": "40"})
+    ways[110] = ([6, 7], {"highway": "secondary"})
+    (tmp_path / "v2").mkdir()
+    changed = write_osm(tmp_path / "v2" / "test.osm", ways)  # same name: same source text
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt  # after the inserts and updates, before the deletes finish
+
+    monkeypatch.setattr(osm_import, "_delete_vanished", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        import_osm(session, changed, replace=True)
+    assert _snapshot(session) == before
+    # The caller's transaction is still usable.
+    monkeypatch.undo()
+    report = import_osm(session, changed, replace=True)
+    assert (report.inserted, report.updated, report.deleted) == (1, 1, 1)
+
+
+def test_corridor_option_adds_memberships(session: Session, osm_file: Path) -> None:
+    with pytest.raises(OsmImportError, match="unknown corridor 'no-such-road'"):
+        import_osm(session, osm_file, corridor="no-such-road")
+    assert _osm_rows(session) == {}
+
+    report = import_osm(session, osm_file, corridor="ql1a")
+    assert report.inserted == 7
+    rows = _osm_rows(session)
+    assert {tuple(r.corridors) for r in rows.values()} == {("ql1a",)}
+    assert {r.version for r in rows.values()} == {1}
+
+    again = import_osm(session, osm_file, corridor="ql1a")
+    assert again.unchanged == 7
+    joined = import_osm(session, osm_file, corridor="hcm-road")
+    assert joined.updated == 7  # a new membership is a change: versions bump, graph rebuilds
+    rows = _osm_rows(session)
+    assert {tuple(r.corridors) for r in rows.values()} == {("hcm-road", "ql1a")}
+    assert {r.version for r in rows.values()} == {2}
+    plain = import_osm(session, osm_file)
+    assert plain.unchanged == 7  # without --corridor, memberships are left alone
+
+
+def test_the_imported_roads_route(session: Session, osm_file: Path) -> None:
+    import_osm(session, osm_file)
+    # Only the imported roads: they lie apart from the seeded network, and a route must start
+    # on the main connected component.
+    segments = [s for s in NetworkRepository(session).segments() if s.id.startswith("osm:")]
+    assert len(segments) == len(KEPT)
+    graph = build_graph(segments)
+    east, west = (107.515, 17.5101), (107.505, 17.5101)
+
+    westwards = route(graph, east, west, Vehicle.car)
+    assert westwards.segment_ids == ["osm:w101"]
+    assert 1_000 < westwards.distance_m < 1_100
+
+    # The trunk is one way (oneway=-1): eastwards goes round by the residential loop.
+    eastwards = route(graph, west, east, Vehicle.car)
+    assert "osm:w102" in eastwards.segment_ids
+    assert eastwards.distance_m > 5_000
+    assert eastwards.by_ref.get("QL1A", 0) > 1_000
+
+    # Motorbikes may use the motorbike-only lane 108 but never the motorway.
+    by_motorbike = route(graph, (107.5301, 17.5121), (107.5201, 17.5199), Vehicle.motorbike)
+    assert "osm:w108" in by_motorbike.segment_ids
+    caravan = route(graph, (107.5301, 17.5121), (107.5201, 17.5199), Vehicle.caravan)
+    assert "osm:w108" not in caravan.segment_ids
+
+
+# --- the command line (SpatiaLite in tmp_path) ------------------------------------------
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("TOURROUTE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TOURROUTE_DATABASE_URL", "")
+    monkeypatch.setenv("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+    settings = Settings()
+    migrate.upgrade(settings)
+    return settings
+
+
+def _cli_osm_count(settings: Settings) -> int:
+    engine = create_db_engine(settings)
+    try:
+        with Session(engine) as s:
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(RoadSegment)
+                    .where(RoadSegment.key.startswith("osm:"))
+                )
+                or 0
+            )
+    finally:
+        engine.dispose()
+
+
+def test_cli_imports_and_prints_the_summary(
+    cli_db: Settings, osm_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["import", "osm", str(osm_file), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "OSM file test.osm: 11 highway ways read" in out
+    assert "kept 7 ways" in out
+    assert "motorway 1, trunk 1, primary 1, secondary 1, tertiary 1, unclassified 2" in out
+    assert "missing node locations 1" in out
+    assert "road segments: 7 inserted, 0 updated, 0 unchanged, 0 deleted" in out
+    assert _cli_osm_count(cli_db) == 7
+
+    assert cli.main(["import", "osm", str(osm_file), "--quiet", "--replace"]) == 0
+    assert "0 inserted, 0 updated, 7 unchanged, 0 deleted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        (_missing, [], "no such file"),
+        (_garbage_pbf, [], "cannot read OSM data"),
+        (_corrupt_xml, ["--replace"], "cannot read OSM data"),
+        (lambda p: write_osm(p / "ok.osm"), ["--corridor", "nope"], "unknown corridor 'nope'"),
+    ],
+)
+def test_cli_rejects_bad_input_with_exit_code_2_and_no_traceback(
+    cli_db: Settings,
+    tmp_path: Path,
+    osm_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Any,
+    args: list[str],
+    message: str,
+) -> None:
+    assert cli.main(["import", "osm", str(osm_file), "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["import", "osm", str(make(tmp_path)), "--quiet", *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "nothing" in captured.err or "no such file" in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+    assert _cli_osm_count(cli_db) == 7
+
+
+def test_report_summary_lists_every_class() -> None:
+    report = OsmImportReport(file="x.osm", ways_read=3, kept={"trunk": 2}, skipped={"area": 1})
+    text = report.summary()
+    assert "motorway 0, trunk 2" in text
+    assert "skipped 1: area 1" in text
