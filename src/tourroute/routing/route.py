@@ -69,6 +69,7 @@ class Route:
     by_province: dict[str, float] = field(default_factory=dict)
     by_corridor_province: dict[tuple[str, str], float] = field(default_factory=dict)
     segment_ids: list[str] = field(default_factory=list)
+    cost: float = 0.0  # in the model's unit: what the search minimised
 
 
 @dataclass(frozen=True)
@@ -534,6 +535,7 @@ def _summarise(
             continue
         r.distance_m += metres
         r.duration_s += model.seconds(edge) * share
+        r.cost += (model.cost(edge) or 0.0) * share
         seg = edge.segment
         if seg.ref:
             r.by_ref[seg.ref] = r.by_ref.get(seg.ref, 0.0) + metres
