@@ -99,6 +99,30 @@ def _cmd_import_osm(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_network_report(args: argparse.Namespace, settings: Settings) -> int:
+    from tourroute.db.engine import create_db_engine
+    from tourroute.db.session import make_sessionmaker
+    from tourroute.network.report import snap_report
+    from tourroute.routing import Vehicle
+
+    vehicles = [Vehicle(v) for v in args.vehicle] if args.vehicle else list(Vehicle)
+    engine = create_db_engine(settings)
+    try:
+        with make_sessionmaker(engine)() as session:
+            graph, rows = snap_report(session, vehicles)
+    finally:
+        engine.dispose()
+    g = graph.road.graph
+    print(f"network {graph.version}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
+    print(f"{'site':<36} {'vehicle':<10} {'snap m':>9}  problem")
+    for row in rows:
+        if row.distance_m is not None and row.distance_m < args.min_m:
+            continue
+        shown = "-" if row.distance_m is None else f"{row.distance_m:,.0f}"
+        print(f"{row.site.slug:<36} {row.vehicle.value:<10} {shown:>9}  {row.problem}")
+    return 0
+
+
 def _safe_url(settings: Settings) -> str:
     from sqlalchemy.engine import make_url
 
@@ -127,6 +151,19 @@ def build_parser() -> argparse.ArgumentParser:
     load = seed_sub.add_parser("load", help="validate and upsert seed/ (all or nothing)")
     load.add_argument("--dir", help="seed directory (default: ./seed)")
     load.set_defaults(func=_cmd_seed_load)
+
+    network = sub.add_parser("network", help="the road network")
+    network_sub = network.add_subparsers(dest="network_command", required=True)
+    report = network_sub.add_parser(
+        "report", help="every published site's distance to the nearest usable road"
+    )
+    report.add_argument(
+        "--vehicle", action="append", choices=["car", "coach", "motorbike", "caravan"]
+    )
+    report.add_argument(
+        "--min-m", type=float, default=0.0, help="only sites at least this far from a road"
+    )
+    report.set_defaults(func=_cmd_network_report)
 
     imp = sub.add_parser("import", help="import external data")
     imp_sub = imp.add_subparsers(dest="import_command", required=True)
