@@ -90,8 +90,27 @@ lint: venv
 	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/mypy
 
-bench: venv postgis  ## speed tables: SpatiaLite vs PostGIS, index vs full scan
-	TOURROUTE_BENCH_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m benchmarks
+## --- benchmarks ---------------------------------------------------------------------------
+# Packages only the benchmarks need: pgRouting, the peer of the routing section.
+BENCH_PACKAGES := postgresql-$(PG_VER)-pgrouting
+# Arguments of `python -m benchmarks`, e.g. make bench BENCH_ARGS="--quick routing"
+BENCH_ARGS ?=
+
+.PHONY: bench-deps
+bench-deps: system-deps  ## Debian packages for the benchmarks: install only the missing ones
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing benchmark packages:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+bench: venv postgis bench-deps  ## speed tables: sites (SpatiaLite vs PostGIS), routing (CCH vs Dijkstra vs pgRouting)
+	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -d $(PG_TEST_DB) -v ON_ERROR_STOP=1 \
+	  -c "CREATE EXTENSION IF NOT EXISTS pgrouting"
+	TOURROUTE_BENCH_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,22 +1,43 @@
-"""Entry point: ``python -m benchmarks [section ...]`` (sections: sites)."""
+"""Entry point: ``python -m benchmarks [--quick] [section ...]`` (sections: sites, routing).
+
+``--quick`` (or ``BENCH_QUICK=1``) shrinks every section to a smoke-test size; explicit
+``BENCH_*`` sizes still win.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 
-from benchmarks import sites
+SECTION_NAMES = ("sites", "routing")
+QUICK_DEFAULTS = {"BENCH_SYNTHETIC_SITES": "2000", "BENCH_REPEAT": "50"}
 
-SECTIONS = {"sites": sites.main}
+
+def _section(name: str) -> Callable[[], None]:
+    # Imported on demand: a section reads its sizes from the environment at import time.
+    if name == "sites":
+        from benchmarks import sites
+
+        return sites.main
+    from benchmarks import routing
+
+    return routing.main
 
 
 def main(argv: list[str]) -> int:
-    chosen = argv or list(SECTIONS)
-    unknown = [s for s in chosen if s not in SECTIONS]
+    quick = "--quick" in argv
+    chosen = [a for a in argv if a != "--quick"] or list(SECTION_NAMES)
+    unknown = [s for s in chosen if s not in SECTION_NAMES]
     if unknown:
-        print(f"unknown section(s) {unknown}; known: {sorted(SECTIONS)}", file=sys.stderr)
+        print(f"unknown section(s) {unknown}; known: {sorted(SECTION_NAMES)}", file=sys.stderr)
         return 2
+    if quick or os.environ.get("BENCH_QUICK") == "1":
+        os.environ["BENCH_QUICK"] = "1"
+        for key, value in QUICK_DEFAULTS.items():
+            os.environ.setdefault(key, value)
     for name in chosen:
-        SECTIONS[name]()
+        _section(name)()
     return 0
 
 
