@@ -73,7 +73,6 @@ class CostModel(Protocol):
 class _Metric:
     metric: Any  # rk.CCHMetric
     scale: float
-    local: threading.local  # one CCHQuery per thread: a query object is not re-entrant
 
 
 class FastRouter:
@@ -125,7 +124,6 @@ class FastRouter:
         made = _Metric(
             rk.CCHMetric(self._cch, self.weights(model)),
             _SCALE[model.preference],
-            threading.local(),
         )
         if key is not None:
             with self._lock:
@@ -134,11 +132,12 @@ class FastRouter:
                     self._metrics.popitem(last=False)
         return made
 
-    def _query(self, m: _Metric) -> Any:
-        q = getattr(m.local, "query", None)
-        if q is None:
-            q = m.local.query = rk.CCHQuery(m.metric)
-        return q
+    @staticmethod
+    def _query(m: _Metric) -> Any:
+        # A fresh query object per call (0.04 ms even at 250k nodes): the binding's objects
+        # are bound to the thread that made them and must be dropped there too, which
+        # thread-local caching in a server's worker pool cannot promise.
+        return rk.CCHQuery(m.metric)
 
     def _pairs(self, ends: Mapping[Coord, float], scale: float) -> list[tuple[int, int]]:
         return [(self.index[c], round(cost * scale)) for c, cost in ends.items()]

@@ -81,6 +81,9 @@ class RouteCost:
     avoid: frozenset[str] = frozenset()
     prefer_corridor: str | None = None
     excluded: BaseGeometry | None = None
+    # How much cheaper the preferred corridor looks: 0.75 = "where reasonable" (routes);
+    # itineraries' corridor legs ("south on the Hồ Chí Minh road") insist more.
+    prefer_factor: float = PREFERRED_CORRIDOR_FACTOR
     _excluded: Any = field(default=None, init=False, repr=False, compare=False)
 
     def usable(self, edge: Edge) -> bool:
@@ -111,7 +114,13 @@ class RouteCost:
         """Equal for models with equal costs; ``None`` with a polygon (one per request)."""
         if self.excluded is not None:
             return None
-        return (self.profile.vehicle, self.preference, self.avoid, self.prefer_corridor)
+        return (
+            self.profile.vehicle,
+            self.preference,
+            self.avoid,
+            self.prefer_corridor,
+            self.prefer_factor,
+        )
 
     def seconds(self, edge: Edge) -> float:
         speed = self.profile.speed_kph(edge.segment.road_class, edge.segment.maxspeed_kph)
@@ -127,7 +136,7 @@ class RouteCost:
         else:
             value = self.seconds(edge)
         if self.prefer_corridor and self.prefer_corridor in edge.segment.corridors:
-            value *= PREFERRED_CORRIDOR_FACTOR
+            value *= self.prefer_factor
         return value
 
 
@@ -233,8 +242,16 @@ class Router:
         avoid: Collection[str] = (),
         prefer_corridor: str | None = None,
         excluded: BaseGeometry | None = None,
+        prefer_factor: float = PREFERRED_CORRIDOR_FACTOR,
     ) -> RouteCost:
-        return RouteCost(PROFILES[vehicle], preference, frozenset(avoid), prefer_corridor, excluded)
+        return RouteCost(
+            PROFILES[vehicle],
+            preference,
+            frozenset(avoid),
+            prefer_corridor,
+            excluded,
+            prefer_factor,
+        )
 
     def component(self, model: RouteCost) -> frozenset[Coord]:
         key = model.cache_key()
@@ -353,7 +370,12 @@ class Router:
         metres: list[list[float | None]] | None = (
             [[None] * m for _ in range(n)] if distances else None
         )
-        unpack = distances or model.preference is not Preference.fastest
+        # A preferred corridor discounts its costs: real seconds need the path unpacked.
+        unpack = (
+            distances
+            or model.preference is not Preference.fastest
+            or model.prefer_corridor is not None
+        )
         fast = None if unpack else self.fast
         costs = fast.many_to_many(model, leave, arrive) if fast is not None else None
         for i, a in enumerate(origins):
