@@ -14,6 +14,7 @@ from tourroute.db.engine import create_db_engine
 from tourroute.db.session import make_sessionmaker
 from tourroute.errors import install_error_handlers
 from tourroute.health import router as health_router
+from tourroute.itineraries.router import router as itineraries_router
 from tourroute.network.graph_cache import GraphCache
 from tourroute.network.router import router as network_router
 from tourroute.provinces.router import router as provinces_router
@@ -58,4 +59,5 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(provinces_router)
     app.include_router(sites_router)
     app.include_router(network_router)
+    app.include_router(itineraries_router)
     return app

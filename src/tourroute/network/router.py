@@ -15,11 +15,11 @@ from tourroute.api.http import GEOJSON, cached_json, preferred_language
 from tourroute.api.params import parse_polygon
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
-from tourroute.network.graph_cache import GraphCache, NetworkGraph
+from tourroute.network.graph_cache import GraphCache
 from tourroute.network.repository import NetworkRepository
-from tourroute.network.routing_service import RouteRequest, RoutingService
+from tourroute.network.routing_service import RouteRequest, RoutingService, route_breakdown
 from tourroute.network.schemas import MatrixRequest
-from tourroute.routing import Preference, Route, Snap, Vehicle
+from tourroute.routing import Preference, Snap, Vehicle
 
 router = APIRouter(tags=["routing"])
 _PROBLEM: dict[int | str, dict[str, Any]] = {422: {"content": {"application/problem+json": {}}}}
@@ -28,54 +28,6 @@ _PROBLEM: dict[int | str, dict[str, Any]] = {422: {"content": {"application/prob
 def _cache(request: Request) -> GraphCache:
     cache: GraphCache = request.app.state.graph_cache
     return cache
-
-
-def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    vi, en = names.get(key, (key, key))
-    return vi if lang == "vi" else en
-
-
-def _breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[str, Any]:
-    by_ref: dict[str, float] = {}
-    by_corridor: dict[str, float] = {}
-    by_province: dict[str, float] = {}
-    by_both: dict[tuple[str, str], float] = {}
-    for leg in legs:
-        for target, source in (
-            (by_ref, leg.by_ref),
-            (by_corridor, leg.by_corridor),
-            (by_province, leg.by_province),
-        ):
-            for k, v in source.items():
-                target[k] = target.get(k, 0.0) + v
-        for k2, v in leg.by_corridor_province.items():
-            by_both[k2] = by_both.get(k2, 0.0) + v
-
-    def rows(d: dict[str, float], key: str, names: dict[str, tuple[str, str]] | None) -> list[Any]:
-        out = []
-        for k, v in sorted(d.items(), key=lambda kv: -kv[1]):
-            row: dict[str, Any] = {key: k, "distance_m": round(v, 1)}
-            if names is not None:
-                row["name"] = _named(names, k, lang)
-            out.append(row)
-        return out
-
-    summary = [
-        f"{v / 1000:.0f} km on the {_named(graph.corridor_names, c, 'en')} in "
-        f"{_named(graph.province_names, p, 'en')}"
-        for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
-        if v >= 1000
-    ]
-    return {
-        "by_ref": rows(by_ref, "ref", None),
-        "by_corridor": rows(by_corridor, "corridor", graph.corridor_names),
-        "by_province": rows(by_province, "province", graph.province_names),
-        "by_corridor_and_province": [
-            {"corridor": c, "province": p, "distance_m": round(v, 1)}
-            for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
-        ],
-        "summary": summary,
-    }
 
 
 class GeometryFormat(StrEnum):
@@ -179,7 +131,7 @@ def get_route(
                     }
                     for leg, a, b in zip(plan.legs, points, points[1:], strict=False)
                 ],
-                "breakdown": _breakdown(graph, plan.legs, lang),
+                "breakdown": route_breakdown(graph, plan.legs, lang),
             }
         )
     body = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
@@ -212,3 +213,51 @@ class RoutingService:
                     f"no route from {a.query} to {b.query} for a {req.vehicle.value}: {exc}"
                 ) from None
         return RoutePlan(legs, label)
+
+
+def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    vi, en = names.get(key, (key, key))
+    return vi if lang == "vi" else en
+
+
+def route_breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[str, Any]:
+    by_ref: dict[str, float] = {}
+    by_corridor: dict[str, float] = {}
+    by_province: dict[str, float] = {}
+    by_both: dict[tuple[str, str], float] = {}
+    for leg in legs:
+        for target, source in (
+            (by_ref, leg.by_ref),
+            (by_corridor, leg.by_corridor),
+            (by_province, leg.by_province),
+        ):
+            for k, v in source.items():
+                target[k] = target.get(k, 0.0) + v
+        for k2, v in leg.by_corridor_province.items():
+            by_both[k2] = by_both.get(k2, 0.0) + v
+
+    def rows(d: dict[str, float], key: str, names: dict[str, tuple[str, str]] | None) -> list[Any]:
+        out = []
+        for k, v in sorted(d.items(), key=lambda kv: -kv[1]):
+            row: dict[str, Any] = {key: k, "distance_m": round(v, 1)}
+            if names is not None:
+                row["name"] = _named(names, k, lang)
+            out.append(row)
+        return out
+
+    summary = [
+        f"{v / 1000:.0f} km on the {_named(graph.corridor_names, c, 'en')} in "
+        f"{_named(graph.province_names, p, 'en')}"
+        for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
+        if v >= 1000
+    ]
+    return {
+        "by_ref": rows(by_ref, "ref", None),
+        "by_corridor": rows(by_corridor, "corridor", graph.corridor_names),
+        "by_province": rows(by_province, "province", graph.province_names),
+        "by_corridor_and_province": [
+            {"corridor": c, "province": p, "distance_m": round(v, 1)}
+            for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
+        ],
+        "summary": summary,
+    }

@@ -1,0 +1,1 @@
+"""Itineraries: compose multi-day tours from sites with the planner, store and export them."""

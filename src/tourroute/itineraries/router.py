@@ -1,0 +1,104 @@
+"""HTTP endpoints: compose an itinerary, read it back, export it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
+
+from tourroute.api.deps import AppSettings
+from tourroute.api.http import GEOJSON, cached_json
+from tourroute.db.session import DbSession
+from tourroute.errors import NotFound
+from tourroute.itineraries.composer import ItineraryComposer
+from tourroute.itineraries.exports import to_geojson, to_gpx, to_ics
+from tourroute.itineraries.models import Itinerary
+from tourroute.itineraries.schemas import ItineraryRequest
+from tourroute.network.graph_cache import GraphCache
+
+router = APIRouter(tags=["itineraries"])
+_PROBLEM: dict[int | str, dict[str, Any]] = {422: {"content": {"application/problem+json": {}}}}
+_HEX = set("0123456789abcdef")
+
+
+def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
+    base = str(request.url_for("get_itinerary", itinerary_id=itinerary.id))
+    return {
+        "id": itinerary.id,
+        "created_at": itinerary.created_at.isoformat(),
+        "links": {
+            "self": base,
+            "geojson": base + ".geojson",
+            "gpx": base + ".gpx",
+            "ics": base + ".ics",
+        },
+        "request": itinerary.request,
+        **itinerary.plan,
+    }
+
+
+def _load(session: Session, itinerary_id: str) -> Itinerary:
+    if len(itinerary_id) != 32 or not set(itinerary_id) <= _HEX:
+        raise NotFound(f"no itinerary '{itinerary_id}' (ids are 32 hex digits)")
+    found = session.get(Itinerary, itinerary_id)
+    if found is None:
+        raise NotFound(f"no itinerary '{itinerary_id}'")
+    return found
+
+
+@router.post(
+    "/v1/itineraries",
+    status_code=201,
+    summary="Compose a multi-day itinerary",
+    description=(
+        "Chooses which sites to visit, in what order, on which day and at what times, and "
+        "where to sleep, maximising the interest of the visits (weighted by `themes`) under "
+        "opening hours on the actual dates, the day's time window, the daily driving cap (and "
+        "for coaches the legal 10 h/day, 4 h continuous driving limits), the vehicle's road "
+        "rules and, for caravans, caravan-suitable overnight places. Must-visit sites that "
+        "cannot be placed come back in `unplaced` with the reason. The plan is stored: "
+        "`GET /v1/itineraries/{id}` and exports `.geojson`, `.gpx`, `.ics`."
+    ),
+    responses=_PROBLEM,
+)
+def post_itinerary(
+    request: Request, session: DbSession, settings: AppSettings, body: ItineraryRequest
+) -> Response:
+    cache: GraphCache = request.app.state.graph_cache
+    itinerary = ItineraryComposer(session, cache).compose(body, settings.region_bbox)
+    doc = _document(request, itinerary)
+    response = cached_json(request, doc, headers={"Location": doc["links"]["self"]})
+    response.status_code = 201
+    return response
+
+
+@router.get("/v1/itineraries/{itinerary_id}.geojson", summary="An itinerary as GeoJSON")
+def get_itinerary_geojson(request: Request, session: DbSession, itinerary_id: str) -> Response:
+    it = _load(session, itinerary_id)
+    return cached_json(request, to_geojson(it.id, it.plan), GEOJSON)
+
+
+@router.get("/v1/itineraries/{itinerary_id}.gpx", summary="An itinerary as GPX 1.1")
+def get_itinerary_gpx(session: DbSession, itinerary_id: str) -> Response:
+    it = _load(session, itinerary_id)
+    return Response(
+        to_gpx(it.id, it.plan),
+        media_type="application/gpx+xml",
+        headers={"Content-Disposition": f'attachment; filename="itinerary-{it.id}.gpx"'},
+    )
+
+
+@router.get("/v1/itineraries/{itinerary_id}.ics", summary="An itinerary as iCalendar")
+def get_itinerary_ics(session: DbSession, itinerary_id: str) -> Response:
+    it = _load(session, itinerary_id)
+    return Response(
+        to_ics(it.id, it.plan, it.created_at),
+        media_type="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="itinerary-{it.id}.ics"'},
+    )
+
+
+@router.get("/v1/itineraries/{itinerary_id}", summary="A stored itinerary")
+def get_itinerary(request: Request, session: DbSession, itinerary_id: str) -> Response:
+    return cached_json(request, _document(request, _load(session, itinerary_id)))

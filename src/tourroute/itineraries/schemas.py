@@ -1,0 +1,119 @@
+"""The itinerary request as the API accepts it (validated before any work is done)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tourroute.routing import Vehicle
+from tourroute.sites.domain import Category
+
+MAX_DAYS = 14
+MAX_MUST_VISIT = 30
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
+
+
+class Pace(StrEnum):
+    """How long people linger: visit durations × 1.3 (relaxed), × 1 or × 0.75 (intense)."""
+
+    relaxed = "relaxed"
+    normal = "normal"
+    intense = "intense"
+
+
+PACE_FACTOR = {Pace.relaxed: 1.3, Pace.normal: 1.0, Pace.intense: 0.75}
+
+
+class OvernightKind(StrEnum):
+    hotel = "hotel"  # lodging sites
+    homestay = "homestay"  # lodging sites too: the seed does not tell them apart yet
+    campsite = "campsite"
+
+
+class CorridorLeg(BaseModel):
+    """Prefer a named corridor on some days ("south on the Hồ Chí Minh road")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    corridor: str = Field(max_length=64, examples=["hcm-road"])
+    days: list[Annotated[int, Field(ge=1, le=MAX_DAYS)]] = Field(min_length=1, max_length=14)
+
+
+# Default daily driving caps (hours): a holiday, not a delivery run; coaches also obey the
+# legal driver limits (10 h a day, 4 h at a stretch: Law 36/2024/QH15 Art. 64).
+DEFAULT_DRIVING_H = {
+    Vehicle.car: 6.0,
+    Vehicle.coach: 8.0,
+    Vehicle.motorbike: 5.0,
+    Vehicle.caravan: 5.0,
+}
+
+
+class ItineraryRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "start": "thanh-nha-ho",
+                    "end": "thien-cam",
+                    "start_date": "2026-12-04",
+                    "days": 3,
+                    "vehicle": "car",
+                    "must_visit": ["kim-lien"],
+                    "themes": {"heritage": 2, "revolutionary-history": 1},
+                }
+            ]
+        },
+    )
+
+    start: str = Field(max_length=120, description="a published site slug or `lon,lat`")
+    end: str | None = Field(
+        default=None, max_length=120, description="slug or `lon,lat`; default: back to start"
+    )
+    start_date: date
+    days: int = Field(ge=1, le=MAX_DAYS)
+    day_start: time = time(8, 0)
+    day_end: time = time(18, 0)
+    vehicle: Vehicle = Vehicle.car
+    max_driving_hours: float | None = Field(
+        default=None, gt=0, le=12, description="per day; default by vehicle"
+    )
+    pace: Pace = Pace.normal
+    must_visit: list[Slug] = Field(default_factory=list, max_length=MAX_MUST_VISIT)
+    themes: dict[Category, float] = Field(
+        default_factory=dict, description="category → weight 0..3 added to the interest"
+    )
+    provinces: list[str] = Field(
+        default_factory=list, max_length=3, description="ISO codes or slugs; default all three"
+    )
+    overnight: list[OvernightKind] = Field(
+        default_factory=lambda: list(OvernightKind), min_length=1, max_length=3
+    )
+    corridor_legs: list[CorridorLeg] = Field(default_factory=list, max_length=14)
+    max_candidates: int = Field(default=60, ge=1, le=200)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    time_limit_s: float = Field(
+        default=1.2, gt=0, le=30, description="solver time; the best plan found is returned"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ItineraryRequest:
+        if self.day_end <= self.day_start:
+            raise ValueError("day_end must be after day_start")
+        for weight in self.themes.values():
+            if not 0 <= weight <= 3:
+                raise ValueError("theme weights must be between 0 and 3")
+        for leg in self.corridor_legs:
+            late = [d for d in leg.days if d > self.days]
+            if late:
+                raise ValueError(f"corridor_legs: day(s) {late} beyond the {self.days}-day trip")
+        return self
+
+    @property
+    def driving_cap_s(self) -> float:
+        hours = self.max_driving_hours or DEFAULT_DRIVING_H[self.vehicle]
+        return hours * 3600

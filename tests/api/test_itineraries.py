@@ -1,0 +1,198 @@
+"""POST /v1/itineraries on the seeded region, the stored plan and its exports (both backends)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import gpxpy
+import icalendar
+import pytest
+from fastapi.testclient import TestClient
+
+from tourroute.itineraries.windows import windows
+
+HERITAGE = {
+    "start": "thanh-nha-ho",
+    "end": "thien-cam",
+    "start_date": "2026-12-04",
+    "days": 3,
+    "must_visit": ["kim-lien"],
+    "themes": {"heritage": 2, "revolutionary-history": 1},
+    "max_candidates": 40,
+}
+
+
+def _compose(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/v1/itineraries", json=body)
+    assert response.status_code == 201, response.text
+    assert response.headers["location"].endswith(response.json()["id"])
+    out: dict[str, Any] = response.json()
+    return out
+
+
+def _seconds(iso: str) -> float:
+    t = datetime.fromisoformat(iso)
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _check_plan(client: TestClient, plan: dict[str, Any], cap_h: float) -> None:
+    """The invariants every composed plan must satisfy, checked from the response alone."""
+    sites = {}
+    for day in plan["days"]:
+        for stop in day["stops"]:
+            slug = stop["site"]
+            if slug not in sites:
+                sites[slug] = client.get(f"/v1/sites/{slug}").json()
+            spec = sites[slug].get("opening_hours")
+            start, end = _seconds(stop["visit_start"]), _seconds(stop["departure"])
+            assert start <= end
+            if spec:
+                (wins,) = windows(spec, [date.fromisoformat(day["date"])]) or ((),)
+                assert any(o - 1 <= start and end <= c + 1 for o, c in wins), (slug, wins)
+            assert _seconds(stop["arrival"]) <= start
+        assert day["totals"]["driving_s"] <= cap_h * 3600 + 1
+        assert day["start"]["departure"][11:16] >= "08:00"
+        assert day["end"]["arrival"][11:16] <= "18:00"
+    for a, b in zip(plan["days"], plan["days"][1:], strict=False):
+        assert a["end"]["id"] == b["start"]["id"]  # day k ends where day k+1 starts
+        assert a["overnight"]["id"] == a["end"]["id"]
+    visited = [s["site"] for d in plan["days"] for s in d["stops"]]
+    assert len(visited) == len(set(visited))
+    assert plan["score"] == pytest.approx(sum(s["score"] for d in plan["days"] for s in d["stops"]))
+    for day in plan["days"]:
+        legs = day["legs"]
+        assert len(legs) == len(day["stops"]) + 1
+        assert day["totals"]["distance_m"] == pytest.approx(sum(x["distance_m"] for x in legs))
+
+
+def test_heritage_itinerary_is_feasible_stored_and_exported(client: TestClient) -> None:
+    plan = _compose(client, **HERITAGE)
+    assert [d["day"] for d in plan["days"]] == [1, 2, 3]
+    assert plan["days"][0]["start"]["site"] == "thanh-nha-ho"
+    assert plan["days"][-1]["end"]["site"] == "thien-cam"
+    assert "kim-lien" in [s["site"] for d in plan["days"] for s in d["stops"]]
+    assert plan["unplaced"] == []
+    _check_plan(client, plan, cap_h=6)
+
+    stored = client.get(f"/v1/itineraries/{plan['id']}")
+    assert stored.status_code == 200
+    assert stored.json()["days"] == plan["days"]
+    again = client.get(
+        f"/v1/itineraries/{plan['id']}", headers={"If-None-Match": stored.headers["etag"]}
+    )
+    assert again.status_code == 304
+
+    geo = client.get(plan["links"]["geojson"])
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    kinds = [f["properties"]["kind"] for f in geo.json()["features"]]
+    assert kinds.count("visit") == plan["totals"]["visits"]
+    assert kinds.count("overnight") == 2
+    assert kinds.count("leg") == sum(len(d["legs"]) for d in plan["days"])
+
+    gpx = gpxpy.parse(client.get(plan["links"]["gpx"]).text)
+    assert len(gpx.routes) == 3
+    assert len(gpx.waypoints) == plan["totals"]["visits"] + 2
+    assert all(len(r.points) > 2 for r in gpx.routes)
+
+    cal = icalendar.Calendar.from_ical(client.get(plan["links"]["ics"]).content)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == plan["totals"]["visits"]
+    assert all(e.get("geo") is not None for e in events)
+
+
+def test_same_seed_same_plan(client: TestClient) -> None:
+    body = HERITAGE | {"days": 2, "end": None, "max_candidates": 25}
+    a, b = _compose(client, **body), _compose(client, **body)
+    assert a["id"] != b["id"]
+    assert a["days"] == b["days"]
+
+
+def test_motorbike_itinerary_keeps_off_the_expressway(client: TestClient) -> None:
+    plan = _compose(client, **(HERITAGE | {"vehicle": "motorbike", "days": 2, "end": None}))
+    for day in plan["days"]:
+        for leg in day["legs"]:
+            if leg["breakdown"]:
+                assert "CT.01" not in {r["ref"] for r in leg["breakdown"]["by_ref"]}
+    _check_plan(client, plan, cap_h=5)
+
+
+def test_coach_respects_driver_limits(client: TestClient) -> None:
+    plan = _compose(
+        client,
+        start="thanh-nha-ho",
+        end="thien-cam",
+        start_date="2026-12-04",
+        days=2,
+        vehicle="coach",
+        max_driving_hours=12,
+        max_candidates=30,
+    )
+    for day in plan["days"]:
+        assert day["totals"]["driving_s"] <= 10 * 3600 + 1  # legal daily limit beats 12 h
+        assert day["totals"]["max_continuous_driving_s"] <= 4 * 3600 + 1
+
+
+def test_corridor_leg_prefers_the_named_road(client: TestClient) -> None:
+    def hcm_km(**extra: Any) -> float:
+        plan = _compose(
+            client,
+            start="lam-kinh",
+            end="kim-lien",
+            start_date="2026-12-04",
+            days=1,
+            max_candidates=2,
+            provinces=["VN-22"],
+            **extra,
+        )
+        return (
+            sum(
+                row["distance_m"]
+                for leg in plan["days"][0]["legs"]
+                if leg["breakdown"]
+                for row in leg["breakdown"]["by_corridor"]
+                if row["corridor"] == "hcm-road"
+            )
+            / 1000
+        )
+
+    plain = hcm_km()
+    along = hcm_km(corridor_legs=[{"corridor": "hcm-road", "days": [1]}])
+    assert along >= 40
+    assert along > plain + 30
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        ({"days": 0}, "days"),
+        ({"days": 15}, "days"),
+        ({"day_start": "18:00", "day_end": "08:00"}, "day_end"),
+        ({"must_visit": ["no-such-site"]}, "no-such-site"),
+        ({"must_visit": ["vinpearl-cua-hoi"]}, "not a place to visit"),
+        ({"provinces": ["VN-99"]}, "VN-99"),
+        ({"corridor_legs": [{"corridor": "nope", "days": [1]}]}, "nope"),
+        ({"corridor_legs": [{"corridor": "hcm-road", "days": [5]}]}, "beyond"),
+        ({"max_candidates": 201}, "max_candidates"),
+        ({"vehicle": "caravan"}, "caravan-suitable"),
+        ({"start": "200,19"}, "start"),
+        ({"start_date": "2026-13-01"}, "start_date"),
+        ({"themes": {"heritage": 9}}, "theme"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_itinerary_requests_are_422(
+    client: TestClient, change: dict[str, Any], needle: str
+) -> None:
+    response = client.post("/v1/itineraries", json=HERITAGE | change)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert needle in response.text
+
+
+@pytest.mark.parametrize("itinerary_id", ["0" * 32, "not-an-id", "A" * 32])
+def test_unknown_itinerary_is_404(client: TestClient, itinerary_id: str) -> None:
+    for suffix in ("", ".gpx", ".ics", ".geojson"):
+        response = client.get(f"/v1/itineraries/{itinerary_id}{suffix}")
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
