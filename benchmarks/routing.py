@@ -272,9 +272,9 @@ def _pgr_compare(
             conn.cursor() as cur,
             cur.copy(f"COPY {table} (id, source, target, cost) FROM STDIN") as copy,
         ):
-            for arc, ((u, v, _k), w) in enumerate(zip(fast.arcs, weights, strict=True)):
+            for arc, (u, v, w) in enumerate(zip(fast.tails, fast.heads, weights, strict=True)):
                 if w < INF_WEIGHT:
-                    copy.write_row((arc + 1, index[u] + 1, index[v] + 1, w / scale))
+                    copy.write_row((arc + 1, int(u) + 1, int(v) + 1, w / scale))
         conn.execute(f"ANALYZE {table}")
         result.load_s = time.perf_counter() - start
         edges_sql = f"SELECT id, source, target, cost FROM {table}"  # noqa: S608 (our name)

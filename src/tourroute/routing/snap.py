@@ -42,17 +42,26 @@ class Snapper:
     """A spatial index over a graph's edges for nearest-usable-edge queries."""
 
     def __init__(self, road: RoadGraph) -> None:
-        keys: list[EdgeKey] = []
-        lines: list[LineString] = []
-        starts = np.array([e.coords[0] for *_, e in road.edges()] or [(0.0, 0.0)])
+        starts = np.array([e.shape[0] for *_, e in road.edges()] or [(0.0, 0.0)])
         self.lon0, self.lat0 = (float(v) for v in starts.mean(axis=0))
         self.m_per_deg_lon = _M_PER_DEG_LAT * math.cos(math.radians(self.lat0))
         self.edges: dict[EdgeKey, Edge] = {}
+        # One line per piece of road, shared by its two directions (the reverse direction
+        # is listed beside it): half the geometries of one line per directed edge.
+        piece_of: dict[tuple[str, int], int] = {}
+        self.keys: list[list[EdgeKey]] = []  # per line: its directed edges, forward first
+        lines: list[LineString] = []
         for u, v, k, e in road.edges():
-            keys.append((u, v, k))
-            lines.append(LineString([self._xy(c) for c in e.coords]))
-            self.edges[(u, v, k)] = e
-        self.keys = keys
+            key = (u, v, k)
+            self.edges[key] = e
+            piece = (e.segment.id, id(e.shape))
+            at = piece_of.get(piece)
+            if at is None:
+                piece_of[piece] = len(lines)
+                self.keys.append([key])
+                lines.append(LineString([self._xy(c) for c in e.shape]))
+            else:
+                self.keys[at].append(key)
         self.lines = lines
         self.tree = STRtree(lines)
 
@@ -69,14 +78,15 @@ class Snapper:
         p = Point(self._xy(point))
         radius = 250.0
         while True:
-            best: tuple[float, int] | None = None
+            best: tuple[float, EdgeKey, int] | None = None
             for i in self.tree.query(p.buffer(radius)):
-                key = self.keys[int(i)]
-                if not usable(key, self.edges[key]):
+                # The first usable direction of this piece (forward before reverse).
+                key = next((k for k in self.keys[int(i)] if usable(k, self.edges[k])), None)
+                if key is None:
                     continue
                 d = float(self.lines[int(i)].distance(p))
-                if best is None or d < best[0] or (d == best[0] and key < self.keys[best[1]]):
-                    best = (d, int(i))
+                if best is None or d < best[0] or (d == best[0] and key < best[1]):
+                    best = (d, key, int(i))
             if best is not None and best[0] <= radius:
                 break
             if radius >= max_distance_m:
@@ -84,10 +94,11 @@ class Snapper:
                     f"no usable road within {max_distance_m / 1000:.0f} km of {point[0]},{point[1]}"
                 )
             radius = min(radius * 4, max_distance_m)
-        line = self.lines[best[1]]
-        fraction = float(line.project(p, normalized=True)) if line.length > 0 else 0.0
-        key = self.keys[best[1]]
+        line = self.lines[best[2]]
+        along = float(line.project(p, normalized=True)) if line.length > 0 else 0.0
+        key = best[1]
         edge = self.edges[key]
+        fraction = 1.0 - along if edge.reverse else along
         foot = LineString(edge.coords).interpolate(fraction, normalized=True)
         on_road = (float(foot.x), float(foot.y))
         return Snap(point, on_road, key, fraction, line_length_m((point, on_road)))
