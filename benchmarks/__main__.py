@@ -1,4 +1,4 @@
-"""Entry point: ``python -m benchmarks [--quick] [section ...]`` (sections: sites, routing).
+"""Entry point: ``python -m benchmarks [--quick] [section ...]``; sections: see SECTION_NAMES.
 
 ``--quick`` (or ``BENCH_QUICK=1``) shrinks every section to a smoke-test size; explicit
 ``BENCH_*`` sizes still win.
@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 
-SECTION_NAMES = ("sites", "routing")
+SECTION_NAMES = ("sites", "routing", "planning")
 QUICK_DEFAULTS = {"BENCH_SYNTHETIC_SITES": "2000", "BENCH_REPEAT": "50"}
 
 
@@ -20,6 +20,11 @@ def _section(name: str) -> Callable[[], None]:
         from benchmarks import sites
 
         return sites.main
+    if name == "planning":
+        from benchmarks import planning
+
+        quick = os.environ.get("BENCH_QUICK") == "1"
+        return lambda: planning.main(["--quick"] if quick else [])
     from benchmarks import routing
 
     return routing.main

@@ -1,4 +1,5 @@
-"""Command line: ``tourroute serve | db upgrade | db check | seed load | import osm FILE``."""
+"""Command line: ``tourroute serve | db upgrade | db check | seed load | import osm FILE |
+plan solve FILE``."""
 
 from __future__ import annotations
 
@@ -123,6 +124,31 @@ def _cmd_network_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_plan_solve(args: argparse.Namespace, _settings: Settings) -> int:
+    import json
+
+    from tourroute.planning import PlanningError, read_json, solve
+    from tourroute.planning.report import format_solution, solution_to_dict
+
+    try:
+        inst = read_json(args.file)
+        solution = solve(
+            inst.problem,
+            seed=args.seed,
+            iterations=args.iterations,
+            time_limit_s=args.time_limit,
+            max_candidates=args.max_candidates or None,
+        )
+    except PlanningError as exc:
+        print(f"tourroute plan solve: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(solution_to_dict(solution), ensure_ascii=False, indent=1))
+    else:
+        print(format_solution(inst.problem, solution))
+    return 0
+
+
 def _safe_url(settings: Settings) -> str:
     from sqlalchemy.engine import make_url
 
@@ -182,6 +208,32 @@ def build_parser() -> argparse.ArgumentParser:
     osm.add_argument("--corridor", metavar="SLUG", help="add every imported segment to corridor")
     osm.add_argument("--quiet", action="store_true", help="no progress bar")
     osm.set_defaults(func=_cmd_import_osm)
+
+    plan = sub.add_parser("plan", help="itinerary planner on instance files")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    solve = plan_sub.add_parser(
+        "solve",
+        help="solve a JSON planning instance and print the plan and its score",
+        description="Solve an instance in the tourroute-planning/1 JSON format "
+        "(src/tourroute/planning/README.md). Exit status 2 on a bad file.",
+    )
+    solve.add_argument("file", help="instance file (JSON)")
+    solve.add_argument(
+        "--time-limit", type=float, default=30.0, metavar="S", help="safety net (default 30 s)"
+    )
+    solve.add_argument("--seed", type=int, default=0, metavar="N", help="search seed")
+    solve.add_argument(
+        "--iterations", type=int, metavar="N", help="ILS iterations (default: by size)"
+    )
+    solve.add_argument(
+        "--max-candidates",
+        type=int,
+        default=200,
+        metavar="N",
+        help="refuse more candidate stops (default 200; 0 = no limit)",
+    )
+    solve.add_argument("--json", action="store_true", help="print the solution as JSON")
+    solve.set_defaults(func=_cmd_plan_solve)
     return parser
 
 

@@ -1,0 +1,373 @@
+"""Compiled problem data and one day's schedule, with O(1) insertion checks (private).
+
+A day route is scheduled once in O(n) (:func:`schedule`), which also records, for every gap
+between two consecutive nodes, how much the arrival at the later node may be delayed
+without breaking any later time window or the day's end (``wait + maxShift`` of
+Vansteenwegen et al. 2009), the driving since the last break before the gap and to the
+next break after it.  Inserting a stop into a gap is then checked in O(1), and
+:meth:`Route.insertions` does it for every gap and every candidate at once with numpy.
+
+With several windows per day the maxShift of a stop is taken inside the window it uses
+now: a delay that would push it into a later window is rejected by the O(1) test
+(conservative — never a false "feasible").
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
+
+from tourroute.planning.model import EPS, Problem
+
+__all__ = ["EPS", "MUST_BONUS", "Compiled", "Route", "schedule"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+MUST_BONUS = 1e15  # a must-visit's insertion ratio outranks every ordinary one
+EXACT_RECHECK = 120  # gaps × candidates up to which multi-window refusals are re-checked
+
+
+class Compiled:
+    """Arrays and lists derived once from a :class:`Problem` for the solver."""
+
+    def __init__(self, problem: Problem) -> None:
+        p = problem
+        self.problem = p
+        self.n = n = p.n_stops
+        self.n_nodes = nn = p.n_nodes
+        self.n_days = nd = p.n_days
+        if callable(p.travel_s):
+            self.T = [
+                np.array([[p.travel(i, j, d) for j in range(nn)] for i in range(nn)], float)
+                for d in range(nd)
+            ]
+        else:
+            m = np.asarray(p.travel_s, dtype=float).reshape(nn, nn)
+            self.T = [m] * nd
+        lists: dict[int, list[list[float]]] = {}
+        self.TL = [lists.setdefault(id(m), m.tolist()) for m in self.T]
+        self.svc = np.array([s.service_s for s in p.stops], float)
+        self.svc_l: list[float] = self.svc.tolist()
+        self.score = np.array([s.score for s in p.stops], float)
+        self.score_l: list[float] = self.score.tolist()
+        self.score2 = self.score**2
+        self.must = np.array([s.must_visit for s in p.stops], bool)
+        self.must_l: list[bool] = self.must.tolist()
+        self.brk = np.array([p.is_break(i) for i in range(n)], bool)
+        self.brk_l: list[bool] = self.brk.tolist()
+        self.day_start = [d.start_s for d in p.days]
+        self.day_end = [d.end_s for d in p.days]
+        self.cap = [p.daily_cap_s(d) for d in range(nd)]
+        self.cont = p.continuous_limit_s()
+        rules = p.driver_rules
+        self.weekly = (
+            rules.max_weekly_driving_s
+            if rules is not None and rules.max_weekly_driving_s is not None
+            else math.inf
+        )
+        # Windows as (open, latest start) per day and stop; None = always open.
+        self.win: list[list[tuple[tuple[float, float], ...] | None]] = []
+        self.w_open: list[FloatArray] = []
+        self.w_late: list[FloatArray] = []
+        self.open_day: list[BoolArray] = []
+        for d in range(nd):
+            row: list[tuple[tuple[float, float], ...] | None] = []
+            for i, s in enumerate(p.stops):
+                ws = s.windows_on(d)
+                if ws is None:
+                    row.append(None)
+                else:
+                    sv = self.svc_l[i]
+                    row.append(tuple((o, c - sv) for o, c in ws if c - sv >= o - EPS))
+            self.win.append(row)
+            k = max([1] + [len(w) for w in row if w is not None])
+            wo = np.full((k, n), math.inf)
+            wl = np.full((k, n), -math.inf)
+            for i, w in enumerate(row):
+                if w is None:
+                    wo[0, i], wl[0, i] = -math.inf, math.inf
+                else:
+                    for q, (o, late) in enumerate(w):
+                        wo[q, i], wl[q, i] = o, late
+            self.w_open.append(wo)
+            self.w_late.append(wl)
+            ds, de = self.day_start[d], self.day_end[d]
+            self.open_day.append(
+                np.array(
+                    [
+                        w is None or any(late >= ds - EPS and o <= de + EPS for o, late in w)
+                        for w in row
+                    ],
+                    bool,
+                )
+            )
+        self.overnights = p.allowed_overnights()
+        # (open, latest start) when a stop has at most one window that day, for the fast path
+        self.single = [all(w is None or len(w) <= 1 for w in row) for row in self.win]
+        self.win1 = [
+            [
+                (-math.inf, math.inf) if w is None else (w[0] if w else (math.inf, -math.inf))
+                for w in row
+            ]
+            for row in self.win
+        ]
+
+    def earliest_start(self, d: int, i: int, arrive: float) -> tuple[float, float] | None:
+        """(start, latest start of the window used) of stop ``i`` reached at ``arrive``."""
+        ws = self.win[d][i]
+        if ws is None:
+            return arrive, math.inf
+        for o, late in ws:
+            st = arrive if arrive > o else o
+            if st <= late + EPS:
+                return st, late
+        return None
+
+
+class Route:
+    """One day's scheduled route ``s → seq → e`` (immutable once built)."""
+
+    __slots__ = (
+        "_vec",
+        "arr",
+        "arr_end",
+        "cin",
+        "cout",
+        "day",
+        "dep",
+        "drive",
+        "e",
+        "s",
+        "seq",
+        "slack",
+        "start",
+    )
+
+    def __init__(self) -> None:
+        self._vec: tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray, FloatArray] | None
+        self._vec = None
+
+    day: int
+    s: int
+    e: int
+    seq: list[int]
+    arr: list[float]
+    start: list[float]
+    dep: list[float]
+    arr_end: float
+    drive: float
+    slack: list[float]
+    cin: list[float]
+    cout: list[float]
+
+    def total_time(self, c: Compiled) -> float:
+        return self.arr_end - c.day_start[self.day]
+
+    def insertions(
+        self, c: Compiled, cand: IntArray, cap_left: float, must_first: bool = True
+    ) -> tuple[FloatArray, IntArray, FloatArray]:
+        """Best insertion of each candidate stop: (ratio, gap, shift); ratio -inf = none.
+
+        ``must_first`` lifts must-visit stops above every other candidate.
+        """
+        d = self.day
+        prev, nxt, dep_prev, arr_next, slack, tpn = self._vectors(c)
+        t = c.T[d]
+        cn = cand + 2
+        t_in = t[prev[:, None], cn]  # gaps × candidates
+        t_out = t[cn[None, :], nxt[:, None]]
+        arrive = dep_prev[:, None] + t_in
+        wo, wl = c.w_open[d], c.w_late[d]
+        if wo.shape[0] == 1:
+            st = np.maximum(arrive, wo[0, cand])
+            ok = st <= wl[0, cand] + EPS
+        else:
+            st = np.full_like(arrive, math.inf)
+            ok = np.zeros(arrive.shape, bool)
+            for q in range(wo.shape[0]):
+                sq = np.maximum(arrive, wo[q, cand])
+                okq = (sq <= wl[q, cand] + EPS) & ~ok
+                st = np.where(okq, sq, st)
+                ok |= okq
+        shift = st + c.svc[cand] + t_out - arr_next[:, None]
+        ok &= shift <= slack[:, None] + EPS
+        if cap_left < math.inf:
+            ok &= t_in + t_out - tpn[:, None] <= cap_left + EPS
+        if c.cont < math.inf:
+            a = np.array(self.cin)[:, None] + t_in
+            b = t_out + np.array(self.cout)[:, None]
+            lim = c.cont + EPS
+            ok &= np.where(c.brk[cand], (a <= lim) & (b <= lim), a + b <= lim)
+        if not c.single[d] and ok.size <= EXACT_RECHECK:
+            # With several windows a delay may jump a later stop into its next window,
+            # which the O(1) test refuses; on small days, re-check those gaps exactly.
+            shift = shift.copy()
+            for g, q in zip(*np.nonzero(~ok), strict=True):
+                seq = [*self.seq[:g], int(cand[q]), *self.seq[g:]]
+                full = schedule(c, d, self.s, self.e, seq)
+                if full is not None and full.drive - self.drive <= cap_left + EPS:
+                    ok[g, q] = True
+                    after = full.arr[g + 1] if g + 1 < len(full.arr) else full.arr_end
+                    shift[g, q] = after - arr_next[g]
+        ratio = np.where(ok, c.score2[cand] / np.maximum(shift, 1e-3), -math.inf)
+        if must_first:
+            ratio += np.where(ok & c.must[cand], MUST_BONUS, 0.0)
+        gap = ratio.argmax(axis=0)
+        cols = np.arange(len(cand))
+        return ratio[gap, cols], gap, shift[gap, cols]
+
+    def _vectors(
+        self, c: Compiled
+    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Per gap: previous node, next node, departure, arrival, slack, direct time."""
+        if self._vec is None:
+            d = self.day
+            nodes = [self.s, *[2 + i for i in self.seq], self.e]
+            tl = c.TL[d]
+            self._vec = (
+                np.array(nodes[:-1], np.int64),
+                np.array(nodes[1:], np.int64),
+                np.array([c.day_start[d], *self.dep]),
+                np.array([*self.arr, self.arr_end]),
+                np.array(self.slack),
+                np.array([tl[a][b] for a, b in pairwise(nodes)]),
+            )
+        return self._vec
+
+    def replacements(
+        self, c: Compiled, cand: IntArray, cap_left: float
+    ) -> tuple[FloatArray, IntArray]:
+        """Best same-slot replacement of a visit by each candidate: (gain, visit index).
+
+        Gain = score(candidate) - score(replaced); -inf where infeasible (time windows and
+        driving caps are checked in O(1); continuous driving is left to the caller).
+        """
+        d = self.day
+        seq = self.seq
+        k = len(seq)
+        if k == 0 or len(cand) == 0:
+            return np.full(len(cand), -math.inf), np.zeros(len(cand), np.int64)
+        prev, nxt, dep_prev, arr_next, slack, tpn = self._vectors(c)
+        t = c.T[d]
+        cn = cand + 2
+        p_ = prev[:k]  # node before visit q
+        n_ = nxt[1:]  # node after visit q
+        t_in = t[p_[:, None], cn]
+        t_out = t[cn[None, :], n_[:, None]]
+        arrive = dep_prev[:k, None] + t_in
+        wo, wl = c.w_open[d], c.w_late[d]
+        if wo.shape[0] == 1:
+            st = np.maximum(arrive, wo[0, cand])
+            ok = st <= wl[0, cand] + EPS
+        else:
+            st = np.full_like(arrive, math.inf)
+            ok = np.zeros(arrive.shape, bool)
+            for q in range(wo.shape[0]):
+                sq = np.maximum(arrive, wo[q, cand])
+                okq = (sq <= wl[q, cand] + EPS) & ~ok
+                st = np.where(okq, sq, st)
+                ok |= okq
+        shift = st + c.svc[cand] + t_out - arr_next[1:, None]
+        ok &= shift <= slack[1:, None] + EPS
+        if cap_left < math.inf:
+            old = (tpn[:k] + tpn[1:])[:, None]
+            ok &= t_in + t_out - old <= cap_left + EPS
+        seq_a = np.array(seq, np.int64)
+        gain = np.where(ok, c.score[cand][None, :] - c.score[seq_a][:, None], -math.inf)
+        gain = np.where(c.must[seq_a][:, None], -math.inf, gain)
+        q = gain.argmax(axis=0)
+        return gain[q, np.arange(len(cand))], q
+
+
+def schedule(c: Compiled, d: int, s: int, e: int, seq: list[int]) -> Route | None:
+    """Schedule day ``d`` along ``s → seq → e``; ``None`` if any constraint is broken."""
+    tl = c.TL[d]
+    t = c.day_start[d]
+    prev = s
+    cont_lim = c.cont
+    cont = 0.0
+    drive = 0.0
+    arr: list[float] = []
+    start: list[float] = []
+    dep: list[float] = []
+    late: list[float] = []
+    brk_l = c.brk_l
+    svc_l = c.svc_l
+    win1 = c.win1[d] if c.single[d] else None
+    for i in seq:
+        node = i + 2
+        leg = tl[prev][node]
+        a = t + leg
+        if win1 is not None:
+            o, lt = win1[i]
+            st = a if a > o else o
+            if st > lt + EPS:
+                return None
+        else:
+            r = c.earliest_start(d, i, a)
+            if r is None:
+                return None
+            st, lt = r
+        drive += leg
+        cont += leg
+        if cont > cont_lim + EPS:
+            return None
+        if brk_l[i]:
+            cont = 0.0
+        arr.append(a)
+        start.append(st)
+        late.append(lt)
+        t = st + svc_l[i]
+        dep.append(t)
+        prev = node
+    leg = tl[prev][e]
+    arr_end = t + leg
+    drive += leg
+    cont += leg
+    if arr_end > c.day_end[d] + EPS or drive > c.cap[d] + EPS or cont > cont_lim + EPS:
+        return None
+    k = len(seq)
+    # slack[g] = wait + maxShift of the node after gap g (the end node last)
+    slack = [0.0] * (k + 1)
+    ms = c.day_end[d] - arr_end
+    slack[k] = ms
+    for g in range(k - 1, -1, -1):
+        ms = min(late[g] - start[g], ms)
+        slack[g] = start[g] - arr[g] + ms
+        ms = slack[g]
+    r_ = Route()
+    r_.day, r_.s, r_.e, r_.seq = d, s, e, seq
+    r_.arr, r_.start, r_.dep, r_.arr_end, r_.drive, r_.slack = (
+        arr,
+        start,
+        dep,
+        arr_end,
+        drive,
+        slack,
+    )
+    if cont_lim < math.inf:
+        nodes = [s, *[i + 2 for i in seq], e]
+        legs = [tl[a][b] for a, b in pairwise(nodes)]
+        cin = [0.0] * (k + 1)
+        acc = 0.0
+        for g in range(k + 1):
+            cin[g] = acc  # driving since the last break, on leaving nodes[g]
+            acc += legs[g]
+            if g < k and brk_l[seq[g]]:
+                acc = 0.0
+        cout = [0.0] * (k + 1)
+        acc = 0.0
+        for g in range(k, -1, -1):
+            cout[g] = acc  # driving from nodes[g+1] to the next break
+            if g > 0 and brk_l[seq[g - 1]]:
+                acc = 0.0
+            else:
+                acc += legs[g]
+        r_.cin, r_.cout = cin, cout
+    else:
+        r_.cin = r_.cout = []
+    return r_

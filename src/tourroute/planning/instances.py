@@ -1,0 +1,461 @@
+"""Instance files: the planner's JSON format (read and write) and the classic TOPTW text.
+
+The JSON format (``"format": "tourroute-planning/1"``) is documented in
+``src/tourroute/planning/README.md``.  In short::
+
+    {"format": "tourroute-planning/1", "name": "...",
+     "days": [{"start_s": 28800, "end_s": 64800, "max_driving_s": null}, ...],
+         # or "tours": m with "tour_window_s": [open, close]  (m identical days)
+     "start": {"id": "vinh", "lon": 105.68, "lat": 18.67},  "end": {...} (omitted = loop),
+     "travel": {"metric": "haversine", "speed_kph": 45, "detour": 1.3}
+             | {"metric": "euclidean", "speed": 1, "round_up_decimals": 2}
+             | {"metric": "matrix", "durations_s": [[...]], "distances_m": [[...]]},
+     "stops": [{"id": "kim-lien", "lon": .., "lat": .., "score": 8, "service_s": 3600,
+                "windows": [[27000, 41400], [48600, 61200]]      # every day, or
+                "windows_by_day": [[[27000, 61200]], [], null],  # per day ([] closed)
+                "must_visit": false, "name": "Khu di tích Kim Liên"}],
+     "overnights": [{"id": "cua-lo", "lon": .., "lat": .., "caravan_ok": true}],
+     "max_daily_driving_s": 21600, "driver_rules": "coach" | {...} | null,
+     "caravan": false}
+
+>>> inst = read_json_text(
+...     '{"format": "tourroute-planning/1", "tours": 1, "tour_window_s": [0, 100],'
+...     ' "start": {"id": "d", "x": 0, "y": 0},'
+...     ' "travel": {"metric": "euclidean", "round_up_decimals": 2},'
+...     ' "stops": [{"id": "a", "x": 3, "y": 4, "score": 1}]}'
+... )
+>>> inst.problem.travel(0, 2, 0), inst.problem.end_id
+(5.0, 'd')
+>>> read_json_text(write_json_text(inst)).problem.travel(2, 1, 0)
+5.0
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tourroute.planning.model import (
+    COACH_RULES,
+    Day,
+    DriverRules,
+    Overnight,
+    PlanningError,
+    Problem,
+    Stop,
+    Window,
+)
+
+__all__ = [
+    "FORMAT",
+    "Instance",
+    "read_json",
+    "read_json_text",
+    "read_toptw",
+    "travel_matrices",
+    "write_json",
+    "write_json_text",
+]
+
+FORMAT = "tourroute-planning/1"
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A problem with what built it: coordinates per node id and the travel model."""
+
+    problem: Problem
+    coords: dict[str, tuple[float, float]] = field(default_factory=dict)
+    travel: dict[str, Any] = field(default_factory=dict)
+
+
+# -- travel models ---------------------------------------------------------------------------
+def _round_up(x: float, decimals: int | None) -> float:
+    if decimals is None:
+        return x
+    f = 10.0**decimals
+    # the tolerance keeps exact values (12.34 stored as 12.3400000001) from rounding up
+    return math.ceil(x * f - 1e-7) / f
+
+
+def _haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def travel_matrices(
+    points: Sequence[tuple[float, float]], travel: dict[str, Any]
+) -> tuple[list[list[float]], list[list[float]] | None]:
+    """(durations_s, distances_m or None) between ``points`` under a coordinate metric.
+
+    ``euclidean``: distance = plane distance; time = distance / ``speed`` (default 1),
+    rounded up to ``round_up_decimals`` decimals if given (``2`` reproduces the published
+    TOPTW optima).  ``haversine``: points are (lon, lat); distance = great-circle metres ×
+    ``detour`` (default 1); time = distance / (``speed_kph`` / 3.6).
+
+    >>> travel_matrices([(0, 0), (1, 1)], {"metric": "euclidean", "round_up_decimals": 2})[0]
+    [[0.0, 1.42], [1.42, 0.0]]
+    """
+    metric = travel.get("metric")
+    n = len(points)
+    if metric == "euclidean":
+        speed = float(travel.get("speed", 1.0))
+        dec = travel.get("round_up_decimals")
+        if speed <= 0:
+            raise PlanningError("travel.speed must be > 0")
+        dist = [[math.dist(points[i], points[j]) for j in range(n)] for i in range(n)]
+        dur = [[_round_up(dist[i][j] / speed, dec) for j in range(n)] for i in range(n)]
+        return dur, None
+    if metric == "haversine":
+        kph = float(travel.get("speed_kph", 0))
+        detour = float(travel.get("detour", 1.0))
+        if kph <= 0 or detour < 1:
+            raise PlanningError("travel.speed_kph must be > 0 and travel.detour >= 1")
+        dist = [[_haversine_m(points[i], points[j]) * detour for j in range(n)] for i in range(n)]
+        dur = [[dist[i][j] / (kph / 3.6) for j in range(n)] for i in range(n)]
+        return dur, dist
+    raise PlanningError(f"travel.metric must be euclidean, haversine or matrix, got {metric!r}")
+
+
+# -- JSON -----------------------------------------------------------------------------------
+def _num(obj: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+    v = obj.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        raise PlanningError(f"{where}.{key} must be a finite number, got {v!r}")
+    return float(v)
+
+
+def _opt_num(obj: dict[str, Any], key: str, where: str) -> float | None:
+    return None if obj.get(key) is None else _num(obj, key, where)
+
+
+def _windows(raw: Any, where: str) -> tuple[Window, ...]:
+    if not isinstance(raw, list) or not all(
+        isinstance(w, list) and len(w) == 2 and all(isinstance(x, int | float) for x in w)
+        for w in raw
+    ):
+        raise PlanningError(f"{where} must be a list of [open_s, close_s] pairs, got {raw!r}")
+    return tuple((float(o), float(c)) for o, c in raw)
+
+
+def _point(obj: dict[str, Any], metric: str, where: str) -> tuple[float, float] | None:
+    if metric == "matrix":
+        return None
+    keys = ("lon", "lat") if metric == "haversine" else ("x", "y")
+    return (_num(obj, keys[0], where), _num(obj, keys[1], where))
+
+
+def _dict(v: Any, where: str) -> dict[str, Any]:
+    if not isinstance(v, dict):
+        raise PlanningError(f"{where} must be an object")
+    return v
+
+
+def _list(v: Any, where: str) -> list[Any]:
+    if not isinstance(v, list):
+        raise PlanningError(f"{where} must be a list")
+    return v
+
+
+def instance_from_dict(doc: dict[str, Any]) -> Instance:
+    """Build an :class:`Instance` from a parsed JSON document (see the module docstring)."""
+    doc = _dict(doc, "instance")
+    if doc.get("format", FORMAT) != FORMAT:
+        raise PlanningError(f"format must be {FORMAT!r}, got {doc.get('format')!r}")
+    if "days" in doc:
+        days = tuple(
+            Day(
+                _num(d, "start_s", f"days[{k}]"),
+                _num(d, "end_s", f"days[{k}]"),
+                _opt_num(d, "max_driving_s", f"days[{k}]"),
+            )
+            for k, d in enumerate(
+                _dict(x, f"days[{k}]") for k, x in enumerate(_list(doc["days"], "days"))
+            )
+        )
+    elif "tours" in doc:
+        m = doc["tours"]
+        if isinstance(m, bool) or not isinstance(m, int):
+            raise PlanningError(f"tours must be an integer, got {m!r}")
+        win = _windows([doc.get("tour_window_s")], "tour_window_s")[0]
+        days = tuple(Day(*win) for _ in range(m))
+    else:
+        raise PlanningError("the instance needs 'days' (or 'tours' with 'tour_window_s')")
+    travel = _dict(doc.get("travel"), "travel")
+    metric = travel.get("metric")
+    if metric not in ("euclidean", "haversine", "matrix"):
+        raise PlanningError(f"travel.metric must be euclidean, haversine or matrix, got {metric!r}")
+    start = _dict(doc.get("start"), "start")
+    end = _dict(doc["end"], "end") if doc.get("end") is not None else None
+    coords: dict[str, tuple[float, float]] = {}
+    points: list[tuple[float, float] | None] = [
+        _point(start, metric, "start"),
+        _point(end or start, metric, "end"),
+    ]
+    start_id = str(start.get("id", "start"))
+    end_id = str(end.get("id", "end")) if end is not None else start_id
+    stops: list[Stop] = []
+    for k, raw in enumerate(_list(doc.get("stops", []), "stops")):
+        s = _dict(raw, f"stops[{k}]")
+        where = f"stops[{k}]"
+        if "id" not in s:
+            raise PlanningError(f"{where}.id is missing")
+        windows: tuple[tuple[Window, ...], ...] | None = None
+        if s.get("windows") is not None:
+            w = _windows(s["windows"], f"{where}.windows")
+            windows = tuple(w for _ in days)
+        elif s.get("windows_by_day") is not None:
+            by_day = _list(s["windows_by_day"], f"{where}.windows_by_day")
+            windows = tuple(
+                ((day.start_s, day.end_s),)
+                if w is None
+                else _windows(w, f"{where}.windows_by_day[{q}]")
+                for q, (w, day) in enumerate(zip(by_day, days, strict=False))
+            )
+            if len(by_day) != len(days):
+                raise PlanningError(
+                    f"{where}.windows_by_day has {len(by_day)} entries for {len(days)} days"
+                )
+        stops.append(
+            Stop(
+                id=str(s["id"]),
+                score=_num(s, "score", where),
+                service_s=_num(s, "service_s", where, 0.0),
+                windows=windows,
+                must_visit=bool(s.get("must_visit", False)),
+                name=str(s.get("name", "")),
+            )
+        )
+        points.append(_point(s, metric, where))
+    overnights: list[Overnight] = []
+    for k, raw in enumerate(_list(doc.get("overnights", []), "overnights")):
+        o = _dict(raw, f"overnights[{k}]")
+        if "id" not in o:
+            raise PlanningError(f"overnights[{k}].id is missing")
+        overnights.append(
+            Overnight(str(o["id"]), bool(o.get("caravan_ok", False)), str(o.get("name", "")))
+        )
+        points.append(_point(o, metric, f"overnights[{k}]"))
+    n_nodes = len(points)
+    distances: list[list[float]] | None
+    if metric == "matrix":
+        durations = _matrix(travel.get("durations_s"), n_nodes, "travel.durations_s")
+        raw_d = travel.get("distances_m")
+        distances = None if raw_d is None else _matrix(raw_d, n_nodes, "travel.distances_m")
+    else:
+        pts = [p for p in points if p is not None]
+        durations, distances = travel_matrices(pts, travel)
+        ids = [start_id, end_id, *(s.id for s in stops), *(o.id for o in overnights)]
+        coords = dict(zip(ids, pts, strict=True))
+    rules_raw = doc.get("driver_rules")
+    rules: DriverRules | None
+    if rules_raw is None:
+        rules = None
+    elif rules_raw == "coach":
+        rules = COACH_RULES
+    else:
+        r = _dict(rules_raw, "driver_rules")
+        rules = DriverRules(
+            max_daily_driving_s=_num(r, "max_daily_driving_s", "driver_rules", 36000),
+            max_continuous_driving_s=_num(r, "max_continuous_driving_s", "driver_rules", 14400),
+            min_break_s=_num(r, "min_break_s", "driver_rules", 900),
+            max_weekly_driving_s=_opt_num(r, "max_weekly_driving_s", "driver_rules"),
+        )
+    problem = Problem(
+        stops=tuple(stops),
+        days=days,
+        travel_s=durations,
+        distance_m=distances,
+        overnights=tuple(overnights),
+        start_id=start_id,
+        end_id=end_id,
+        max_daily_driving_s=_opt_num(doc, "max_daily_driving_s", "instance"),
+        driver_rules=rules,
+        caravan=bool(doc.get("caravan", False)),
+        name=str(doc.get("name", "")),
+    )
+    return Instance(problem, coords, dict(travel) if metric != "matrix" else {"metric": "matrix"})
+
+
+def _matrix(raw: Any, n: int, where: str) -> list[list[float]]:
+    rows = _list(raw, where)
+    if len(rows) != n or any(not isinstance(r, list) or len(r) != n for r in rows):
+        raise PlanningError(f"{where} must be {n}×{n} (start, end, stops, overnights)")
+    out = [[float(x) for x in r] for r in rows]
+    if any(not (math.isfinite(x) and x >= 0) for r in out for x in r):
+        raise PlanningError(f"{where} entries must be finite numbers >= 0")
+    return out
+
+
+def instance_to_dict(inst: Instance) -> dict[str, Any]:
+    """The JSON document of an instance (coordinates if it has them, else a matrix)."""
+    p = inst.problem
+    metric = inst.travel.get("metric", "matrix") if inst.coords else "matrix"
+    keys = ("lon", "lat") if metric == "haversine" else ("x", "y")
+
+    def place(pid: str, extra: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": pid}
+        if metric != "matrix":
+            xy = inst.coords[pid]
+            out[keys[0]], out[keys[1]] = xy[0], xy[1]
+        out.update(extra)
+        return out
+
+    doc: dict[str, Any] = {"format": FORMAT}
+    if p.name:
+        doc["name"] = p.name
+    doc["days"] = [
+        {"start_s": d.start_s, "end_s": d.end_s, "max_driving_s": d.max_driving_s} for d in p.days
+    ]
+    doc["start"] = place(p.start_id, {})
+    doc["end"] = place(p.end_id, {})
+    if metric == "matrix":
+        nn = p.n_nodes
+        if callable(p.travel_s) and p.n_days > 1:
+            t0 = [[p.travel(i, j, 0) for j in range(nn)] for i in range(nn)]
+            if any(
+                p.travel(i, j, d) != t0[i][j]
+                for d in range(p.n_days)
+                for i in range(nn)
+                for j in range(nn)
+            ):
+                raise PlanningError("day-dependent travel times cannot be written as one matrix")
+        tr: dict[str, Any] = {
+            "metric": "matrix",
+            "durations_s": [[p.travel(i, j, 0) for j in range(nn)] for i in range(nn)],
+        }
+        if p.distance_m is not None:
+            tr["distances_m"] = [[p.distance(i, j, 0) for j in range(nn)] for i in range(nn)]
+        doc["travel"] = tr
+    else:
+        doc["travel"] = dict(inst.travel)
+    stops = []
+    for s in p.stops:
+        extra: dict[str, Any] = {"score": s.score, "service_s": s.service_s}
+        if s.windows is not None:
+            if all(w == s.windows[0] for w in s.windows):
+                extra["windows"] = [list(w) for w in s.windows[0]]
+            else:
+                extra["windows_by_day"] = [[list(w) for w in day] for day in s.windows]
+        if s.must_visit:
+            extra["must_visit"] = True
+        if s.name:
+            extra["name"] = s.name
+        stops.append(place(s.id, extra))
+    doc["stops"] = stops
+    if p.overnights:
+        doc["overnights"] = [
+            place(o.id, {"caravan_ok": o.caravan_ok, **({"name": o.name} if o.name else {})})
+            for o in p.overnights
+        ]
+    if p.max_daily_driving_s is not None:
+        doc["max_daily_driving_s"] = p.max_daily_driving_s
+    r = p.driver_rules
+    if r is not None:
+        doc["driver_rules"] = (
+            "coach"
+            if r == COACH_RULES
+            else {
+                "max_daily_driving_s": r.max_daily_driving_s,
+                "max_continuous_driving_s": r.max_continuous_driving_s,
+                "min_break_s": r.min_break_s,
+                "max_weekly_driving_s": r.max_weekly_driving_s,
+            }
+        )
+    if p.caravan:
+        doc["caravan"] = True
+    return doc
+
+
+def read_json_text(text: str) -> Instance:
+    """Parse an instance from JSON text (``PlanningError`` on any defect)."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanningError(f"not valid JSON: {exc}") from exc
+    return instance_from_dict(doc)
+
+
+def write_json_text(inst: Instance) -> str:
+    return json.dumps(instance_to_dict(inst), ensure_ascii=False, indent=1)
+
+
+def read_json(path: str | Path) -> Instance:
+    """Read a JSON instance file (``PlanningError`` if unreadable or malformed)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanningError(f"cannot read {path}: {exc}") from exc
+    return read_json_text(text)
+
+
+def write_json(inst: Instance, path: str | Path) -> None:
+    Path(path).write_text(write_json_text(inst) + "\n", encoding="utf-8")
+
+
+# -- classic OPTW/TOPTW text ----------------------------------------------------------------
+def read_toptw(path: str | Path, tours: int, *, round_up_decimals: int | None = 2) -> Instance:
+    """Read a Cordeau/Solomon-style OPTW/TOPTW file as an instance with ``tours`` days.
+
+    Layout (``k v N t`` / ``D Q`` / one line per vertex ``i x y d S f a [list] O C``):
+    ``d`` service, ``S`` score, ``O``/``C`` earliest/latest *start* (always the last two
+    tokens).  Vertex 0 is the depot; every tour runs within ``[O_0, C_0]`` (``Tmax = C_0``).
+    Travel time = Euclidean distance rounded up to ``round_up_decimals`` decimals
+    (``ceil(100 d) / 100`` by default, which reproduces the published optima; ``None`` keeps
+    exact distances).  A latest start ``C`` becomes the window ``(O, C + d)`` of the visit.
+    """
+    if tours < 1:
+        raise PlanningError("tours must be >= 1")
+    try:
+        lines = [ln.split() for ln in Path(path).read_text(encoding="utf-8").splitlines()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanningError(f"cannot read {path}: {exc}") from exc
+    lines = [ln for ln in lines if ln]
+    try:
+        n = int(lines[0][2])
+        verts = [
+            (
+                int(t[0]),
+                float(t[1]),
+                float(t[2]),
+                float(t[3]),
+                float(t[4]),
+                float(t[-2]),
+                float(t[-1]),
+            )
+            for t in lines[2:]
+        ]
+    except (IndexError, ValueError) as exc:
+        raise PlanningError(f"{path}: not an OPTW/TOPTW file ({exc})") from exc
+    if len(verts) != n + 1 or [v[0] for v in verts] != list(range(n + 1)):
+        raise PlanningError(f"{path}: expected vertices 0..{n}, found {len(verts)} lines")
+    depot = verts[0]
+    day = Day(depot[5], depot[6])
+    stops = tuple(
+        Stop(str(i), score=sc, service_s=d, windows=tuple(((o, c + d),) for _ in range(tours)))
+        for i, _, _, d, sc, o, c in verts[1:]
+    )
+    travel = {"metric": "euclidean", "speed": 1.0, "round_up_decimals": round_up_decimals}
+    pts = [(v[1], v[2]) for v in verts]
+    pts = [pts[0], pts[0], *pts[1:]]
+    durations, _ = travel_matrices(pts, travel)
+    name = Path(path).stem
+    problem = Problem(
+        stops=stops,
+        days=tuple(day for _ in range(tours)),
+        travel_s=durations,
+        start_id="0",
+        end_id="0",
+        name=f"{name} m={tours}",
+    )
+    coords = {"0": pts[0], **{s.id: pts[k + 2] for k, s in enumerate(stops)}}
+    return Instance(problem, coords, travel)

@@ -1,0 +1,374 @@
+"""Problem and solution model of the itinerary planner (pure dataclasses, no I/O).
+
+Nodes
+-----
+Travel times are looked up by *node index*, always in this order::
+
+    0 = start, 1 = end, 2 .. 2+n-1 = the n candidate stops, then the overnight candidates
+
+A loop trip simply gives the end the start's location (a zero-time start↔end pair).
+``Problem.travel_s`` is either a square matrix of seconds (the same every day) or a callable
+``travel(i, j, day) -> seconds``; ``Problem.distance_m`` (optional) likewise, for reporting.
+The solver only ever sees these two, so it runs on any instance.
+
+Time
+----
+Times are seconds from the origin of *each day* (e.g. local midnight): day ``d`` runs from
+``days[d].start_s`` (leave the start or last night's place) to ``days[d].end_s`` (arrive at
+the end or tonight's place).  A stop's time windows are given per day index; a visit must
+lie wholly inside one window, ``open_s <= start and start + service_s <= close_s`` (opening
+hours).  ``windows=None`` means open all day every day; an empty tuple for a day means
+closed that day.  Service starts as early as possible: arrive, wait for the window if
+early, visit, leave.
+
+Driver limits
+-------------
+Vietnam's Law on Road Traffic Order and Safety, Law No. 36/2024/QH15 (in force 1 Jan 2025),
+Art. 64 on the working time of drivers of commercial and internal transport: at most
+10 hours of driving per day, at most 4 hours of continuous driving, at most 48 hours per
+week (it replaced Art. 65 of the 2008 Road Traffic Law, which had the same 10 h / 4 h).
+The Traffic Police Department's guidance (January 2025) is that a rest of about 15 minutes
+ends a continuous stretch.  :data:`COACH_RULES` models that: continuous driving is reset at
+the start of each day, at the overnight place and by a visit whose service lasts at least
+``min_break_s`` (15 min).  Waiting for a site to open is not counted as a break — a
+conservative simplification: the plan stays legal either way.  The planner does not add
+roadside rests: a coach leg longer than 4 h is not usable.
+
+>>> p = Problem(
+...     stops=(Stop("a", score=5, service_s=600),),
+...     days=(Day(0, 3600),),
+...     travel_s=[[0, 0, 60], [0, 0, 60], [60, 60, 0]],
+... )
+>>> p.n_stops, p.n_days, p.node_of_stop(0), p.travel(0, 2, 0)
+(1, 1, 2, 60.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "COACH_RULES",
+    "EPS",
+    "MAX_CANDIDATES",
+    "MAX_DAYS",
+    "Day",
+    "DayPlan",
+    "DriverRules",
+    "Overnight",
+    "PlanningError",
+    "Problem",
+    "Solution",
+    "Stop",
+    "TravelFn",
+    "Unplaced",
+    "Visit",
+    "Window",
+]
+
+EPS = 1e-6  # tolerance on every time comparison (seconds), the same in solver and checker
+MAX_DAYS = 14
+MAX_CANDIDATES = 200  # the product's limit; benchmarks on published instances lift it
+
+Window = tuple[float, float]
+TravelFn = Callable[[int, int, int], float]
+Matrix = Sequence[Sequence[float]]
+
+
+class PlanningError(ValueError):
+    """An instance the planner refuses, with a message that says which input and why."""
+
+
+@dataclass(frozen=True)
+class DriverRules:
+    """Legal limits on the driver (see the module docstring for the source)."""
+
+    max_daily_driving_s: float = 10 * 3600
+    max_continuous_driving_s: float = 4 * 3600
+    min_break_s: float = 15 * 60
+    max_weekly_driving_s: float | None = 48 * 3600
+
+
+COACH_RULES = DriverRules()
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day's time window (seconds from that day's origin) and optional driving cap."""
+
+    start_s: float
+    end_s: float
+    max_driving_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A candidate visit.
+
+    ``windows[d]`` lists the (open_s, close_s) windows of day ``d``, sorted; ``()`` =
+    closed that day; ``windows=None`` = always open.
+    """
+
+    id: str
+    score: float
+    service_s: float = 0.0
+    windows: tuple[tuple[Window, ...], ...] | None = None
+    must_visit: bool = False
+    name: str = ""
+
+    def windows_on(self, day: int) -> tuple[Window, ...] | None:
+        """The windows of ``day`` (``None``: open all day)."""
+        return None if self.windows is None else self.windows[day]
+
+
+@dataclass(frozen=True)
+class Overnight:
+    """A place to spend a night (hotel, homestay, campsite)."""
+
+    id: str
+    caravan_ok: bool = False
+    name: str = ""
+
+
+def _finite(x: float) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A multi-day itinerary problem (see the module docstring for nodes and time).
+
+    Without overnight candidates every day runs from ``start`` to ``end`` (a base-camp
+    trip; with a loop this is the classic TOPTW).  With them, day ``k < last`` ends at an
+    overnight place and day ``k+1`` starts there; the last day ends at ``end``.
+    """
+
+    stops: tuple[Stop, ...]
+    days: tuple[Day, ...]
+    travel_s: Matrix | TravelFn
+    distance_m: Matrix | TravelFn | None = None
+    overnights: tuple[Overnight, ...] = ()
+    start_id: str = "start"
+    end_id: str = "end"
+    max_daily_driving_s: float | None = None
+    driver_rules: DriverRules | None = None
+    caravan: bool = False
+    name: str = ""
+    _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stops", tuple(self.stops))
+        object.__setattr__(self, "days", tuple(self.days))
+        object.__setattr__(self, "overnights", tuple(self.overnights))
+        self._index.update({s.id: i for i, s in enumerate(self.stops)})
+
+    # -- shape ----------------------------------------------------------------------------
+    @property
+    def n_stops(self) -> int:
+        return len(self.stops)
+
+    @property
+    def n_days(self) -> int:
+        return len(self.days)
+
+    @property
+    def n_nodes(self) -> int:
+        return 2 + len(self.stops) + len(self.overnights)
+
+    def node_of_stop(self, i: int) -> int:
+        return 2 + i
+
+    def node_of_overnight(self, k: int) -> int:
+        return 2 + len(self.stops) + k
+
+    def stop_index(self, stop_id: str) -> int:
+        """Index of a stop by id (``KeyError`` if unknown)."""
+        return self._index[stop_id]
+
+    def node_id(self, node: int) -> str:
+        """The id of a node: start, end, a stop or an overnight place."""
+        if node == 0:
+            return self.start_id
+        if node == 1:
+            return self.end_id
+        if node < 2 + self.n_stops:
+            return self.stops[node - 2].id
+        return self.overnights[node - 2 - self.n_stops].id
+
+    def allowed_overnights(self) -> list[int]:
+        """Node indices of the overnight places this vehicle may use."""
+        return [
+            self.node_of_overnight(k)
+            for k, o in enumerate(self.overnights)
+            if o.caravan_ok or not self.caravan
+        ]
+
+    # -- travel ---------------------------------------------------------------------------
+    def travel(self, i: int, j: int, day: int) -> float:
+        """Driving seconds from node ``i`` to node ``j`` on ``day``."""
+        t = self.travel_s
+        return float(t(i, j, day) if callable(t) else t[i][j])
+
+    def distance(self, i: int, j: int, day: int) -> float | None:
+        """Driving metres from node ``i`` to node ``j`` on ``day``, if known."""
+        d = self.distance_m
+        if d is None:
+            return None
+        return float(d(i, j, day) if callable(d) else d[i][j])
+
+    def daily_cap_s(self, day: int) -> float:
+        """The tightest driving cap of ``day`` (``inf`` if none)."""
+        caps = [self.max_daily_driving_s, self.days[day].max_driving_s]
+        if self.driver_rules is not None:
+            caps.append(self.driver_rules.max_daily_driving_s)
+        return min((c for c in caps if c is not None), default=math.inf)
+
+    def continuous_limit_s(self) -> float:
+        r = self.driver_rules
+        return math.inf if r is None else r.max_continuous_driving_s
+
+    def is_break(self, i: int) -> bool:
+        """Whether a visit of stop ``i`` resets continuous driving."""
+        r = self.driver_rules
+        return r is not None and self.stops[i].service_s >= r.min_break_s - EPS
+
+    # -- validation -----------------------------------------------------------------------
+    def validate(self, max_candidates: int | None = MAX_CANDIDATES) -> None:
+        """Raise :class:`PlanningError` on malformed input (structure only; see solver)."""
+        if not 1 <= self.n_days <= MAX_DAYS:
+            raise PlanningError(f"days must be between 1 and {MAX_DAYS}, got {self.n_days}")
+        if max_candidates is not None and self.n_stops > max_candidates:
+            raise PlanningError(
+                f"too many candidate stops: {self.n_stops} (at most {max_candidates})"
+            )
+        for d, day in enumerate(self.days):
+            if not (_finite(day.start_s) and _finite(day.end_s)):
+                raise PlanningError(f"day {d + 1}: start and end must be finite numbers")
+            if day.end_s <= day.start_s:
+                raise PlanningError(
+                    f"day {d + 1}: end ({_hm(day.end_s)}) is not after start ({_hm(day.start_s)})"
+                )
+            if day.max_driving_s is not None and not day.max_driving_s >= 0:
+                raise PlanningError(f"day {d + 1}: max_driving_s must be >= 0")
+        if self.max_daily_driving_s is not None and not self.max_daily_driving_s >= 0:
+            raise PlanningError("max_daily_driving_s must be >= 0")
+        seen: set[str] = set()
+        for s in self.stops:
+            if s.id in seen:
+                raise PlanningError(f"duplicate stop id {s.id!r}")
+            seen.add(s.id)
+            if not (_finite(s.score) and s.score >= 0):
+                raise PlanningError(f"stop {s.id!r}: score must be a finite number >= 0")
+            if not (_finite(s.service_s) and s.service_s >= 0):
+                raise PlanningError(f"stop {s.id!r}: service_s must be a finite number >= 0")
+            if s.windows is not None:
+                if len(s.windows) != self.n_days:
+                    raise PlanningError(
+                        f"stop {s.id!r}: windows for {len(s.windows)} days, "
+                        f"the trip has {self.n_days}"
+                    )
+                for d, wins in enumerate(s.windows):
+                    last = -math.inf
+                    for o, c in wins:
+                        if not (_finite(o) and _finite(c)) or c < o or o < last:
+                            raise PlanningError(
+                                f"stop {s.id!r}, day {d + 1}: windows must be sorted, "
+                                f"non-overlapping (open, close) pairs with close >= open, "
+                                f"got {list(wins)}"
+                            )
+                        last = c
+        for night in self.overnights:
+            if night.id in seen:
+                raise PlanningError(f"overnight id {night.id!r} is also a stop id")
+        if self.driver_rules is not None:
+            r = self.driver_rules
+            if r.max_continuous_driving_s <= 0 or r.max_daily_driving_s <= 0:
+                raise PlanningError("driver limits must be positive")
+        if not callable(self.travel_s):
+            _check_matrix("travel_s", self.travel_s, self.n_nodes)
+        if self.distance_m is not None and not callable(self.distance_m):
+            _check_matrix("distance_m", self.distance_m, self.n_nodes)
+
+
+def _check_matrix(name: str, m: Matrix, n: int) -> None:
+    if len(m) != n or any(len(row) != n for row in m):
+        raise PlanningError(
+            f"{name} must be a {n}×{n} matrix (start, end, stops, overnights), got {len(m)} rows"
+        )
+    for row in m:
+        for x in row:
+            if not (_finite(x) and x >= 0):
+                raise PlanningError(f"{name} entries must be finite numbers >= 0, got {x!r}")
+
+
+def _hm(t: float) -> str:
+    """Seconds as h:mm (for messages)."""
+    sign = "-" if t < 0 else ""
+    m = round(abs(t) / 60)
+    return f"{sign}{m // 60}:{m % 60:02d}"
+
+
+# -- solution ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Visit:
+    """One scheduled visit; ``drive_s``/``distance_m`` are those of the leg that leads to it."""
+
+    stop_id: str
+    arrival_s: float
+    wait_s: float
+    start_s: float
+    departure_s: float
+    score: float
+    drive_s: float
+    distance_m: float | None = None
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One day: from ``start_id`` at ``departure_s`` through ``visits`` to ``end_id``."""
+
+    day: int
+    start_id: str
+    end_id: str
+    departure_s: float
+    arrival_s: float
+    visits: tuple[Visit, ...]
+    last_leg_drive_s: float
+    last_leg_distance_m: float | None
+    driving_s: float
+    distance_m: float | None
+    score: float
+    max_continuous_driving_s: float
+    overnight: str | None  # end_id unless this is the last day
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A must-visit stop that is not in the plan, and why."""
+
+    stop_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A plan. ``optimal`` is ``True`` only from the exact solver, ``None`` if unknown."""
+
+    days: tuple[DayPlan, ...]
+    score: float
+    unplaced: tuple[Unplaced, ...] = ()
+    iterations: int = 0
+    elapsed_s: float = 0.0
+    timed_out: bool = False
+    optimal: bool | None = None
+    seed: int | None = None
+
+    def visited(self) -> list[str]:
+        """Ids of the visited stops, in trip order."""
+        return [v.stop_id for d in self.days for v in d.visits]
+
+    @property
+    def driving_s(self) -> float:
+        return sum(d.driving_s for d in self.days)

@@ -1,0 +1,169 @@
+"""The heuristic against the exact DP on small random instances (≤ 12 stops, 1–3 days).
+
+``random_problem`` is also the generator of the property tests: a seeded random trip with
+time windows per day (some days closed, some with a lunch break), driving caps, overnight
+candidates (some caravan-suitable), coach driver limits tightened so that they bind on a
+small map, and must-visit stops.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from tourroute.planning import (
+    Day,
+    DriverRules,
+    Overnight,
+    PlanningError,
+    Problem,
+    Solution,
+    Stop,
+    check_solution,
+    solve,
+)
+from tourroute.planning.exact import solve_exact
+
+SPEED_KMH = 50.0
+N_INSTANCES = 30
+
+
+def random_problem(
+    seed: int,
+    n: int = 10,
+    days: int = 2,
+    *,
+    hotels: int = 0,
+    coach: bool = False,
+    caravan: bool = False,
+    lunch: bool = False,
+    must: int = 0,
+    cap_s: float | None = None,
+) -> Problem:
+    """A seeded random trip on a 60 × 60 km map (Euclidean km at 50 km/h)."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+
+    def pt() -> tuple[float, float]:
+        return (rng.uniform(0, 60), rng.uniform(0, 60))
+
+    start = pt()
+    end = start if rng.random() < 0.5 else pt()
+    pts = [start, end, *(pt() for _ in range(n)), *(pt() for _ in range(hotels))]
+    travel = [[round(math.dist(a, b) / SPEED_KMH * 3600) for b in pts] for a in pts]
+    day_list = tuple(Day(8 * 3600, rng.choice([13, 14, 15]) * 3600) for _ in range(days))
+    stops = []
+    for i in range(n):
+        service = rng.choice([600, 1200, 1800, 2700, 3600])
+        per_day = []
+        for _ in range(days):
+            r = rng.random()
+            if r < 0.15:
+                per_day.append(())
+            elif lunch and r < 0.5:
+                per_day.append(((7.5 * 3600, 11.5 * 3600), (13.5 * 3600, 17 * 3600)))
+            else:
+                o = rng.uniform(7, 11) * 3600
+                per_day.append(((o, o + rng.uniform(1.5, 5) * 3600),))
+        stops.append(Stop(f"s{i}", float(rng.randint(1, 10)), float(service), tuple(per_day)))
+    for i in rng.sample(range(n), must):
+        s = stops[i]
+        stops[i] = Stop(s.id, s.score, s.service_s, None, must_visit=True)
+    overnights = tuple(Overnight(f"h{k}", caravan_ok=rng.random() < 0.6) for k in range(hotels))
+    if caravan and overnights and not any(o.caravan_ok for o in overnights):
+        overnights = (Overnight("h0", caravan_ok=True), *overnights[1:])
+    rules = (
+        DriverRules(
+            max_daily_driving_s=3 * 3600,
+            max_continuous_driving_s=3600,
+            min_break_s=1800,
+            max_weekly_driving_s=None,
+        )
+        if coach
+        else None
+    )
+    return Problem(
+        stops=tuple(stops),
+        days=day_list,
+        travel_s=travel,
+        overnights=overnights,
+        max_daily_driving_s=cap_s,
+        driver_rules=rules,
+        caravan=caravan,
+        name=f"random-{seed}",
+    )
+
+
+def instance_params(k: int) -> dict[str, object]:
+    """The k-th exactness instance: a spread of sizes and features."""
+    rng = random.Random(1000 + k)  # noqa: S311
+    return {
+        "seed": k,
+        "n": rng.randint(6, 12),
+        "days": rng.randint(1, 3),
+        "hotels": rng.choice([0, 0, 2, 3]),
+        "coach": k % 4 == 1,
+        "caravan": k % 5 == 2,
+        "lunch": k % 3 == 0,
+        "must": rng.choice([0, 0, 1, 2]),
+        "cap_s": rng.choice([None, None, 2.5 * 3600]),
+    }
+
+
+def _key(problem: Problem, sol: Solution) -> tuple[int, float]:
+    musts = {s.id for s in problem.stops if s.must_visit}
+    return (len(musts & set(sol.visited())), round(sol.score, 6))
+
+
+def test_heuristic_reaches_the_optimum_on_most_small_instances() -> None:
+    optimal = 0
+    tried = 0
+    misses = []
+    for k in range(N_INSTANCES):
+        params = instance_params(k)
+        problem = random_problem(**params)  # type: ignore[arg-type]
+        try:
+            heur = solve(problem, seed=k)
+        except PlanningError:
+            with pytest.raises(PlanningError):
+                solve_exact(problem)
+            continue
+        exact = solve_exact(problem)
+        tried += 1
+        assert exact.optimal is True
+        assert check_solution(problem, exact) == [], params
+        assert check_solution(problem, heur) == [], params
+        assert heur.optimal is None
+        assert _key(problem, heur) <= _key(problem, exact), ("exact is not optimal", params)
+        if _key(problem, heur) == _key(problem, exact):
+            optimal += 1
+        else:
+            misses.append((params, heur.score, exact.score))
+    assert tried >= N_INSTANCES - 3  # the generator makes (nearly) only valid trips
+    assert optimal >= math.ceil(0.9 * tried), misses
+
+
+def test_exact_refuses_large_instances() -> None:
+    with pytest.raises(PlanningError, match="at most 14"):
+        solve_exact(random_problem(1, n=15, days=1))
+
+
+def test_exact_and_heuristic_agree_on_a_hand_made_case() -> None:
+    # a: 10 points but far; b + c: 6 + 6 close together; only one of the two fits.
+    t = [
+        [0, 0, 3000, 600, 700],
+        [0, 0, 3000, 600, 700],
+        [3000, 3000, 0, 3000, 3000],
+        [600, 600, 3000, 0, 100],
+        [700, 700, 3000, 100, 0],
+    ]
+    p = Problem(
+        stops=(Stop("a", 10, 600), Stop("b", 6, 600), Stop("c", 6, 600)),
+        days=(Day(0, 6000),),
+        travel_s=t,
+    )
+    exact = solve_exact(p)
+    heur = solve(p, seed=3)
+    assert exact.score == heur.score == 12
+    assert sorted(heur.visited()) == ["b", "c"]
