@@ -207,3 +207,19 @@ def test_encoded_polyline_matches_the_geojson(client: TestClient) -> None:
 def test_caravan_from_pu_luong_finds_a_road_that_leads_somewhere(client: TestClient) -> None:
     route = _route(client, **{"from": "pu-luong", "to": "thanh-nha-ho", "vehicle": "caravan"})
     assert route["distance_m"] > 10_000
+
+
+def test_alternatives_with_via_points(client: TestClient) -> None:
+    response = client.get(
+        "/v1/routes",
+        params={"from": "thanh-nha-ho", "via": "kim-lien", "to": "thien-cam", "alternatives": 3},
+    )
+    assert response.status_code == 200, response.text
+    routes = response.json()["routes"]
+    assert len(routes) >= 2
+    for r in routes:
+        assert [leg["to"] for leg in r["legs"]] == ["kim-lien", "thien-cam"]
+        assert sum(leg["distance_m"] for leg in r["legs"]) == pytest.approx(r["distance_m"], abs=1)
+    assert all(r["avoided"] for r in routes[1:])
+    best_refs = {x["ref"] for x in routes[0]["breakdown"]["by_ref"]}
+    assert all({x["ref"] for x in r["breakdown"]["by_ref"]} != best_refs for r in routes[1:])
