@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from tourroute import __version__
 from tourroute.api.paging import CursorCodec
+from tourroute.audit.router import router as audit_router
 from tourroute.config import Settings
 from tourroute.db.engine import create_db_engine
 from tourroute.db.session import make_sessionmaker
@@ -17,7 +18,9 @@ from tourroute.health import router as health_router
 from tourroute.itineraries.router import router as itineraries_router
 from tourroute.network.graph_cache import GraphCache
 from tourroute.network.router import router as network_router
+from tourroute.ogc.router import router as ogc_router
 from tourroute.provinces.router import router as provinces_router
+from tourroute.sites.router import curation_router
 from tourroute.sites.router import router as sites_router
 
 DESCRIPTION = """
@@ -60,4 +63,7 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(sites_router)
     app.include_router(network_router)
     app.include_router(itineraries_router)
+    app.include_router(curation_router)
+    app.include_router(audit_router)
+    app.include_router(ogc_router)
     return app

@@ -1,5 +1,5 @@
 """Command line: ``tourroute serve | db upgrade | db check | seed load | import osm FILE |
-plan solve FILE``."""
+plan solve FILE | accounts add-admin|add-curator|add-agency|issue-token|revoke-token|list``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from tourroute.config import Settings
 
@@ -149,6 +150,68 @@ def _cmd_plan_solve(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def _cmd_accounts(args: argparse.Namespace, settings: Settings) -> int:
+    """Every ``tourroute accounts …`` command: one transaction, audited as ``cli``."""
+    from tourroute.accounts.service import AccountService
+    from tourroute.db.engine import create_db_engine
+    from tourroute.db.session import make_sessionmaker
+    from tourroute.errors import DomainError
+
+    engine = create_db_engine(settings)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            service = AccountService(session, settings.token_secret)
+            _run_accounts_command(args, service, settings)
+    except DomainError as exc:
+        print(f"tourroute accounts {args.accounts_command}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _run_accounts_command(args: argparse.Namespace, service: Any, settings: Settings) -> None:
+    from tourroute.accounts.domain import as_utc
+    from tourroute.db.base import utcnow
+
+    command = args.accounts_command
+    if command == "add-admin":
+        p = service.add_admin(args.name)
+        print(f"admin '{p.name}' created; now: tourroute accounts issue-token {p.name}")
+    elif command == "add-curator":
+        p = service.add_curator(args.name, args.province)
+        print(f"curator '{p.name}' of {p.province_code} created")
+    elif command == "add-agency":
+        p = service.add_agency(args.name, args.agency, args.agency_name, args.contact)
+        print(f"agency principal '{p.name}' of agency '{args.agency}' created")
+    elif command == "issue-token":
+        days = settings.token_default_days if args.days is None else args.days
+        issued = service.issue_token(args.name, days)
+        print(f"token for '{issued.principal}' (prefix {issued.prefix}), expires ", end="")
+        print(f"{issued.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only this once:")
+        print(issued.token)
+    elif command == "revoke-token":
+        row = service.revoke_token(args.token)
+        print(f"token {row.prefix} of '{row.principal.name}' revoked")
+    elif command == "list":
+        now = utcnow()
+        for entry in service.listing():
+            p = entry.principal
+            scope = p.province_code or (p.agency.slug if p.agency is not None else "-")
+            print(f"{p.name:<32} {p.role.value:<8} {scope}")
+            for t in entry.tokens:
+                if t.revoked_at is not None:
+                    state = f"revoked {as_utc(t.revoked_at):%Y-%m-%d}"
+                elif as_utc(t.expires_at) <= now:
+                    state = f"expired {as_utc(t.expires_at):%Y-%m-%d}"
+                else:
+                    state = f"active until {as_utc(t.expires_at):%Y-%m-%d}"
+                used = (
+                    as_utc(t.last_used_at).strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never"
+                )
+                print(f"    token {t.id:>4} {t.prefix}  {state}, last used {used}")
+
+
 def _safe_url(settings: Settings) -> str:
     from sqlalchemy.engine import make_url
 
@@ -234,7 +297,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     solve.add_argument("--json", action="store_true", help="print the solution as JSON")
     solve.set_defaults(func=_cmd_plan_solve)
+
+    _add_accounts_parser(sub)
     return parser
+
+
+def _add_accounts_parser(sub: Any) -> None:
+    accounts = sub.add_parser(
+        "accounts",
+        help="principals (admin, curator, agency) and their API tokens",
+        description="Create principals and manage their bearer tokens. Tokens are shown "
+        "once, when issued, and stored only as a keyed hash. Every change is audited.",
+    )
+    acc = accounts.add_subparsers(dest="accounts_command", required=True)
+    admin = acc.add_parser("add-admin", help="create an admin (may do everything)")
+    admin.add_argument("name")
+    curator = acc.add_parser("add-curator", help="create a curator of one province")
+    curator.add_argument("name")
+    curator.add_argument("--province", required=True, help="code or slug, e.g. VN-22 or nghe-an")
+    agency = acc.add_parser("add-agency", help="create a principal of a travel agency")
+    agency.add_argument("name")
+    agency.add_argument("--agency", required=True, metavar="SLUG", help="the agency's slug")
+    agency.add_argument("--agency-name", help="the agency's name, if it is created now")
+    agency.add_argument("--contact", help="the agency's contact, if it is created now")
+    issue = acc.add_parser("issue-token", help="issue a bearer token (printed once)")
+    issue.add_argument("name")
+    issue.add_argument("--days", type=int, help="lifetime in days (default from settings: 90)")
+    revoke = acc.add_parser("revoke-token", help="revoke a token by its prefix or id")
+    revoke.add_argument("token", metavar="TOKEN_PREFIX_OR_ID")
+    acc.add_parser("list", help="principals and their tokens (never the tokens themselves)")
+    accounts.set_defaults(func=_cmd_accounts)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,19 @@ class Settings(BaseSettings):
         min_length=8,
         description="HMAC key that signs paging cursors so they cannot be forged.",
     )
+    token_secret: str = Field(
+        default="change-me-in-production-tokens",
+        min_length=8,
+        description="Server-side HMAC key (a 'pepper') under which API tokens are hashed. "
+        "A stolen database alone then cannot even check guesses. Changing it invalidates "
+        "every issued token. Set a long random value in production.",
+    )
+    token_default_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Lifetime of a token issued without --days.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     db_connect_timeout_s: float = Field(default=3.0, gt=0)

@@ -1,18 +1,25 @@
 """Import every ORM model so that ``Base.metadata`` is complete (Alembic, tests)."""
 
+from tourroute.accounts.models import Agency, ApiToken, Principal
+from tourroute.audit.models import AuditEntry
 from tourroute.db.base import Base
 from tourroute.itineraries.models import Itinerary
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor
 from tourroute.provinces.models import Province
-from tourroute.sites.models import Site, SiteCategory
+from tourroute.sites.models import Site, SiteCategory, SiteTransition
 
 __all__ = [
+    "Agency",
+    "ApiToken",
+    "AuditEntry",
     "Base",
     "Corridor",
     "Itinerary",
+    "Principal",
     "Province",
     "RoadSegment",
     "SegmentCorridor",
     "Site",
     "SiteCategory",
+    "SiteTransition",
 ]

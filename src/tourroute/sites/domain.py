@@ -26,6 +26,9 @@ class Category(StrEnum):
 
 
 class SiteStatus(StrEnum):
+    """Curation workflow: draft → in_review → published → archived (see sites.curation)."""
+
     draft = "draft"
+    in_review = "in_review"
     published = "published"
     archived = "archived"

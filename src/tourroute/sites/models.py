@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    DateTime,
     Enum,
     ForeignKey,
     Integer,
@@ -16,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tourroute.db.base import Base, TimestampedVersioned
+from tourroute.db.base import Base, TimestampedVersioned, utcnow
 from tourroute.provinces.models import Province
 from tourroute.sites.domain import Category, SiteKind, SiteStatus
 
@@ -98,3 +100,24 @@ class SiteCategory(Base):
         _enum(Category, "site_category"), primary_key=True, index=True
     )
     site: Mapped[Site] = relationship(back_populates="category_rows")
+
+
+# --- Curation workflow (sites.curation) ------------------------------------------------
+
+
+class SiteTransition(Base):
+    """One step of a site's workflow (creation included): from, to, who and when."""
+
+    __tablename__ = "site_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[SiteStatus | None] = mapped_column(
+        _enum(SiteStatus, "site_transition_from")
+    )
+    to_status: Mapped[SiteStatus] = mapped_column(_enum(SiteStatus, "site_transition_to"))
+    principal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("principals.id", ondelete="SET NULL"), index=True
+    )
+    principal_name: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

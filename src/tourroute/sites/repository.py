@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tourroute.db import spatial
 from tourroute.sites.domain import Category, SiteKind, SiteStatus
-from tourroute.sites.models import Site, SiteCategory
+from tourroute.sites.models import Site, SiteCategory, SiteTransition
 from tourroute.text import exact_key, folded_key, search_tokens
 
 # Nearest-first queries without a radius search inside 2, 8, 32 … km before scanning all.
@@ -32,6 +32,8 @@ class SiteFilters:
     near: tuple[float, float] | None = None
     radius_m: float | None = None
     include_unpublished: bool = False
+    # With include_unpublished: only these statuses (curators' views); None means all.
+    statuses: tuple[SiteStatus, ...] | None = None
 
 
 def _like_escape(text: str) -> str:
@@ -57,6 +59,22 @@ class SiteRepository:
         if not include_unpublished:
             stmt = stmt.where(Site.status == SiteStatus.published)
         return self.session.scalars(stmt).one_or_none()
+
+    def slug_taken(self, slug: str) -> bool:
+        return self.session.scalar(select(exists().where(Site.slug == slug))) is True
+
+    def add(self, site: Site) -> None:
+        self.session.add(site)
+
+    def add_transition(self, transition: SiteTransition) -> None:
+        self.session.add(transition)
+
+    def transitions(self, site_id: int) -> Sequence[SiteTransition]:
+        return self.session.scalars(
+            select(SiteTransition)
+            .where(SiteTransition.site_id == site_id)
+            .order_by(SiteTransition.id)
+        ).all()
 
     def all_by_slug(self) -> dict[str, Site]:
         return {s.slug: s for s in self.session.scalars(select(Site))}
@@ -110,6 +128,8 @@ class SiteRepository:
         conditions: list[ColumnElement[bool]] = []
         if not f.include_unpublished:
             conditions.append(Site.status == SiteStatus.published)
+        elif f.statuses is not None:
+            conditions.append(Site.status.in_(f.statuses))
         if f.province_code:
             conditions.append(Site.province_code == f.province_code)
         if f.kind:

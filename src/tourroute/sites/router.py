@@ -1,20 +1,33 @@
-"""HTTP endpoints of the site catalogue (read side)."""
+"""HTTP endpoints of the site catalogue: public reads, and curation writes and reads."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 
+from tourroute.accounts.authorization import Action
+from tourroute.accounts.deps import CurrentActor
+from tourroute.api.conditional import versioned_json
 from tourroute.api.deps import AppSettings, Cursors
 from tourroute.api.http import GEOJSON, OutputFormat, cached_json, preferred_language, wants_geojson
 from tourroute.api.paging import query_fingerprint
 from tourroute.api.params import parse_bbox, parse_lon_lat
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
-from tourroute.sites.domain import Category, SiteKind
+from tourroute.sites.curation import CuratedSite, CurationService
+from tourroute.sites.domain import Category, SiteKind, SiteStatus
 from tourroute.sites.repository import SiteFilters
-from tourroute.sites.schemas import SLUG_PATTERN, SitePage, SiteRead
+from tourroute.sites.schemas import (
+    SLUG_PATTERN,
+    CuratedSitePage,
+    CuratedSiteRead,
+    Link,
+    SiteDraft,
+    SitePage,
+    SiteRead,
+    SiteUpdate,
+)
 from tourroute.sites.service import SiteService, site_feature
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
@@ -158,6 +171,228 @@ def get_site(
     f: Annotated[OutputFormat | None, Query()] = None,
 ) -> Response:
     site = SiteService(session).get_site(slug, preferred_language(request))
+    # The ETag carries the version, so it can be sent back as If-Match to edit the site.
     if wants_geojson(request, f):
-        return cached_json(request, site_feature(site), GEOJSON)
-    return cached_json(request, site.model_dump(mode="json"))
+        return versioned_json(request, site_feature(site), site.version, media_type=GEOJSON)
+    return versioned_json(request, site.model_dump(mode="json"), site.version)
+
+
+# --- Curation: writes (sites.curation) -------------------------------------------------
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, **_PROBLEM}
+    for code, text in {
+        401: "No, invalid, expired or revoked bearer token",
+        403: "The principal may not do this (role or province)",
+        404: "No such site",
+        409: "Not allowed in the site's current state, or the slug is taken",
+        412: "If-Match is stale: the site changed since it was read",
+        422: "Invalid body (the offending fields are listed)",
+        428: "If-Match is missing",
+    }.items()
+}
+_IF_MATCH_DOC = (
+    "The ETag of the site as you last read it (from GET /v1/sites/{slug}, "
+    "GET /v1/curation/sites/{slug} or a previous write). Required."
+)
+_SlugPath = Annotated[
+    str,
+    Path(
+        max_length=120,
+        pattern=SLUG_PATTERN,
+        openapi_examples={"citadel": {"value": "thanh-nha-ho"}},
+    ),
+]
+_IfMatch = Annotated[str | None, Header(alias="If-Match", description=_IF_MATCH_DOC)]
+
+
+def _curated(
+    request: Request,
+    curated: CuratedSite,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A curator's view of a site, tagged with its version ETag, never shared by caches."""
+    return versioned_json(
+        request,
+        curated.read(preferred_language(request)).model_dump(mode="json"),
+        curated.site.version,
+        status_code=status_code,
+        headers={
+            "Cache-Control": "private, no-cache",
+            "Vary": "Accept, Accept-Language, Authorization",
+            **(headers or {}),
+        },
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=CuratedSiteRead,
+    summary="Create a draft site (curators: in their province)",
+    description=(
+        "Creates a site in status `draft`. Curators may create sites only in their own "
+        "province, and the point must lie inside it (2 km tolerance). The draft is not "
+        "public; it is served at the `Location` given, with an `ETag` for the next write."
+    ),
+    responses={**_WRITE_ERRORS, 201: {"headers": {"Location": {"schema": {"type": "string"}}}}},
+)
+def create_site(
+    request: Request, session: DbSession, actor: CurrentActor, draft: SiteDraft
+) -> Response:
+    curated = CurationService(session, actor).create(draft)
+    location = str(request.url_for("get_curated_site", slug=curated.site.slug).path)
+    return _curated(request, curated, 201, {"Location": location})
+
+
+@router.patch(
+    "/{slug}",
+    response_model=CuratedSiteRead,
+    summary="Edit a site (JSON merge patch)",
+    description=(
+        "A JSON merge patch (RFC 7396, `application/merge-patch+json`; plain JSON is "
+        "accepted too) of the editable fields, geometry included. Requires `If-Match`. "
+        "The patched site is validated whole; a moved point must stay inside the province. "
+        "A patch that changes nothing is answered 200 with the same ETag and is not audited."
+    ),
+    responses=_WRITE_ERRORS,
+)
+def patch_site(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    slug: _SlugPath,
+    patch: Annotated[SiteUpdate, Body(media_type="application/merge-patch+json")],
+    if_match: _IfMatch = None,
+) -> Response:
+    curated = CurationService(session, actor).update(
+        slug, if_match, patch.model_dump(exclude_unset=True)
+    )
+    return _curated(request, curated)
+
+
+@router.post(
+    "/{slug}/submit",
+    response_model=CuratedSiteRead,
+    summary="Submit a draft for review",
+    description="`draft → in_review`. Requires `If-Match`; the step is recorded (who, when).",
+    responses=_WRITE_ERRORS,
+)
+def submit_site(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    slug: _SlugPath,
+    if_match: _IfMatch = None,
+) -> Response:
+    service = CurationService(session, actor)
+    return _curated(request, service.transition(slug, if_match, Action.site_submit))
+
+
+@router.post(
+    "/{slug}/publish",
+    response_model=CuratedSiteRead,
+    summary="Publish a site under review",
+    description="`in_review → published`: the site becomes public. Requires `If-Match`.",
+    responses=_WRITE_ERRORS,
+)
+def publish_site(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    slug: _SlugPath,
+    if_match: _IfMatch = None,
+) -> Response:
+    service = CurationService(session, actor)
+    return _curated(request, service.transition(slug, if_match, Action.site_publish))
+
+
+@router.post(
+    "/{slug}/archive",
+    response_model=CuratedSiteRead,
+    summary="Archive a site",
+    description=(
+        "`draft | in_review | published → archived`: withdrawn from the public catalogue "
+        "and read-only from then on. Requires `If-Match`."
+    ),
+    responses=_WRITE_ERRORS,
+)
+def archive_site(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    slug: _SlugPath,
+    if_match: _IfMatch = None,
+) -> Response:
+    service = CurationService(session, actor)
+    return _curated(request, service.transition(slug, if_match, Action.site_archive))
+
+
+# --- Curation: reads -------------------------------------------------------------------
+
+curation_router = APIRouter(prefix="/v1/curation/sites", tags=["curation"])
+
+
+@curation_router.get(
+    "",
+    response_model=CuratedSitePage,
+    summary="Sites in any status, for curators",
+    description=(
+        "Drafts, sites in review, published and archived sites. A curator sees their own "
+        "province (the default); an admin sees every province or the one asked for."
+    ),
+    responses={k: v for k, v in _WRITE_ERRORS.items() if k in (401, 403, 422)},
+)
+def list_curated_sites(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    cursors: Cursors,
+    province: Annotated[str | None, Query(description="ISO 3166-2 code or slug")] = None,
+    status: Annotated[list[SiteStatus] | None, Query(description="repeat for several")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> Response:
+    service = CurationService(session, actor)
+    filters = SiteFilters(
+        province_code=service.scope_province(province),
+        q=q,
+        include_unpublished=True,
+        statuses=tuple(sorted(set(status))) if status else None,
+    )
+    fingerprint = query_fingerprint(
+        {"curation": True, "province": filters.province_code, "status": filters.statuses, "q": q}
+    )
+    offset = cursors.decode(cursor, fingerprint) if cursor else 0
+    page = service.list_sites(filters, offset, limit, preferred_language(request))
+    next_url = (
+        str(request.url.include_query_params(cursor=cursors.encode(offset + limit, fingerprint)))
+        if page.has_more
+        else None
+    )
+    links = [Link(rel="self", href=str(request.url))]
+    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept-Language, Authorization"}
+    if next_url:
+        links.append(Link(rel="next", href=next_url))
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    out = CuratedSitePage(
+        items=page.items, count=len(page.items), limit=limit, next=next_url, links=links
+    )
+    return cached_json(request, out.model_dump(mode="json"), headers=headers)
+
+
+@curation_router.get(
+    "/{slug}",
+    response_model=CuratedSiteRead,
+    summary="One site in any status, with its workflow history",
+    responses={
+        304: {"description": "Not modified"},
+        **{k: v for k, v in _WRITE_ERRORS.items() if k in (401, 403, 404, 422)},
+    },
+)
+def get_curated_site(
+    request: Request, session: DbSession, actor: CurrentActor, slug: _SlugPath
+) -> Response:
+    return _curated(request, CurationService(session, actor).get(slug))

@@ -130,3 +130,102 @@ class SitePage(BaseModel):
     limit: int
     next: str | None = Field(description="URL of the next page, or null on the last page")
     links: list[Link]
+
+
+# --- Curation (sites.curation): write bodies and the curators' view --------------------
+
+
+class SiteDraft(SiteCreate):
+    """Body of ``POST /v1/sites``: a new site, always created as a draft.
+
+    ``province`` must be the curator's own; the point must lie in it.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "slug": "lang-co-dong-son",
+                    "name_vi": "Làng cổ Đông Sơn",
+                    "name_en": "Đông Sơn Old Village",
+                    "province": "VN-21",
+                    "kind": "attraction",
+                    "categories": ["heritage", "craft-village"],
+                    "location": {"type": "Point", "coordinates": [105.7905, 19.8398]},
+                    "coord_confidence": "low",
+                    "source": "Example record: replace with a surveyed point and its source",
+                }
+            ]
+        }
+    )
+
+    status: Literal[SiteStatus.draft] = Field(
+        default=SiteStatus.draft, description="Always draft; use submit/publish to change it."
+    )
+
+
+class SiteUpdate(BaseModel):
+    """Body of ``PATCH /v1/sites/{slug}``: a JSON merge patch (RFC 7396).
+
+    A member left out stays as it is; ``null`` clears an optional member; any other value
+    replaces the member whole (``location``, ``footprint`` and ``categories`` included).
+    ``slug`` and ``status`` cannot be patched (use the workflow endpoints).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "opening_hours": "Mo-Su 07:30-17:00",
+                    "location": {"type": "Point", "coordinates": [105.6049, 20.0783]},
+                    "ticket_price_vnd": None,
+                }
+            ]
+        },
+    )
+
+    name_vi: str | None = Field(default=None, min_length=1, max_length=300)
+    name_en: str | None = Field(default=None, min_length=1, max_length=300)
+    description_vi: str | None = Field(default=None, max_length=5000)
+    description_en: str | None = Field(default=None, max_length=5000)
+    province: ProvinceCode | None = None
+    district: str | None = Field(default=None, max_length=120)
+    kind: SiteKind | None = None
+    categories: list[Category] | None = Field(default=None, max_length=10)
+    location: PointGeometry | None = None
+    footprint: PolygonGeometry | None = None
+    coord_confidence: CoordConfidence | None = None
+    opening_hours: str | None = Field(default=None, max_length=500)
+    visit_duration_min: int | None = Field(default=None, ge=0, le=10_080)
+    interest_score: int | None = Field(default=None, ge=0, le=100)
+    coach_parking: bool | None = None
+    caravan_parking: bool | None = None
+    caravan_overnight: bool | None = None
+    motorbike_only_access: bool | None = None
+    ticket_price_vnd: int | None = Field(default=None, ge=0, le=100_000_000)
+    source: str | None = Field(default=None, min_length=3, max_length=2000)
+
+
+class SiteTransitionRead(BaseModel):
+    from_status: SiteStatus | None = Field(description="null for the creation of the site")
+    to_status: SiteStatus
+    by: str = Field(description="Name of the principal who made the step")
+    at: datetime
+
+
+class CuratedSiteRead(SiteRead):
+    """A site as curators see it: any status, with its workflow history."""
+
+    workflow: list[SiteTransitionRead] = Field(
+        default_factory=list, description="Every workflow step, oldest first"
+    )
+
+
+class CuratedSitePage(BaseModel):
+    items: list[SiteRead]
+    count: int
+    limit: int
+    next: str | None
+    links: list[Link]

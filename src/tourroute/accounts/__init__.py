@@ -1,0 +1,1 @@
+"""Principals (admins, province curators, agencies), their API tokens, and who may do what."""

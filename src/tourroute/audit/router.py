@@ -1,0 +1,117 @@
+"""HTTP endpoint of the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from tourroute.accounts.authorization import (
+    Action,
+    ProvinceResource,
+    audit_visibility,
+    authorize,
+)
+from tourroute.accounts.deps import CurrentActor
+from tourroute.api.deps import Cursors
+from tourroute.api.http import cached_json
+from tourroute.api.paging import query_fingerprint
+from tourroute.audit.repository import AuditFilters
+from tourroute.audit.schemas import AuditLink, AuditPage
+from tourroute.audit.service import LOCAL_TIME, AuditLog
+from tourroute.db.session import DbSession
+from tourroute.errors import InvalidParameter
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+RESOURCE_TYPES = ("site", "principal", "token", "agency")
+
+
+def _parse_resource(raw: str | None) -> tuple[str | None, str | None]:
+    if raw is None:
+        return None, None
+    kind, _, key = raw.partition(":")
+    if kind not in RESOURCE_TYPES:
+        raise InvalidParameter(
+            "resource", f"expected TYPE or TYPE:ID with TYPE one of {', '.join(RESOURCE_TYPES)}"
+        )
+    return kind, key or None
+
+
+@router.get(
+    "",
+    response_model=AuditPage,
+    summary="The write log (admins: all; curators: their province)",
+    description=(
+        "Every write with who, when, what and the resource before and after, newest first. "
+        "Admins see everything; a curator sees the entries of their province's resources. "
+        "`since` without an offset is read as Vietnam time (+07:00)."
+    ),
+    responses={401: _PROBLEM, 403: _PROBLEM, 422: _PROBLEM},
+)
+def list_audit(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    cursors: Cursors,
+    resource: Annotated[
+        str | None,
+        Query(
+            max_length=160,
+            description="TYPE or TYPE:ID, e.g. site or site:thanh-nha-ho",
+            openapi_examples={"site": {"value": "site:thanh-nha-ho"}},
+        ),
+    ] = None,
+    principal: Annotated[str | None, Query(max_length=120, description="principal name")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, openapi_examples={"publish": {"value": "site.publish"}})
+    ] = None,
+    province: Annotated[str | None, Query(pattern=r"^VN-[0-9]{2}$")] = None,
+    since: Annotated[
+        datetime | None, Query(openapi_examples={"day": {"value": "2026-11-22T00:00:00+07:00"}})
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> Response:
+    visibility = audit_visibility(actor)
+    if province is not None:
+        authorize(actor, Action.audit_read, ProvinceResource(province))
+    resource_type, resource_id = _parse_resource(resource)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=LOCAL_TIME)
+    filters = AuditFilters(
+        resource_type=resource_type,
+        resource_id=resource_id,
+        principal_name=principal,
+        action=action,
+        since=since,
+        province_code=province,
+    )
+    fingerprint = query_fingerprint(
+        {
+            "resource": resource,
+            "principal": principal,
+            "action": action,
+            "province": province,
+            "since": since.isoformat() if since else None,
+            "scope": visibility.province_code,
+        }
+    )
+    before_id = cursors.decode(cursor, fingerprint) if cursor else None
+    page = AuditLog(session).page(visibility, filters, before_id, limit)
+    next_url = (
+        str(request.url.include_query_params(cursor=cursors.encode(page.last_id, fingerprint)))
+        if page.last_id is not None
+        else None
+    )
+    links = [AuditLink(rel="self", href=str(request.url))]
+    headers = {"Cache-Control": "private, no-cache", "Vary": "Authorization"}
+    if next_url:
+        links.append(AuditLink(rel="next", href=next_url))
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    body = AuditPage(
+        items=page.items, count=len(page.items), limit=limit, next=next_url, links=links
+    )
+    return cached_json(request, body.model_dump(mode="json"), headers=headers)
