@@ -1,0 +1,134 @@
+"""The feature collections served at ``/ogc/collections`` and the queries behind them.
+
+A collection is an object with the members of :class:`FeatureSource`; to serve another
+one (tours, say), write such a class next to :class:`SitesCollection` and add an instance
+to :data:`COLLECTIONS`.  The router, the documents and the paging are shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tourroute.errors import NotFound
+from tourroute.sites.domain import SiteStatus
+from tourroute.sites.models import Site
+from tourroute.sites.repository import SiteFilters
+from tourroute.sites.service import SiteService, site_feature
+
+__all__ = [
+    "COLLECTIONS",
+    "BBox",
+    "Feature",
+    "FeatureSource",
+    "Interval",
+    "ItemsPage",
+    "ItemsQuery",
+    "SitesCollection",
+    "find_collection",
+]
+
+BBox = tuple[float, float, float, float]
+"""minLon, minLat, maxLon, maxLat in CRS84."""
+Feature = dict[str, Any]
+"""A GeoJSON Feature (RFC 7946)."""
+Interval = tuple[datetime | None, datetime | None]
+"""A closed time interval; ``None`` is an open end."""
+
+
+@dataclass(frozen=True)
+class ItemsQuery:
+    """A validated ``/items`` request: filters, page window and the language of ``name``."""
+
+    offset: int
+    limit: int
+    language: str
+    bbox: BBox | None = None
+    interval: Interval | None = None
+
+
+@dataclass(frozen=True)
+class ItemsPage:
+    features: list[Feature]
+    number_matched: int
+
+
+class FeatureSource(Protocol):
+    """What the OGC router needs of a collection."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    def extent(self, session: Session) -> BBox | None:
+        """The bounding box of all its features in CRS84, or ``None`` when it is empty."""
+        ...
+
+    def items(self, session: Session, query: ItemsQuery) -> ItemsPage:
+        """One page of features in a stable order, with how many match in all."""
+        ...
+
+    def item(self, session: Session, feature_id: str, language: str) -> Feature:
+        """One feature; raises :class:`~tourroute.errors.NotFound` when there is none."""
+        ...
+
+
+class SitesCollection:
+    """Published sites as point features; id = slug, properties as in ``/v1/sites``."""
+
+    id = "sites"
+    title = "Tourist sites of Thanh Hóa, Nghệ An and Hà Tĩnh"
+    description = (
+        "Published attractions, places to stay, campsites and services, one point each. "
+        "Properties are those of GET /v1/sites/{slug}; `name` follows Accept-Language."
+    )
+
+    def extent(self, session: Session) -> BBox | None:
+        # Sites are points, so min/max of X and Y is the extent; ST_X/ST_Y mean the same on
+        # SpatiaLite and PostGIS.
+        x, y = func.ST_X(Site.geom), func.ST_Y(Site.geom)
+        stmt = select(func.min(x), func.min(y), func.max(x), func.max(y)).where(
+            Site.status == SiteStatus.published
+        )
+        minx, miny, maxx, maxy = session.execute(stmt).one()
+        if minx is None:
+            return None
+        return float(minx), float(miny), float(maxx), float(maxy)
+
+    def items(self, session: Session, query: ItemsQuery) -> ItemsPage:
+        if query.interval is not None:
+            # Sites carry no temporal geometry, so none intersects a datetime filter
+            # (OGC API Features Core, /req/core/fc-time-response).
+            return ItemsPage([], 0)
+        service = SiteService(session)
+        filters = SiteFilters(bbox=query.bbox)
+        page = service.list_sites(filters, query.offset, query.limit, query.language)
+        features = [site_feature(site) for site in page.items]
+        if not page.has_more and (features or query.offset == 0):
+            matched = query.offset + len(features)  # the last page: no need to count
+        else:
+            matched = service.sites.count(filters)
+        return ItemsPage(features, matched)
+
+    def item(self, session: Session, feature_id: str, language: str) -> Feature:
+        return site_feature(SiteService(session).get_site(feature_id, language))
+
+
+COLLECTIONS: tuple[FeatureSource, ...] = (SitesCollection(),)
+
+
+def find_collection(collection_id: str) -> FeatureSource:
+    for source in COLLECTIONS:
+        if source.id == collection_id:
+            return source
+    known = ", ".join(source.id for source in COLLECTIONS)
+    raise NotFound(f"No collection '{collection_id}'; the collections are: {known}.")
