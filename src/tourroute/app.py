@@ -22,6 +22,8 @@ from tourroute.ogc.router import router as ogc_router
 from tourroute.provinces.router import router as provinces_router
 from tourroute.sites.router import curation_router
 from tourroute.sites.router import router as sites_router
+from tourroute.sync.router import router as sync_router
+from tourroute.tours.router import router as tours_router
 
 DESCRIPTION = """
 Tourism route planner and tour catalogue for **Thanh Hóa, Nghệ An and Hà Tĩnh** —
@@ -63,7 +65,9 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(sites_router)
     app.include_router(network_router)
     app.include_router(itineraries_router)
+    app.include_router(tours_router)
     app.include_router(curation_router)
     app.include_router(audit_router)
     app.include_router(ogc_router)
+    app.include_router(sync_router)
     return app

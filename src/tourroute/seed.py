@@ -88,6 +88,7 @@ class SeedData:
     provinces: list[ProvinceSeed]
     sites: list[SiteCreate]
     network: Any = None  # tourroute.network.seed.NetworkSeed, when seed/roads exists
+    tours: Any = None  # list[tourroute.tours.seed.TourSeed], when seed/tours exists
 
 
 @dataclass
@@ -99,6 +100,8 @@ class SeedReport:
     sites_unchanged: int = 0
     segments_created: int = 0
     segments_updated: int = 0
+    tours_created: int = 0
+    tours_updated: int = 0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -107,6 +110,7 @@ class SeedReport:
             f"sites: {self.sites_created} created, {self.sites_updated} updated, "
             f"{self.sites_unchanged} unchanged",
             f"road segments: {self.segments_created} created, {self.segments_updated} updated",
+            f"tours: {self.tours_created} created, {self.tours_updated} updated",
         ]
         for code, kinds in sorted(self.counts.items()):
             lines.append(f"  {code}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
@@ -254,9 +258,14 @@ def read_seed(seed_dir: Path) -> SeedData:
         from tourroute.network.seed import read_network
 
         network = read_network(seed_dir / "roads", problems)
+    tours = None
+    if (seed_dir / "tours").is_dir():
+        from tourroute.tours.seed import read_tours
+
+        tours = read_tours(seed_dir / "tours", sites, problems)
     if problems:
         raise SeedError(problems)
-    return SeedData(provinces, sites, network)
+    return SeedData(provinces, sites, network, tours)
 
 
 def search_keys(site: SiteCreate | Site) -> tuple[str, str]:
@@ -359,4 +368,10 @@ def load_seed(session: Session, seed_dir: Path) -> SeedReport:
         from tourroute.network.seed import upsert_network
 
         report.segments_created, report.segments_updated = upsert_network(session, data.network)
+    if data.tours:
+        # Last: tours name sites and are routed on the network written just above.
+        from tourroute.tours.seed import upsert_tours
+
+        session.flush()
+        report.tours_created, report.tours_updated = upsert_tours(session, data.tours)
     return report

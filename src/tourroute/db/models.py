@@ -7,6 +7,7 @@ from tourroute.itineraries.models import Itinerary
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor
 from tourroute.provinces.models import Province
 from tourroute.sites.models import Site, SiteCategory, SiteTransition
+from tourroute.tours.models import Tour, TourStop, TourTheme, TourVersion
 
 __all__ = [
     "Agency",
@@ -22,4 +23,8 @@ __all__ = [
     "Site",
     "SiteCategory",
     "SiteTransition",
+    "Tour",
+    "TourStop",
+    "TourTheme",
+    "TourVersion",
 ]
