@@ -1,0 +1,1 @@
+"""Mobile and partner sync: change feeds since a token, and the offline bundle."""
