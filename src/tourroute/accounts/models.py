@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourroute.accounts.domain import Actor, Role
-from tourroute.db.base import Base, TimestampedVersioned, utcnow
-
-
-def _string_enum(enum_cls: type[Any], name: str) -> Enum:
-    # Same storage as the site enums: a VARCHAR with a CHECK constraint on both backends,
-    # so adding a value is a constraint change rather than an ALTER TYPE on PostgreSQL.
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
+from tourroute.db.base import Base, TimestampedVersioned, string_enum, utcnow
 
 
 class Agency(TimestampedVersioned, Base):
@@ -52,7 +37,7 @@ class Principal(TimestampedVersioned, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    role: Mapped[Role] = mapped_column(_string_enum(Role, "principal_role"))
+    role: Mapped[Role] = mapped_column(string_enum(Role, "principal_role"))
     province_code: Mapped[str | None] = mapped_column(
         ForeignKey("provinces.code", ondelete="RESTRICT"), index=True
     )

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,21 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tourroute.db.base import Base, TimestampedVersioned, utcnow
+from tourroute.db.base import Base, TimestampedVersioned, string_enum, utcnow
 from tourroute.provinces.models import Province
 from tourroute.sites.domain import Category, SiteKind, SiteStatus
-
-
-def _enum(enum_cls: type[Any], name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class Site(TimestampedVersioned, Base):
@@ -53,7 +40,7 @@ class Site(TimestampedVersioned, Base):
         ForeignKey("provinces.code", ondelete="RESTRICT"), index=True
     )
     district: Mapped[str | None] = mapped_column(String(120))
-    kind: Mapped[SiteKind] = mapped_column(_enum(SiteKind, "site_kind"), index=True)
+    kind: Mapped[SiteKind] = mapped_column(string_enum(SiteKind, "site_kind"), index=True)
     geom: Mapped[Any] = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=True), nullable=False
     )
@@ -70,7 +57,7 @@ class Site(TimestampedVersioned, Base):
     motorbike_only_access: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_price_vnd: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[SiteStatus] = mapped_column(
-        _enum(SiteStatus, "site_status"), default=SiteStatus.draft, index=True
+        string_enum(SiteStatus, "site_status"), default=SiteStatus.draft, index=True
     )
     source: Mapped[str] = mapped_column(Text)
     # Search keys derived from the names (see tourroute.text); never set by clients.
@@ -97,7 +84,7 @@ class SiteCategory(Base):
         ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
     )
     category: Mapped[Category] = mapped_column(
-        _enum(Category, "site_category"), primary_key=True, index=True
+        string_enum(Category, "site_category"), primary_key=True, index=True
     )
     site: Mapped[Site] = relationship(back_populates="category_rows")
 
@@ -113,9 +100,9 @@ class SiteTransition(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[SiteStatus | None] = mapped_column(
-        _enum(SiteStatus, "site_transition_from")
+        string_enum(SiteStatus, "site_transition_from")
     )
-    to_status: Mapped[SiteStatus] = mapped_column(_enum(SiteStatus, "site_transition_to"))
+    to_status: Mapped[SiteStatus] = mapped_column(string_enum(SiteStatus, "site_transition_to"))
     principal_id: Mapped[int | None] = mapped_column(
         ForeignKey("principals.id", ondelete="SET NULL"), index=True
     )

@@ -16,7 +16,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -26,24 +25,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourroute.accounts.models import Agency
-from tourroute.db.base import Base, TimestampedVersioned, utcnow
+from tourroute.db.base import Base, TimestampedVersioned, string_enum, utcnow
 from tourroute.provinces.models import Province
 from tourroute.routing import Vehicle
 from tourroute.sites.domain import Category
 from tourroute.tours.domain import TourStatus
-
-
-def _enum(enum_cls: type[Any], name: str) -> Enum:
-    # VARCHAR + CHECK on both backends, as for the other enums of the schema.
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class Tour(TimestampedVersioned, Base):
@@ -70,7 +56,7 @@ class Tour(TimestampedVersioned, Base):
     title_en: Mapped[str] = mapped_column(String(300))
     summary_vi: Mapped[str] = mapped_column(Text, default="")
     summary_en: Mapped[str] = mapped_column(Text, default="")
-    vehicle: Mapped[Vehicle] = mapped_column(_enum(Vehicle, "tour_vehicle"), index=True)
+    vehicle: Mapped[Vehicle] = mapped_column(string_enum(Vehicle, "tour_vehicle"), index=True)
     duration_days: Mapped[int] = mapped_column(Integer, index=True)
     # The operator: an agency, or a province's tourism department (an official tour).
     operator_agency_id: Mapped[int | None] = mapped_column(
@@ -82,7 +68,7 @@ class Tour(TimestampedVersioned, Base):
     price_min_vnd: Mapped[int | None] = mapped_column(Integer)
     price_max_vnd: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[TourStatus] = mapped_column(
-        _enum(TourStatus, "tour_status"), default=TourStatus.draft, index=True
+        string_enum(TourStatus, "tour_status"), default=TourStatus.draft, index=True
     )
     # The nominal date of day 1: the stored plan's times are on it; exports can re-date.
     start_date: Mapped[date] = mapped_column(Date)
@@ -122,7 +108,7 @@ class TourTheme(Base):
         ForeignKey("tours.id", ondelete="CASCADE"), primary_key=True
     )
     theme: Mapped[Category] = mapped_column(
-        _enum(Category, "tour_theme"), primary_key=True, index=True
+        string_enum(Category, "tour_theme"), primary_key=True, index=True
     )
     tour: Mapped[Tour] = relationship(back_populates="theme_rows")
 
