@@ -6,14 +6,19 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+import yaml
 from fastapi.testclient import TestClient
 from owslib.ogcapi.features import Features
 from sqlalchemy.orm import Session
 
+from tests.api.conftest import Accounts
+from tests.api.tour_fixtures import created
+from tests.api.tour_fixtures import published as published_tour
 from tests.conftest import Database
 from tests.seeddata import published
 from tourroute.app import create_app
@@ -26,7 +31,16 @@ GEOJSON = "application/geo+json"
 CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 ITEMS = "/ogc/collections/sites/items"
+TOURS = "/ogc/collections/tours/items"
 NGHE_AN_HA_TINH = (105.5, 18.5, 105.8, 18.8)  # around Vinh and Nghi Xuân
+# The seed loads these promoted tours as published official tours (tourroute.tours.seed).
+SEED_TOURS = {
+    entry["slug"]
+    for entry in yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "seed" / "tours" / "promoted.yaml").read_text()
+    )["tours"]
+    if "catalogue" in entry
+}
 
 
 def in_box(record: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
@@ -98,7 +112,7 @@ def test_conformance_declares_core_and_geojson(client: TestClient) -> None:
 def test_collections_describe_sites_with_its_extent(client: TestClient) -> None:
     body = client.get("/ogc/collections").json()
     assert rels(body)["self"]["href"] == "http://testserver/ogc/collections"
-    assert [c["id"] for c in body["collections"]] == ["sites"]
+    assert [c["id"] for c in body["collections"]] == ["sites", "tours"]
     sites = body["collections"][0]
     assert sites == client.get("/ogc/collections/sites").json()
     assert sites["itemType"] == "feature"
@@ -134,7 +148,9 @@ def test_unknown_collection_is_404(client: TestClient) -> None:
 # --- items ---------------------------------------------------------------------------------
 
 
-def walk(client: TestClient, url: str, **params: Any) -> list[dict[str, Any]]:
+def walk(
+    client: TestClient, url: str, collection: str = "sites", **params: Any
+) -> list[dict[str, Any]]:
     """Every page from ``url`` by following ``next`` links, checking each page's shape."""
     pages = []
     response = client.get(url, params=params)
@@ -149,7 +165,7 @@ def walk(client: TestClient, url: str, **params: Any) -> list[dict[str, Any]]:
         links = rels(body)
         assert links["self"]["type"] == GEOJSON
         assert links["alternate"]["type"] == "application/json"
-        assert links["collection"]["href"] == "http://testserver/ogc/collections/sites"
+        assert links["collection"]["href"] == f"http://testserver/ogc/collections/{collection}"
         assert ("prev" in links) == (len(pages) > 1)
         if "next" not in links:
             return pages
@@ -350,6 +366,115 @@ def test_conditional_get_answers_304_despite_the_timestamp(client: TestClient) -
     assert other.status_code == 200
 
 
+# --- tours ---------------------------------------------------------------------------------
+
+
+def lines_of(feature: dict[str, Any]) -> list[list[list[float]]]:
+    assert feature["geometry"]["type"] == "MultiLineString"
+    lines: list[list[list[float]]] = feature["geometry"]["coordinates"]
+    assert lines
+    assert all(len(line) >= 2 for line in lines)
+    return lines
+
+
+def test_tours_collection_has_the_extent_of_its_legs(client: TestClient) -> None:
+    tours = client.get("/ogc/collections/tours").json()
+    assert tours == client.get("/ogc/collections").json()["collections"][1]
+    assert tours["id"] == "tours"
+    assert tours["itemType"] == "feature"
+    assert tours["title"]
+    assert "temporal" not in tours["extent"]
+    features = client.get(TOURS, params={"limit": 1000}).json()["features"]
+    points = [p for f in features for line in lines_of(f) for p in line]
+    expected = [
+        min(p[0] for p in points),
+        min(p[1] for p in points),
+        max(p[0] for p in points),
+        max(p[1] for p in points),
+    ]
+    assert tours["extent"]["spatial"]["bbox"] == [pytest.approx(expected, abs=1e-9)]
+    assert 104.0 < expected[0] < expected[2] < 107.0  # Thanh Hóa to Hà Tĩnh
+    items = [link for link in tours["links"] if link["rel"] == "items"]
+    assert "http://testserver" + TOURS in {link["href"] for link in items}
+
+
+def test_tours_paging_serves_every_published_tour_once(
+    client: TestClient, accounts: Accounts
+) -> None:
+    published_tour(client, accounts, "ogc-tour-published")
+    created(client, accounts, "ogc-tour-draft")
+    expected = sorted({*SEED_TOURS, "ogc-tour-published"})
+    pages = walk(client, TOURS, collection="tours", limit=1)
+    ids = [f["id"] for page in pages for f in page["features"]]
+    assert ids == expected  # ordered by slug, each once, the draft left out
+    assert len(pages) == len(expected)
+    assert {page["numberMatched"] for page in pages} == {len(expected)}
+    past_the_end = client.get(TOURS, params={"offset": 100}).json()
+    assert (past_the_end["features"], past_the_end["numberMatched"]) == ([], len(expected))
+
+
+def test_one_tour_is_the_sync_feature(client: TestClient, accounts: Accounts) -> None:
+    published_tour(client, accounts, "ogc-tour-one")
+    response = client.get(f"{TOURS}/ogc-tour-one", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == GEOJSON
+    feature = response.json()
+    assert feature["type"] == "Feature"
+    assert feature["id"] == "ogc-tour-one"
+    lines = lines_of(feature)
+    # One day from the Hồ citadel to Lam Kinh: the leg starts and ends near them.
+    assert lines[0][0] == pytest.approx([105.6047, 20.0781], abs=0.02)
+    v1 = client.get("/v1/tours/ogc-tour-one", headers={"Accept-Language": "en"}).json()
+    properties = feature["properties"]
+    assert properties["title"] == v1["title"] == "A day in Thanh Hóa"
+    assert properties["slug"] == "ogc-tour-one"
+    assert properties["days"] == v1["days"]
+    links = rels(feature)
+    assert links["self"]["href"] == "http://testserver" + TOURS + "/ogc-tour-one"
+    assert links["collection"]["href"] == "http://testserver/ogc/collections/tours"
+    listed = client.get(TOURS, params={"limit": 1000}, headers={"Accept-Language": "en"}).json()
+    assert next(f for f in listed["features"] if f["id"] == "ogc-tour-one") == {
+        k: v for k, v in feature.items() if k != "links"
+    }
+
+
+def test_unpublished_or_absent_tour_is_404(client: TestClient, accounts: Accounts) -> None:
+    created(client, accounts, "ogc-tour-draft")
+    for slug in ("ogc-tour-draft", "no-such-tour", "Not A Slug", "x" * 500):
+        problem(client.get(f"{TOURS}/{slug}"), 404)
+    assert "no-such-tour" in problem(client.get(f"{TOURS}/no-such-tour"), 404)["detail"]
+    # A site's slug is not a tour.
+    problem(client.get(f"{TOURS}/thanh-nha-ho"), 404)
+
+
+def test_tours_bbox_selects_tours_whose_legs_cross_it(
+    client: TestClient, accounts: Accounts
+) -> None:
+    published_tour(client, accounts, "ogc-tour-thanh-hoa")
+    everything = client.get(TOURS, params={"limit": 1000}).json()["features"]
+    # A small box on the first leg's middle vertex: that tour is in, so is any other there.
+    line = lines_of(next(f for f in everything if f["id"] == "ogc-tour-thanh-hoa"))[0]
+    lon, lat = line[len(line) // 2]
+    near = f"{lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}"
+    body = client.get(TOURS, params={"bbox": near}).json()
+    assert "ogc-tour-thanh-hoa" in {f["id"] for f in body["features"]}
+    assert body["numberMatched"] == len(body["features"])
+    # The open sea east of Hà Tĩnh: no tour.
+    sea = client.get(TOURS, params={"bbox": "107.5,17.5,108.0,18.0"}).json()
+    assert (sea["features"], sea["numberMatched"]) == ([], 0)
+    # A box holding every leg selects every tour.
+    whole = client.get(TOURS, params={"bbox": "100,15,110,23", "limit": 1000}).json()
+    assert {f["id"] for f in whole["features"]} == {f["id"] for f in everything}
+    # The tour in Thanh Hóa only is not in a box around Vinh (Nghệ An).
+    vinh = client.get(TOURS, params={"bbox": ",".join(map(str, NGHE_AN_HA_TINH))}).json()
+    assert "ogc-tour-thanh-hoa" not in {f["id"] for f in vinh["features"]}
+
+
+def test_datetime_filter_matches_no_tour(client: TestClient) -> None:
+    body = client.get(TOURS, params={"datetime": "2026-12-11T00:00:00Z"}).json()
+    assert (body["numberMatched"], body["features"]) == (0, [])
+
+
 # --- a real client against a real server ---------------------------------------------------
 
 
@@ -383,9 +508,9 @@ def test_owslib_reads_the_catalogue(live_url: str) -> None:
     assert {link["rel"] for link in api.links} >= {"conformance", "data", "service-desc"}
     assert CONF + "core" in api.conformance()["conformsTo"]
 
-    assert api.feature_collections() == ["sites"]
+    assert api.feature_collections() == ["sites", "tours"]
     collections = api.collections()["collections"]
-    assert [c["id"] for c in collections] == ["sites"]
+    assert [c["id"] for c in collections] == ["sites", "tours"]
     sites = api.collection("sites")
     minx, miny, maxx, maxy = sites["extent"]["spatial"]["bbox"][0]
     assert minx < 105.0 < maxx
@@ -414,3 +539,16 @@ def test_owslib_reads_the_catalogue(live_url: str) -> None:
 
     with pytest.raises(RuntimeError, match="not-found"):
         api.collection_item("sites", "no-such-site")
+
+    # The seed's promoted tours, published, as line features.
+    tours = api.collection_items("tours", limit=1000)
+    slugs = [f["id"] for f in tours["features"]]
+    assert slugs == sorted(SEED_TOURS)
+    assert tours["numberMatched"] == len(SEED_TOURS)
+    for feature in tours["features"]:
+        assert feature["geometry"]["type"] == "MultiLineString"
+    first_tour = api.collection_items("tours", limit=1)
+    assert [f["id"] for f in first_tour["features"]] == slugs[:1]
+    assert api.collection_item("tours", slugs[0])["properties"]["slug"] == slugs[0]
+    with pytest.raises(RuntimeError, match="not-found"):
+        api.collection_item("tours", "no-such-tour")

@@ -7,6 +7,7 @@ import pytest
 from tourroute.accounts.authorization import (
     Action,
     ProvinceResource,
+    SegmentResource,
     TourResource,
     audit_visibility,
     authorize,
@@ -32,6 +33,11 @@ ACTORS: dict[str, Actor | None] = {
 SITE_TH = ProvinceResource("VN-21")
 AGENCY_A_TOUR = TourResource(operator_agency_id=10)
 OFFICIAL_TH_TOUR = TourResource(operator_province_code="VN-21")
+SEGMENT_TH = SegmentResource(frozenset({"VN-21"}))
+SEGMENT_TH_NA = SegmentResource(frozenset({"VN-21", "VN-22"}))  # across the border
+SEGMENT_TH_BEYOND = SegmentResource(frozenset({"VN-21"}), beyond_provinces=True)
+SEGMENT_NOWHERE = SegmentResource(frozenset())
+Resource = ProvinceResource | TourResource | SegmentResource
 
 SITE_ACTIONS = [
     Action.site_create,
@@ -43,7 +49,7 @@ SITE_ACTIONS = [
 ]
 
 # (action, resource) → the set of actors allowed; everyone else is refused.
-EXPECTED: list[tuple[Action, ProvinceResource | TourResource, set[str]]] = [
+EXPECTED: list[tuple[Action, Resource, set[str]]] = [
     *[(action, SITE_TH, {"admin", "curator-th"}) for action in SITE_ACTIONS],
     (Action.audit_read, SITE_TH, {"admin", "curator-th"}),
     (Action.tour_write, AGENCY_A_TOUR, {"admin", "agency-a"}),
@@ -51,6 +57,12 @@ EXPECTED: list[tuple[Action, ProvinceResource | TourResource, set[str]]] = [
     # A rule applied to the wrong kind of resource refuses (except for admins).
     (Action.site_update, AGENCY_A_TOUR, {"admin"}),
     (Action.tour_write, SITE_TH, {"admin"}),
+    (Action.segment_write, SEGMENT_TH, {"admin", "curator-th"}),
+    (Action.segment_write, SEGMENT_TH_NA, {"admin"}),
+    (Action.segment_write, SEGMENT_TH_BEYOND, {"admin"}),
+    (Action.segment_write, SEGMENT_NOWHERE, {"admin"}),
+    (Action.segment_write, SITE_TH, {"admin"}),
+    (Action.site_update, SEGMENT_TH, {"admin"}),
 ]
 
 
@@ -63,7 +75,7 @@ EXPECTED: list[tuple[Action, ProvinceResource | TourResource, set[str]]] = [
 def test_matrix(
     actor_name: str,
     action: Action,
-    resource: ProvinceResource | TourResource,
+    resource: Resource,
     allowed: set[str],
 ) -> None:
     decision = can(ACTORS[actor_name], action, resource)
@@ -82,6 +94,9 @@ def test_reasons_name_the_scope() -> None:
     assert "agencies cannot curate sites" in can(AGENCY_A, Action.site_create, SITE_TH).reason
     assert "own agency" in can(AGENCY_B, Action.tour_write, AGENCY_A_TOUR).reason
     assert can(None, Action.site_update, SITE_TH).reason == "authentication required"
+    assert "curates VN-22, not VN-21" in can(CURATOR_NA, Action.segment_write, SEGMENT_TH).reason
+    assert "admins only" in can(CURATOR_TH, Action.segment_write, SEGMENT_TH_NA).reason
+    assert "road segments" in can(AGENCY_A, Action.segment_write, SEGMENT_TH).reason
 
 
 def test_authorize_raises_401_without_actor_and_403_outside_scope() -> None:

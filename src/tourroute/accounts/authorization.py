@@ -10,7 +10,9 @@ The rules:
 * ``admin`` may do everything;
 * ``curator`` curates the sites of its own province — create, edit, submit, publish,
   archive, see drafts — and reads the audit log of its province's resources;
-* ``agency`` may not touch sites; it will manage its own agency's tours
+* ``curator`` also curates the road segments lying wholly in its own province; a segment
+  crossing a province border (or leaving the three provinces) is for admins only;
+* ``agency`` may not touch sites or road segments; it will manage its own agency's tours
   (:class:`TourResource` and ``Action.tour_*`` are the hook the tour catalogue will use).
 """
 
@@ -27,6 +29,7 @@ __all__ = [
     "AuditVisibility",
     "Decision",
     "ProvinceResource",
+    "SegmentResource",
     "TourResource",
     "audit_visibility",
     "authorize",
@@ -45,6 +48,8 @@ class Action(StrEnum):
     # Hook for the tour catalogue (issue 5, item 3): agencies manage their own tours,
     # curators their province's official tours.
     tour_write = "tour.write"
+    # Issue 5, item 2: create, edit, publish and archive road segments.
+    segment_write = "segment.write"
 
 
 _SITE_ACTIONS = frozenset(
@@ -74,7 +79,15 @@ class TourResource:
     operator_province_code: str | None = None
 
 
-Resource = ProvinceResource | TourResource
+@dataclass(frozen=True)
+class SegmentResource:
+    """A road segment: the provinces its line touches, and whether it leaves all of them."""
+
+    province_codes: frozenset[str]
+    beyond_provinces: bool = False
+
+
+Resource = ProvinceResource | TourResource | SegmentResource
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,8 @@ def can(actor: Actor | None, action: Action, resource: Resource) -> Decision:
         return _province_rule(actor, action, resource)
     if action is Action.tour_write:
         return _tour_rule(actor, resource)
+    if action is Action.segment_write:
+        return _segment_rule(actor, resource)
     return _deny(f"no rule allows {action.value}")  # pragma: no cover - every action has one
 
 
@@ -133,6 +148,23 @@ def _tour_rule(actor: Actor, resource: Resource) -> Decision:
     ):
         return _allow(f"{actor.name} manages the official tours of {actor.province_code}")
     return _deny(f"{actor.name} manages only the official tours of {actor.province_code}")
+
+
+def _segment_rule(actor: Actor, resource: Resource) -> Decision:
+    if not isinstance(resource, SegmentResource):
+        return _deny("segment.write applies to road segments")
+    if actor.role is Role.agency:
+        return _deny("agencies cannot curate road segments")
+    own = actor.province_code
+    if resource.beyond_provinces or len(resource.province_codes) != 1:
+        return _deny(
+            "a road segment crossing a province border (or outside the provinces) "
+            "is curated by admins only"
+        )
+    if own is not None and resource.province_codes == {own}:
+        return _allow(f"{actor.name} curates the road segments of {own}")
+    (code,) = resource.province_codes
+    return _deny(f"{actor.name} curates {own}, not {code}")
 
 
 def authorize(actor: Actor | None, action: Action, resource: Resource) -> None:

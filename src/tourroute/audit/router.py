@@ -26,7 +26,7 @@ from tourroute.errors import InvalidParameter
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-RESOURCE_TYPES = ("site", "tour", "principal", "token", "agency")
+RESOURCE_TYPES = ("site", "tour", "segment", "principal", "token", "agency")
 
 
 def _parse_resource(raw: str | None) -> tuple[str | None, str | None]:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tourroute.db.base import Base, TimestampedVersioned
+from tourroute.db.base import Base, TimestampedVersioned, string_enum
+
+
+class SegmentStatus(StrEnum):
+    """Curation state of a segment; only published segments are in the routing graph."""
+
+    draft = "draft"
+    published = "published"
+    archived = "archived"
 
 
 class Corridor(TimestampedVersioned, Base):
@@ -51,6 +60,13 @@ class RoadSegment(TimestampedVersioned, Base):
     source: Mapped[str] = mapped_column(Text)
     geom: Mapped[Any] = mapped_column(
         Geometry("LINESTRING", srid=4326, spatial_index=True), nullable=False
+    )
+    # Seeded and imported segments are published; the curation API creates drafts.
+    status: Mapped[SegmentStatus] = mapped_column(
+        string_enum(SegmentStatus, "segment_status"),
+        default=SegmentStatus.published,
+        server_default=SegmentStatus.published.value,
+        index=True,
     )
     corridor_rows: Mapped[list[SegmentCorridor]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

@@ -6,19 +6,28 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import polyline
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
+from tourroute.accounts.deps import CurrentActor
+from tourroute.api.conditional import versioned_json
 from tourroute.api.deps import AppSettings
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
 from tourroute.api.params import parse_polygon
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
+from tourroute.network.curation import SegmentCuration
 from tourroute.network.graph_cache import GraphCache
+from tourroute.network.models import RoadSegment
 from tourroute.network.repository import NetworkRepository
 from tourroute.network.routing_service import RouteRequest, RoutingService, route_breakdown
-from tourroute.network.schemas import MatrixRequest
+from tourroute.network.schemas import (
+    MatrixRequest,
+    RoadSegmentCreate,
+    RoadSegmentRead,
+    RoadSegmentUpdate,
+)
 from tourroute.routing import Preference, Snap, Vehicle
 
 router = APIRouter(tags=["routing"])
@@ -186,6 +195,157 @@ def get_roads(
         },
         GEOJSON,
     )
+
+
+# --- Curation of road segments (network.curation) ---------------------------------------
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/problem+json": {}}}
+    for code, text in {
+        401: "No, invalid, expired or revoked bearer token",
+        403: "The principal may not do this (role, or where the segment lies)",
+        404: "No such road segment",
+        409: "Not allowed in the segment's current state, or the id is taken",
+        412: "If-Match is stale: the segment changed since it was read",
+        422: "Invalid body (the offending fields are listed)",
+        428: "If-Match is missing",
+    }.items()
+}
+_IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="The ETag of the segment as last read (GET or a previous write). Required.",
+    ),
+]
+_KeyPath = Annotated[str, Path(max_length=64, openapi_examples={"key": {"value": "ql1a-01"}})]
+_AUTHZ = (
+    "Admins curate every segment; a curator only segments lying wholly in their province "
+    "(one crossing a province border is for admins); agencies none."
+)
+
+
+def _segment(
+    request: Request,
+    service: SegmentCuration,
+    segment: RoadSegment,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A curator's view of a segment, tagged with its version ETag, never shared by caches."""
+    return versioned_json(
+        request,
+        service.read(segment).model_dump(mode="json"),
+        segment.version,
+        status_code=status_code,
+        headers={
+            "Cache-Control": "private, no-cache",
+            "Vary": "Accept, Authorization",
+            **(headers or {}),
+        },
+    )
+
+
+@router.post(
+    "/v1/roads/segments",
+    status_code=201,
+    response_model=RoadSegmentRead,
+    tags=["curation"],
+    summary="Create a draft road segment",
+    description=("Creates a segment in status `draft`: not routed on until published. " + _AUTHZ),
+    responses={**_WRITE_ERRORS, 201: {"headers": {"Location": {"schema": {"type": "string"}}}}},
+)
+def create_segment(
+    request: Request, session: DbSession, actor: CurrentActor, body: RoadSegmentCreate
+) -> Response:
+    service = SegmentCuration(session, actor)
+    segment = service.create(body)
+    location = str(request.url_for("get_segment", key=segment.key).path)
+    return _segment(request, service, segment, 201, {"Location": location})
+
+
+@router.get(
+    "/v1/roads/segments/{key}",
+    name="get_segment",
+    response_model=RoadSegmentRead,
+    tags=["curation"],
+    summary="One road segment in any status, for curators",
+    description="With the ETag to send as `If-Match` when editing it. " + _AUTHZ,
+    responses={
+        304: {"description": "Not modified"},
+        **{k: v for k, v in _WRITE_ERRORS.items() if k in (401, 403, 404)},
+    },
+)
+def get_segment(
+    request: Request, session: DbSession, actor: CurrentActor, key: _KeyPath
+) -> Response:
+    service = SegmentCuration(session, actor)
+    return _segment(request, service, service.get(key))
+
+
+@router.patch(
+    "/v1/roads/segments/{key}",
+    response_model=RoadSegmentRead,
+    tags=["curation"],
+    summary="Edit a road segment (JSON merge patch)",
+    description=(
+        "A JSON merge patch (RFC 7396) of the segment's fields, `coordinates` (the "
+        "geometry) included; the patched segment is validated whole. Requires `If-Match`. "
+        "A patch that changes nothing is answered 200 with the same ETag. " + _AUTHZ
+    ),
+    responses=_WRITE_ERRORS,
+)
+def patch_segment(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    key: _KeyPath,
+    patch: Annotated[RoadSegmentUpdate, Body(media_type="application/merge-patch+json")],
+    if_match: _IfMatch = None,
+) -> Response:
+    service = SegmentCuration(session, actor)
+    segment = service.update(key, if_match, patch.model_dump(exclude_unset=True))
+    return _segment(request, service, segment)
+
+
+@router.post(
+    "/v1/roads/segments/{key}/publish",
+    response_model=RoadSegmentRead,
+    tags=["curation"],
+    summary="Publish a draft road segment",
+    description="`draft → published`: routes use it from now on. Requires `If-Match`.",
+    responses=_WRITE_ERRORS,
+)
+def publish_segment(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    key: _KeyPath,
+    if_match: _IfMatch = None,
+) -> Response:
+    service = SegmentCuration(session, actor)
+    return _segment(request, service, service.transition(key, if_match, "publish"))
+
+
+@router.post(
+    "/v1/roads/segments/{key}/archive",
+    response_model=RoadSegmentRead,
+    tags=["curation"],
+    summary="Archive a road segment",
+    description=(
+        "`draft|published → archived`: no route uses it any more; final. Requires `If-Match`."
+    ),
+    responses=_WRITE_ERRORS,
+)
+def archive_segment(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    key: _KeyPath,
+    if_match: _IfMatch = None,
+) -> Response:
+    service = SegmentCuration(session, actor)
+    return _segment(request, service, service.transition(key, if_match, "archive"))
 
 
 def _point(raw: str | tuple[float, float], name: str, service: RoutingService, region: Any) -> Any:

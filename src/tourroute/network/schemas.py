@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -53,6 +54,56 @@ class RoadSegmentCreate(BaseModel):
         if line.length == 0:
             raise ValueError("a road segment must have a length")
         return coords
+
+
+class RoadSegmentUpdate(BaseModel):
+    """Body of ``PATCH /v1/roads/segments/{key}``: a JSON merge patch (RFC 7396) of the
+    fields of :class:`RoadSegmentCreate` but ``id``.  A member left out stays; ``null``
+    clears an optional member; any other value replaces it whole (``coordinates``, the
+    geometry, and ``corridors`` included).  The patched segment is validated whole."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"maxspeed_kph": 60, "surface": "unpaved"}]},
+    )
+
+    ref: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    corridors: list[str] | None = Field(default=None, max_length=10)
+    road_class: RoadClass | None = None
+    surface: Literal["paved", "unpaved"] | None = None
+    oneway: bool | None = None
+    toll: bool | None = None
+    maxspeed_kph: float | None = Field(default=None, gt=0, le=130)
+    motorbike_forbidden: bool | None = None
+    caravan_unsuitable: bool | None = None
+    max_height_m: float | None = Field(default=None, gt=0, le=10)
+    max_weight_t: float | None = Field(default=None, gt=0, le=100)
+    scenic: int | None = Field(default=None, ge=0, le=5)
+    source: str | None = Field(default=None, min_length=3, max_length=2000)
+    coordinates: list[tuple[float, float]] | None = Field(
+        default=None, min_length=2, max_length=20_000
+    )
+
+
+class RoadSegmentStored(RoadSegmentCreate):
+    """A stored segment's fields, validated whole after a merge patch: its ``id`` is kept
+    as it is (imported segments have ids like ``osm:123``, outside the create pattern)."""
+
+    id: str = Field(max_length=64)
+
+
+class RoadSegmentRead(RoadSegmentStored):
+    """A segment as curators see it: its fields, status, provinces and timestamps."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["draft", "published", "archived"]
+    provinces: list[str] = Field(description="codes of the provinces the line touches")
+    version: int
+    created_at: datetime
+    updated_at: datetime
 
 
 MAX_MATRIX_SIDE = 100

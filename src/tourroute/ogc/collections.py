@@ -1,8 +1,9 @@
 """The feature collections served at ``/ogc/collections`` and the queries behind them.
 
 A collection is an object with the members of :class:`FeatureSource`; to serve another
-one (tours, say), write such a class next to :class:`SitesCollection` and add an instance
-to :data:`COLLECTIONS`.  The router, the documents and the paging are shared.
+one, write such a class next to :class:`SitesCollection` and :class:`ToursCollection` and
+add an instance to :data:`COLLECTIONS`.  The router, the documents and the paging are
+shared.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from shapely.geometry import box, shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,9 @@ from tourroute.sites.domain import SiteStatus
 from tourroute.sites.models import Site
 from tourroute.sites.repository import SiteFilters
 from tourroute.sites.service import SiteService, site_feature
+from tourroute.sync.kinds import tour_kind
+from tourroute.tours.domain import TourStatus
+from tourroute.tours.models import Tour
 
 __all__ = [
     "COLLECTIONS",
@@ -29,6 +34,7 @@ __all__ = [
     "ItemsPage",
     "ItemsQuery",
     "SitesCollection",
+    "ToursCollection",
     "find_collection",
 ]
 
@@ -123,7 +129,74 @@ class SitesCollection:
         return site_feature(SiteService(session).get_site(feature_id, language))
 
 
-COLLECTIONS: tuple[FeatureSource, ...] = (SitesCollection(),)
+class ToursCollection:
+    """Published tours as line features; id = slug, properties as in ``/v1/tours``.
+
+    A feature is the one the sync feed serves (:data:`tourroute.sync.kinds.tour_kind`): the
+    routed legs of every day as a MultiLineString (``null`` for a tour without legs) and the
+    tour's summary with its days.  The legs are JSON inside the stored plan, not a spatial
+    column, so the extent and the ``bbox`` filter are worked out in Python over the published
+    tours.  There are few (a catalogue of curated tours, not of user data); should there ever
+    be many, the legs' bounds would belong in indexed columns written with the plan.
+    """
+
+    id = "tours"
+    title = "Tours of Thanh Hóa, Nghệ An and Hà Tĩnh"
+    description = (
+        "Published multi-day tours, each one feature whose geometry is its routed legs "
+        "(a MultiLineString). Properties are those of GET /v1/tours; `title` follows "
+        "Accept-Language. Stops are the features of the `sites` collection, by slug."
+    )
+
+    @staticmethod
+    def _published(session: Session) -> list[Tour]:
+        stmt = select(Tour).where(Tour.status == TourStatus.published).order_by(Tour.slug)
+        return list(session.scalars(stmt).unique())
+
+    @staticmethod
+    def _feature(tour: Tour, language: str) -> Feature:
+        return tour_kind.feature(tour, language)
+
+    def extent(self, session: Session) -> BBox | None:
+        bounds = [
+            shape(geometry).bounds
+            for tour in self._published(session)
+            if (geometry := self._feature(tour, "vi")["geometry"]) is not None
+        ]
+        if not bounds:
+            return None
+        return (
+            min(b[0] for b in bounds),
+            min(b[1] for b in bounds),
+            max(b[2] for b in bounds),
+            max(b[3] for b in bounds),
+        )
+
+    def items(self, session: Session, query: ItemsQuery) -> ItemsPage:
+        if query.interval is not None:
+            # A tour's start date is nominal (exports re-date it): no temporal geometry, so
+            # nothing intersects a datetime filter, as for sites.
+            return ItemsPage([], 0)
+        features = [self._feature(tour, query.language) for tour in self._published(session)]
+        if query.bbox is not None:
+            area = box(*query.bbox)
+            features = [
+                f
+                for f in features
+                if f["geometry"] is not None and shape(f["geometry"]).intersects(area)
+            ]
+        page = features[query.offset : query.offset + query.limit]
+        return ItemsPage(page, len(features))
+
+    def item(self, session: Session, feature_id: str, language: str) -> Feature:
+        stmt = select(Tour).where(Tour.slug == feature_id, Tour.status == TourStatus.published)
+        tour = session.scalars(stmt).unique().one_or_none()
+        if tour is None:
+            raise NotFound(f"No published tour with slug '{feature_id}'.")
+        return self._feature(tour, language)
+
+
+COLLECTIONS: tuple[FeatureSource, ...] = (SitesCollection(), ToursCollection())
 
 
 def find_collection(collection_id: str) -> FeatureSource:
