@@ -31,6 +31,9 @@ def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
+WRITE_OPTION = "tourroute_write"  # execution option: this transaction will write
+
+
 def _sqlite_engine(settings: Settings, url: str, **kwargs: Any) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
@@ -58,7 +61,11 @@ def _sqlite_engine(settings: Settings, url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # Writes take SQLite's write lock up front: a second writer then waits for the first
+        # to commit and reads fresh rows (its If-Match check answers 412), instead of
+        # failing at its first write on a stale snapshot ("database is locked").
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

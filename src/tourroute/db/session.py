@@ -9,6 +9,10 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from tourroute.db.engine import WRITE_OPTION
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:
     return sessionmaker(bind=bind, expire_on_commit=False)
@@ -18,6 +22,9 @@ def get_session(request: Request) -> Iterator[Session]:
     """Yield a session; commit if the handler succeeded, roll back if it raised."""
     factory: sessionmaker[Session] = request.app.state.sessionmaker
     with factory() as session:
+        if request.method not in SAFE_METHODS:
+            # Begin now, flagged as a write (SQLite takes its write lock: see db/engine.py).
+            session.connection(execution_options={WRITE_OPTION: True})
         try:
             yield session
             session.commit()
