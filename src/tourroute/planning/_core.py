@@ -28,6 +28,15 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 MUST_BONUS = 1e15  # a must-visit's insertion ratio outranks every ordinary one
+# Effort accounting (``Compiled.work``): the estimated cost of each operation, in
+# microseconds on the reference machine, so that a search can stop after a fixed amount of
+# work — reproducible on any machine, and about the same time whatever the instance shape.
+W_CALL = 18.0  # one vectorised insertion/replacement check (one window, no driving limits)
+W_CELL = 0.01  # … per gap × candidate
+W_CALL_GENERAL = 45.0  # the same with several windows or driving limits
+W_CELL_GENERAL = 0.025
+W_SCHEDULE = 6.0  # scheduling a day (and its arrays for the checks)
+W_STOP = 0.5  # … per stop
 EXACT_RECHECK = 120  # gaps × candidates up to which multi-window refusals are re-checked
 
 
@@ -105,7 +114,25 @@ class Compiled:
                     bool,
                 )
             )
+        # the fast insertion path: travel plus the service at the node left, and the first
+        # window's bounds (single-window days)
+        svc_node = np.zeros(nn)
+        svc_node[2 : 2 + n] = self.svc
+        tin: dict[int, FloatArray] = {}
+        tout: dict[int, FloatArray] = {}
+        # travel into a stop (node × stop) and out of it plus its service (stop × node)
+        self.Tin = [tin.setdefault(id(m), np.ascontiguousarray(m[:, 2 : 2 + n])) for m in self.T]
+        self.TSout = [
+            tout.setdefault(id(m), np.ascontiguousarray((m + svc_node[:, None])[2 : 2 + n]))
+            for m in self.T
+        ]
+        self.wo1 = [np.ascontiguousarray(w[0]) for w in self.w_open]
+        self.wl1 = [np.ascontiguousarray(w[0] + EPS) for w in self.w_late]
+        # per stop: latest start + EPS, opening, score², score (one take for all four)
+        self.P = [np.stack([self.wl1[d], self.wo1[d], self.score2, self.score]) for d in range(nd)]
+        self.any_must = bool(self.must.any())
         self.overnights = p.allowed_overnights()
+        self.work = 0.0  # effort spent so far (see the W_* constants)
         # (open, latest start) when a stop has at most one window that day, for the fast path
         self.single = [all(w is None or len(w) <= 1 for w in row) for row in self.win]
         self.win1 = [
@@ -168,14 +195,43 @@ class Route:
         return self.arr_end - c.day_start[self.day]
 
     def insertions(
-        self, c: Compiled, cand: IntArray, cap_left: float, must_first: bool = True
-    ) -> tuple[FloatArray, IntArray, FloatArray]:
-        """Best insertion of each candidate stop: (ratio, gap, shift); ratio -inf = none.
+        self,
+        c: Compiled,
+        cand: IntArray,
+        cap_left: float,
+        must_first: bool = True,
+        lo: int = 0,
+        hi: int | None = None,
+    ) -> tuple[FloatArray, IntArray]:
+        """Best insertion of each candidate stop: (ratio, gap); ratio -inf = none.
 
-        ``must_first`` lifts must-visit stops above every other candidate.
+        ``must_first`` lifts must-visit stops above every other candidate; ``lo``/``hi``
+        restrict the search to the gaps ``lo .. hi - 1``.
         """
         d = self.day
         prev, nxt, dep_prev, arr_next, slack, tpn = self._vectors(c)
+        if lo or hi is not None:
+            part = slice(lo, hi)
+            prev, nxt, dep_prev, arr_next = prev[part], nxt[part], dep_prev[part], arr_next[part]
+            slack, tpn = slack[part], tpn[part]
+        if c.single[d] and cap_left == math.inf and c.cont == math.inf:
+            c.work += W_CALL + W_CELL * len(prev) * len(cand)
+            a = c.Tin[d].take(prev, 0).take(cand, 1)
+            a += dep_prev[:, None]  # arrival at the candidate
+            pc = c.P[d].take(cand, 1)
+            bad = a > pc[0]
+            np.maximum(a, pc[1], out=a)  # start of the visit
+            a += c.TSout[d].take(cand, 0).take(nxt, 1).T  # arrival at the next node
+            a -= arr_next[:, None]  # the shift
+            bad |= a > slack[:, None]
+            np.maximum(a, 1e-3, out=a)
+            ratio = np.divide(pc[2], a)
+            if must_first and c.any_must:
+                ratio += np.where(c.must.take(cand), MUST_BONUS, 0.0)
+            np.copyto(ratio, -math.inf, where=bad)
+            gap = ratio.argmax(axis=0)
+            return ratio.max(axis=0), gap + lo if lo else gap
+        c.work += W_CALL_GENERAL + W_CELL_GENERAL * len(prev) * len(cand)
         t = c.T[d]
         cn = cand + 2
         t_in = t[prev[:, None], cn]  # gaps × candidates
@@ -194,15 +250,15 @@ class Route:
                 st = np.where(okq, sq, st)
                 ok |= okq
         shift = st + c.svc[cand] + t_out - arr_next[:, None]
-        ok &= shift <= slack[:, None] + EPS
+        ok &= shift <= slack[:, None]
         if cap_left < math.inf:
             ok &= t_in + t_out - tpn[:, None] <= cap_left + EPS
         if c.cont < math.inf:
-            a = np.array(self.cin)[:, None] + t_in
-            b = t_out + np.array(self.cout)[:, None]
+            a = np.array(self.cin[lo:hi])[:, None] + t_in
+            b = t_out + np.array(self.cout[lo:hi])[:, None]
             lim = c.cont + EPS
             ok &= np.where(c.brk[cand], (a <= lim) & (b <= lim), a + b <= lim)
-        if not c.single[d] and ok.size <= EXACT_RECHECK:
+        if not c.single[d] and ok.size <= EXACT_RECHECK and not lo and hi is None:
             # With several windows a delay may jump a later stop into its next window,
             # which the O(1) test refuses; on small days, re-check those gaps exactly.
             shift = shift.copy()
@@ -217,13 +273,12 @@ class Route:
         if must_first:
             ratio += np.where(ok & c.must[cand], MUST_BONUS, 0.0)
         gap = ratio.argmax(axis=0)
-        cols = np.arange(len(cand))
-        return ratio[gap, cols], gap, shift[gap, cols]
+        return ratio.max(axis=0), gap + lo
 
     def _vectors(
         self, c: Compiled
     ) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-        """Per gap: previous node, next node, departure, arrival, slack, direct time."""
+        """Per gap: previous node, next node, departure, arrival, slack + EPS, direct time."""
         if self._vec is None:
             d = self.day
             nodes = [self.s, *[2 + i for i in self.seq], self.e]
@@ -233,7 +288,7 @@ class Route:
                 np.array(nodes[1:], np.int64),
                 np.array([c.day_start[d], *self.dep]),
                 np.array([*self.arr, self.arr_end]),
-                np.array(self.slack),
+                np.array(self.slack) + EPS,
                 np.array([tl[a][b] for a, b in pairwise(nodes)]),
             )
         return self._vec
@@ -252,6 +307,23 @@ class Route:
         if k == 0 or len(cand) == 0:
             return np.full(len(cand), -math.inf), np.zeros(len(cand), np.int64)
         prev, nxt, dep_prev, arr_next, slack, tpn = self._vectors(c)
+        seq_a = nxt[:k] - 2
+        if c.single[d] and cap_left == math.inf:
+            c.work += W_CALL + W_CELL * k * len(cand)
+            a = c.Tin[d].take(prev[:k], 0).take(cand, 1)
+            a += dep_prev[:k, None]
+            pc = c.P[d].take(cand, 1)
+            bad = a > pc[0]
+            np.maximum(a, pc[1], out=a)
+            a += c.TSout[d].take(cand, 0).take(nxt[1:], 1).T
+            a -= arr_next[1:, None]
+            bad |= a > slack[1:, None]
+            gain = pc[3] - c.score.take(seq_a)[:, None]
+            np.copyto(gain, -math.inf, where=bad)
+            if c.any_must:
+                gain[c.must.take(seq_a)] = -math.inf
+            return gain.max(axis=0), gain.argmax(axis=0)
+        c.work += W_CALL_GENERAL + W_CELL_GENERAL * k * len(cand)
         t = c.T[d]
         cn = cand + 2
         p_ = prev[:k]  # node before visit q
@@ -272,11 +344,10 @@ class Route:
                 st = np.where(okq, sq, st)
                 ok |= okq
         shift = st + c.svc[cand] + t_out - arr_next[1:, None]
-        ok &= shift <= slack[1:, None] + EPS
+        ok &= shift <= slack[1:, None]
         if cap_left < math.inf:
             old = (tpn[:k] + tpn[1:])[:, None]
             ok &= t_in + t_out - old <= cap_left + EPS
-        seq_a = np.array(seq, np.int64)
         gain = np.where(ok, c.score[cand][None, :] - c.score[seq_a][:, None], -math.inf)
         gain = np.where(c.must[seq_a][:, None], -math.inf, gain)
         q = gain.argmax(axis=0)
@@ -285,6 +356,7 @@ class Route:
 
 def schedule(c: Compiled, d: int, s: int, e: int, seq: list[int]) -> Route | None:
     """Schedule day ``d`` along ``s → seq → e``; ``None`` if any constraint is broken."""
+    c.work += W_SCHEDULE + W_STOP * len(seq)
     tl = c.TL[d]
     t = c.day_start[d]
     prev = s
