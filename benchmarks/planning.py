@@ -14,7 +14,7 @@
    them, and one closed day for 10 %; 15 overnight candidates (half caravan-suitable);
    start Thanh Hóa city, end Vinh; days 08:00–18:00 with at most 5 h of driving; a car
    (and a coach with the legal driver limits for the largest case).  The solver runs with
-   its defaults (iteration-based stopping), the time the API would wait for.
+   its defaults (a budget of counted work), the time the API would wait for.
 
 Run: ``python -m benchmarks planning`` (``--quick`` for a subset, ``--seeds N`` to
 average N seeds per instance).  Nothing here asserts: the table ends with the targets.
@@ -57,7 +57,7 @@ def published(instances: list[str], ms: list[int], seeds: int) -> None:
     print("\n## Planning — published TOPTW instances (Cordeau pr01–pr10)")
     print("distances: Euclidean rounded UP to 2 decimals (ceil(100*d)/100); Tmax = depot C")
     print(
-        f"solver defaults (iteration-based stop), seeds 0..{seeds - 1}; gap = 100*(bks-score)/bks"
+        f"solver defaults (counted-work budget), seeds 0..{seeds - 1}; gap = 100*(bks-score)/bks"
     )
     print()
     print(
