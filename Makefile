@@ -25,7 +25,8 @@ SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite li
 
 export SPATIALITE_LIBRARY_PATH := mod_spatialite
 
-.PHONY: help system-deps venv run serve migrate seed test test-fast postgis lint bench clean
+.PHONY: help system-deps venv run serve migrate seed test test-fast postgis lint bench clean \
+        node-deps console browser-deps
 
 help:
 	@sed -n '2,5p' Makefile
@@ -52,6 +53,38 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+## --- web console (src/web → src/tourroute/console/static) --------------------------------
+WEB        := src/web
+CONSOLE    := src/tourroute/console/static
+WEB_STAMP  := $(WEB)/node_modules/.installed-stamp
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+               $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package.json
+
+node-deps:  ## Debian's nodejs + npm, only if node or npm is missing
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  echo "installing system packages: nodejs npm"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; \
+	fi
+
+$(WEB_STAMP): $(WEB)/package-lock.json $(WEB)/package.json
+	@$(MAKE) --no-print-directory node-deps
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+$(CONSOLE)/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+	touch $@
+
+console: $(CONSOLE)/index.html  ## build the web console served at / (npm ci + vite build when stale)
+
+browser-deps:  ## Debian's chromium for the browser tests, only if /usr/bin/chromium is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing system packages: chromium"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	fi
+
 ## --- running ----------------------------------------------------------------------------
 migrate: venv
 	$(VENV)/bin/tourroute db upgrade
@@ -59,7 +92,7 @@ migrate: venv
 seed: migrate
 	$(VENV)/bin/tourroute seed load
 
-run: seed  ## serve the seeded API on http://$(HOST):$(PORT)
+run: seed console  ## serve the seeded API on http://$(HOST):$(PORT)
 	$(VENV)/bin/tourroute serve --host $(HOST) --port $(PORT)
 
 ## --- PostGIS for the test suite -----------------------------------------------------------
@@ -79,7 +112,7 @@ postgis: system-deps
 	@echo "PostGIS ready: $(TEST_POSTGRES_URL)"
 
 ## --- quality ------------------------------------------------------------------------------
-test: venv postgis  ## the whole suite on SpatiaLite and PostGIS (a missing backend fails)
+test: venv postgis console browser-deps  ## the whole suite on SpatiaLite and PostGIS (a missing backend fails)
 	TOURROUTE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m pytest -p no:cacheprovider
 	$(VENV)/bin/ruff check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)

@@ -11,6 +11,7 @@ from tourroute import __version__
 from tourroute.api.paging import CursorCodec
 from tourroute.audit.router import router as audit_router
 from tourroute.config import Settings
+from tourroute.console.router import router as console_router
 from tourroute.db.engine import create_db_engine
 from tourroute.db.session import make_sessionmaker
 from tourroute.errors import install_error_handlers
@@ -70,4 +71,5 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(audit_router)
     app.include_router(ogc_router)
     app.include_router(sync_router)
+    app.include_router(console_router)
     return app

@@ -1,0 +1,1 @@
+"""The web console: the built single-page app (``src/web``) served at ``/``."""

@@ -1,0 +1,294 @@
+// Compose: the itinerary form → POST /v1/itineraries; the day-by-day timeline and the map;
+// exports; "save as tour" (POST /v1/tours from_itinerary) when signed in as agency/curator.
+
+import { api, whoami, Whoami } from "../api";
+import { pick, t } from "../i18n";
+import * as mapView from "../map";
+import type { RouteInfo } from "../main";
+import { drawItinerary, renderTimeline, totalsLine } from "../timeline";
+import { CATEGORIES, fill, h, PROVINCES, placeInput, problemBox, resolvePlace, select, toast, VEHICLES } from "../ui";
+
+let cleanup: (() => void) | null = null;
+let lastDoc: any = null;
+let lastForm: Record<string, string> | null = null;
+
+function nextFriday(): string {
+  const d = new Date();
+  d.setDate(d.getDate() + ((5 - d.getDay() + 7) % 7 || 7));
+  return d.toISOString().slice(0, 10);
+}
+
+export function mount(panel: HTMLElement, r: RouteInfo): void {
+  const template = h("select", { testid: "compose-tour-template" }, h("option", { value: "", i18n: "compose.template.none" }));
+  const start = placeInput("compose-start");
+  const end = placeInput("compose-end");
+  const date = h("input", { type: "date", testid: "compose-date", value: nextFriday(), required: true });
+  const days = h("input", { type: "number", testid: "compose-days", min: 1, max: 14, value: 2, required: true });
+  const vehicle = select("compose-vehicle", VEHICLES.map((v) => [v, `veh.${v}`] as [string, string]), "car");
+  const pace = select("compose-pace", (["relaxed", "normal", "intense"] as const).map((p) => [p, `pace.${p}`] as [string, string]), "normal");
+  const must = h("input", { type: "text", testid: "compose-must-visit", placeholder: "kim-lien, thien-cam", autocomplete: "off", spellcheck: "false" });
+  const overnight = select(
+    "compose-overnight",
+    [
+      ["", "compose.overnight.default"],
+      ["hotel", "compose.overnight.hotel"],
+      ["homestay", "compose.overnight.homestay"],
+      ["campsite", "compose.overnight.campsite"],
+      ["hotel,homestay,campsite", "common.any"],
+    ],
+    "",
+  );
+  const corridor = h("select", { testid: "compose-corridor" }, h("option", { value: "", i18n: "common.none" }));
+  const corridorDays = h("input", { type: "text", testid: "compose-corridor-days", placeholder: "1,2", size: 6 });
+  const themeBoxes = CATEGORIES.map((c) => h("input", { type: "checkbox", value: c, testid: `compose-theme-${c}` }));
+  const submit = h("button", { type: "submit", class: "primary", testid: "compose-submit", i18n: "compose.submit" });
+  const problem = problemBox();
+  const result = h("div", { class: "compose-result" });
+
+  const fillCorridors = () => {
+    const keep = corridor.value;
+    corridor.replaceChildren(h("option", { value: "", i18n: "common.none" }), ...mapView.config.corridors.map((c) => h("option", { value: c.slug }, pick(c))));
+    corridor.value = keep;
+  };
+  void mapView.ready.then(fillCorridors);
+
+  const form = h(
+    "form",
+    { class: "stack", onsubmit: (ev: Event) => (ev.preventDefault(), void run()) },
+    h("h2", { i18n: "compose.title" }),
+    h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.template" }), template),
+    h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.start" }), start.wrap),
+    h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.end" }), end.wrap),
+    h(
+      "div",
+      { class: "row" },
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.date" }), date),
+      h("label", { class: "field narrow" }, h("span", { class: "label", i18n: "compose.days" }), days),
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "route.vehicle" }), vehicle),
+    ),
+    h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.must" }), must),
+    h(
+      "fieldset",
+      { class: "checks themes" },
+      h("legend", { i18n: "compose.themes" }),
+      ...themeBoxes.map((b) => h("label", {}, b, h("span", { i18n: `cat.${b.value}` }))),
+    ),
+    h(
+      "div",
+      { class: "row" },
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.overnight" }), overnight),
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.pace" }), pace),
+    ),
+    h(
+      "div",
+      { class: "row" },
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.corridor" }), corridor),
+      h("label", { class: "field narrow" }, h("span", { class: "label", i18n: "compose.corridor_days" }), corridorDays),
+    ),
+    submit,
+  );
+  panel.append(form, problem.el, result);
+
+  // Promoted tours as templates.
+  let tours: any[] = [];
+  const fillTemplates = () => {
+    const keep = template.value;
+    template.replaceChildren(
+      h("option", { value: "", i18n: "compose.template.none" }),
+      ...tours.map((tour) => h("option", { value: tour.slug }, pick(tour, "title"))),
+    );
+    template.value = keep;
+  };
+  void api("/v1/tours?limit=100")
+    .then(({ data }) => {
+      tours = data.items;
+      fillTemplates();
+      const wanted = r.params.get("tour");
+      if (wanted && tours.some((x) => x.slug === wanted)) {
+        template.value = wanted;
+        applyTemplate(wanted);
+      }
+    })
+    .catch(() => undefined);
+  const applyTemplate = (slug: string) => {
+    const tour = tours.find((x) => x.slug === slug);
+    if (!tour) return;
+    const sites: string[] = tour.sites ?? [];
+    start.input.value = sites[0] ?? "";
+    end.input.value = sites.length > 1 && sites[sites.length - 1] !== sites[0] ? sites[sites.length - 1] : "";
+    date.value = tour.start_date ?? date.value;
+    days.value = String(tour.duration_days ?? 2);
+    vehicle.value = tour.vehicle ?? "car";
+    // Every site the tour visits between its ends must be visited again.
+    const ends = new Set([sites[0], sites[sites.length - 1]]);
+    must.value = [...new Set(sites.slice(1, -1))].filter((x) => !ends.has(x)).join(", ");
+    themeBoxes.forEach((b) => (b.checked = (tour.themes ?? []).includes(b.value)));
+  };
+  template.addEventListener("change", () => applyTemplate(template.value));
+
+  if (lastForm) {
+    start.input.value = lastForm.start;
+    end.input.value = lastForm.end;
+    date.value = lastForm.date;
+    days.value = lastForm.days;
+    vehicle.value = lastForm.vehicle;
+    must.value = lastForm.must;
+  }
+  if (r.params.get("start")) start.input.value = r.params.get("start")!;
+  if (r.params.get("end")) end.input.value = r.params.get("end")!;
+
+  const run = async () => {
+    problem.clear();
+    let startV: string | null, endV: string | null;
+    try {
+      startV = await resolvePlace(start.input);
+      endV = await resolvePlace(end.input);
+    } catch (err) {
+      problem.show(err);
+      return;
+    }
+    if (!startV) {
+      start.input.focus();
+      toast(t("route.need_ends"), "error");
+      return;
+    }
+    const body: Record<string, unknown> = {
+      start: startV,
+      start_date: date.value,
+      days: Number(days.value),
+      vehicle: vehicle.value,
+      pace: pace.value,
+    };
+    if (endV) body.end = endV;
+    const mustList = must.value.split(",").map((s) => s.trim()).filter(Boolean);
+    if (mustList.length) body.must_visit = mustList;
+    const themes = themeBoxes.filter((b) => b.checked).map((b) => b.value);
+    if (themes.length) body.themes = Object.fromEntries(themes.map((x) => [x, 2]));
+    if (overnight.value) body.overnight = overnight.value.split(",");
+    if (corridor.value) {
+      const ds = corridorDays.value.split(",").map((s) => Number(s.trim())).filter((n) => n >= 1);
+      body.corridor_legs = [{ corridor: corridor.value, days: ds.length ? ds : Array.from({ length: Number(days.value) }, (_, i) => i + 1) }];
+    }
+    lastForm = { start: start.input.value, end: end.input.value, date: date.value, days: days.value, vehicle: vehicle.value, must: must.value };
+    submit.disabled = true;
+    result.replaceChildren(h("p", { class: "muted", i18n: "compose.working" }));
+    try {
+      const { data } = await api("/v1/itineraries", { method: "POST", body });
+      lastDoc = data;
+      void render();
+    } catch (err) {
+      result.replaceChildren();
+      mapView.clearOverlays();
+      problem.show(err);
+    } finally {
+      submit.disabled = false;
+    }
+  };
+
+  const render = async () => {
+    const doc = lastDoc;
+    if (!doc) return;
+    drawItinerary(doc);
+    const unplaced: any[] = doc.unplaced ?? [];
+    const skipped: any[] = doc.skipped ?? [];
+    const links = doc.links ?? {};
+    const saveBox = h("div", { class: "card save-tour" });
+    fill(
+      result,
+      totalsLine(doc),
+      renderTimeline(doc),
+      unplaced.length
+        ? h("div", { class: "card warn" }, h("h3", { i18n: "compose.unplaced" }), h("ul", {}, ...unplaced.map((u) => h("li", { testid: "unplaced", "data-slug": u.site }, h("code", {}, u.site), `: ${u.reason}`))))
+        : null,
+      skipped.length
+        ? h("details", { class: "card" }, h("summary", {}, `${t("compose.skipped")} (${skipped.length})`), h("ul", { class: "small" }, ...skipped.map((u) => h("li", { testid: "skipped", "data-slug": u.site }, h("code", {}, u.site), `: ${u.reason}`))))
+        : null,
+      h(
+        "div",
+        { class: "exports" },
+        h("strong", { i18n: "compose.exports" }),
+        h("a", { testid: "export-gpx", href: links.gpx ?? `/v1/itineraries/${doc.id}.gpx`, download: `${doc.id}.gpx` }, "GPX"),
+        h("a", { testid: "export-ics", href: links.ics ?? `/v1/itineraries/${doc.id}.ics`, download: `${doc.id}.ics` }, "iCalendar"),
+        h("a", { testid: "export-geojson", href: links.geojson ?? `/v1/itineraries/${doc.id}.geojson`, download: `${doc.id}.geojson` }, "GeoJSON"),
+      ),
+      saveBox,
+    );
+    await renderSave(saveBox, doc);
+  };
+
+  const renderSave = async (box: HTMLElement, doc: any) => {
+    let who: Whoami | null = null;
+    try {
+      who = await whoami();
+    } catch {
+      who = null;
+    }
+    const firstName = doc.days?.[0]?.start?.site ?? "tour";
+    const slug = h("input", { type: "text", testid: "save-tour-slug", value: `${firstName}-${doc.id.slice(0, 6)}`, spellcheck: "false" });
+    const titleVi = h("input", { type: "text", testid: "save-tour-title-vi", value: `Hành trình ${doc.days.length} ngày từ ${firstName}` });
+    const titleEn = h("input", { type: "text", testid: "save-tour-title-en", value: `${doc.days.length}-day trip from ${firstName}` });
+    const opProvince = select("save-tour-province", PROVINCES.map(([c, vi]) => [c, `=${vi}`] as [string, string]), who?.province ?? "VN-21");
+    const button = h("button", { type: "button", class: "primary", testid: "save-tour", i18n: "compose.save" });
+    const saveProblem = problemBox();
+    const canSave = who && (who.role === "agency" || who.role === "curator" || who.role === "admin");
+    button.addEventListener("click", async () => {
+      saveProblem.clear();
+      if (!canSave) {
+        toast(t("compose.save_hint"), "error");
+        return;
+      }
+      const operator = who!.role === "agency" ? { agency: who!.agency } : { province: who!.province ?? opProvince.value };
+      try {
+        button.disabled = true;
+        const { data } = await api("/v1/tours", {
+          method: "POST",
+          auth: true,
+          body: { from_itinerary: doc.id, slug: slug.value.trim(), title_vi: titleVi.value.trim(), title_en: titleEn.value.trim(), operator },
+        });
+        toast(`${t("compose.saved")}: ${data.slug}`);
+        box.append(h("p", {}, h("a", { href: `#/tours/${encodeURIComponent(data.slug)}`, testid: "saved-tour-link" }, pick(data, "title"))));
+      } catch (err) {
+        saveProblem.show(err);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    fill(
+      box,
+      h("h3", { i18n: "compose.save" }),
+      canSave ? null : h("p", { class: "muted small", i18n: "compose.save_hint" }),
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "tour.slug" }), slug),
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "tour.title_vi" }), titleVi),
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "tour.title_en" }), titleEn),
+      who?.role === "admin" ? h("label", { class: "field" }, h("span", { class: "label", i18n: "tour.operator_province" }), opProvince) : null,
+      button,
+      saveProblem.el,
+    );
+  };
+
+  mapView.onSiteClick((slug) => {
+    const active = document.activeElement;
+    if (active === end.input) end.input.value = slug;
+    else if (active === must) must.value = [must.value.trim(), slug].filter(Boolean).join(", ");
+    else if (!start.input.value) start.input.value = slug;
+    else if (!end.input.value) end.input.value = slug;
+    else must.value = [must.value.trim(), slug].filter(Boolean).join(", ");
+  });
+  mapView.onMapClick((lon, lat) => {
+    if (document.activeElement === end.input) end.input.value = `${lon},${lat}`;
+    else start.input.value = `${lon},${lat}`;
+  });
+  const onLang = () => {
+    fillTemplates();
+    fillCorridors();
+    void render();
+  };
+  window.addEventListener("langchange", onLang);
+  cleanup = () => window.removeEventListener("langchange", onLang);
+  if (lastDoc) void render();
+}
+
+export function unmount(): void {
+  cleanup?.();
+  cleanup = null;
+}

@@ -1,0 +1,252 @@
+// Small DOM helpers shared by the screens: element builder, toast, problem box,
+// debounce, and the site-suggestion text input used by Route and Compose.
+
+import { api, ApiProblem, Problem } from "./api";
+import { pick, t } from "./i18n";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Attrs = Record<string, any>;
+type Child = Node | string | null | undefined | false;
+
+/** h("div", {class: "x", testid: "y", i18n: "key"}, ...children) */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on") && typeof v === "function") {
+      el.addEventListener(k.slice(2), v as EventListener);
+    } else if (k === "testid") {
+      el.dataset.testid = String(v);
+    } else if (k === "i18n") {
+      el.dataset.i18n = String(v);
+      el.textContent = t(String(v));
+    } else if (k === "i18nPh") {
+      el.dataset.i18nPh = String(v);
+      (el as HTMLInputElement).placeholder = t(String(v));
+    } else if (k === "i18nTitle") {
+      el.dataset.i18nTitle = String(v);
+      el.title = t(String(v));
+    } else if (k === "class") {
+      el.className = String(v);
+    } else if (k === "value") {
+      (el as HTMLInputElement).value = String(v);
+    } else if (k === "checked") {
+      (el as HTMLInputElement).checked = Boolean(v);
+    } else if (v === true) {
+      el.setAttribute(k, "");
+    } else {
+      el.setAttribute(k, String(v));
+    }
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === "string" ? document.createTextNode(c) : c);
+  }
+  return el;
+}
+
+/** Replace an element's children, skipping null/false entries. */
+export function fill(el: Element, ...children: Child[]): void {
+  el.replaceChildren(...(children.filter((c) => c !== null && c !== undefined && c !== false) as (Node | string)[]));
+}
+
+/** A translated text span. */
+export function tr(key: string, tag: keyof HTMLElementTagNameMap = "span"): HTMLElement {
+  return h(tag as any, { i18n: key });
+}
+
+export function labelled(key: string, control: HTMLElement, extraClass = ""): HTMLLabelElement {
+  return h("label", { class: `field ${extraClass}` }, h("span", { i18n: key, class: "label" }), control);
+}
+
+let toastTimer: number | undefined;
+
+export function toast(message: string, kind: "info" | "error" = "info"): void {
+  const el = document.querySelector<HTMLElement>('[data-testid="toast"]');
+  if (!el) return;
+  el.textContent = message;
+  el.className = `toast show ${kind}`;
+  el.hidden = false;
+  window.clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => {
+    el.className = "toast";
+    el.hidden = true;
+  }, 4000);
+}
+
+/** A box showing an API problem (title, detail, field list); empty and hidden when none. */
+export function problemBox(): { el: HTMLElement; show: (err: unknown) => void; clear: () => void } {
+  const el = h("div", { class: "problem", testid: "problem", role: "alert", hidden: true });
+  return {
+    el,
+    show(err: unknown) {
+      const p = toProblem(err);
+      fill(
+        el,
+        h("strong", { class: "problem-title" }, p.status ? `${p.status} · ${p.title}` : p.title),
+        p.detail ? h("div", { class: "problem-detail" }, p.detail) : null,
+        p.errors && p.errors.length
+          ? h("ul", {}, ...p.errors.map((e) => h("li", {}, h("code", {}, e.name), ": ", e.reason)))
+          : null,
+      );
+      el.hidden = false;
+    },
+    clear() {
+      el.replaceChildren();
+      el.hidden = true;
+    },
+  };
+}
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof ApiProblem) {
+    if (err.status === 0) return { ...err.problem, title: t("common.network_error") };
+    return err.problem;
+  }
+  return { title: t("common.error"), status: 0, detail: String((err as Error)?.message ?? err) };
+}
+
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
+  let timer: number | undefined;
+  return (...args: A) => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => fn(...args), ms);
+  };
+}
+
+export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const LONLAT_RE = /^\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?\s*$/;
+
+/**
+ * A text input for a place: a site slug, "lon,lat", or free text that shows site
+ * suggestions (`route-suggestion` items with data-slug) from /v1/sites?q=.
+ */
+export function placeInput(testid: string, opts: { placeholder?: string; onPick?: (slug: string) => void } = {}) {
+  const input = h("input", {
+    type: "text",
+    testid,
+    autocomplete: "off",
+    spellcheck: "false",
+    i18nPh: opts.placeholder ?? "route.ph",
+  });
+  const list = h("ul", { class: "suggestions", hidden: true, role: "listbox" });
+  const wrap = h("div", { class: "place-input" }, input, list);
+  let controller: AbortController | null = null;
+
+  const close = () => {
+    list.hidden = true;
+    list.replaceChildren();
+  };
+  const search = debounce(async (text: string) => {
+    controller?.abort();
+    if (text.length < 2 || LONLAT_RE.test(text)) {
+      close();
+      return;
+    }
+    controller = new AbortController();
+    try {
+      const { data } = await api(`/v1/sites?q=${encodeURIComponent(text)}&limit=8`, { signal: controller.signal });
+      if (input.value.trim() !== text || document.activeElement !== input) return;
+      list.replaceChildren(
+        ...data.items.map((s: any) =>
+          h(
+            "li",
+            {
+              testid: "route-suggestion",
+              "data-slug": s.slug,
+              role: "option",
+              onmousedown: (ev: Event) => {
+                ev.preventDefault();
+                input.value = s.slug;
+                input.dataset.label = pick(s);
+                close();
+                opts.onPick?.(s.slug);
+                input.dispatchEvent(new Event("change"));
+              },
+            },
+            h("span", { class: "s-name" }, pick(s)),
+            h("span", { class: "s-meta" }, `${s.slug} · ${s.province?.code ?? ""}`),
+          ),
+        ),
+      );
+      if (!data.items.length) list.append(h("li", { class: "empty" }, t("common.no_results")));
+      list.hidden = false;
+    } catch (err) {
+      if ((err as Error).name !== "AbortError") close();
+    }
+  }, 250);
+  input.addEventListener("input", () => search(input.value.trim()));
+  input.addEventListener("blur", () => window.setTimeout(close, 150));
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") close();
+    if (ev.key === "Enter") {
+      const first = list.querySelector<HTMLElement>('[data-testid="route-suggestion"]');
+      if (first && !list.hidden) {
+        ev.preventDefault();
+        first.dispatchEvent(new MouseEvent("mousedown"));
+      }
+    }
+  });
+  return { wrap, input };
+}
+
+/** Resolve what a place input holds to what the API takes (slug or lon,lat); null if empty. */
+export function placeValue(input: HTMLInputElement): string | null {
+  const v = input.value.trim();
+  if (!v) return null;
+  if (LONLAT_RE.test(v)) return v.replace(/\s+/g, "");
+  return v;
+}
+
+/** Resolve free text that is neither a slug nor lon,lat by searching for the best site. */
+export async function resolvePlace(input: HTMLInputElement): Promise<string | null> {
+  const v = placeValue(input);
+  if (v === null) return null;
+  if (LONLAT_RE.test(v) || SLUG_RE.test(v)) return v;
+  const { data } = await api(`/v1/sites?q=${encodeURIComponent(v)}&limit=1`);
+  if (data.items.length) {
+    input.value = data.items[0].slug;
+    return data.items[0].slug;
+  }
+  return v;
+}
+
+export function select(testid: string, options: [string, string][], value = ""): HTMLSelectElement {
+  // options: [value, i18n key or literal text prefixed with "=" ]
+  const el = h("select", { testid });
+  for (const [v, label] of options) {
+    const opt = label.startsWith("=") ? h("option", { value: v }, label.slice(1)) : h("option", { value: v, i18n: label });
+    el.append(opt);
+  }
+  el.value = value;
+  return el;
+}
+
+export const PROVINCES: [string, string, string][] = [
+  ["VN-21", "Thanh Hóa", "Thanh Hoa"],
+  ["VN-22", "Nghệ An", "Nghe An"],
+  ["VN-23", "Hà Tĩnh", "Ha Tinh"],
+];
+export const CATEGORIES = [
+  "heritage",
+  "revolutionary-history",
+  "nature",
+  "beach",
+  "spiritual",
+  "eco-community",
+  "mountain-adventure",
+  "craft-village",
+  "museum",
+  "city-landmark",
+];
+export const KINDS = ["attraction", "lodging", "campsite", "service"];
+export const VEHICLES = ["car", "coach", "motorbike", "caravan"];
+export const DAY_COLOURS = ["#e11d48", "#2563eb", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#ea580c", "#4f46e5", "#0d9488", "#b91c1c", "#9333ea", "#ca8a04"];
+
+export function provinceOptions(anyKey = "common.any"): [string, string][] {
+  return [["", anyKey], ...PROVINCES.map(([code, vi]) => [code, `=${vi} (${code})`] as [string, string])];
+}

@@ -1,0 +1,89 @@
+"""The web console served at ``/``: index.html when built, a 503 problem when not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Accounts
+from tourroute.console.router import ConsoleSettings
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A fake console build: index.html plus one hashed asset."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="vi"><script src="/assets/index-abc123.js"></script></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "assets" / "index-abc123.js").write_text("console.log(1);", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def console(client: TestClient, built: Path) -> TestClient:
+    client.app.state.console_settings = ConsoleSettings(static_dir=built)  # type: ignore[attr-defined]
+    return client
+
+
+def test_index_is_served_uncached(console: TestClient) -> None:
+    response = console.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["cache-control"] == "no-cache"
+    assert "/assets/index-abc123.js" in response.text
+
+
+def test_hashed_assets_are_cached_for_long(console: TestClient) -> None:
+    response = console.get("/assets/index-abc123.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    assert "immutable" in response.headers["cache-control"]
+    assert console.get("/assets/missing.js").status_code == 404
+    assert console.get("/assets/..%2Findex.html").status_code == 404
+
+
+def test_missing_build_is_a_503_problem(client: TestClient, tmp_path: Path) -> None:
+    client.app.state.console_settings = ConsoleSettings(static_dir=tmp_path / "none")  # type: ignore[attr-defined]
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "console not built: run make console" in response.json()["detail"]
+
+
+def test_api_routes_are_not_shadowed(console: TestClient) -> None:
+    assert console.get("/healthz").json() == {"status": "ok"}
+    sites = console.get("/v1/sites", params={"limit": 1})
+    assert sites.status_code == 200
+    assert sites.headers["content-type"].startswith("application/json")
+    assert console.get("/v1/provinces").json()["items"]
+    assert console.get("/openapi.json").status_code == 200
+    assert console.get("/docs").status_code == 200
+    assert console.get("/ogc").status_code == 200
+    assert console.get("/v1/sites/no-such-site").status_code == 404
+
+
+def test_config_names_the_corridors_and_no_tile_url_by_default(console: TestClient) -> None:
+    body = console.get("/console-config.json").json()
+    assert body["tile_url"] is None
+    slugs = {c["slug"] for c in body["corridors"]}
+    assert "ql1a" in slugs
+    assert all(c["name_vi"] and c["name_en"] for c in body["corridors"])
+
+
+def test_whoami_needs_a_token(console: TestClient) -> None:
+    response = console.get("/console-whoami.json")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_whoami_names_the_principal(console: TestClient, accounts: Accounts) -> None:
+    body = console.get("/console-whoami.json", headers=accounts.headers("curator-own")).json()
+    assert body["role"] == "curator"
+    assert body["province"] == "VN-21"
+    agency = console.get("/console-whoami.json", headers=accounts.headers("agency")).json()
+    assert agency["role"] == "agency"
+    assert agency["agency"] == "du-lich-xu-thanh"
