@@ -168,6 +168,9 @@ def test_corridor_leg_prefers_the_named_road(client: TestClient) -> None:
         ({"days": 0}, "days"),
         ({"days": 15}, "days"),
         ({"day_start": "18:00", "day_end": "08:00"}, "day_end"),
+        # an offset other than the region's (found by schemathesis: it used to be a 500)
+        ({"day_start": "08:00Z"}, "local times"),
+        ({"day_end": "18:00:00-05:00"}, "local times"),
         ({"must_visit": ["no-such-site"]}, "no-such-site"),
         ({"must_visit": ["vinpearl-cua-hoi"]}, "not a place to visit"),
         ({"provinces": ["VN-99"]}, "VN-99"),
@@ -188,6 +191,12 @@ def test_bad_itinerary_requests_are_422(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert needle in response.text
+
+
+def test_day_times_may_carry_the_local_offset(client: TestClient) -> None:
+    body = HERITAGE | {"max_candidates": 5, "day_start": "08:30+07:00"}
+    plan = _compose(client, **body)
+    assert plan["days"][0]["start"]["departure"] == "2026-12-04T08:30:00+07:00"
 
 
 @pytest.mark.parametrize("itinerary_id", ["0" * 32, "not-an-id", "A" * 32])

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tourroute.localtime import LocalTime
 from tourroute.routing import Vehicle
 from tourroute.sites.domain import Category
 
@@ -76,8 +77,8 @@ class ItineraryRequest(BaseModel):
     )
     start_date: date
     days: int = Field(ge=1, le=MAX_DAYS)
-    day_start: time = time(8, 0)
-    day_end: time = time(18, 0)
+    day_start: LocalTime = time(8, 0)
+    day_end: LocalTime = time(18, 0)
     vehicle: Vehicle = Vehicle.car
     max_driving_hours: float | None = Field(
         default=None, gt=0, le=12, description="per day; default by vehicle"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -14,22 +14,13 @@ from pydantic import (
     model_validator,
 )
 
+from tourroute.localtime import LocalTime
 from tourroute.routing import Vehicle
 from tourroute.sites.domain import Category
 from tourroute.sites.schemas import Link, Slug
 from tourroute.tours.domain import MAX_DAYS, MAX_PRICE_VND, MAX_STOPS_PER_DAY, TourStatus
 
-_LOCAL_OFFSET = timedelta(hours=7)
 Price = Annotated[int, Field(ge=0, le=MAX_PRICE_VND)]
-
-
-def _local_time(value: time | None) -> time | None:
-    """Planned times are local (Asia/Ho_Chi_Minh); an explicit +07:00 is accepted."""
-    if value is None or value.tzinfo is None:
-        return value
-    if value.utcoffset() != _LOCAL_OFFSET:
-        raise ValueError("planned times are local times (+07:00); send HH:MM without an offset")
-    return value.replace(tzinfo=None)
 
 
 class TourStopIn(BaseModel):
@@ -38,17 +29,14 @@ class TourStopIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     site: Slug = Field(description="slug of a published site")
-    arrive: time | None = Field(
+    arrive: LocalTime | None = Field(
         default=None,
         description="planned arrival, local HH:MM; default: after the drive from the last place",
     )
-    depart: time | None = Field(
+    depart: LocalTime | None = Field(
         default=None,
         description="planned departure, local HH:MM; default: arrival + the site's visit time",
     )
-
-    _arrive_local = field_validator("arrive")(_local_time)
-    _depart_local = field_validator("depart")(_local_time)
 
 
 class TourDayIn(BaseModel):
@@ -60,13 +48,11 @@ class TourDayIn(BaseModel):
     overnight: Slug | None = Field(
         default=None, description="slug of a published lodging or campsite for the night"
     )
-    start_time: time = Field(
+    start_time: LocalTime = Field(
         default=time(8, 0),
         description="when the day's first drive starts (local); day 1 arrives at its first "
         "stop then",
     )
-
-    _start_local = field_validator("start_time")(_local_time)
 
 
 class OperatorIn(BaseModel):

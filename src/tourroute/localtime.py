@@ -1,0 +1,29 @@
+"""Local clock times of the region (Asia/Ho_Chi_Minh, UTC+07:00, no daylight saving).
+
+Itinerary windows and planned visit times are wall-clock times in the three provinces. A
+client may send ``08:00`` or ``08:00+07:00``; any other offset is refused with a message
+rather than silently shifted (and never compared with a naive time, which would raise).
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+__all__ = ["LOCAL_OFFSET", "LocalTime", "as_local_time"]
+
+LOCAL_OFFSET = timedelta(hours=7)
+
+
+def as_local_time(value: time) -> time:
+    """The naive local time of ``value``; an explicit +07:00 is accepted, others refused."""
+    if value.tzinfo is None:
+        return value
+    if value.utcoffset() != LOCAL_OFFSET:
+        raise ValueError("times are local times (+07:00); send HH:MM without an offset")
+    return value.replace(tzinfo=None)
+
+
+LocalTime = Annotated[time, AfterValidator(as_local_time)]
