@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from tourroute import __version__
+from tourroute.accounts.router import router as accounts_router
 from tourroute.api.paging import CursorCodec
 from tourroute.audit.router import router as audit_router
 from tourroute.config import Settings
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(itineraries_router)
     app.include_router(tours_router)
     app.include_router(curation_router)
+    app.include_router(accounts_router)
     app.include_router(audit_router)
     app.include_router(ogc_router)
     app.include_router(sync_router)

@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     # The region served, with a generous margin around the three provinces; points far outside
     # it are rejected with a clear 422 rather than silently returning nothing.
     region_bbox: tuple[float, float, float, float] = (102.0, 16.5, 108.5, 21.5)
+    # The web console (tourroute.console), built from src/web by `make console`.
+    console_dir: Path = Field(
+        default=Path(__file__).resolve().parent / "console" / "static",
+        description="The built web console served at /.",
+    )
+    console_tile_url: str | None = Field(
+        default=None,
+        description="Optional base map for production: an XYZ raster template with {z}/{x}/{y} "
+        "or a MapLibre style URL. Default none: the map draws only the service's own data "
+        "(province outlines, roads, sites), so it works offline.",
+    )
+    console_tile_attribution: str = Field(default="", description="Attribution of the tiles.")
 
     @field_validator("database_url")
     @classmethod

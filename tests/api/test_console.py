@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Accounts
-from tourroute.console.router import ConsoleSettings
 
 
 @pytest.fixture
@@ -25,7 +24,8 @@ def built(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def console(client: TestClient, built: Path) -> TestClient:
-    client.app.state.console_settings = ConsoleSettings(static_dir=built)  # type: ignore[attr-defined]
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    client.app.state.settings = settings.model_copy(update={"console_dir": built})  # type: ignore[attr-defined]
     return client
 
 
@@ -47,7 +47,8 @@ def test_hashed_assets_are_cached_for_long(console: TestClient) -> None:
 
 
 def test_missing_build_is_a_503_problem(client: TestClient, tmp_path: Path) -> None:
-    client.app.state.console_settings = ConsoleSettings(static_dir=tmp_path / "none")  # type: ignore[attr-defined]
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    client.app.state.settings = settings.model_copy(update={"console_dir": tmp_path / "none"})  # type: ignore[attr-defined]
     response = client.get("/")
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -66,24 +67,34 @@ def test_api_routes_are_not_shadowed(console: TestClient) -> None:
     assert console.get("/v1/sites/no-such-site").status_code == 404
 
 
-def test_config_names_the_corridors_and_no_tile_url_by_default(console: TestClient) -> None:
-    body = console.get("/console-config.json").json()
-    assert body["tile_url"] is None
-    slugs = {c["slug"] for c in body["corridors"]}
-    assert "ql1a" in slugs
-    assert all(c["name_vi"] and c["name_en"] for c in body["corridors"])
+def test_config_has_no_tile_url_by_default(console: TestClient) -> None:
+    assert console.get("/console-config.json").json() == {"tile_url": None, "tile_attribution": ""}
 
 
-def test_whoami_needs_a_token(console: TestClient) -> None:
-    response = console.get("/console-whoami.json")
+def test_corridors_are_listed_in_both_languages(console: TestClient) -> None:
+    response = console.get("/v1/corridors")
+    assert response.status_code == 200
+    assert response.headers["etag"]
+    items = response.json()["items"]
+    slugs = {c["slug"] for c in items}
+    assert {"ql1a", "hcm-road", "coastal-road"} <= slugs
+    assert all(c["name_vi"] and c["name_en"] for c in items)
+
+
+def test_me_needs_a_token(console: TestClient) -> None:
+    response = console.get("/v1/me")
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["www-authenticate"].startswith("Bearer")
 
 
-def test_whoami_names_the_principal(console: TestClient, accounts: Accounts) -> None:
-    body = console.get("/console-whoami.json", headers=accounts.headers("curator-own")).json()
+def test_me_names_the_principal(console: TestClient, accounts: Accounts) -> None:
+    body = console.get("/v1/me", headers=accounts.headers("curator-own")).json()
     assert body["role"] == "curator"
     assert body["province"] == "VN-21"
-    agency = console.get("/console-whoami.json", headers=accounts.headers("agency")).json()
+    assert body["agency"] is None
+    agency = console.get("/v1/me", headers=accounts.headers("agency")).json()
     assert agency["role"] == "agency"
     assert agency["agency"] == "du-lich-xu-thanh"
+    assert agency["province"] is None
+    assert console.get("/v1/me", headers=accounts.headers("revoked")).status_code == 401

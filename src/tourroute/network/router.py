@@ -152,6 +152,21 @@ def get_route(
     return cached_json(request, body)
 
 
+@router.get("/v1/corridors", summary="The named corridors (for legends and corridor choices)")
+def get_corridors(request: Request, session: DbSession) -> Response:
+    items = [
+        {
+            "slug": c.slug,
+            "name_vi": c.name_vi,
+            "name_en": c.name_en,
+            "description_en": c.description_en,
+            "source": c.source,
+        }
+        for c in NetworkRepository(session).corridors()
+    ]
+    return cached_json(request, {"items": items})
+
+
 @router.get(
     "/v1/roads",
     summary="The road network as GeoJSON, for maps",

@@ -128,7 +128,7 @@ export async function whoami(force = false): Promise<Whoami | null> {
   if (!token) return null;
   if (!force && whoamiCache && whoamiCache.token === token) return whoamiCache.who;
   try {
-    const { data } = await api<Whoami>("/console-whoami.json", { auth: true });
+    const { data } = await api<Whoami>("/v1/me", { auth: true });
     whoamiCache = { token, who: data };
     return data;
   } catch (err) {

@@ -120,11 +120,17 @@ async function loadJson<T = any>(path: string): Promise<T> {
 }
 
 export async function initMap(container: HTMLElement, legend: HTMLElement): Promise<void> {
-  try {
-    config = (await api<ConsoleConfig>("/console-config.json")).data;
-  } catch {
-    /* defaults */
-  }
+  // Deployment settings (the optional tile URL) and the corridors (public API) in parallel;
+  // either may fail (an old server, a network blip) and the map still draws the roads.
+  const [settings, corridors] = await Promise.allSettled([
+    api<Omit<ConsoleConfig, "corridors">>("/console-config.json"),
+    api<{ items: ConsoleConfig["corridors"] }>("/v1/corridors"),
+  ]);
+  config = {
+    ...config,
+    ...(settings.status === "fulfilled" ? settings.value.data : {}),
+    corridors: corridors.status === "fulfilled" ? corridors.value.data.items : [],
+  };
   const slugs = config.corridors.map((c) => c.slug);
   corridorColour = (s: string) => CORRIDOR_COLOURS[s] ?? FALLBACK[Math.max(0, slugs.indexOf(s)) % FALLBACK.length];
   renderLegend(legend);

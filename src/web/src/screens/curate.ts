@@ -87,7 +87,7 @@ async function start(r: RouteInfo): Promise<void> {
     const token = tokenInput.value.trim();
     if (!token) return;
     try {
-      const { data } = await api<Whoami>("/console-whoami.json", { token });
+      const { data } = await api<Whoami>("/v1/me", { token });
       setToken(token);
       forgetWhoami();
       who = data;
