@@ -1,11 +1,21 @@
-# Multi-stage image: build a wheel-only virtualenv, then run it as a non-root user.
+# Multi-stage image: build the web console, then a wheel-only virtualenv that carries it,
+# then run it as a non-root user.
 # The container migrates the database, loads the seed (idempotent) and serves on :8000.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/src/web
+COPY src/web/package.json src/web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY src/web ./
+# vite writes the build into the Python package (../tourroute/console/static)
+RUN npm run build
+
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 RUN python -m venv /opt/venv
 COPY pyproject.toml README.md ./
 COPY src ./src
+COPY --from=web /src/src/tourroute/console/static ./src/tourroute/console/static
 RUN /opt/venv/bin/pip install --upgrade pip && /opt/venv/bin/pip install .
 
 FROM python:3.11-slim-bookworm AS runtime
