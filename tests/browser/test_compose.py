@@ -1,0 +1,127 @@
+"""Compose: a promoted tour as template → a multi-day timeline → a GPX download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gpxpy
+import httpx2
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, shot
+from tests.browser.ui import open_screen, tid
+
+pytestmark = pytest.mark.browser
+
+HERITAGE = "di-san-thanh-hoa-nghe-an-ha-tinh"
+CARAVAN = "caravan-duong-ho-chi-minh"
+
+
+def _compose_from_template(page: Page, api: httpx2.Client, slug: str) -> dict[str, Any]:
+    """Pick the tour as template, check the prefilled form, submit; the API's answer."""
+    tour: dict[str, Any] = api.get(f"/v1/tours/{slug}").raise_for_status().json()
+    open_screen(page, "compose")
+    template = tid(page, "compose-tour-template")
+    expect(template.locator(f'option[value="{slug}"]')).to_be_attached()
+    template.select_option(slug)
+
+    # Selecting the template prefills the form from the tour.
+    expect(tid(page, "compose-vehicle")).to_have_value(tour["vehicle"])
+    expect(tid(page, "compose-days")).to_have_value(str(tour["duration_days"]))
+    expect(tid(page, "compose-start")).to_have_value(tour["sites"][0])
+    # The console keeps only the tour's ends as must-visit sites (forcing all is too many).
+    must_visit = {s.strip() for s in tid(page, "compose-must-visit").input_value().split(",")}
+    assert must_visit - {""}, "the template left must-visit empty"
+    assert must_visit <= set(tour["sites"]), must_visit
+    shot(page, f"compose-{slug}-form")
+
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.split("?")[0].endswith("/v1/itineraries"),
+        timeout=180_000,
+    ) as answer:
+        tid(page, "compose-submit").click()
+    sent = answer.value.request.post_data_json
+    assert isinstance(sent, dict), sent
+    assert sent["vehicle"] == tour["vehicle"]
+    # Either a timeline or a problem: whichever comes, without waiting out a timeout.
+    problem = page.locator('[data-testid="problem"]:visible')
+    outcome = page.locator('[data-testid="timeline-day"]:visible').or_(problem).first
+    expect(outcome).to_be_visible()
+    shot(page, f"compose-{slug}")
+    assert problem.count() == 0, f"composing {slug} failed: {problem.first.inner_text()}"
+    assert answer.value.status == 201, answer.value.text()
+    plan: dict[str, Any] = answer.value.json()
+    return plan
+
+
+def _check_timeline(page: Page, plan: dict[str, Any]) -> None:
+    """The timeline shows the plan the API answered, day by day, stop by stop."""
+    days = tid(page, "timeline-day")
+    expect(days).to_have_count(len(plan["days"]))
+    assert days.count() >= 2
+    for i, day in enumerate(plan["days"]):
+        shown = days.nth(i)
+        assert shown.get_attribute("data-day") == str(day["day"])
+        slugs = tid(shown, "timeline-stop").evaluate_all("els => els.map(e => e.dataset.slug)")
+        assert slugs == [stop["id"] for stop in day["stops"]], f"day {day['day']}"
+        if day.get("overnight"):
+            expect(tid(shown, "timeline-overnight")).to_be_visible()
+            expect(tid(shown, "timeline-overnight")).to_contain_text(
+                day["overnight"]["name_vi"]
+                if page.evaluate("() => document.documentElement.lang") == "vi"
+                else day["overnight"]["name_en"]
+            )
+    assert sum(len(day["stops"]) for day in plan["days"]) >= 3
+    unplaced = tid(page, "unplaced")
+    expect(unplaced).to_have_count(len(plan["unplaced"]))
+
+
+def _download_gpx(page: Page, name: str) -> bytes:
+    link = tid(page, "export-gpx")
+    expect(link).to_be_visible()
+    href = link.evaluate("a => a.href")
+    assert ".gpx" in href or "gpx" in href.lower(), href
+    if link.get_attribute("download") is not None:
+        with page.expect_download() as info:
+            link.click()
+        download = info.value
+        target = ARTIFACTS / f"{name}.gpx"
+        download.save_as(target)
+        return Path(target).read_bytes()
+    answer = page.request.get(href)
+    assert answer.ok, f"GET {href}: {answer.status}"
+    return answer.body()
+
+
+def _check_gpx(data: bytes, days: int) -> None:
+    gpx = gpxpy.parse(data.decode("utf-8"))
+    assert len(gpx.routes) == days
+    assert all(len(route.points) >= 2 for route in gpx.routes)
+    assert len(gpx.waypoints) >= 3
+    for point in [*gpx.waypoints, *(p for r in gpx.routes for p in r.points)]:
+        # Inside the region served (lon 102..108.5, lat 16.5..21.5).
+        assert 102 <= point.longitude <= 108.5
+        assert 16.5 <= point.latitude <= 21.5
+    assert any(w.type == "visit" for w in gpx.waypoints)
+
+
+def test_compose_the_heritage_tour_and_download_its_gpx(page: Page, api: httpx2.Client) -> None:
+    plan = _compose_from_template(page, api, HERITAGE)
+    _check_timeline(page, plan)
+    expect(tid(page, "export-ics")).to_be_visible()
+    expect(tid(page, "export-geojson")).to_be_visible()
+    _check_gpx(_download_gpx(page, HERITAGE), len(plan["days"]))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="the seed has no published caravan-suitable overnight place: POST /v1/itineraries "
+    "with vehicle=caravan answers 422 'no published caravan-suitable overnight place'",
+)
+def test_compose_the_caravan_tour(page: Page, api: httpx2.Client) -> None:
+    plan = _compose_from_template(page, api, CARAVAN)
+    _check_timeline(page, plan)
+    _check_gpx(_download_gpx(page, CARAVAN), len(plan["days"]))
