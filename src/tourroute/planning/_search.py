@@ -86,6 +86,7 @@ _FILL_WORK = 12.0  # one recreate step (best entry of the table, bookkeeping)
 _FILL_CELL_WORK = 0.002  # … per table entry
 _PACK_NODE_WORK = 0.2  # one branch-and-bound node of the recombination
 _PACK_NODES = 200_000  # node limit of one recombination
+_FINAL_PACK_NODES = 2_000_000  # … and of the last one, over the whole pool
 _FULL_WORK = 1.15e6  # the default budget of a full-size instance (≈ 1.2 s here)
 _FULL_SIZE = 150.0  # candidate stops from which an instance gets the full budget
 
@@ -631,7 +632,7 @@ class Search:
                 score = sum(self.c.score_l[i] for i in route.seq)
                 self.pool[bits] = (score, route.arr_end, route)
 
-    def recombine(self) -> bool:
+    def recombine(self, node_limit: int = _PACK_NODES) -> bool:
         """Set packing over the pool: the best disjoint days, if they beat the best plan."""
         c = self.c
         m = c.n_days
@@ -648,7 +649,7 @@ class Search:
             if k < m:
                 for i in range(start, size):
                     nodes += 1
-                    if nodes > _PACK_NODES or val + scores[i] * (m - k) <= best_val + EPS:
+                    if nodes > node_limit or val + scores[i] * (m - k) <= best_val + EPS:
                         break
                     if bits[i] & used:
                         continue
@@ -684,6 +685,12 @@ class Search:
         self.restore()
         self.anneal()
         self.restore()
+        if self.pool_on and self.recombine(_FINAL_PACK_NODES):
+            # the pool's best disjoint days beat the best plan: refill and polish them
+            self.fill()
+            self.replace_fast()
+            self.save_if_better()
+            self.restore()
         self.intensify()
         self.save_if_better()
         self.restore()
