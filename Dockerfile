@@ -4,7 +4,7 @@
 FROM node:20-bookworm-slim AS web
 WORKDIR /src/src/web
 COPY src/web/package.json src/web/package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src/web ./
 # vite writes the build into the Python package (../tourroute/console/static)
 RUN npm run build

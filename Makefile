@@ -67,9 +67,12 @@ node-deps:  ## Debian's nodejs + npm, only if node or npm is missing
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; \
 	fi
 
+# --ignore-scripts: no dependency needs an install script (esbuild's binary comes from its
+# @esbuild/<platform> package), and Debian 12's npm 9.2 crashes after running one
+# ("Exit handler never called!"); it is also the safer default.
 $(WEB_STAMP): $(WEB)/package-lock.json $(WEB)/package.json
 	@$(MAKE) --no-print-directory node-deps
-	cd $(WEB) && npm ci --no-audit --no-fund
+	cd $(WEB) && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 $(CONSOLE)/index.html: $(WEB_STAMP) $(WEB_SOURCES)
