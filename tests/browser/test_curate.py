@@ -143,12 +143,6 @@ def test_conflict_shows_both_versions_and_reapplies_mine(
     assert final["name_vi"] == before["name_vi"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="TESTIDS.md: form-error carries data-status; the console sets it on a refused save "
-    "but not when opening #/curate/{slug} is refused (curate.ts, the load error path)",
-)
 def test_refusal_on_opening_a_site_carries_the_status(page: Page, server: Server) -> None:
     sign_in(page, server.tokens[CURATOR_NGHE_AN], CURATOR_NGHE_AN)
     page.goto("/#/curate/thanh-nha-ho")
@@ -156,3 +150,6 @@ def test_refusal_on_opening_a_site_carries_the_status(page: Page, server: Server
     expect(refusal).to_contain_text("VN-22")
     # The attribute is set when the box is made: no need to wait for it.
     expect(refusal).to_have_attribute("data-status", "403", timeout=2_000)
+    # TESTIDS.md: at most one problem box per screen (it shows the 403 too).
+    expect(tid(page, "problem")).to_have_count(1)
+    expect(tid(page, "problem")).to_contain_text("403")

@@ -6,7 +6,7 @@ import re
 
 import httpx2
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import Server, finish, new_context, shot, watch
 from tests.browser.ui import open_screen, tid, wait_map_ready
@@ -134,3 +134,59 @@ def test_language_toggle_switches_visible_strings(page: Page) -> None:
     expect(nav).to_have_text(labels[first])
     expect(search).to_have_attribute("placeholder", placeholders[first] or "")
     shot(page, f"lang-{first}")
+
+
+def _site_list(url: str) -> bool:
+    """The Explore list's request (not the map's GeoJSON of the sites)."""
+    return "/v1/sites?" in url and "limit=100" in url and "f=geojson" not in url
+
+
+def test_results_say_loading_until_the_first_answer(page: Page) -> None:
+    """Before the site list has arrived the list says it is loading, never "no results"."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route(_site_list, hold)
+    open_screen(page, "explore")
+    results = tid(page, "search-results")
+    expect(results).to_have_attribute("aria-busy", "true")
+    expect(results).to_contain_text("Đang tải")
+    expect(results).not_to_contain_text("Không tìm thấy")
+    assert held, "the site list was not requested"
+    for route in held:
+        route.continue_()
+    page.unroute(_site_list)
+    expect(tid(page, "search-result").first).to_be_visible()
+    expect(results).not_to_have_attribute("aria-busy", "true")
+    expect(results).not_to_contain_text("Đang tải")
+
+
+def test_language_toggle_stays_readable_on_hover(page: Page) -> None:
+    """On hover the toggle's text and background must not both be (near) white."""
+    open_screen(page, "explore")
+    toggle = tid(page, "lang-toggle")
+    toggle.hover()
+    colours = toggle.evaluate(
+        "el => { const s = getComputedStyle(el); return [s.color, s.backgroundColor]; }"
+    )
+    text, background = (_rgb(c) for c in colours)
+    assert _contrast(text, background) >= 4.5, f"lang-toggle on hover: {colours}"
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    parts = [float(x) for x in re.findall(r"[\d.]+", css)[:3]]
+    return parts[0], parts[1], parts[2]
+
+
+def _contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    def luminance(rgb: tuple[float, float, float]) -> float:
+        lin = [
+            c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+            for c in rgb
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

@@ -7,6 +7,7 @@ export type Lang = "vi" | "en";
 const STRINGS: Record<string, [string, string]> = {
   // [vi, en]
   "app.title": ["Tuyến du lịch Thanh – Nghệ – Tĩnh", "Thanh – Nghệ – Tĩnh tour planner"],
+  "app.title.short": ["Du lịch Thanh – Nghệ – Tĩnh", "Thanh – Nghệ – Tĩnh tours"],
   "app.tagline": ["Ba địa phương, một điểm đến", "Three localities, one destination"],
   "nav.explore": ["Khám phá", "Explore"],
   "nav.route": ["Chỉ đường", "Route"],

@@ -68,7 +68,12 @@ app.append(
   h(
     "header",
     { class: "topbar" },
-    h("a", { class: "brand", href: "#/explore" }, h("img", { src: "/favicon.svg", alt: "" }), h("span", { class: "brand-text", i18n: "app.title" })),
+    h("a", { class: "brand", href: "#/explore" }, h("img", { src: "/favicon.svg", alt: "" }), h(
+      "span",
+      { class: "brand-text" },
+      h("span", { class: "brand-full", i18n: "app.title" }),
+      h("span", { class: "brand-short", i18n: "app.title.short" }),
+    )),
     nav,
     langButton,
   ),

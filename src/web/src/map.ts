@@ -33,7 +33,7 @@ const CORRIDOR_COLOURS: Record<string, string> = {
   "ql8a-cau-treo": "#db2777",
   "ql217-na-meo": "#65a30d",
   ql46: "#1e3a8a",
-  ql45: "#9333ea",
+  ql45: "#06b6d4", // cyan: clearly apart from the expressway's violet (it was #9333ea, nearly the same)
   ql47: "#111827",
   ql48: "#2563eb",
   ql15: "#a16207",

@@ -76,8 +76,9 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     h(
       "div",
       { class: "row" },
-      h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.overnight" }), overnight),
-      h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.pace" }), pace),
+      // both as wide as their longest option; pace wraps below when the panel is too narrow
+      h("label", { class: "field fit" }, h("span", { class: "label", i18n: "compose.overnight" }), overnight),
+      h("label", { class: "field fit" }, h("span", { class: "label", i18n: "compose.pace" }), pace),
     ),
     h(
       "div",

@@ -48,6 +48,9 @@ let listEl: HTMLElement | null = null;
 let editorEl: HTMLElement | null = null;
 let statusFilter = "";
 let marker: any = null;
+/** The screen's one `problem` box (TESTIDS.md: at most one per screen): sign-in, the site
+ * list and a refused opening of a site all report here. */
+let problem: ReturnType<typeof problemBox> | null = null;
 
 export function mount(panel: HTMLElement, r: RouteInfo): void {
   root = panel;
@@ -65,15 +68,17 @@ export function unmount(): void {
   cleanup = null;
   marker = null;
   root = null;
+  problem = null;
 }
 
 async function start(r: RouteInfo): Promise<void> {
   const panel = root!;
   const tokenInput = h("input", { type: "password", testid: "token-input", i18nPh: "cur.token_ph", autocomplete: "off", spellcheck: "false" });
   const signIn = h("button", { type: "button", class: "primary", testid: "sign-in", i18n: "cur.sign_in" });
-  const problem = problemBox();
+  const box = problemBox();
+  problem = box;
   const authBox = h("div", { class: "card auth" });
-  panel.append(h("h2", { i18n: "cur.title" }), authBox, problem.el);
+  panel.append(h("h2", { i18n: "cur.title" }), authBox, box.el);
 
   const showSignedOut = () => {
     authBox.replaceChildren(
@@ -83,7 +88,7 @@ async function start(r: RouteInfo): Promise<void> {
     );
   };
   signIn.addEventListener("click", async () => {
-    problem.clear();
+    box.clear();
     const token = tokenInput.value.trim();
     if (!token) return;
     try {
@@ -94,7 +99,7 @@ async function start(r: RouteInfo): Promise<void> {
       tokenInput.value = "";
       renderSignedIn(r);
     } catch (err) {
-      problem.show(err);
+      box.show(err);
     }
   });
   tokenInput.addEventListener("keydown", (ev) => ev.key === "Enter" && signIn.click());
@@ -153,7 +158,7 @@ async function start(r: RouteInfo): Promise<void> {
     try {
       who = await whoami(true);
     } catch (err) {
-      problem.show(err);
+      box.show(err);
       who = null;
     }
   } else who = null;
@@ -187,7 +192,7 @@ async function loadList(): Promise<void> {
     void loadList();
   });
   const ul = h("ul", { class: "curate-sites", testid: "curate-site-list" });
-  const problem = problemBox();
+  const box = problem;
   el.replaceChildren(
     h(
       "div",
@@ -196,7 +201,6 @@ async function loadList(): Promise<void> {
       h("a", { class: "button", href: "#/curate/new", testid: "curate-new-site", i18n: "cur.new" }),
     ),
     h("label", { class: "field inline" }, h("span", { class: "label", i18n: "cur.filter_status" }), status),
-    problem.el,
     ul,
   );
   try {
@@ -213,7 +217,7 @@ async function loadList(): Promise<void> {
     );
     if (!data.items.length) ul.append(h("li", { class: "empty", i18n: "common.no_results" }));
   } catch (err) {
-    problem.show(err);
+    box?.show(err);
   }
 }
 
@@ -281,6 +285,7 @@ function openEditor(r: RouteInfo): void {
   listEl?.querySelectorAll<HTMLElement>("[data-testid=curate-site]").forEach((li) => li.classList.toggle("active", li.dataset.slug === slug));
   mapView.clearOverlays();
   marker = null;
+  problem?.clear();
   if (!slug) {
     editorEl.replaceChildren(h("p", { class: "muted", i18n: "cur.select" }));
     mapView.onMapClick(null);
@@ -317,10 +322,16 @@ function openEditor(r: RouteInfo): void {
   void api(`/v1/curation/sites/${encodeURIComponent(slug)}`, { auth: true })
     .then(({ data, etag }) => buildEditor({ isNew: false, slug, base: docFromSite(data), etag, site: data }, docFromSite(data)))
     .catch((err) => {
-      const box = problemBox();
-      box.show(err);
-      const formError = h("div", { class: "form-error", testid: "form-error", role: "alert" }, formErrorText(err));
-      editorEl!.replaceChildren(formError, box.el);
+      // The refusal in the editor (form-error, with the HTTP status as TESTIDS.md says),
+      // the full problem (title, detail, errors) in the screen's one problem box.
+      if (currentSlug() !== slug) return;
+      const formError = h(
+        "div",
+        { class: "form-error", testid: "form-error", role: "alert", "data-status": String(toProblem(err).status) },
+        formErrorText(err),
+      );
+      editorEl?.replaceChildren(formError);
+      problem?.show(err);
     });
 }
 
@@ -486,6 +497,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
       }
       if (leftovers.length) {
         formError.replaceChildren(h("strong", {}, p.title), h("ul", {}, ...leftovers.map((x) => h("li", {}, x))));
+        formError.dataset.status = String(p.status);
         formError.hidden = false;
       }
       form.querySelector(".has-error")?.scrollIntoView({ block: "center", behavior: "smooth" });

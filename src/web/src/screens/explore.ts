@@ -14,7 +14,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   const province = select("filter-province", provinceOptions("common.any"), state.province);
   const category = select("filter-category", [["", "common.any"], ...CATEGORIES.map((c) => [c, `cat.${c}`] as [string, string])], state.category);
   const kind = select("filter-kind", [["", "common.any"], ...KINDS.map((k) => [k, `kind.${k}`] as [string, string])], state.kind);
-  const results = h("ul", { class: "results", testid: "search-results" });
+  // Until the first answer arrives the list says it is loading (not "no results").
+  const results = h("ul", { class: "results", testid: "search-results", "aria-busy": "true" }, h("li", { class: "empty loading", i18n: "common.loading" }));
   const count = h("div", { class: "muted small" });
   const problem = problemBox();
   const sitePanel = h("div", { class: "site-panel-slot" });
@@ -36,24 +37,33 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   );
 
   let seq = 0;
+  let loaded = false; // the first answer arrived
   const refresh = async () => {
     const my = ++seq;
     problem.clear();
     const params = { province: state.province, category: state.category, kind: state.kind, q: state.q };
+    // The map follows the filters on its own: the list does not wait for the map to load.
+    mapView.filterSites(Object.fromEntries(Object.entries(params).filter(([, v]) => v))).catch((err) => {
+      if (my === seq) problem.show(err);
+    });
     try {
-      const [list] = await Promise.all([
-        api(`/v1/sites${qs({ ...params, limit: 100 })}`),
-        mapView.filterSites(Object.fromEntries(Object.entries(params).filter(([, v]) => v))),
-      ]);
+      const list = await api(`/v1/sites${qs({ ...params, limit: 100 })}`);
       if (my !== seq) return;
+      loaded = true;
+      results.removeAttribute("aria-busy");
       renderResults(list.data.items);
       count.replaceChildren(`${list.data.items.length} `, h("span", { i18n: "explore.count" }));
     } catch (err) {
-      if (my === seq) problem.show(err);
+      if (my === seq) {
+        problem.show(err);
+        if (!loaded) results.replaceChildren();
+        results.removeAttribute("aria-busy");
+      }
     }
   };
   let lastItems: any[] = [];
   const renderResults = (items: any[]) => {
+    if (!loaded) return; // still the loading message (e.g. the language changed meanwhile)
     lastItems = items;
     results.replaceChildren(
       ...items.map((s) =>
