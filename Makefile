@@ -81,11 +81,18 @@ $(CONSOLE)/index.html: $(WEB_STAMP) $(WEB_SOURCES)
 
 console: $(CONSOLE)/index.html  ## build the web console served at / (npm ci + vite build when stale)
 
-browser-deps:  ## Debian's chromium for the browser tests, only if /usr/bin/chromium is missing
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "installing system packages: chromium"; \
+# The browser tests: Debian's Chromium (never a downloaded one), a font for the screenshots,
+# and libatomic1, which the Node.js bundled in the playwright wheel links against.
+BROWSER_PACKAGES := chromium fonts-dejavu-core libatomic1
+
+browser-deps:  ## Debian packages for the browser tests: install only the missing ones
+	@missing=""; for p in $(BROWSER_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 ## --- running ----------------------------------------------------------------------------
