@@ -32,15 +32,20 @@ help:
 	@sed -n '2,5p' Makefile
 
 ## --- installation -----------------------------------------------------------------------
+# $(call apt_install_missing,PACKAGES): install those of the Debian PACKAGES not installed yet
+define apt_install_missing
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "installing system packages:$$missing"; \
+  $(SUDO) apt-get update -qq; \
+  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+fi
+endef
+
 system-deps:  ## Debian packages: install only the missing ones
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing system packages:$$missing"; \
-	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call apt_install_missing,$(SYSTEM_PACKAGES))
 
 $(VENV)/.installed: pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
@@ -86,14 +91,7 @@ console: $(CONSOLE)/index.html  ## build the web console served at / (npm ci + v
 BROWSER_PACKAGES := chromium fonts-dejavu-core libatomic1
 
 browser-deps:  ## Debian packages for the browser tests: install only the missing ones
-	@missing=""; for p in $(BROWSER_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing system packages:$$missing"; \
-	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call apt_install_missing,$(BROWSER_PACKAGES))
 
 ## --- running ----------------------------------------------------------------------------
 migrate: venv
@@ -141,14 +139,7 @@ BENCH_ARGS ?=
 
 .PHONY: bench-deps
 bench-deps: system-deps  ## Debian packages for the benchmarks: install only the missing ones
-	@missing=""; for p in $(BENCH_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing benchmark packages:$$missing"; \
-	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call apt_install_missing,$(BENCH_PACKAGES))
 
 bench: venv postgis bench-deps  ## speed tables: sites (SpatiaLite vs PostGIS), routing (CCH vs Dijkstra vs pgRouting)
 	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -d $(PG_TEST_DB) -v ON_ERROR_STOP=1 \
