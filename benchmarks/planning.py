@@ -56,9 +56,7 @@ def published(instances: list[str], ms: list[int], seeds: int) -> None:
     bks = _bks()
     print("\n## Planning — published TOPTW instances (Cordeau pr01–pr10)")
     print("distances: Euclidean rounded UP to 2 decimals (ceil(100*d)/100); Tmax = depot C")
-    print(
-        f"solver defaults (counted-work budget), seeds 0..{seeds - 1}; gap = 100*(bks-score)/bks"
-    )
+    print(f"solver defaults (counted-work budget), seeds 0..{seeds - 1}; gap = 100*(bks-score)/bks")
     print()
     print(
         f"{'instance':<9}{'m':>2}{'n':>5}{'bks':>7}{'score':>9}{'gap %':>8}{'s':>7}"
