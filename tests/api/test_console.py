@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Accounts
+
+
+def _serve_console_from(client: TestClient, directory: Path) -> None:
+    """Point the running app's settings at another console build (or at none)."""
+    app = cast(FastAPI, client.app)
+    app.state.settings = app.state.settings.model_copy(update={"console_dir": directory})
 
 
 @pytest.fixture
@@ -24,8 +32,7 @@ def built(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def console(client: TestClient, built: Path) -> TestClient:
-    settings = client.app.state.settings  # type: ignore[attr-defined]
-    client.app.state.settings = settings.model_copy(update={"console_dir": built})  # type: ignore[attr-defined]
+    _serve_console_from(client, built)
     return client
 
 
@@ -47,8 +54,7 @@ def test_hashed_assets_are_cached_for_long(console: TestClient) -> None:
 
 
 def test_missing_build_is_a_503_problem(client: TestClient, tmp_path: Path) -> None:
-    settings = client.app.state.settings  # type: ignore[attr-defined]
-    client.app.state.settings = settings.model_copy(update={"console_dir": tmp_path / "none"})  # type: ignore[attr-defined]
+    _serve_console_from(client, tmp_path / "none")
     response = client.get("/")
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
