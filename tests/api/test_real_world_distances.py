@@ -100,9 +100,10 @@ CASES = [
         RealDistance(VINH, "cua-lo-beach", 16, "baonghean.vn/en"),
         id="vinh--cua-lo",
         marks=_xfail(
-            "ours 18.8 km (+17 %): the route goes north on QL46 past the airport; the 10.8 km "
-            "Vinh–Cửa Lò boulevard (due to open in 2024) is missing from the OSM-2021 seed except "
-            "for a service-road stub (local-0460) that dead-ends at its Vinh end"
+            "ours 18.8 km (+17 %): the route goes north on QL46 past the airport; through the "
+            "Vinh–Cửa Lò boulevard (open since Aug 2024; local-0460 + local-0460a) it is 19.2 km, "
+            "because the beach point (estimated, between the port and Cửa Hội) lies 3–4 km north "
+            "of where the boulevard reaches the coast; a sourced beach/town point is needed"
         ),
     ),
     # "Bãi biển cách Thành phố Hà Tĩnh 20 km về phía Đông Nam theo Quốc lộ 1" (Thiên Cầm)
