@@ -87,6 +87,18 @@ def test_car_takes_the_expressway_and_reports_the_breakdown(
     assert best["duration_s"] > 0
 
 
+def test_breakdown_summary_follows_accept_language(client: TestClient, network: Session) -> None:
+    params = {"from": "105.70,19.60", "to": "105.70,19.00"}
+    vi = client.get("/v1/routes", params=params, headers={"Accept-Language": "vi, en;q=0.5"})
+    assert vi.status_code == 200, vi.text
+    lines = vi.json()["routes"][0]["breakdown"]["summary"]
+    assert lines
+    assert all(" km trên " in s and " ở " in s for s in lines)
+    assert any("Nghệ An" in s for s in lines)
+    en = _route(client, **params)["routes"][0]["breakdown"]["summary"]
+    assert all(" km on the " in s for s in en)
+
+
 def test_motorbike_never_uses_the_expressway(client: TestClient, network: Session) -> None:
     body = _route(client, **{"from": "105.70,19.60", "to": "105.70,19.00", "vehicle": "motorbike"})
     refs = {row["ref"] for row in body["routes"][0]["breakdown"]["by_ref"]}

@@ -220,6 +220,19 @@ def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     return vi if lang == "vi" else en
 
 
+def _summary_line(km: float, corridor: str, province: str, lang: str) -> str:
+    """One line of the breakdown's plain-language summary, in the response's language.
+
+    >>> _summary_line(61.6, "Đường Hồ Chí Minh", "Nghệ An", "vi")
+    '62 km trên Đường Hồ Chí Minh ở Nghệ An'
+    >>> _summary_line(61.6, "Hồ Chí Minh road", "Nghe An", "en")
+    '62 km on the Hồ Chí Minh road in Nghe An'
+    """
+    if lang == "vi":
+        return f"{km:.0f} km trên {corridor} ở {province}"
+    return f"{km:.0f} km on the {corridor} in {province}"
+
+
 def route_breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[str, Any]:
     by_ref: dict[str, float] = {}
     by_corridor: dict[str, float] = {}
@@ -246,8 +259,12 @@ def route_breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[s
         return out
 
     summary = [
-        f"{v / 1000:.0f} km on the {_named(graph.corridor_names, c, 'en')} in "
-        f"{_named(graph.province_names, p, 'en')}"
+        _summary_line(
+            v / 1000,
+            _named(graph.corridor_names, c, lang),
+            _named(graph.province_names, p, lang),
+            lang,
+        )
         for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
         if v >= 1000
     ]
