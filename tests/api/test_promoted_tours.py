@@ -8,9 +8,13 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from tests.api.test_itineraries import _check_plan
 from tourroute.itineraries.schemas import DEFAULT_DRIVING_H, ItineraryRequest
+from tourroute.sites.domain import SiteKind
+from tourroute.sites.models import Site
 
 TOURS = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "seed" / "tours" / "promoted.yaml").read_text()
@@ -62,3 +66,37 @@ def test_promoted_tour_composes(client: TestClient, tour: dict[str, Any]) -> Non
         or DEFAULT_DRIVING_H[ItineraryRequest.model_validate(request).vehicle]
     )
     _check_plan(client, plan, cap_h=cap)
+
+
+def test_caravan_tour_composes_once_caravan_overnight_places_exist(
+    client: TestClient, session: Session
+) -> None:
+    """The caravan tour is blocked by data, not by the composer.
+
+    Counterfactual, inside this test's rolled-back transaction only (the seed is not
+    changed): the seeded places to stay are flagged as taking a motorhome overnight.  The
+    tour's own seed request must then compose into a feasible caravan plan whose every
+    night is at such a place.  When real caravan-overnight places arrive (``tourroute
+    import osm-places``), the strict xfail above turns into a pass.
+    """
+    session.execute(
+        update(Site)
+        .where(Site.kind == SiteKind.lodging)
+        .values(caravan_overnight=True, caravan_parking=True)
+    )
+    session.flush()
+    caravan_ok = set(session.scalars(select(Site.slug).where(Site.caravan_overnight)))
+    assert len(caravan_ok) >= 2
+
+    (tour,) = [t for t in TOURS if t["slug"] == "caravan-duong-ho-chi-minh"]
+    request = tour["request"]
+    response = client.post("/v1/itineraries", json=request)
+    assert response.status_code == 201, response.text
+    plan = response.json()
+    assert plan["unplaced"] == []
+    assert plan["days"][0]["start"]["site"] == plan["days"][-1]["end"]["site"] == "lam-kinh"
+    for day in plan["days"][:-1]:
+        assert day["overnight"]["site"] in caravan_ok
+    _check_plan(
+        client, plan, cap_h=DEFAULT_DRIVING_H[ItineraryRequest.model_validate(request).vehicle]
+    )
