@@ -1,5 +1,6 @@
 """Command line: ``tourroute serve | db upgrade | db check | seed load | import osm FILE |
-plan solve FILE | accounts add-admin|add-curator|add-agency|issue-token|revoke-token|list``."""
+import osm-places FILE | plan solve FILE |
+accounts add-admin|add-curator|add-agency|issue-token|revoke-token|list``."""
 
 from __future__ import annotations
 
@@ -97,6 +98,48 @@ def _cmd_import_osm(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     print(f"OSM roads imported from {path} into {_safe_url(settings)}")
+    print(report.summary())
+    return 0
+
+
+def _cmd_import_osm_places(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from tourroute.db.engine import create_db_engine
+    from tourroute.db.session import make_sessionmaker
+    from tourroute.network.osm_import import OsmImportError, check_readable
+    from tourroute.sites.domain import SiteStatus
+    from tourroute.sites.osm_places import import_osm_places
+
+    name = "tourroute import osm-places"
+    path = Path(args.file)
+    try:
+        check_readable(path)  # before the database is opened (or a SpatiaLite file created)
+    except OsmImportError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 2
+    engine = create_db_engine(settings)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            report = import_osm_places(
+                session, path, status=SiteStatus(args.status), progress=not args.quiet
+            )
+    except OsmImportError as exc:
+        print(f"{name}: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except DBAPIError as exc:
+        print(
+            f"{name}: database error, nothing was written "
+            f"(is the schema up to date? `tourroute db upgrade`): {exc.orig}",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        engine.dispose()
+    print(f"OSM places imported from {path} into {_safe_url(settings)}")
     print(report.summary())
     return 0
 
@@ -271,6 +314,23 @@ def build_parser() -> argparse.ArgumentParser:
     osm.add_argument("--corridor", metavar="SLUG", help="add every imported segment to corridor")
     osm.add_argument("--quiet", action="store_true", help="no progress bar")
     osm.set_defaults(func=_cmd_import_osm)
+    places = imp_sub.add_parser(
+        "osm-places",
+        help="create lodging and campsites from OpenStreetMap accommodation (all or nothing)",
+        description="Create a site for every new tourism=hotel|motel|hostel|guest_house|"
+        "apartment|chalet|camp_site|caravan_site node or way of an .osm or .osm.pbf file that "
+        "lies in a served province, in one transaction. Sites are keyed osm:n<id>/osm:w<id>; "
+        "one imported before is kept as it is (curators' edits win), never updated.",
+    )
+    places.add_argument("file", help="an OpenStreetMap .osm or .osm.pbf file")
+    places.add_argument(
+        "--status",
+        choices=["draft", "published"],
+        default="draft",
+        help="status of the new sites (default: draft, for curators to review)",
+    )
+    places.add_argument("--quiet", action="store_true", help="no progress bar")
+    places.set_defaults(func=_cmd_import_osm_places)
 
     plan = sub.add_parser("plan", help="itinerary planner on instance files")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)

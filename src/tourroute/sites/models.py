@@ -63,6 +63,9 @@ class Site(TimestampedVersioned, Base):
     # Search keys derived from the names (see tourroute.text); never set by clients.
     search_exact: Mapped[str] = mapped_column(Text, default="")
     search_folded: Mapped[str] = mapped_column(Text, default="")
+    # The record a site was imported from (``osm:n123``, ``osm:w456``), None for curated
+    # sites: re-imports recognise their sites by it (tourroute.sites.osm_places).
+    external_ref: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     province: Mapped[Province] = relationship(lazy="joined", innerjoin=True)
     category_rows: Mapped[list[SiteCategory]] = relationship(
