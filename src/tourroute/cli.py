@@ -7,10 +7,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tourroute.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -59,89 +63,82 @@ def _cmd_seed_load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_import_osm(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy.exc import DBAPIError
-
-    from tourroute.db.engine import create_db_engine
-    from tourroute.db.session import make_sessionmaker
-    from tourroute.network.osm_import import OsmImportError, check_readable, import_osm
-
-    path = Path(args.file)
-    try:
-        check_readable(path)  # before the database is opened (or a SpatiaLite file created)
-    except OsmImportError as exc:
-        print(f"tourroute import osm: {exc}", file=sys.stderr)
-        return 2
-    engine = create_db_engine(settings)
-    try:
-        with make_sessionmaker(engine).begin() as session:
-            report = import_osm(
-                session,
-                path,
-                replace=args.replace,
-                corridor=args.corridor,
-                progress=not args.quiet,
-            )
-    except OsmImportError as exc:
-        print(f"tourroute import osm: {exc}; nothing was written", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("tourroute import osm: interrupted; nothing was written", file=sys.stderr)
-        return 130
-    except DBAPIError as exc:
-        print(
-            f"tourroute import osm: database error, nothing was written "
-            f"(is the schema up to date? `tourroute db upgrade`): {exc.orig}",
-            file=sys.stderr,
-        )
-        return 1
-    finally:
-        engine.dispose()
-    print(f"OSM roads imported from {path} into {_safe_url(settings)}")
-    print(report.summary())
-    return 0
-
-
-def _cmd_import_osm_places(args: argparse.Namespace, settings: Settings) -> int:
+def _run_osm_import(
+    command: str,
+    what: str,
+    path: Path,
+    settings: Settings,
+    write: Callable[[Session], Any],
+) -> int:
+    """Shared frame of the OSM imports: check the file before the database is opened (so no
+    SpatiaLite file is created for a bad path), run ``write`` in one transaction, and turn
+    every failure into a message and an exit code with nothing written."""
     from sqlalchemy.exc import DBAPIError
 
     from tourroute.db.engine import create_db_engine
     from tourroute.db.session import make_sessionmaker
     from tourroute.network.osm_import import OsmImportError, check_readable
-    from tourroute.sites.domain import SiteStatus
-    from tourroute.sites.osm_places import import_osm_places
 
-    name = "tourroute import osm-places"
-    path = Path(args.file)
     try:
-        check_readable(path)  # before the database is opened (or a SpatiaLite file created)
+        check_readable(path)
     except OsmImportError as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+        print(f"{command}: {exc}", file=sys.stderr)
         return 2
     engine = create_db_engine(settings)
     try:
         with make_sessionmaker(engine).begin() as session:
-            report = import_osm_places(
-                session, path, status=SiteStatus(args.status), progress=not args.quiet
-            )
+            report = write(session)
     except OsmImportError as exc:
-        print(f"{name}: {exc}; nothing was written", file=sys.stderr)
+        print(f"{command}: {exc}; nothing was written", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"{name}: interrupted; nothing was written", file=sys.stderr)
+        print(f"{command}: interrupted; nothing was written", file=sys.stderr)
         return 130
     except DBAPIError as exc:
         print(
-            f"{name}: database error, nothing was written "
+            f"{command}: database error, nothing was written "
             f"(is the schema up to date? `tourroute db upgrade`): {exc.orig}",
             file=sys.stderr,
         )
         return 1
     finally:
         engine.dispose()
-    print(f"OSM places imported from {path} into {_safe_url(settings)}")
+    print(f"OSM {what} imported from {path} into {_safe_url(settings)}")
     print(report.summary())
     return 0
+
+
+def _cmd_import_osm(args: argparse.Namespace, settings: Settings) -> int:
+    from tourroute.network.osm_import import import_osm
+
+    return _run_osm_import(
+        "tourroute import osm",
+        "roads",
+        Path(args.file),
+        settings,
+        lambda session: import_osm(
+            session,
+            Path(args.file),
+            replace=args.replace,
+            corridor=args.corridor,
+            progress=not args.quiet,
+        ),
+    )
+
+
+def _cmd_import_osm_places(args: argparse.Namespace, settings: Settings) -> int:
+    from tourroute.sites.domain import SiteStatus
+    from tourroute.sites.osm_places import import_osm_places
+
+    return _run_osm_import(
+        "tourroute import osm-places",
+        "places",
+        Path(args.file),
+        settings,
+        lambda session: import_osm_places(
+            session, Path(args.file), status=SiteStatus(args.status), progress=not args.quiet
+        ),
+    )
 
 
 def _cmd_network_report(args: argparse.Namespace, settings: Settings) -> int:

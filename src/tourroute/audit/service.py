@@ -56,10 +56,12 @@ class AuditLog:
         after: dict[str, Any] | None,
         province_code: str | None = None,
         agency_id: int | None = None,
+        system_name: str = CLI_PRINCIPAL,
     ) -> AuditEntry:
+        """Add one entry; a write with no actor is a command's, named ``system_name``."""
         entry = AuditEntry(
             principal_id=None if actor is None else actor.id,
-            principal_name=CLI_PRINCIPAL if actor is None else actor.name,
+            principal_name=system_name if actor is None else actor.name,
             role=None if actor is None else actor.role.value,
             action=action,
             resource_type=resource_type,

@@ -531,7 +531,7 @@ def _record(sites: SiteRepository, audit: AuditLog, site: Site) -> None:
             principal_name=IMPORT_PRINCIPAL,
         )
     )
-    entry = audit.record(
+    audit.record(
         None,
         Action.site_create.value,
         "site",
@@ -539,9 +539,8 @@ def _record(sites: SiteRepository, audit: AuditLog, site: Site) -> None:
         before=None,
         after=site_snapshot(site),
         province_code=site.province_code,
+        system_name=IMPORT_PRINCIPAL,
     )
-    # An actor-less entry is named "cli"; this one says which command wrote it.
-    entry.principal_name = IMPORT_PRINCIPAL
 
 
 def import_osm_places(
