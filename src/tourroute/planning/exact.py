@@ -118,6 +118,8 @@ def solve_exact(problem: Problem) -> Solution:
     n = p.n_stops
     if n > MAX_EXACT_STOPS:
         raise PlanningError(f"the exact solver takes at most {MAX_EXACT_STOPS} stops, got {n}")
+    if any(s.nights for s in p.stops):
+        raise PlanningError("the exact solver does not model multi-day visits")
     rules = p.driver_rules
     if (
         rules is not None

@@ -16,7 +16,9 @@ and the plan's reported times, and lists every violated rule in words.
 
 from __future__ import annotations
 
-from tourroute.planning.model import EPS, Problem, Solution
+import math
+
+from tourroute.planning.model import DAY_S, EPS, Problem, Solution
 
 __all__ = ["check_solution"]
 
@@ -35,19 +37,41 @@ def check_solution(problem: Problem, solution: Solution) -> list[str]:
     seen: set[str] = set()
     total = 0.0
     drives: list[float] = []
+    # a multi-day visit in progress: (stop id, its node, the day it ends, when it ends)
+    onsite: tuple[str, int, int, float] | None = None
     for k, day in enumerate(solution.days):
         name = f"day {k + 1}"
         if day.day != k:
             bad.append(f"{name}: labelled as day index {day.day}")
+        resume = -math.inf
+        if onsite is not None and k < onsite[2]:  # a whole day at the multi-day stop
+            if (day.start_id, day.end_id, day.overnight) != (onsite[0],) * 3 or day.visits:
+                bad.append(f"{name}: should be spent wholly at {onsite[0]!r}")
+            if day.driving_s > EPS:
+                bad.append(f"{name}: drives {day.driving_s:.0f} s while at {onsite[0]!r}")
+            drives.append(day.driving_s)
+            continue
         # where the day starts and ends
-        if k == 0 or not hotels:
+        if onsite is not None:
+            want_s, s_node, resume = onsite[0], onsite[1], onsite[3]
+            onsite = None
+        elif k == 0 or not hotels:
             s_node, want_s = 0, p.start_id
         else:
             want_s = solution.days[k - 1].end_id
             s_node = overnight_node.get(want_s, -1)
         if day.start_id != want_s:
             bad.append(f"{name}: starts at {day.start_id!r}, expected {want_s!r}")
-        if k == p.n_days - 1 or not hotels:
+        last_visit = stop_index.get(day.visits[-1].stop_id) if day.visits else None
+        multi = last_visit is not None and p.stops[last_visit].nights > 0
+        if multi and last_visit is not None:
+            stop = p.stops[last_visit]
+            e_node = 2 + last_visit
+            if k + stop.nights > p.n_days - 1:
+                bad.append(f"{name}: {stop.id!r} needs {stop.nights} nights, the trip ends first")
+            if (day.end_id, day.overnight) != (stop.id, stop.id):
+                bad.append(f"{name}: ends at {day.end_id!r}, expected the multi-day {stop.id!r}")
+        elif k == p.n_days - 1 or not hotels:
             e_node = 1
             if day.end_id != p.end_id:
                 bad.append(f"{name}: ends at {day.end_id!r}, expected {p.end_id!r}")
@@ -68,7 +92,9 @@ def check_solution(problem: Problem, solution: Solution) -> list[str]:
         t = window.start_s
         if day.departure_s < window.start_s - EPS:
             bad.append(f"{name}: leaves at {day.departure_s} before the day starts")
-        t = max(t, day.departure_s)
+        if day.departure_s < resume - TOL:
+            bad.append(f"{name}: leaves at {day.departure_s}, before the multi-day visit ends")
+        t = max(t, day.departure_s, resume)
         prev = s_node
         drive = 0.0
         cont = 0.0
@@ -99,8 +125,13 @@ def check_solution(problem: Problem, solution: Solution) -> list[str]:
             if abs(v.departure_s - end_visit) > TOL:
                 bad.append(f"{name}: {v.stop_id!r} departure {v.departure_s} != start + service")
             windows = stop.windows[k] if stop.windows is not None else None
+            if stop.nights and v is not day.visits[-1]:
+                bad.append(f"{name}: the multi-day visit {v.stop_id!r} is not the day's last")
             if windows is not None and not any(
-                o - EPS <= v.start_s and end_visit <= c + EPS for o, c in windows
+                o - EPS <= v.start_s
+                and (stop.nights or end_visit <= c + EPS)
+                and v.start_s <= c + EPS
+                for o, c in windows
             ):
                 bad.append(
                     f"{name}: {v.stop_id!r} visited {v.start_s}–{end_visit} outside its windows "
@@ -113,7 +144,10 @@ def check_solution(problem: Problem, solution: Solution) -> list[str]:
             total += stop.score
             t = max(end_visit, v.departure_s)
             prev = node
-        leg = p.travel(prev, e_node, k)
+            if stop.nights:  # the day ends here; a later day leaves when the visit ends
+                onsite = (stop.id, node, k + stop.nights, end_visit - stop.nights * DAY_S)
+                t = v.arrival_s
+        leg = 0.0 if multi else p.travel(prev, e_node, k)
         arrive = t + leg
         drive += leg
         cont += leg

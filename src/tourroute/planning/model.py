@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "COACH_RULES",
+    "DAY_S",
     "EPS",
     "MAX_CANDIDATES",
     "MAX_DAYS",
@@ -69,6 +70,7 @@ __all__ = [
 ]
 
 EPS = 1e-6  # tolerance on every time comparison (seconds), the same in solver and checker
+DAY_S = 86_400.0  # one day's origin to the next (multi-day visits assume local midnights)
 MAX_DAYS = 14
 MAX_CANDIDATES = 200  # the product's limit; benchmarks on published instances lift it
 
@@ -109,6 +111,12 @@ class Stop:
 
     ``windows[d]`` lists the (open_s, close_s) windows of day ``d``, sorted; ``()`` =
     closed that day; ``windows=None`` = always open.
+
+    ``nights > 0`` makes it a *multi-day visit* (a trek with camp nights, a retreat): the
+    visit starts on some day ``k`` inside one of that day's windows, it is that day's last
+    visit, the nights ``k .. k+nights-1`` are spent at the stop, and day ``k+nights``
+    leaves the stop when the visit ends, at ``start + service_s - nights * DAY_S`` on that
+    day's clock (or at the day's start if later).  Multi-day stops must be must-visit stops.
     """
 
     id: str
@@ -117,6 +125,7 @@ class Stop:
     windows: tuple[tuple[Window, ...], ...] | None = None
     must_visit: bool = False
     name: str = ""
+    nights: int = 0
 
     def windows_on(self, day: int) -> tuple[Window, ...] | None:
         """The windows of ``day`` (``None``: open all day)."""
@@ -263,6 +272,16 @@ class Problem:
                 raise PlanningError(f"stop {s.id!r}: score must be a finite number >= 0")
             if not (_finite(s.service_s) and s.service_s >= 0):
                 raise PlanningError(f"stop {s.id!r}: service_s must be a finite number >= 0")
+            if not (isinstance(s.nights, int) and 0 <= s.nights < self.n_days):
+                raise PlanningError(
+                    f"stop {s.id!r}: nights must be a whole number from 0 to {self.n_days - 1} "
+                    f"(the trip has {self.n_days} days), got {s.nights!r}"
+                )
+            if s.nights and not s.must_visit:
+                raise PlanningError(
+                    f"stop {s.id!r}: a multi-day visit ({s.nights} nights) must be a "
+                    "must-visit stop"
+                )
             if s.windows is not None:
                 if len(s.windows) != self.n_days:
                     raise PlanningError(

@@ -46,7 +46,7 @@ from tourroute.planning.model import (
     Visit,
 )
 
-__all__ = ["SolverOptions", "solve"]
+__all__ = ["SolverOptions", "check_trip", "must_misfits", "solve"]
 
 
 def solve(
@@ -91,8 +91,14 @@ def solve(
     t0 = time.perf_counter()
     opts = options or SolverOptions(iterations=iterations, time_limit_s=time_limit_s)
     problem.validate(max_candidates)
+    if any(s.nights for s in problem.stops):
+        from tourroute.planning.multiday import solve_multiday
+
+        return solve_multiday(problem, seed=seed, options=opts, started=t0)
     c = Compiled(problem)
-    chains = _check_trip(c)
+    chains = check_trip(c)
+    if c.n == 0:
+        return _without_stops(c, chains, seed, time.perf_counter() - t0)
     _check_must_alone(c, chains)
     _check_reachable(c, chains)
     search = Search(c, seed, t0 + opts.time_limit_s, opts)
@@ -101,7 +107,7 @@ def solve(
 
 
 # -- feasibility of the trip itself --------------------------------------------------------
-def _check_trip(c: Compiled) -> list[list[int]]:
+def check_trip(c: Compiled) -> list[list[int]]:
     """Raise if no sequence of (empty) days is possible; return the possible starts per day."""
     p = c.problem
     if p.overnights and not c.overnights and c.n_days > 1:
@@ -154,7 +160,16 @@ def _h(seconds: float) -> str:
 
 def _check_must_alone(c: Compiled, reach: list[list[int]]) -> None:
     """Each must-visit stop must fit some day on its own; say which and why if not."""
-    p = c.problem
+    for i, why in must_misfits(c, reach)[:1]:
+        raise PlanningError(
+            f"must-visit stop {c.problem.stops[i].id!r} cannot be visited on any day, even "
+            "alone: " + "; ".join(why)
+        )
+
+
+def must_misfits(c: Compiled, reach: list[list[int]]) -> list[tuple[int, list[str]]]:
+    """The must-visit stops that fit no day even alone, each with the reason per day."""
+    out: list[tuple[int, list[str]]] = []
     for i in range(c.n):
         if not c.must_l[i]:
             continue
@@ -165,10 +180,8 @@ def _check_must_alone(c: Compiled, reach: list[list[int]]) -> None:
                 break
             why.append(f"day {d + 1}: {_why_not(c, d, i, starts, ends)}")
         else:
-            raise PlanningError(
-                f"must-visit stop {p.stops[i].id!r} cannot be visited on any day, even alone: "
-                + "; ".join(why)
-            )
+            out.append((i, why))
+    return out
 
 
 def _why_not(c: Compiled, d: int, i: int, starts: list[int], ends: list[int]) -> str:
@@ -190,6 +203,29 @@ def _why_not(c: Compiled, d: int, i: int, starts: list[int], ends: list[int]) ->
     if legs > c.cont + EPS or (not c.brk_l[i] and drive > c.cont + EPS):
         return "it needs more continuous driving than the driver may do without a break"
     return "the visit does not fit in the day's window with the drive there and on"
+
+
+def _without_stops(c: Compiled, reach: list[list[int]], seed: int, elapsed: float) -> Solution:
+    """A trip with no candidate stop (a segment between multi-day visits, say): only the
+    nights are chosen, each the shortest drive that still lets the rest of the trip work."""
+    p = c.problem
+    last = c.n_days - 1
+    good: list[set[int]] = [set() for _ in range(c.n_days)]
+    for d in range(last, -1, -1):
+        ends = [e for e in ends_of(c, d)[1] if d == last or e in good[d + 1]]
+        good[d] = {s for s in reach[d] if any(schedule(c, d, s, e, []) is not None for e in ends)}
+    days: list[DayPlan] = []
+    if not good[0]:
+        raise PlanningError("no choice of overnight places lets every day reach the next one")
+    s = min(good[0])
+    for d in range(c.n_days):
+        ends = [e for e in ends_of(c, d)[1] if d == last or e in good[d + 1]]
+        e = min(
+            (e for e in ends if schedule(c, d, s, e, []) is not None), key=lambda x: c.TL[d][s][x]
+        )
+        days.append(day_plan(p, d, s, e, []))
+        s = e
+    return Solution(days=tuple(days), score=0.0, elapsed_s=elapsed, seed=seed)
 
 
 # -- output ---------------------------------------------------------------------------------

@@ -1,0 +1,426 @@
+"""Multi-day visits (a trek with camp nights, a retreat): solved by splitting the trip.
+
+A stop with ``nights > 0`` pins the trip: the day it starts on ends there, the nights after
+it are spent there, and a later day starts there when the visit ends (see
+:class:`~tourroute.planning.model.Stop`).  Around those pins the trip falls apart into
+*segments* of consecutive days, each an ordinary problem for :func:`solve` whose start and
+end are the pins (the trip's start, a multi-day stop, the trip's end).  So the search
+itself never sees a visit longer than a day.
+
+For every way to place the multi-day stops (the day each starts on, in the order given, not
+overlapping) the segments are solved one after the other with a small share of the effort
+— each segment starts when the previous one's multi-day visit ends, and a must-visit stop
+that fits no day of a segment is passed on to the next — and the best placement (fewest
+must-visit stops left out, then the highest score) is solved again with the full effort.
+
+Simplifications, each on the safe side: the weekly driving limit of coach drivers is kept
+by capping every driving day at ``weekly / min(7, driving days)``; a trip without overnight
+candidates (every day from start to end) is split into single days around the pins.
+
+>>> from tourroute.planning.model import Day, Problem, Stop
+>>> h = 3600
+>>> t = [[0, 0, h, h], [0, 0, h, h], [h, h, 0, h], [h, h, h, 0]]
+>>> trek = Stop("trek", 50, 26 * h, must_visit=True, nights=1)
+>>> p = Problem(stops=(trek, Stop("a", 5, h)), days=(Day(8 * h, 18 * h),) * 2, travel_s=t)
+>>> sol = solve_multiday(p, seed=0)
+>>> [(d.start_id, [v.stop_id for v in d.visits], d.end_id) for d in sol.days]
+[('start', ['a', 'trek'], 'trek'), ('trek', [], 'end')]
+>>> sol.days[1].departure_s / h  # a 9–10 h, the trek from 11:00 for 26 h, so day 2 at 13:00
+13.0
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from tourroute.planning._core import Compiled
+from tourroute.planning._search import SolverOptions, default_work
+from tourroute.planning.model import (
+    DAY_S,
+    EPS,
+    Day,
+    DayPlan,
+    DriverRules,
+    PlanningError,
+    Problem,
+    Solution,
+    Stop,
+    Unplaced,
+    Visit,
+)
+from tourroute.planning.solver import check_trip, must_misfits, solve
+
+__all__ = ["solve_multiday"]
+
+MAX_PLACEMENTS = 64  # ways to place the multi-day stops that are tried (the first ones)
+TRIAL_SHARE = 0.15  # effort of one trial placement, as a share of the full budget
+
+
+@dataclass(frozen=True)
+class _Pin:
+    """A multi-day stop placed on a start day."""
+
+    stop: int  # index in the original problem
+    day: int  # the day the visit starts (and that day ends there)
+    nights: int
+
+
+@dataclass
+class _Plan:
+    days: list[DayPlan]
+    visited: set[int]
+    left_out: dict[int, str]  # must-visit stops not placed, with the reason
+
+    @property
+    def score(self) -> float:
+        return float(sum(d.score for d in self.days))
+
+
+def solve_multiday(
+    problem: Problem,
+    *,
+    seed: int = 0,
+    options: SolverOptions | None = None,
+    started: float | None = None,
+) -> Solution:
+    """Plan a trip with multi-day visits (``Stop.nights > 0``); see the module docstring."""
+    t0 = time.perf_counter() if started is None else started
+    opts = options or SolverOptions()
+    p = problem
+    if opts.iterations is None and opts.work is None:
+        opts = replace(opts, work=default_work(Compiled(p)))  # then split over the segments
+    pinned = [i for i, s in enumerate(p.stops) if s.nights]
+    placements = list(itertools.islice(_placements(p, pinned), MAX_PLACEMENTS))
+    if not placements:
+        total = sum(p.stops[i].nights + 1 for i in pinned)
+        raise PlanningError(
+            f"the multi-day visits ({', '.join(p.stops[i].id for i in pinned)}) need "
+            f"{total} days between them, or their days are closed; the trip has {p.n_days}"
+        )
+    trial = _share(opts, TRIAL_SHARE if len(placements) > 1 else 1.0)
+    best: tuple[tuple[int, float], list[_Pin], _Plan] | None = None
+    reasons: list[str] = []
+    for pins in placements:
+        try:
+            plan = _plan(p, pins, seed, trial)
+        except PlanningError as exc:
+            reasons.append(f"{_describe(p, pins)}: {exc}")
+            continue
+        key = (-len(plan.left_out), plan.score)
+        if best is None or key > best[0]:
+            best = (key, pins, plan)
+    if best is None:
+        raise PlanningError(
+            "the multi-day visits cannot be placed on any day: " + "; ".join(reasons[:4])
+        )
+    final = best[2]
+    if len(placements) > 1:  # the winner again, with the whole effort
+        again = _plan(p, best[1], seed, opts)
+        if (-len(again.left_out), again.score) >= best[0]:
+            final = again
+    unplaced = tuple(Unplaced(p.stops[i].id, why) for i, why in sorted(final.left_out.items()))
+    return Solution(
+        days=tuple(final.days),
+        score=final.score,
+        unplaced=unplaced,
+        elapsed_s=time.perf_counter() - t0,
+        seed=seed,
+    )
+
+
+def _share(opts: SolverOptions, share: float) -> SolverOptions:
+    """The options with ``share`` of the effort (a fixed budget, split over segments)."""
+    if opts.iterations is not None:
+        return replace(opts, iterations=max(20, int(opts.iterations * share)))
+    return replace(opts, work=None if opts.work is None else opts.work * share)
+
+
+def _placements(p: Problem, pinned: Sequence[int]) -> Iterator[list[_Pin]]:
+    """Every way to place the pinned stops in the given order on days they are open."""
+
+    def rec(k: int, first_day: int, acc: list[_Pin]) -> Iterator[list[_Pin]]:
+        if k == len(pinned):
+            yield list(acc)
+            return
+        i = pinned[k]
+        n = p.stops[i].nights
+        for day in range(first_day, p.n_days - n):
+            wins = p.stops[i].windows_on(day)
+            if wins is not None and not wins:
+                continue
+            acc.append(_Pin(i, day, n))
+            yield from rec(k + 1, day + n, acc)
+            acc.pop()
+
+    yield from rec(0, 0, [])
+
+
+def _describe(p: Problem, pins: Sequence[_Pin]) -> str:
+    return ", ".join(f"{p.stops[x.stop].id} from day {x.day + 1}" for x in pins)
+
+
+def _plan(p: Problem, pins: Sequence[_Pin], seed: int, opts: SolverOptions) -> _Plan:
+    """Solve the segments between the pins in order; raise if a segment is impossible."""
+    days: list[DayPlan] = []
+    visited: set[int] = set()
+    carried = [i for i, s in enumerate(p.stops) if s.must_visit and not s.nights]
+    why_not: dict[int, str] = {}
+    cap = _weekly_cap(p, pins)
+    anchor: tuple[int, float] | None = None  # (pinned stop, time it ends) the next day leaves
+    bounds = [*pins, None]
+    first = 0
+    for pin in bounds:
+        last = pin.day if pin is not None else p.n_days - 1
+        for lo, hi in _day_blocks(p, first, last, anchor is not None, pin is not None):
+            seg_anchor = anchor if lo == first else None
+            seg_pin = pin if hi == last else None
+            seg = _segment(p, lo, hi, seg_anchor, seg_pin, carried, visited, cap)
+            sol = solve(seg.problem, seed=seed, options=_share(opts, (hi - lo + 1) / p.n_days))
+            for plan in sol.days:
+                days.append(seg.lift(plan, is_last_of_segment=plan.day == hi - lo))
+            placed = {seg.original[v.stop_id] for d in sol.days for v in d.visits}
+            visited |= placed
+            for u in sol.unplaced:
+                why_not[seg.original[u.stop_id]] = u.reason
+            carried = [i for i in carried if i not in placed]
+        if pin is None:
+            break
+        stop = p.stops[pin.stop]
+        visit = days[-1].visits[-1]
+        resume = visit.start_s + stop.service_s - pin.nights * DAY_S
+        for d in range(pin.day + 1, pin.day + pin.nights):
+            days.append(_at_the_stop(p, d, stop))
+        visited.add(pin.stop)
+        anchor = (pin.stop, resume)
+        first = pin.day + pin.nights
+    left_out = {
+        i: why_not.get(i, "no day around the multi-day visits can take it")
+        for i in carried
+        if i not in visited
+    }
+    return _Plan(days, visited, left_out)
+
+
+def _day_blocks(
+    p: Problem, first: int, last: int, from_pin: bool, to_pin: bool
+) -> list[tuple[int, int]]:
+    """The days ``first..last`` as one segment, or — in a trip without overnight places,
+    where every day runs start → end — single days wherever a day touches a pin."""
+    if p.overnights or first == last:
+        return [(first, last)]
+    blocks: list[tuple[int, int]] = []
+    lo, hi = first, last
+    if from_pin:
+        blocks.append((lo, lo))
+        lo += 1
+    tail = [(hi, hi)] if to_pin and hi >= lo else []
+    if tail:
+        hi -= 1
+    if lo <= hi:
+        blocks.append((lo, hi))
+    return blocks + tail
+
+
+def _weekly_cap(p: Problem, pins: Sequence[_Pin]) -> float | None:
+    """A daily driving cap that keeps any 7 days within the weekly limit (on the safe side)."""
+    rules = p.driver_rules
+    if rules is None or rules.max_weekly_driving_s is None:
+        return None
+    onsite = sum(x.nights - 1 for x in pins)  # days spent wholly at a stop: no driving
+    driving_days = min(7, p.n_days - onsite)
+    return rules.max_weekly_driving_s / max(1, driving_days)
+
+
+@dataclass
+class _Segment:
+    problem: Problem
+    original: dict[str, int]  # stop id -> index in the original problem
+    offset: int  # the segment's first day in the trip
+    pin: _Pin | None
+    pin_stop: Stop | None
+
+    def lift(self, plan: DayPlan, *, is_last_of_segment: bool) -> DayPlan:
+        """The segment's day as a day of the trip (and the pinned visit that ends it)."""
+        plan = replace(plan, day=plan.day + self.offset)
+        if not (is_last_of_segment and self.pin is not None and self.pin_stop is not None):
+            return plan
+        stop = self.pin_stop
+        arrive = plan.arrival_s
+        start = _window_start(stop, self.pin.day, arrive)
+        if start is None:  # pragma: no cover - the segment's day ends by the last window
+            raise PlanningError(f"internal: {stop.id!r} cannot start on day {self.pin.day + 1}")
+        visit = Visit(
+            stop.id,
+            arrive,
+            start - arrive,
+            start,
+            start + stop.service_s,
+            float(stop.score),
+            plan.last_leg_drive_s,
+            plan.last_leg_distance_m,
+        )
+        return replace(
+            plan,
+            visits=(*plan.visits, visit),
+            last_leg_drive_s=0.0,
+            last_leg_distance_m=None if plan.last_leg_distance_m is None else 0.0,
+            score=plan.score + float(stop.score),
+            overnight=stop.id,
+        )
+
+
+def _window_start(stop: Stop, day: int, arrive: float) -> float | None:
+    """When a multi-day visit arriving at ``arrive`` starts: inside a window of the day."""
+    wins = stop.windows_on(day)
+    if wins is None:
+        return arrive
+    for o, c in wins:
+        if arrive <= c + EPS:
+            return max(arrive, o)
+    return None
+
+
+def _latest_start(p: Problem, pin: _Pin) -> float:
+    """The latest arrival that still starts the visit in a window and ends it in time to
+    drive on (a bound: the day after may still turn out too short, then the placement fails)."""
+    stop = p.stops[pin.stop]
+    day = p.days[pin.day]
+    latest = day.end_s
+    wins = stop.windows_on(pin.day)
+    if wins:
+        latest = min(latest, wins[-1][1])
+    resume = pin.day + pin.nights
+    # leave time on the day it ends for at least the shortest drive on (to the end, or a night)
+    ends = [1] if resume == p.n_days - 1 or not p.overnights else p.allowed_overnights()
+    node = p.node_of_stop(pin.stop)
+    drive_on = min((p.travel(node, e, resume) for e in ends), default=0.0)
+    return min(latest, p.days[resume].end_s - drive_on + pin.nights * DAY_S - stop.service_s)
+
+
+def _segment(
+    p: Problem,
+    lo: int,
+    hi: int,
+    anchor: tuple[int, float] | None,
+    pin: _Pin | None,
+    carried: Sequence[int],
+    visited: set[int],
+    weekly_cap: float | None,
+) -> _Segment:
+    """The sub-problem of days ``lo..hi`` from ``anchor`` (or the start) to ``pin`` (or the
+    end): the stops not yet visited, the must-visit stops that fit it on their own."""
+    must = set(carried)
+    stops = [i for i, s in enumerate(p.stops) if not s.nights and i not in visited]
+    start_node = 0 if anchor is None else p.node_of_stop(anchor[0])
+    end_node = 1 if pin is None else p.node_of_stop(pin.stop)
+    days = []
+    for d in range(lo, hi + 1):
+        day = p.days[d]
+        start_s, end_s = day.start_s, day.end_s
+        if d == lo and anchor is not None:
+            start_s = max(start_s, anchor[1])
+        if d == hi and pin is not None:
+            end_s = min(end_s, _latest_start(p, pin))
+        if end_s <= start_s + EPS:
+            raise PlanningError(f"day {d + 1} has no time left around the multi-day visit")
+        cap = day.max_driving_s
+        if weekly_cap is not None:
+            cap = weekly_cap if cap is None else min(cap, weekly_cap)
+        days.append(Day(start_s, end_s, cap))
+
+    def build(must_now: set[int]) -> Problem:
+        nodes = [start_node, end_node, *(p.node_of_stop(i) for i in stops)]
+        nodes += [p.node_of_overnight(k) for k in range(len(p.overnights))]
+        return Problem(
+            stops=tuple(
+                replace(
+                    p.stops[i],
+                    must_visit=i in must_now,
+                    windows=None
+                    if p.stops[i].windows is None
+                    else tuple(p.stops[i].windows_on(d) or () for d in range(lo, hi + 1)),
+                )
+                for i in stops
+            ),
+            days=tuple(days),
+            travel_s=_Remap(p, nodes, lo, distance=False),
+            distance_m=None if p.distance_m is None else _Remap(p, nodes, lo, distance=True),
+            overnights=p.overnights,
+            start_id=p.start_id if anchor is None else p.stops[anchor[0]].id,
+            end_id=p.end_id if pin is None else p.stops[pin.stop].id,
+            max_daily_driving_s=p.max_daily_driving_s,
+            driver_rules=None if p.driver_rules is None else _daily_rules(p.driver_rules),
+            caravan=p.caravan,
+            name=p.name,
+        )
+
+    sub = build(must)
+    c = Compiled(sub)
+    reach = check_trip(c)
+    misfits = {stops[i] for i, _ in must_misfits(c, reach)}
+    reachable = [
+        stops[i]
+        for i in range(c.n)
+        if any(
+            c.day_start[d] + c.TL[d][s][i + 2] <= c.day_end[d] + EPS
+            for d in range(c.n_days)
+            for s in reach[d]
+        )
+    ]
+    if misfits or len(reachable) < len(stops):
+        stops = reachable  # a segment may have no time for any other visit
+        sub = build(must - misfits)
+    return _Segment(
+        sub,
+        {p.stops[i].id: i for i in stops},
+        lo,
+        pin,
+        None if pin is None else p.stops[pin.stop],
+    )
+
+
+def _daily_rules(rules: DriverRules) -> DriverRules:
+    """The driver rules without the weekly limit (kept by the daily cap instead)."""
+    return replace(rules, max_weekly_driving_s=None)
+
+
+class _Remap:
+    """Travel (or distance) of a segment: its nodes mapped to the trip's, its days shifted."""
+
+    def __init__(self, p: Problem, nodes: list[int], offset: int, *, distance: bool) -> None:
+        self.p, self.nodes, self.offset, self.distance = p, nodes, offset, distance
+
+    def __call__(self, i: int, j: int, day: int) -> float:
+        a, b = self.nodes[i], self.nodes[j]
+        if a == b:
+            return 0.0
+        value = (
+            self.p.distance(a, b, day + self.offset)
+            if self.distance
+            else self.p.travel(a, b, day + self.offset)
+        )
+        return math.inf if value is None else value
+
+
+def _at_the_stop(p: Problem, d: int, stop: Stop) -> DayPlan:
+    """A day spent wholly at a multi-day stop: no driving, no other visit."""
+    t = p.days[d].start_s
+    return DayPlan(
+        day=d,
+        start_id=stop.id,
+        end_id=stop.id,
+        departure_s=t,
+        arrival_s=t,
+        visits=(),
+        last_leg_drive_s=0.0,
+        last_leg_distance_m=None if p.distance_m is None else 0.0,
+        driving_s=0.0,
+        distance_m=None if p.distance_m is None else 0.0,
+        score=0.0,
+        max_continuous_driving_s=0.0,
+        overnight=stop.id,
+    )
