@@ -32,8 +32,10 @@ def test_definitions_are_valid_requests() -> None:
 BLOCKED = {
     "caravan-duong-ho-chi-minh": "the seed has no caravan-suitable overnight place yet",
     "ve-nguon-pu-luong-pu-xai-lai-leng-hai-thuong": (
-        "Pu Xai Lai Leng is a two-day trek (visit 2,880 min) and Pù Luông (8 h) has no seeded "
-        "lodging nearby: needs homestays in Pù Luông and Kỳ Sơn, and multi-day visits"
+        "the Pu Xai Lai Leng trek (2,880 min) now composes as a multi-day visit with two nights "
+        "on site, but Pù Luông is left out: an 8 h visit at the start leaves day 1 no time to "
+        "reach a place to stay (the seeded ones are all on the coast), and later days cannot "
+        "drive there within the car's 6 h cap; needs homestays in Pù Luông and Kỳ Sơn"
     ),
 }
 

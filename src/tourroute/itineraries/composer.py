@@ -10,13 +10,15 @@ matrices, legs with geometry) and the pure planner meet:
 2. time windows from each site's opening hours on the actual dates;
 3. one travel-time matrix per corridor preference in play (days with a preferred corridor
    use its matrix: travel time depends on the day);
-4. :func:`tourroute.planning.solve`;
+4. :func:`tourroute.planning.solve` (a must-visit longer than the day window becomes a
+   multi-day visit with its nights on site, e.g. a two-day trek with a camp night);
 5. every leg of the plan routed for its geometry and corridor/province breakdown.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -176,19 +178,41 @@ class ItineraryComposer:
             for prefer in set(day_prefer)
         }
         factor = PACE_FACTOR[req.pace]
-        problem = Problem(
-            stops=tuple(
-                Stop(
-                    id=p.id,
-                    score=_score(p.site, req),
-                    service_s=round(p.site.visit_duration_min * 60 * factor),
-                    windows=windows(p.site.opening_hours, dates),
-                    must_visit=p.id in req.must_visit,
-                    name=p.site.name_en,
+        day_s = _seconds(req.day_end) - _seconds(req.day_start)
+        planned: list[Stop] = []
+        for place in stops:
+            if place.site is None:
+                continue
+            service = round(place.site.visit_duration_min * 60 * factor)
+            must = place.id in req.must_visit
+            on_site = _visit_nights(service, day_s) if must else 0
+            if on_site and req.vehicle is Vehicle.caravan and not place.site.caravan_overnight:
+                raise InvalidParameter(
+                    "must_visit",
+                    f"'{place.id}' is a visit of {on_site} night(s) on site, and a caravan "
+                    "may not stay there overnight",
+                    "body",
                 )
-                for p in stops
-                if p.site is not None
-            ),
+            if on_site >= req.days:
+                raise InvalidParameter(
+                    "must_visit",
+                    f"'{place.id}' takes {place.site.visit_duration_min / 60:g} h, "
+                    f"{on_site} night(s) on site: a trip of at least {on_site + 1} days",
+                    "body",
+                )
+            planned.append(
+                Stop(
+                    id=place.id,
+                    score=_score(place.site, req),
+                    service_s=service,
+                    windows=windows(place.site.opening_hours, dates),
+                    must_visit=must,
+                    name=place.site.name_en,
+                    nights=on_site,
+                )
+            )
+        problem = Problem(
+            stops=tuple(planned),
             days=tuple(Day(_seconds(req.day_start), _seconds(req.day_end)) for _ in dates),
             travel_s=lambda i, j, d: matrices[day_prefer[d]][i][j],
             overnights=tuple(
@@ -361,6 +385,20 @@ class ItineraryComposer:
             "geometry": {"type": "LineString", "coordinates": [list(c) for c in r.coords]},
             "breakdown": route_breakdown(graph, [r], "en"),
         }
+
+
+def _visit_nights(service_s: float, day_s: float) -> int:
+    """Nights a must-visit spends on site: none if the visit fits a day's window, else the
+    fewest that leave the visit's length (a two-day trek, with its camp night) in the days.
+
+    >>> _visit_nights(8 * 3600, 10 * 3600), _visit_nights(28.5 * 3600, 10 * 3600)
+    (0, 1)
+    >>> _visit_nights(48 * 3600, 10 * 3600)
+    2
+    """
+    if service_s <= day_s:
+        return 0
+    return math.ceil((service_s - day_s) / 86_400)
 
 
 def _score(site: Site | None, req: ItineraryRequest) -> float:

@@ -168,7 +168,7 @@ def _plan(p: Problem, pins: Sequence[_Pin], seed: int, opts: SolverOptions) -> _
     days: list[DayPlan] = []
     visited: set[int] = set()
     carried = [i for i, s in enumerate(p.stops) if s.must_visit and not s.nights]
-    why_not: dict[int, str] = {}
+    why_not: dict[int, list[str]] = {}
     cap = _weekly_cap(p, pins)
     anchor: tuple[int, float] | None = None  # (pinned stop, time it ends) the next day leaves
     bounds = [*pins, None]
@@ -184,8 +184,10 @@ def _plan(p: Problem, pins: Sequence[_Pin], seed: int, opts: SolverOptions) -> _
                 days.append(seg.lift(plan, is_last_of_segment=plan.day == hi - lo))
             placed = {seg.original[v.stop_id] for d in sol.days for v in d.visits}
             visited |= placed
+            for i, why in seg.misfits.items():
+                why_not.setdefault(i, []).append(why)
             for u in sol.unplaced:
-                why_not[seg.original[u.stop_id]] = u.reason
+                why_not.setdefault(seg.original[u.stop_id], []).append(u.reason)
             carried = [i for i in carried if i not in placed]
         if pin is None:
             break
@@ -198,7 +200,9 @@ def _plan(p: Problem, pins: Sequence[_Pin], seed: int, opts: SolverOptions) -> _
         anchor = (pin.stop, resume)
         first = pin.day + pin.nights
     left_out = {
-        i: why_not.get(i, "no day around the multi-day visits can take it")
+        i: "no day around the multi-day visits can take it ("
+        + "; ".join(why_not.get(i, ["no room left"]))
+        + ")"
         for i in carried
         if i not in visited
     }
@@ -242,6 +246,7 @@ class _Segment:
     offset: int  # the segment's first day in the trip
     pin: _Pin | None
     pin_stop: Stop | None
+    misfits: dict[int, str]  # must-visit stops this segment cannot take, and why
 
     def lift(self, plan: DayPlan, *, is_last_of_segment: bool) -> DayPlan:
         """The segment's day as a day of the trip (and the pinned visit that ends it)."""
@@ -361,7 +366,8 @@ def _segment(
     sub = build(must)
     c = Compiled(sub)
     reach = check_trip(c)
-    misfits = {stops[i] for i, _ in must_misfits(c, reach)}
+    misfit_why = {stops[i]: why for i, why in must_misfits(c, reach, lo)}
+    misfits = set(misfit_why)
     reachable = [
         stops[i]
         for i in range(c.n)
@@ -380,6 +386,7 @@ def _segment(
         lo,
         pin,
         None if pin is None else p.stops[pin.stop],
+        {i: "; ".join(why) for i, why in misfit_why.items()},
     )
 
 

@@ -167,8 +167,11 @@ def _check_must_alone(c: Compiled, reach: list[list[int]]) -> None:
         )
 
 
-def must_misfits(c: Compiled, reach: list[list[int]]) -> list[tuple[int, list[str]]]:
-    """The must-visit stops that fit no day even alone, each with the reason per day."""
+def must_misfits(
+    c: Compiled, reach: list[list[int]], first_day: int = 0
+) -> list[tuple[int, list[str]]]:
+    """The must-visit stops that fit no day even alone, each with the reason per day (days
+    numbered from ``first_day + 1``: a part of a longer trip says which days it means)."""
     out: list[tuple[int, list[str]]] = []
     for i in range(c.n):
         if not c.must_l[i]:
@@ -178,7 +181,7 @@ def must_misfits(c: Compiled, reach: list[list[int]]) -> list[tuple[int, list[st
             starts, ends = reach[d], ends_of(c, d)[1]
             if any(schedule(c, d, s, e, [i]) is not None for s in starts for e in ends):
                 break
-            why.append(f"day {d + 1}: {_why_not(c, d, i, starts, ends)}")
+            why.append(f"day {first_day + d + 1}: {_why_not(c, d, i, starts, ends)}")
         else:
             out.append((i, why))
     return out

@@ -1,0 +1,85 @@
+"""A must-visit longer than the day window (the Pu Xai Lai Leng trek, 48 h) is a multi-day
+visit: its day ends on site, the nights are spent there, a later day leaves when it ends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import gpxpy
+import icalendar
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from tests.api.test_itineraries import _check_plan
+from tourroute.sites.domain import SiteKind
+from tourroute.sites.models import Site
+
+TREK = "pu-xai-lai-leng"  # visit_duration_min 2880 in the seed: two nights on site
+REQUEST: dict[str, Any] = {
+    "start": "quang-truong-hcm-vinh",
+    "start_date": "2026-12-04",
+    "days": 4,
+    "vehicle": "car",
+    "must_visit": [TREK],
+    "max_driving_hours": 8,
+}
+
+
+def test_the_trek_spends_its_nights_on_site(client: TestClient) -> None:
+    response = client.post("/v1/itineraries", json=REQUEST)
+    assert response.status_code == 201, response.text
+    plan = response.json()
+    assert plan["unplaced"] == []
+    _check_plan(client, plan, cap_h=8)
+    days = plan["days"]
+    k = next(i for i, d in enumerate(days) if any(s["site"] == TREK for s in d["stops"]))
+    trek = days[k]["stops"][-1]
+    assert trek["site"] == TREK  # the day's last visit
+    assert days[k]["end"]["id"] == days[k]["overnight"]["id"] == TREK
+    start = datetime.fromisoformat(trek["visit_start"])
+    end = datetime.fromisoformat(trek["departure"])
+    assert end - start == timedelta(hours=48)
+    assert trek["visit_s"] == 48 * 3600
+    whole = days[k + 1]  # two nights: the next day is spent wholly at the trek
+    assert (whole["start"]["id"], whole["end"]["id"], whole["stops"]) == (TREK, TREK, [])
+    assert whole["totals"]["driving_s"] == 0
+    leave = days[k + 2]
+    assert leave["start"]["id"] == TREK
+    assert datetime.fromisoformat(leave["start"]["departure"]) >= end
+
+    ics = client.get(f"/v1/itineraries/{plan['id']}.ics")
+    assert ics.status_code == 200
+    events = [
+        e
+        for e in icalendar.Calendar.from_ical(ics.text).walk("VEVENT")
+        if TREK in str(e.get("location", "")) + str(e.get("summary", "")) + str(e.get("url", ""))
+        or "Pu Xai Lai Leng" in str(e.get("summary", ""))
+    ]
+    assert len(events) == 1
+    assert events[0].decoded("dtend") - events[0].decoded("dtstart") == timedelta(hours=48)
+    gpx = gpxpy.parse(client.get(f"/v1/itineraries/{plan['id']}.gpx").text)
+    assert any("Pu Xai Lai Leng" in (w.name or "") for w in gpx.waypoints)
+
+
+def test_a_trip_too_short_for_the_trek_is_refused_with_the_reason(client: TestClient) -> None:
+    response = client.post("/v1/itineraries", json=REQUEST | {"days": 2})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["type"].endswith("invalid-parameter")
+    assert "2 night(s) on site: a trip of at least 3 days" in body["detail"]
+
+
+def test_a_caravan_cannot_stay_on_a_site_without_caravan_overnight(
+    client: TestClient, session: Session
+) -> None:
+    # Counterfactual, in this test's transaction only: the seeded places to stay take
+    # motorhomes, so the caravan trip itself is possible; the trek site does not.
+    session.execute(
+        update(Site).where(Site.kind == SiteKind.lodging).values(caravan_overnight=True)
+    )
+    session.flush()
+    response = client.post("/v1/itineraries", json=REQUEST | {"vehicle": "caravan"})
+    assert response.status_code == 422
+    assert "a caravan may not stay there overnight" in response.json()["detail"]
