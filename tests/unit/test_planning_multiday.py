@@ -22,6 +22,7 @@ from tourroute.planning import (
     check_solution,
     solve,
 )
+from tourroute.planning.instances import read_json_text, write_json_text
 
 H = 3600.0
 
@@ -155,3 +156,22 @@ def test_random_trips_with_a_trek_are_feasible(
     assert check_solution(p, sol) == []
     trek = next(s for s in p.stops if s.nights)
     assert trek.id in sol.visited() or trek.id in {u.stop_id for u in sol.unplaced}
+
+
+def test_the_json_instance_format_carries_nights() -> None:
+    doc = (
+        '{"format": "tourroute-planning/1", "tours": 3, "tour_window_s": [28800, 64800],'
+        ' "start": {"id": "d", "x": 0, "y": 0},'
+        ' "travel": {"metric": "euclidean", "speed": 0.001},'
+        ' "stops": [{"id": "trek", "x": 3.6, "y": 0, "score": 9, "service_s": 100800,'
+        '            "must_visit": true, "nights": 1},'
+        '           {"id": "a", "x": 0, "y": 3.6, "score": 1, "service_s": 3600}]}'
+    )
+    inst = read_json_text(doc)
+    assert inst.problem.stops[0].nights == 1
+    assert read_json_text(write_json_text(inst)).problem.stops[0].nights == 1
+    sol = solve(inst.problem, seed=0)
+    assert check_solution(inst.problem, sol) == []
+    assert "trek" in sol.visited()
+    with pytest.raises(PlanningError, match="nights must be a whole number"):
+        read_json_text(doc.replace('"nights": 1', '"nights": 1.5'))

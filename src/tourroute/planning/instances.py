@@ -13,7 +13,8 @@ The JSON format (``"format": "tourroute-planning/1"``) is documented in
      "stops": [{"id": "kim-lien", "lon": .., "lat": .., "score": 8, "service_s": 3600,
                 "windows": [[27000, 41400], [48600, 61200]]      # every day, or
                 "windows_by_day": [[[27000, 61200]], [], null],  # per day ([] closed)
-                "must_visit": false, "name": "Khu di tích Kim Liên"}],
+                "must_visit": false, "name": "Khu di tích Kim Liên",
+                "nights": 0}],                 # > 0: a multi-day visit (must_visit only)
      "overnights": [{"id": "cua-lo", "lon": .., "lat": .., "caravan_ok": true}],
      "max_daily_driving_s": 21600, "driver_rules": "coach" | {...} | null,
      "caravan": false}
@@ -134,6 +135,13 @@ def _num(obj: dict[str, Any], key: str, where: str, default: float | None = None
     return float(v)
 
 
+def _nights(obj: dict[str, Any], where: str) -> int:
+    v = obj.get("nights", 0)
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise PlanningError(f"{where}.nights must be a whole number >= 0, got {v!r}")
+    return v
+
+
 def _opt_num(obj: dict[str, Any], key: str, where: str) -> float | None:
     return None if obj.get(key) is None else _num(obj, key, where)
 
@@ -233,6 +241,7 @@ def instance_from_dict(doc: dict[str, Any]) -> Instance:
                 windows=windows,
                 must_visit=bool(s.get("must_visit", False)),
                 name=str(s.get("name", "")),
+                nights=_nights(s, where),
             )
         )
         points.append(_point(s, metric, where))
@@ -348,6 +357,8 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
                 extra["windows_by_day"] = [[list(w) for w in day] for day in s.windows]
         if s.must_visit:
             extra["must_visit"] = True
+        if s.nights:
+            extra["nights"] = s.nights
         if s.name:
             extra["name"] = s.name
         stops.append(place(s.id, extra))
