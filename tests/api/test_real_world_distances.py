@@ -111,11 +111,10 @@ CASES = [
         RealDistance(HA_TINH, "thien-cam", 20, "vi.wikipedia Bãi biển Thiên Cầm"),
         id="ha-tinh--thien-cam",
         marks=_xfail(
-            "ours 30.6 km (+53 %): the beach point snaps onto the straight constructed ĐT547 "
-            "stand-in (coast-0004), whose Thiên Cầm vertex is not joined to the local road "
-            "ending 0.7 km south, so the route loops 2.9 km via the next junction; even "
-            "without it, 27.7 km. The published 20 km is below the 21.8 km straight line "
-            "between the endpoints"
+            "ours 28.9 km (+44 %): QL1A to Cẩm Xuyên, then the road to Thiên Cầm and the "
+            "constructed ĐT547 stand-in (coast-0004, now joined to that road at Thiên Cầm) to "
+            "the beach point. The published 20 km is below the 21.8 km straight line between "
+            "the endpoints, so it is not a road distance between them"
         ),
     ),
     # "Trung tâm thị xã cách thành phố Vinh 15 km về phía nam" (Hồng Lĩnh)
