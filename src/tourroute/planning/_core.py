@@ -301,13 +301,38 @@ class Route:
         Gain = score(candidate) - score(replaced); -inf where infeasible (time windows and
         driving caps are checked in O(1); continuous driving is left to the caller).
         """
-        d = self.day
         seq = self.seq
-        k = len(seq)
-        if k == 0 or len(cand) == 0:
+        if not seq or len(cand) == 0:
             return np.full(len(cand), -math.inf), np.zeros(len(cand), np.int64)
+        ok = self.slot_fits(c, cand, cap_left)
+        seq_a = np.array(seq, np.int64)
+        gain = c.score.take(cand)[None, :] - c.score.take(seq_a)[:, None]
+        np.copyto(gain, -math.inf, where=~ok)
+        if c.any_must:
+            gain[c.must.take(seq_a)] = -math.inf
+        q = gain.argmax(axis=0)
+        return gain[q, np.arange(len(cand))], q
+
+    def tail_swaps(self, c: Compiled, other: Route) -> FloatArray:
+        """Time saved by exchanging tails with ``other`` (row: the cut in this day, column:
+        the cut in the other), estimated at the two junctions; -inf where a junction's
+        delay exceeds the tail's slack.  Caps are left to the caller."""
+        pa, na, da, aa, sa, _ = self._vectors(c)
+        pb, nb, db, ab, sb, _ = other._vectors(c)
+        c.work += W_CALL_GENERAL + W_CELL_GENERAL * len(pa) * len(pb)
+        d_ab = da[:, None] + c.T[self.day][pa[:, None], nb[None, :]] - ab[None, :]
+        d_ba = db[None, :] + c.T[other.day][pb[None, :], na[:, None]] - aa[:, None]
+        ok = (d_ab <= sb[None, :]) & (d_ba <= sa[:, None])
+        ok[0, 0] = ok[-1, -1] = False  # the days exchanged whole, or unchanged
+        saved: FloatArray = np.where(ok, -(d_ab + d_ba), -math.inf)
+        return saved
+
+    def slot_fits(self, c: Compiled, cand: IntArray, cap_left: float) -> BoolArray:
+        """Whether each candidate (column) fits in the place of each visit (row), the rest
+        of the day unchanged (O(1) per pair; continuous driving is left to the caller)."""
+        d = self.day
+        k = len(self.seq)
         prev, nxt, dep_prev, arr_next, slack, tpn = self._vectors(c)
-        seq_a = nxt[:k] - 2
         if c.single[d] and cap_left == math.inf:
             c.work += W_CALL + W_CELL * k * len(cand)
             a = c.Tin[d].take(prev[:k], 0).take(cand, 1)
@@ -318,11 +343,8 @@ class Route:
             a += c.TSout[d].take(cand, 0).take(nxt[1:], 1).T
             a -= arr_next[1:, None]
             bad |= a > slack[1:, None]
-            gain = pc[3] - c.score.take(seq_a)[:, None]
-            np.copyto(gain, -math.inf, where=bad)
-            if c.any_must:
-                gain[c.must.take(seq_a)] = -math.inf
-            return gain.max(axis=0), gain.argmax(axis=0)
+            fits: BoolArray = ~bad
+            return fits
         c.work += W_CALL_GENERAL + W_CELL_GENERAL * k * len(cand)
         t = c.T[d]
         cn = cand + 2
@@ -348,10 +370,8 @@ class Route:
         if cap_left < math.inf:
             old = (tpn[:k] + tpn[1:])[:, None]
             ok &= t_in + t_out - old <= cap_left + EPS
-        gain = np.where(ok, c.score[cand][None, :] - c.score[seq_a][:, None], -math.inf)
-        gain = np.where(c.must[seq_a][:, None], -math.inf, gain)
-        q = gain.argmax(axis=0)
-        return gain[q, np.arange(len(cand))], q
+        ok_b: BoolArray = ok
+        return ok_b
 
 
 def schedule(c: Compiled, d: int, s: int, e: int, seq: list[int]) -> Route | None:

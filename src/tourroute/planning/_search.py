@@ -22,8 +22,9 @@ Vansteenwegen et al.'s ILS, with a route pool recombined by set packing (Hu & Li
   score, then less driving), the temperature falling geometrically from ``temperature`` to
   ``final_temperature`` mean stop scores over the budget; back to the best plan after
   ``reset_after`` iterations without a better one.  Every new best plan gets the light
-  local search (overnight re-selection, short-day 2-opt/or-opt, replacements); the final
-  plan the full one.
+  local search (overnight re-selection, short-day 2-opt/or-opt, replacements, a visit
+  moved to another day so that an unvisited stop takes its place, tails exchanged between
+  days — the last two screened for all pairs at once); the final plan the full one.
 * **route pool** — when every day is the same (a base-camp trip with identical windows,
   like the TOPTW), the days of every plan met are kept; every ``recombine_every``
   iterations a small branch and bound picks the best set of disjoint pooled days, which,
@@ -486,6 +487,99 @@ class Search:
             self.fill(noise)
         return improved
 
+    def shift_replace(self) -> bool:
+        """A visit moves to another day and an unvisited stop takes its place (a gain of
+        the newcomer's whole score, where a same-slot replacement gains only the
+        difference): the best such move, repeated while one exists."""
+        c = self.c
+        m = len(self.routes)
+        improved = False
+        for _ in range(4 * m):
+            best: tuple[float, int, int, int, int, int] | None = None
+            for a in range(m):
+                ra = self.routes[a]
+                if not ra.seq:
+                    continue
+                cand = self.cands[a]
+                cand = cand[~self.routed[cand]]
+                if not len(cand):
+                    continue
+                fits = ra.slot_fits(c, cand, self.cap_left(a))
+                val = np.where(fits, c.score[cand][None, :], -math.inf)
+                col = val.argmax(axis=1)
+                slot_val = val[np.arange(len(ra.seq)), col]
+                if not (slot_val > EPS).any():
+                    continue
+                seq_a = np.array(ra.seq, np.int64)
+                for b in range(m):
+                    if b == a:
+                        continue
+                    rb = self.routes[b]
+                    ratio, gap = rb.insertions(c, seq_a, self.cap_left(b), False)
+                    ok = (ratio > -math.inf) & (slot_val > EPS)
+                    if not ok.any():
+                        continue
+                    q = int(np.where(ok, slot_val, -math.inf).argmax())
+                    if best is None or slot_val[q] > best[0]:
+                        best = (float(slot_val[q]), a, q, int(cand[col[q]]), b, int(gap[q]))
+            if best is None:
+                break
+            _, a, q, j, b, g = best
+            ra, rb = self.routes[a], self.routes[b]
+            i = ra.seq[q]
+            na = schedule(c, a, ra.s, ra.e, [*ra.seq[:q], j, *ra.seq[q + 1 :]])
+            nb = schedule(c, b, rb.s, rb.e, [*rb.seq[:g], i, *rb.seq[g:]])
+            if (
+                na is None
+                or nb is None
+                or na.drive - ra.drive > self.cap_left(a) + EPS
+                or nb.drive - rb.drive > self.cap_left(b) + EPS
+                or not self._weekly_ok({a: na, b: nb})
+            ):
+                break
+            self.set_route(a, na)
+            self.set_route(b, nb)
+            improved = True
+        return improved
+
+    def exchange_tails(self) -> bool:
+        """2-opt* between days: day A keeps its visits up to some point and continues with
+        day B's last visits, and B the other way round, when the two days end earlier in
+        total (their time then goes to insertions).  Every pair of cut points is screened
+        at once with the routes' slack; the promising ones are scheduled."""
+        c = self.c
+        m = len(self.routes)
+        improved = False
+        for a in range(m):
+            for b in range(a + 1, m):
+                ra, rb = self.routes[a], self.routes[b]
+                if not ra.seq and not rb.seq:
+                    continue
+                gain = ra.tail_swaps(c, rb)
+                order = np.argsort(gain, axis=None)[::-1][:3]
+                base = ra.arr_end + rb.arr_end
+                for flat in order.tolist():
+                    p, q = divmod(flat, gain.shape[1])
+                    if not gain[p, q] > EPS:
+                        break
+                    new_a = schedule(c, a, ra.s, ra.e, [*ra.seq[:p], *rb.seq[q:]])
+                    new_b = schedule(c, b, rb.s, rb.e, [*rb.seq[:q], *ra.seq[p:]])
+                    if (
+                        new_a is None
+                        or new_b is None
+                        or new_a.arr_end + new_b.arr_end >= base - EPS
+                        or new_a.drive > c.cap[a] + EPS
+                        or new_b.drive > c.cap[b] + EPS
+                        or not self._weekly_ok({a: new_a, b: new_b})
+                    ):
+                        continue
+                    self.set_route(a, new_a)
+                    self.set_route(b, new_b)
+                    self.routed[new_a.seq] = True  # B's tail: set_route(b) unmarked it
+                    improved = True
+                    break
+        return improved
+
     def improve_hotels(self) -> bool:
         """Re-select each night's place to shorten the two days it joins."""
         c = self.c
@@ -551,6 +645,12 @@ class Search:
                 changed |= self.replace()
             self.fill()
             changed |= self.replace_fast()
+            if self.shift_replace():
+                changed = True
+                self.fill()
+            if self.exchange_tails():
+                changed = True
+                self.fill()
             if not changed:
                 return
 
@@ -766,6 +866,7 @@ class Search:
             if recombine and self.recombine():
                 self.fill(opts.noise)
                 self.replace_fast(opts.noise)
+                self.intensify(light=True)
                 self.save_if_better()
                 cur, cur_key = self.snapshot(), self.key()
                 idle = 0

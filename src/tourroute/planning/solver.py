@@ -10,8 +10,9 @@ The search is ruin and recreate under simulated annealing on the insertion machi
 Vansteenwegen et al. (2009), "Iterated local search for the team orienteering problem with
 time windows" (``score² / shift`` insertion with O(1) wait/maxShift checks, vectorised with
 numpy), with time-slice and string removals, same-slot replacements, local search on new
-best plans (2-opt/or-opt, swaps between days, overnight re-selection) and — when all days
-are alike — a route pool recombined by set packing; see that module for the details.
+best plans (2-opt/or-opt, swaps between days, overnight re-selection, shift-replace, tail
+exchanges between days) and — when all days are alike — a route pool recombined by set
+packing; see that module for the details.
 
 Determinism: all choices come from generators seeded by ``seed``, and the default stop is
 a budget of counted work (not of time), so a seed gives the same plan on any machine;
