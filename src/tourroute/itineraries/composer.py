@@ -10,8 +10,8 @@ matrices, legs with geometry) and the pure planner meet:
 2. time windows from each site's opening hours on the actual dates;
 3. one travel-time matrix per corridor preference in play (days with a preferred corridor
    use its matrix: travel time depends on the day);
-4. :func:`tourroute.planning.solve` (a must-visit longer than the day window becomes a
-   multi-day visit with its nights on site, e.g. a two-day trek with a camp night);
+4. :func:`tourroute.planning.solve` (a must-visit whose visit lasts a day or more, e.g.
+   the two-day Pu Xai Lai Leng trek, is a multi-day visit with its nights on site);
 5. every leg of the plan routed for its geometry and corridor/province breakdown.
 """
 
@@ -45,6 +45,9 @@ from tourroute.sites.models import Site
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: no DST
 UNREACHABLE_S = 1e9  # a pair with no route: the planner will never choose it
 CORRIDOR_LEG_FACTOR = 0.5  # a corridor leg's road looks half as long: people chose it
+# A site whose visit lasts a day or more (a trek with camp nights) is visited over several
+# days with its nights on site; a shorter visit that does not fit the day window is not.
+MULTI_DAY_VISIT_MIN = 24 * 60
 
 
 @dataclass
@@ -185,7 +188,8 @@ class ItineraryComposer:
                 continue
             service = round(place.site.visit_duration_min * 60 * factor)
             must = place.id in req.must_visit
-            on_site = _visit_nights(service, day_s) if must else 0
+            multi_day = must and place.site.visit_duration_min >= MULTI_DAY_VISIT_MIN
+            on_site = _visit_nights(service, day_s) if multi_day else 0
             if on_site and req.vehicle is Vehicle.caravan and not place.site.caravan_overnight:
                 raise InvalidParameter(
                     "must_visit",
