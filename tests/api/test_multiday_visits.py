@@ -83,3 +83,19 @@ def test_a_caravan_cannot_stay_on_a_site_without_caravan_overnight(
     response = client.post("/v1/itineraries", json=REQUEST | {"vehicle": "caravan"})
     assert response.status_code == 422
     assert "a caravan may not stay there overnight" in response.json()["detail"]
+
+
+def test_a_long_day_visit_that_does_not_fit_is_not_turned_into_a_night(
+    client: TestClient,
+) -> None:
+    # Pù Luông is an 8 h visit: at a relaxed pace (× 1.3) it outgrows a 08:00–17:00 day, but
+    # it is a day visit, so the answer is that it does not fit, not a night in the reserve.
+    response = client.post(
+        "/v1/itineraries",
+        json=REQUEST
+        | {"must_visit": ["pu-luong"], "pace": "relaxed", "day_end": "17:00", "days": 3},
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "'pu-luong' cannot be visited on any day" in detail
+    assert "night" not in detail
