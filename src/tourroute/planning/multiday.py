@@ -8,10 +8,11 @@ end are the pins (the trip's start, a multi-day stop, the trip's end).  So the s
 itself never sees a visit longer than a day.
 
 For every way to place the multi-day stops (the day each starts on, in the order given, not
-overlapping) the segments are solved one after the other with a small share of the effort
-— each segment starts when the previous one's multi-day visit ends, and a must-visit stop
-that fits no day of a segment is passed on to the next — and the best placement (fewest
-must-visit stops left out, then the highest score) is solved again with the full effort.
+overlapping; at most six of them, evenly spread, on long trips) the segments are solved one
+after the other, together with half the effort — each segment starts when the previous
+one's multi-day visit ends, and a must-visit stop that fits no day of a segment is passed
+on to the next — and the best placement (fewest must-visit stops left out, then the highest
+score) is solved again with the full effort.
 
 Simplifications, each on the safe side: the weekly driving limit of coach drivers is kept
 by capping every driving day at ``weekly / min(7, driving days)``; a trip without overnight
@@ -37,7 +38,9 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from tourroute.planning._core import Compiled
+import numpy as np
+
+from tourroute.planning._core import Compiled, FloatArray
 from tourroute.planning._search import SolverOptions, default_work
 from tourroute.planning.model import (
     DAY_S,
@@ -45,10 +48,12 @@ from tourroute.planning.model import (
     Day,
     DayPlan,
     DriverRules,
+    Matrix,
     PlanningError,
     Problem,
     Solution,
     Stop,
+    TravelFn,
     Unplaced,
     Visit,
 )
@@ -56,8 +61,9 @@ from tourroute.planning.solver import check_trip, must_misfits, solve
 
 __all__ = ["solve_multiday"]
 
-MAX_PLACEMENTS = 64  # ways to place the multi-day stops that are tried (the first ones)
-TRIAL_SHARE = 0.15  # effort of one trial placement, as a share of the full budget
+MAX_PLACEMENTS = 6  # ways to place the multi-day stops that are tried (evenly spread):
+# each trial costs a solve's fixed set-up (≈0.1–0.3 s on a long trip) whatever its budget
+TRIALS_SHARE = 0.5  # effort of all trial placements together, as a share of the budget
 
 
 @dataclass(frozen=True)
@@ -91,22 +97,23 @@ def solve_multiday(
     t0 = time.perf_counter() if started is None else started
     opts = options or SolverOptions()
     p = problem
+    whole = Compiled(p)  # the day matrices, computed once for every segment
     if opts.iterations is None and opts.work is None:
-        opts = replace(opts, work=default_work(Compiled(p)))  # then split over the segments
+        opts = replace(opts, work=default_work(whole))  # then split over the segments
     pinned = [i for i, s in enumerate(p.stops) if s.nights]
-    placements = list(itertools.islice(_placements(p, pinned), MAX_PLACEMENTS))
+    placements = _spread(list(itertools.islice(_placements(p, pinned), 10_000)))
     if not placements:
         total = sum(p.stops[i].nights + 1 for i in pinned)
         raise PlanningError(
             f"the multi-day visits ({', '.join(p.stops[i].id for i in pinned)}) need "
             f"{total} days between them, or their days are closed; the trip has {p.n_days}"
         )
-    trial = _share(opts, TRIAL_SHARE if len(placements) > 1 else 1.0)
+    trial = _share(opts, TRIALS_SHARE / len(placements) if len(placements) > 1 else 1.0)
     best: tuple[tuple[int, float], list[_Pin], _Plan] | None = None
     reasons: list[str] = []
     for pins in placements:
         try:
-            plan = _plan(p, pins, seed, trial)
+            plan = _plan(p, whole.T, pins, seed, trial)
         except PlanningError as exc:
             reasons.append(f"{_describe(p, pins)}: {exc}")
             continue
@@ -119,7 +126,7 @@ def solve_multiday(
         )
     final = best[2]
     if len(placements) > 1:  # the winner again, with the whole effort
-        again = _plan(p, best[1], seed, opts)
+        again = _plan(p, whole.T, best[1], seed, opts)
         if (-len(again.left_out), again.score) >= best[0]:
             final = again
     unplaced = tuple(Unplaced(p.stops[i].id, why) for i, why in sorted(final.left_out.items()))
@@ -130,6 +137,15 @@ def solve_multiday(
         elapsed_s=time.perf_counter() - t0,
         seed=seed,
     )
+
+
+def _spread(placements: list[list[_Pin]]) -> list[list[_Pin]]:
+    """At most :data:`MAX_PLACEMENTS` of them, evenly spread (first and last included)."""
+    k = len(placements)
+    if k <= MAX_PLACEMENTS:
+        return placements
+    picks = sorted({round(q * (k - 1) / (MAX_PLACEMENTS - 1)) for q in range(MAX_PLACEMENTS)})
+    return [placements[q] for q in picks]
 
 
 def _share(opts: SolverOptions, share: float) -> SolverOptions:
@@ -163,7 +179,13 @@ def _describe(p: Problem, pins: Sequence[_Pin]) -> str:
     return ", ".join(f"{p.stops[x.stop].id} from day {x.day + 1}" for x in pins)
 
 
-def _plan(p: Problem, pins: Sequence[_Pin], seed: int, opts: SolverOptions) -> _Plan:
+def _plan(
+    p: Problem,
+    day_travel: Sequence[FloatArray],
+    pins: Sequence[_Pin],
+    seed: int,
+    opts: SolverOptions,
+) -> _Plan:
     """Solve the segments between the pins in order; raise if a segment is impossible."""
     days: list[DayPlan] = []
     visited: set[int] = set()
@@ -178,7 +200,7 @@ def _plan(p: Problem, pins: Sequence[_Pin], seed: int, opts: SolverOptions) -> _
         for lo, hi in _day_blocks(p, first, last, anchor is not None, pin is not None):
             seg_anchor = anchor if lo == first else None
             seg_pin = pin if hi == last else None
-            seg = _segment(p, lo, hi, seg_anchor, seg_pin, carried, visited, cap)
+            seg = _segment(p, day_travel, lo, hi, seg_anchor, seg_pin, carried, visited, cap)
             sol = solve(seg.problem, seed=seed, options=_share(opts, (hi - lo + 1) / p.n_days))
             for plan in sol.days:
                 days.append(seg.lift(plan, is_last_of_segment=plan.day == hi - lo))
@@ -308,6 +330,7 @@ def _latest_start(p: Problem, pin: _Pin) -> float:
 
 def _segment(
     p: Problem,
+    day_travel: Sequence[FloatArray],
     lo: int,
     hi: int,
     anchor: tuple[int, float] | None,
@@ -352,7 +375,7 @@ def _segment(
                 for i in stops
             ),
             days=tuple(days),
-            travel_s=_Remap(p, nodes, lo, distance=False),
+            travel_s=_sub_travel(day_travel[lo : hi + 1], nodes),
             distance_m=None if p.distance_m is None else _Remap(p, nodes, lo, distance=True),
             overnights=p.overnights,
             start_id=p.start_id if anchor is None else p.stops[anchor[0]].id,
@@ -395,8 +418,20 @@ def _daily_rules(rules: DriverRules) -> DriverRules:
     return replace(rules, max_weekly_driving_s=None)
 
 
+def _sub_travel(day_travel: Sequence[FloatArray], nodes: list[int]) -> Matrix | TravelFn:
+    """The segment's travel times, cut from the trip's day matrices: one matrix when every
+    day of the segment has the same (the usual case), else a look-up into per-day cuts."""
+    at = np.ix_(nodes, nodes)
+    first = day_travel[0][at]
+    if all(m is day_travel[0] or np.array_equal(m[at], first) for m in day_travel[1:]):
+        table: list[list[float]] = first.tolist()
+        return table
+    tables = [m[at].tolist() for m in day_travel]
+    return lambda i, j, d: tables[d][i][j] if i != j else 0.0
+
+
 class _Remap:
-    """Travel (or distance) of a segment: its nodes mapped to the trip's, its days shifted."""
+    """Distances of a segment (reporting only): its nodes mapped to the trip's, days shifted."""
 
     def __init__(self, p: Problem, nodes: list[int], offset: int, *, distance: bool) -> None:
         self.p, self.nodes, self.offset, self.distance = p, nodes, offset, distance
