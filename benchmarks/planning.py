@@ -102,8 +102,11 @@ def published(instances: list[str], ms: list[int], seeds: int) -> None:
     print("target: average gap <= 2 % (aim < 1 %) at <= 2 s per instance")
 
 
-def synthetic_trip(n: int, days: int, seed: int = 0, *, coach: bool = False) -> Problem:
-    """A seeded random multi-day trip in Thanh Hóa – Nghệ An – Hà Tĩnh (see module doc)."""
+def synthetic_trip(
+    n: int, days: int, seed: int = 0, *, coach: bool = False, trek: bool = False
+) -> Problem:
+    """A seeded random multi-day trip in Thanh Hóa – Nghệ An – Hà Tĩnh (see module doc);
+    with ``trek`` the first site is a must-visit 30 h trek with a night on site."""
     rng = random.Random(seed)  # noqa: S311 (reproducible benchmark data)
     start, end = (105.776, 19.807), (105.682, 18.673)  # Thanh Hóa city, Vinh
 
@@ -131,6 +134,8 @@ def synthetic_trip(n: int, days: int, seed: int = 0, *, coach: bool = False) -> 
                 tuple(per_day),
             )
         )
+    if trek:
+        stops[0] = Stop("trek-0", 10.0, 30 * H, None, must_visit=True, nights=1)
     return Problem(
         stops=tuple(stops),
         days=tuple(Day(8 * H, 18 * H) for _ in range(days)),
@@ -141,7 +146,7 @@ def synthetic_trip(n: int, days: int, seed: int = 0, *, coach: bool = False) -> 
         end_id="vinh",
         max_daily_driving_s=5 * H,
         driver_rules=COACH_RULES if coach else None,
-        name=f"synthetic n={n} days={days}",
+        name=f"synthetic n={n} days={days}" + (" with a trek" if trek else ""),
     )
 
 
@@ -151,14 +156,16 @@ def latency(quick: bool) -> None:
         f"{'candidates':>10}{'days':>5}{'vehicle':>8}{'score':>7}{'visits':>7}{'s':>7}"
         f"{'iter':>6}  check"
     )
-    cases = [(n, d, False) for n in (20, 60, 150) for d in (1, 3, 5)] + [
-        (60, 5, True),
-        (150, 5, True),
+    cases = [(n, d, False, False) for n in (20, 60, 150) for d in (1, 3, 5)] + [
+        (60, 5, True, False),
+        (150, 5, True, False),
+        (60, 5, False, True),  # a multi-day visit (30 h trek, a night on site)
+        (150, 14, False, True),
     ]
     if quick:
-        cases = [(20, 1, False), (60, 5, False), (60, 5, True)]
-    for n, d, coach in cases:
-        p = synthetic_trip(n, d, seed=n * 10 + d, coach=coach)
+        cases = [(20, 1, False, False), (60, 5, False, False), (60, 5, True, False)]
+    for n, d, coach, trek in cases:
+        p = synthetic_trip(n, d, seed=n * 10 + d, coach=coach, trek=trek)
         t0 = time.perf_counter()
         sol = solve(p, seed=0)
         el = time.perf_counter() - t0
@@ -166,7 +173,8 @@ def latency(quick: bool) -> None:
         print(
             f"{n:>10}{d:>5}{'coach' if coach else 'car':>8}{sol.score:>7.0f}"
             f"{len(sol.visited()):>7}{el:>7.2f}{sol.iterations:>6}  {ok}"
-            + ("  (time limit)" if sol.timed_out else ""),
+            + ("  (time limit)" if sol.timed_out else "")
+            + ("  trek" if trek else ""),
             flush=True,
         )
     print("target: a rough request answers in < 2 s for 60 candidates over 5 days")
