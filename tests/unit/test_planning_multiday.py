@@ -122,7 +122,13 @@ def _with_trek(p: Problem, rng: random.Random) -> Problem:
     nights = rng.randint(1, max(1, min(2, p.n_days - 1)))
     i = rng.randrange(p.n_stops)
     service = rng.uniform(nights * 24 - 6, nights * 24 + 4) * H
-    trek = replace(p.stops[i], service_s=service, must_visit=True, nights=nights, windows=None)
+    windows = None
+    if rng.random() < 0.5:  # a start window (the trailhead's hours), closed on some days
+        o = rng.uniform(7, 10) * H
+        windows = tuple(
+            () if rng.random() < 0.2 else ((o, o + rng.uniform(1, 4) * H),) for _ in range(p.n_days)
+        )
+    trek = replace(p.stops[i], service_s=service, must_visit=True, nights=nights, windows=windows)
     return replace(p, stops=(*p.stops[:i], trek, *p.stops[i + 1 :]))
 
 
