@@ -205,3 +205,15 @@ def test_unknown_itinerary_is_404(client: TestClient, itinerary_id: str) -> None
         response = client.get(f"/v1/itineraries/{itinerary_id}{suffix}")
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_stored_legs_keep_their_summary_in_both_languages(client: TestClient) -> None:
+    plan = _compose(client, **HERITAGE)
+    legs = [leg for d in plan["days"] for leg in d["legs"] if leg["breakdown"]]
+    long = [leg for leg in legs if leg["breakdown"]["summary_en"]]
+    assert long
+    for leg in long:
+        b = leg["breakdown"]
+        assert b["summary"] == b["summary_en"]
+        assert len(b["summary_vi"]) == len(b["summary_en"])
+        assert all(" km trên " in s for s in b["summary_vi"])

@@ -387,7 +387,7 @@ class ItineraryComposer:
             "distance_m": round(r.distance_m, 1),
             "duration_s": round(r.duration_s, 1),
             "geometry": {"type": "LineString", "coordinates": [list(c) for c in r.coords]},
-            "breakdown": route_breakdown(graph, [r], "en"),
+            "breakdown": route_breakdown(graph, [r], "en", both_languages=True),
         }
 
 

@@ -233,7 +233,12 @@ def _summary_line(km: float, corridor: str, province: str, lang: str) -> str:
     return f"{km:.0f} km on the {corridor} in {province}"
 
 
-def route_breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[str, Any]:
+def route_breakdown(
+    graph: NetworkGraph, legs: list[Route], lang: str, *, both_languages: bool = False
+) -> dict[str, Any]:
+    """Distance by road, corridor, province and both, and a plain-language summary in
+    ``lang``; a stored document (an itinerary, a tour) also keeps ``summary_vi`` and
+    ``summary_en``, since it is answered later to readers of either language."""
     by_ref: dict[str, float] = {}
     by_corridor: dict[str, float] = {}
     by_province: dict[str, float] = {}
@@ -258,16 +263,19 @@ def route_breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[s
             out.append(row)
         return out
 
-    summary = [
-        _summary_line(
-            v / 1000,
-            _named(graph.corridor_names, c, lang),
-            _named(graph.province_names, p, lang),
-            lang,
-        )
-        for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
-        if v >= 1000
-    ]
+    def summary(language: str) -> list[str]:
+        return [
+            _summary_line(
+                v / 1000,
+                _named(graph.corridor_names, c, language),
+                _named(graph.province_names, p, language),
+                language,
+            )
+            for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
+            if v >= 1000
+        ]
+
+    languages = {"summary_vi": summary("vi"), "summary_en": summary("en")} if both_languages else {}
     return {
         "by_ref": rows(by_ref, "ref", None),
         "by_corridor": rows(by_corridor, "corridor", graph.corridor_names),
@@ -276,5 +284,6 @@ def route_breakdown(graph: NetworkGraph, legs: list[Route], lang: str) -> dict[s
             {"corridor": c, "province": p, "distance_m": round(v, 1)}
             for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
         ],
-        "summary": summary,
+        "summary": summary(lang),
+        **languages,
     }

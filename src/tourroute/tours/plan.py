@@ -135,7 +135,7 @@ class _Planner:
                     "distance_m": round(r.distance_m, 1),
                     "duration_s": round(r.duration_s, 1),
                     "geometry": {"type": "LineString", "coordinates": [list(c) for c in r.coords]},
-                    "breakdown": route_breakdown(self.graph, [r], "en"),
+                    "breakdown": route_breakdown(self.graph, [r], "en", both_languages=True),
                 }
             )
         return out | self._legs[key]
