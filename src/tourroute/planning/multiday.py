@@ -80,6 +80,8 @@ class _Plan:
     days: list[DayPlan]
     visited: set[int]
     left_out: dict[int, str]  # must-visit stops not placed, with the reason
+    iterations: int = 0  # of the segments' searches
+    timed_out: bool = False
 
     @property
     def score(self) -> float:
@@ -134,7 +136,9 @@ def solve_multiday(
         days=tuple(final.days),
         score=final.score,
         unplaced=unplaced,
+        iterations=final.iterations,
         elapsed_s=time.perf_counter() - t0,
+        timed_out=final.timed_out,
         seed=seed,
     )
 
@@ -191,6 +195,7 @@ def _plan(
     visited: set[int] = set()
     carried = [i for i, s in enumerate(p.stops) if s.must_visit and not s.nights]
     why_not: dict[int, list[str]] = {}
+    iterations, timed_out = 0, False
     cap = _weekly_cap(p, pins)
     anchor: tuple[int, float] | None = None  # (pinned stop, time it ends) the next day leaves
     bounds = [*pins, None]
@@ -202,6 +207,8 @@ def _plan(
             seg_pin = pin if hi == last else None
             seg = _segment(p, day_travel, lo, hi, seg_anchor, seg_pin, carried, visited, cap)
             sol = solve(seg.problem, seed=seed, options=_share(opts, (hi - lo + 1) / p.n_days))
+            iterations += sol.iterations
+            timed_out |= sol.timed_out
             for plan in sol.days:
                 days.append(seg.lift(plan, is_last_of_segment=plan.day == hi - lo))
             placed = {seg.original[v.stop_id] for d in sol.days for v in d.visits}
@@ -228,7 +235,7 @@ def _plan(
         for i in carried
         if i not in visited
     }
-    return _Plan(days, visited, left_out)
+    return _Plan(days, visited, left_out, iterations, timed_out)
 
 
 def _day_blocks(

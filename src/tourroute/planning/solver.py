@@ -69,7 +69,7 @@ def solve(
         Seed of the search's ``random.Random``; the same seed gives the same plan.
     iterations
         Search iterations (default: a budget of counted work instead, the same for every
-        instance from 150 stop-days on and proportionally less below, about 1.3 s of the
+        instance from 150 stop-days on and proportionally less below, about 1.5 s of the
         reference machine; see :func:`tourroute.planning._search.default_work`).
     time_limit_s
         Safety net on wall-clock time; hitting it sets ``timed_out``.
