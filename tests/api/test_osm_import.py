@@ -10,6 +10,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.osm_files import Way, garbage_pbf, truncated_copy, write_osm_xml
 from tourroute import cli
 from tourroute.config import Settings
 from tourroute.db import migrate
@@ -34,7 +35,6 @@ NODES = {
     10: (107.530, 17.512),
     11: (107.529, 17.511),
 }
-Way = tuple[list[int], dict[str, str]]
 WAYS: dict[int, Way] = {
     100: (
         [1, 2, 3],
@@ -71,19 +71,7 @@ KEPT = {f"osm:w{i}" for i in (100, 101, 102, 105, 107, 108, 111)}
 
 def write_osm(path: Path, ways: dict[int, Way] | None = None) -> Path:
     """Write an OSM XML file with the test nodes and ``ways`` (default: all of WAYS)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="tests">']
-    for node_id, (lon, lat) in NODES.items():
-        lines.append(f'  <node id="{node_id}" version="1" lat="{lat}" lon="{lon}"/>')
-    for way_id, (refs, tags) in (WAYS if ways is None else ways).items():
-        lines.append(f'  <way id="{way_id}" version="1">')
-        lines += [f'    <nd ref="{ref}"/>' for ref in refs]
-        for k, v in tags.items():
-            value = v.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            lines.append(f'    <tag k="{k}" v="{value}"/>')
-        lines.append("  </way>")
-    lines.append("</osm>")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_osm_xml(path, NODES, WAYS if ways is None else ways)
 
 
 @pytest.fixture
@@ -249,16 +237,11 @@ def test_replace_deletes_vanished_ways_only(
 
 
 def _corrupt_xml(tmp_path: Path) -> Path:
-    good = write_osm(tmp_path / "good.osm").read_text(encoding="utf-8")
-    path = tmp_path / "truncated.osm"
-    path.write_text(good[: len(good) * 2 // 3], encoding="utf-8")  # ways read, then EOF
-    return path
+    return truncated_copy(write_osm(tmp_path / "good.osm"), tmp_path / "truncated.osm")
 
 
 def _garbage_pbf(tmp_path: Path) -> Path:
-    path = tmp_path / "garbage.osm.pbf"
-    path.write_bytes(b"\x00\x00\x00\x0dnot a protobuf at all" * 10)
-    return path
+    return garbage_pbf(tmp_path / "garbage.osm.pbf")
 
 
 def _not_osm(tmp_path: Path) -> Path:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tests.api.conftest import Accounts, etag_of
 from tests.conftest import SEED_DIR
+from tests.osm_files import Way, garbage_pbf, truncated_copy, write_osm_xml
 from tourroute import cli
 from tourroute.audit.models import AuditEntry
 from tourroute.config import Settings
@@ -60,7 +61,6 @@ POI_TAGS: dict[int, dict[str, str]] = {
     5: {"tourism": "museum", "name": "Bảo tàng"},
     6: {"tourism": "hotel", "name": "Khách sạn Cửa Nam", "opening_hours": "cả ngày"},
 }
-Way = tuple[list[int], dict[str, str]]
 WAYS: dict[int, Way] = {
     100: (
         [11, 12, 13, 14, 11],
@@ -72,30 +72,9 @@ WAYS: dict[int, Way] = {
 CREATED = {"osm:n1", "osm:n2", "osm:n6", "osm:w100", "osm:w101"}
 
 
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-
-
 def write_osm(path: Path, ways: dict[int, Way] | None = None) -> Path:
     """An OSM XML file with the test nodes (tagged ones with POI_TAGS) and ``ways``."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="tests">']
-    for node_id, (lon, lat) in NODES.items():
-        tags = POI_TAGS.get(node_id)
-        head = f'  <node id="{node_id}" version="1" lat="{lat}" lon="{lon}"'
-        if not tags:
-            lines.append(head + "/>")
-            continue
-        lines.append(head + ">")
-        lines += [f'    <tag k="{k}" v="{_escape(v)}"/>' for k, v in tags.items()]
-        lines.append("  </node>")
-    for way_id, (refs, tags) in (WAYS if ways is None else ways).items():
-        lines.append(f'  <way id="{way_id}" version="1">')
-        lines += [f'    <nd ref="{ref}"/>' for ref in refs]
-        lines += [f'    <tag k="{k}" v="{_escape(v)}"/>' for k, v in tags.items()]
-        lines.append("  </way>")
-    lines.append("</osm>")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_osm_xml(path, NODES, WAYS if ways is None else ways, POI_TAGS)
 
 
 @pytest.fixture
@@ -300,16 +279,11 @@ def test_a_curated_site_holding_the_slug_is_left_alone(session: Session, osm_fil
 
 
 def _truncated(tmp_path: Path) -> Path:
-    good = write_osm(tmp_path / "good.osm").read_text(encoding="utf-8")
-    path = tmp_path / "truncated.osm"
-    path.write_text(good[: len(good) * 2 // 3], encoding="utf-8")  # nodes read, then EOF
-    return path
+    return truncated_copy(write_osm(tmp_path / "good.osm"), tmp_path / "truncated.osm")
 
 
 def _garbage_pbf(tmp_path: Path) -> Path:
-    path = tmp_path / "garbage.osm.pbf"
-    path.write_bytes(b"\x00\x00\x00\x0dnot a protobuf at all" * 10)
-    return path
+    return garbage_pbf(tmp_path / "garbage.osm.pbf")
 
 
 def _missing(tmp_path: Path) -> Path:
