@@ -174,9 +174,15 @@ class ItineraryComposer:
         for leg in req.corridor_legs:
             for d in leg.days:
                 day_prefer[d - 1] = leg.corridor
+        # The same cost model as the legs routed below: the plan's drive times are then the
+        # routed legs' (a different corridor discount could pick other roads, over the cap).
         matrices = {
             prefer: self._matrix(
-                graph, places, graph.router.model(req.vehicle, prefer_corridor=prefer)
+                graph,
+                places,
+                graph.router.model(
+                    req.vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
+                ),
             )
             for prefer in set(day_prefer)
         }
