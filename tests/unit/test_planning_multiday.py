@@ -23,15 +23,18 @@ from tourroute.planning import (
     solve,
 )
 from tourroute.planning.instances import read_json_text, write_json_text
+from tourroute.planning.model import Window
 
 H = 3600.0
 
 
-def _line_trip(days: int = 4, *, trek_windows: object = None, nights: int = 1) -> Problem:
+def _line_trip(
+    days: int = 4, *, trek_windows: tuple[tuple[Window, ...], ...] | None = None, nights: int = 1
+) -> Problem:
     """start — a — trek — b — end on a line, 1 h apart; two hotels beside a and b."""
     xs = [0.0, 4.0, 1.0, 2.0, 3.0, 1.0, 3.0]  # start, end, a, trek, b, hotel-a, hotel-b
     travel = [[abs(x - y) * H for y in xs] for x in xs]
-    trek = Stop("trek", 30.0, 30 * H, trek_windows, must_visit=True, nights=nights)  # type: ignore[arg-type]
+    trek = Stop("trek", 30.0, 30 * H, trek_windows, must_visit=True, nights=nights)
     return Problem(
         stops=(Stop("a", 5.0, H), trek, Stop("b", 5.0, H)),
         days=tuple(Day(8 * H, 18 * H) for _ in range(days)),
@@ -73,7 +76,7 @@ def test_days_wholly_at_the_stop_have_no_driving() -> None:
 
 
 def test_a_closed_day_moves_the_trek() -> None:
-    closed_first = ((), ((9 * H, 12 * H),), ((9 * H, 12 * H),))
+    closed_first: tuple[tuple[Window, ...], ...] = ((), ((9 * H, 12 * H),), ((9 * H, 12 * H),))
     p = _line_trip(days=3, trek_windows=closed_first)
     sol = solve(p, seed=0)
     assert check_solution(p, sol) == []
