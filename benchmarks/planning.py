@@ -11,7 +11,7 @@
    drawn uniformly in the box lon 104.9–106.0, lat 18.0–20.5 (a seeded ``random.Random``),
    haversine distance × 1.3 at 45 km/h; scores 1–10, visits of 30–120 min; opening hours
    07:30–17:00 every day, or with a lunch break (07:30–11:30, 13:30–17:00) for 30 % of
-   them, and one closed day for 10 %; 15 overnight candidates (half caravan-suitable);
+   them, and one closed day for 10 %; 15 overnight candidates (half motorhome-suitable);
    start Thanh Hóa city, end Vinh; days 08:00–18:00 with at most 5 h of driving; a car
    (and a coach with the legal driver limits for the largest case).  The solver runs with
    its defaults (a budget of counted work), the time the API would wait for.
@@ -141,7 +141,7 @@ def synthetic_trip(
         days=tuple(Day(8 * H, 18 * H) for _ in range(days)),
         travel_s=durations,
         distance_m=distances,
-        overnights=tuple(Overnight(f"hotel-{k}", caravan_ok=k % 2 == 0) for k in range(15)),
+        overnights=tuple(Overnight(f"hotel-{k}", motorhome_ok=k % 2 == 0) for k in range(15)),
         start_id="thanh-hoa",
         end_id="vinh",
         max_daily_driving_s=5 * H,

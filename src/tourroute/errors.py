@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tourroute.routing.profiles import RETIRED_VEHICLES
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -103,7 +105,11 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
         loc = [str(p) for p in err.get("loc", ())]
         location = loc[0] if loc else "query"
         name = ".".join(loc[1:]) if len(loc) > 1 else location
-        out.append(FieldError(name, str(err.get("msg", "invalid")), location))
+        message = str(err.get("msg", "invalid"))
+        retired = err.get("input")
+        if loc and loc[-1] == "vehicle" and isinstance(retired, str):
+            message = RETIRED_VEHICLES.get(retired, message)
+        out.append(FieldError(name, message, location))
     return out
 
 

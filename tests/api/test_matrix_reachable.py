@@ -204,8 +204,8 @@ def test_encoded_polyline_matches_the_geojson(client: TestClient) -> None:
         assert lat == pytest.approx(y, abs=1e-5)
 
 
-def test_caravan_from_pu_luong_finds_a_road_that_leads_somewhere(client: TestClient) -> None:
-    route = _route(client, **{"from": "pu-luong", "to": "thanh-nha-ho", "vehicle": "caravan"})
+def test_motorhome_from_pu_luong_finds_a_road_that_leads_somewhere(client: TestClient) -> None:
+    route = _route(client, **{"from": "pu-luong", "to": "thanh-nha-ho", "vehicle": "motorhome"})
     assert route["distance_m"] > 10_000
 
 

@@ -71,18 +71,18 @@ def test_a_trip_too_short_for_the_trek_is_refused_with_the_reason(client: TestCl
     assert "2 night(s) on site: a trip of at least 3 days" in body["detail"]
 
 
-def test_a_caravan_cannot_stay_on_a_site_without_caravan_overnight(
+def test_a_motorhome_cannot_stay_on_a_site_without_motorhome_overnight(
     client: TestClient, session: Session
 ) -> None:
     # Counterfactual, in this test's transaction only: the seeded places to stay take
-    # motorhomes, so the caravan trip itself is possible; the trek site does not.
+    # motorhomes, so the motorhome trip itself is possible; the trek site does not.
     session.execute(
-        update(Site).where(Site.kind == SiteKind.lodging).values(caravan_overnight=True)
+        update(Site).where(Site.kind == SiteKind.lodging).values(motorhome_overnight=True)
     )
     session.flush()
-    response = client.post("/v1/itineraries", json=REQUEST | {"vehicle": "caravan"})
+    response = client.post("/v1/itineraries", json=REQUEST | {"vehicle": "motorhome"})
     assert response.status_code == 422
-    assert "a caravan may not stay there overnight" in response.json()["detail"]
+    assert "a motorhome may not stay there overnight" in response.json()["detail"]
 
 
 def test_a_long_day_visit_that_does_not_fit_is_not_turned_into_a_night(

@@ -12,7 +12,7 @@ from tourroute.routing import Vehicle
 
 
 def test_report_lists_every_site_farthest_first(session: Session) -> None:
-    _graph, rows = snap_report(session, [Vehicle.car, Vehicle.caravan])
+    _graph, rows = snap_report(session, [Vehicle.car, Vehicle.motorhome])
     car = [r for r in rows if r.vehicle is Vehicle.car]
     assert len(car) == len({r.site.slug for r in car}) >= 60
     distances = [r.distance_m for r in rows if r.distance_m is not None]
@@ -21,7 +21,7 @@ def test_report_lists_every_site_farthest_first(session: Session) -> None:
     assert by_slug["thanh-nha-ho"] is not None
     assert by_slug["thanh-nha-ho"] < 500
     # A caravan never snaps closer than a car: it may use fewer roads.
-    caravan = {r.site.slug: r.distance_m for r in rows if r.vehicle is Vehicle.caravan}
+    caravan = {r.site.slug: r.distance_m for r in rows if r.vehicle is Vehicle.motorhome}
     for slug, d in by_slug.items():
         if d is not None and caravan[slug] is not None:
             assert caravan[slug] >= d - 1e-6

@@ -128,7 +128,7 @@ def test_import_maps_tags_to_columns(session: Session, osm_file: Path) -> None:
     assert motorway.oneway
     assert motorway.maxspeed_kph == 100.0
     assert motorway.motorbike_forbidden
-    assert not motorway.caravan_unsuitable
+    assert not motorway.motorhome_unsuitable
     assert motorway.surface == "paved"
     assert motorway.scenic == 0
     assert motorway.version == 1
@@ -155,7 +155,7 @@ def test_import_maps_tags_to_columns(session: Session, osm_file: Path) -> None:
     low_bridge = rows["osm:w105"]
     assert low_bridge.max_height_m == 3.51
     assert low_bridge.max_weight_t == 10.0
-    assert not low_bridge.caravan_unsuitable  # 3.51 m clears the 3.5 m caravan
+    assert not low_bridge.motorhome_unsuitable  # 3.51 m clears the 3.5 m caravan
 
     roundabout = rows["osm:w107"]
     assert roundabout.oneway
@@ -164,7 +164,7 @@ def test_import_maps_tags_to_columns(session: Session, osm_file: Path) -> None:
 
     motorbikes_only = rows["osm:w108"]
     assert not motorbikes_only.motorbike_forbidden
-    assert motorbikes_only.caravan_unsuitable
+    assert motorbikes_only.motorhome_unsuitable
 
     # No corridor is guessed.
     assert all(row.corridors == [] for row in rows.values())
@@ -353,7 +353,7 @@ def test_the_imported_roads_route(session: Session, osm_file: Path) -> None:
     # Motorbikes may use the motorbike-only lane 108 but never the motorway.
     by_motorbike = route(graph, (107.5301, 17.5121), (107.5201, 17.5199), Vehicle.motorbike)
     assert "osm:w108" in by_motorbike.segment_ids
-    caravan = route(graph, (107.5301, 17.5121), (107.5201, 17.5199), Vehicle.caravan)
+    caravan = route(graph, (107.5301, 17.5121), (107.5201, 17.5199), Vehicle.motorhome)
     assert "osm:w108" not in caravan.segment_ids
 
 

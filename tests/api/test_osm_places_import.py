@@ -100,7 +100,7 @@ def _snapshot(session: Session) -> dict[str, Any]:
             Site.version,
             Site.name_en,
             Site.status,
-            Site.caravan_overnight,
+            Site.motorhome_overnight,
         )
     )
     return {
@@ -120,7 +120,7 @@ def test_import_creates_lodging_and_campsites(session: Session, osm_file: Path) 
         "VN-22": {"lodging": 2},
         "VN-23": {"campsite": 1, "lodging": 1},
     }
-    assert report.caravan_overnight == 2
+    assert report.motorhome_overnight == 2
     assert report.already_present == 0
     assert report.skipped == {
         "no name": 1,
@@ -146,7 +146,7 @@ def test_import_creates_lodging_and_campsites(session: Session, osm_file: Path) 
     assert hotel.categories == []
     assert hotel.district is None
     assert hotel.coord_confidence == "high"
-    assert (hotel.caravan_overnight, hotel.caravan_parking, hotel.coach_parking) == (
+    assert (hotel.motorhome_overnight, hotel.motorhome_parking, hotel.coach_parking) == (
         False,
         False,
         False,
@@ -162,11 +162,11 @@ def test_import_creates_lodging_and_campsites(session: Session, osm_file: Path) 
 
     camp = rows["osm:n2"]
     assert (camp.kind, camp.province_code) == (SiteKind.campsite, "VN-23")
-    assert (camp.caravan_overnight, camp.caravan_parking, camp.coach_parking) == (True, True, False)
+    assert (camp.motorhome_overnight, camp.motorhome_parking, camp.coach_parking) == (True, True, False)
 
     caravan_site = rows["osm:w100"]
     assert (caravan_site.kind, caravan_site.province_code) == (SiteKind.campsite, "VN-21")
-    assert caravan_site.caravan_overnight
+    assert caravan_site.motorhome_overnight
     assert caravan_site.coord_confidence == "medium"
     assert caravan_site.slug == "bai-xe-nha-di-dong-hac-thanh-osm-w100"
     centre = to_shape(caravan_site.geom)
@@ -195,7 +195,7 @@ def test_import_creates_lodging_and_campsites(session: Session, osm_file: Path) 
     by_slug = {e.resource_id: e for e in entries}
     assert by_slug[hotel.slug].province_code == "VN-22"
     assert by_slug[hotel.slug].after is not None
-    assert by_slug[hotel.slug].after["suitability"]["caravan_overnight"] is False
+    assert by_slug[hotel.slug].after["suitability"]["motorhome_overnight"] is False
     steps = session.scalars(
         select(SiteTransition).where(SiteTransition.principal_name == IMPORT_PRINCIPAL)
     ).all()
@@ -238,7 +238,7 @@ def test_a_curators_edit_survives_a_reimport(
     import_osm_places(session, osm_file)
     session.commit()
     slug = _imported(session)["osm:n2"].slug
-    patch = {"name_en": "Thiên Cầm Camping (checked)", "caravan_overnight": False}
+    patch = {"name_en": "Thiên Cầm Camping (checked)", "motorhome_overnight": False}
     response = client.patch(
         f"/v1/sites/{slug}",
         json=patch,
@@ -254,7 +254,7 @@ def test_a_curators_edit_survives_a_reimport(
     again = client.get(f"/v1/curation/sites/{slug}", headers=accounts.headers("admin")).json()
     assert again == edited
     assert again["name_en"] == "Thiên Cầm Camping (checked)"
-    assert again["suitability"]["caravan_overnight"] is False
+    assert again["suitability"]["motorhome_overnight"] is False
     assert again["version"] == 2
 
 
@@ -330,20 +330,20 @@ def test_an_interrupt_while_writing_rolls_everything_back(
     assert import_osm_places(session, osm_file).created_total == len(CREATED)
 
 
-def test_a_published_caravan_site_is_a_caravan_overnight_place(
+def test_a_published_caravan_site_is_a_motorhome_overnight_place(
     session: Session, client: TestClient, osm_file: Path
 ) -> None:
     trip = {
         "start": "thien-cam",
         "start_date": "2026-12-04",
         "days": 2,
-        "vehicle": "caravan",
+        "vehicle": "motorhome",
         "provinces": ["VN-23"],
         "max_candidates": 10,
     }
     refused = client.post("/v1/itineraries", json=trip)
     assert refused.status_code == 422, refused.text
-    assert "caravan-suitable" in refused.text
+    assert "motorhome-suitable" in refused.text
 
     import_osm_places(session, osm_file, status=SiteStatus.published)
     session.commit()

@@ -70,7 +70,7 @@ def test_promoted_tour_composes(client: TestClient, tour: dict[str, Any]) -> Non
     _check_plan(client, plan, cap_h=cap)
 
 
-def test_caravan_tour_composes_once_caravan_overnight_places_exist(
+def test_caravan_tour_composes_once_motorhome_overnight_places_exist(
     client: TestClient, session: Session
 ) -> None:
     """The caravan tour is blocked by data, not by the composer.
@@ -84,11 +84,11 @@ def test_caravan_tour_composes_once_caravan_overnight_places_exist(
     session.execute(
         update(Site)
         .where(Site.kind == SiteKind.lodging)
-        .values(caravan_overnight=True, caravan_parking=True)
+        .values(motorhome_overnight=True, motorhome_parking=True)
     )
     session.flush()
-    caravan_ok = set(session.scalars(select(Site.slug).where(Site.caravan_overnight)))
-    assert len(caravan_ok) >= 2
+    motorhome_ok = set(session.scalars(select(Site.slug).where(Site.motorhome_overnight)))
+    assert len(motorhome_ok) >= 2
 
     (tour,) = [t for t in TOURS if t["slug"] == "caravan-duong-ho-chi-minh"]
     request = tour["request"]
@@ -98,7 +98,7 @@ def test_caravan_tour_composes_once_caravan_overnight_places_exist(
     assert plan["unplaced"] == []
     assert plan["days"][0]["start"]["site"] == plan["days"][-1]["end"]["site"] == "lam-kinh"
     for day in plan["days"][:-1]:
-        assert day["overnight"]["site"] in caravan_ok
+        assert day["overnight"]["site"] in motorhome_ok
     _check_plan(
         client, plan, cap_h=DEFAULT_DRIVING_H[ItineraryRequest.model_validate(request).vehicle]
     )

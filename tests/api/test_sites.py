@@ -242,8 +242,8 @@ def test_site_detail_has_the_model_fields(client: TestClient) -> None:
     assert site["status"] == "published"
     assert set(site["suitability"]) == {
         "coach_parking",
-        "caravan_parking",
-        "caravan_overnight",
+        "motorhome_parking",
+        "motorhome_overnight",
         "motorbike_only_access",
     }
 

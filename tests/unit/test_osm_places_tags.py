@@ -60,8 +60,8 @@ def test_everything_else_is_skipped(tourism: str) -> None:
 )
 def test_caravan_flags(tags: dict[str, str], overnight: bool) -> None:
     t = _mapped(**tags)
-    assert t.caravan_overnight is overnight
-    assert t.caravan_parking is overnight
+    assert t.motorhome_overnight is overnight
+    assert t.motorhome_parking is overnight
 
 
 @pytest.mark.parametrize(

@@ -74,15 +74,15 @@ def test_skipped_ways(tags: dict[str, str], reason: SkipReason) -> None:
 def test_access_most_specific_tag_wins() -> None:
     motorbike_only = _road({"highway": "unclassified", "access": "no", "motorcycle": "yes"})
     assert not motorbike_only.motorbike_forbidden
-    assert motorbike_only.caravan_unsuitable  # cars are barred: kept for motorbikes only
+    assert motorbike_only.motorhome_unsuitable  # cars are barred: kept for motorbikes only
     cars_too = _road({"highway": "service", "access": "private", "motor_vehicle": "yes"})
     assert not cars_too.motorbike_forbidden
-    assert not cars_too.caravan_unsuitable
+    assert not cars_too.motorhome_unsuitable
     no_motorbikes = _road({"highway": "primary", "motorcycle": "no"})
     assert no_motorbikes.motorbike_forbidden
     destination = _road({"highway": "residential", "access": "destination"})
     assert not destination.motorbike_forbidden
-    assert not destination.caravan_unsuitable
+    assert not destination.motorhome_unsuitable
 
 
 def test_motorways_bar_motorbikes_unless_nothing() -> None:
@@ -277,8 +277,8 @@ def test_name_is_nfc_and_bounded() -> None:
         {"maxwidth": "6'"},
     ],
 )
-def test_caravan_unsuitable(tags: dict[str, str]) -> None:
-    assert _road({"highway": "tertiary", **tags}).caravan_unsuitable
+def test_motorhome_unsuitable(tags: dict[str, str]) -> None:
+    assert _road({"highway": "tertiary", **tags}).motorhome_unsuitable
 
 
 @pytest.mark.parametrize(
@@ -286,7 +286,7 @@ def test_caravan_unsuitable(tags: dict[str, str]) -> None:
     [{}, {"hgv": "yes"}, {"hgv": "destination"}, {"maxheight": "4"}, {"maxwidth": "3"}],
 )
 def test_caravan_suitable(tags: dict[str, str]) -> None:
-    assert not _road({"highway": "tertiary", **tags}).caravan_unsuitable
+    assert not _road({"highway": "tertiary", **tags}).motorhome_unsuitable
 
 
 def test_a_full_motorway_way() -> None:
@@ -311,7 +311,7 @@ def test_a_full_motorway_way() -> None:
         "toll": True,
         "maxspeed_kph": 120.0,
         "motorbike_forbidden": True,
-        "caravan_unsuitable": False,
+        "motorhome_unsuitable": False,
         "max_height_m": 4.75,
         "max_weight_t": 40.0,
     }

@@ -1,4 +1,4 @@
-"""The planning library: bad input, features (hotels, caravans, coach limits, lunch breaks,
+"""The planning library: bad input, features (hotels, motorhomes, coach limits, lunch breaks,
 must-visits, time limit), instance files (JSON round trip, classic TOPTW) and the CLI."""
 
 from __future__ import annotations
@@ -180,8 +180,8 @@ def test_weekly_driving_limit() -> None:
     assert sol.driving_s <= 10 * H + 1e-6
 
 
-def _hotel_problem(caravan: bool) -> Problem:
-    # Start at km 0, end at km 0; sites around km 200; hotels at km 200 (no caravans) and
+def _hotel_problem(motorhome: bool) -> Problem:
+    # Start at km 0, end at km 0; sites around km 200; hotels at km 200 (no motorhomes) and
     # km 190 (campsite) and km 10 (home).  3 days: sleeping near the sites pays.
     pts = [0.0, 0.0, 195.0, 205.0, 210.0, 198.0, 200.0, 190.0, 10.0]
     t = [[abs(a - b) / 60 * H for b in pts] for a in pts]
@@ -192,33 +192,33 @@ def _hotel_problem(caravan: bool) -> Problem:
         days=tuple(Day(8 * H, 18 * H) for _ in range(3)),
         travel_s=t,
         overnights=hotels,
-        caravan=caravan,
+        motorhome=motorhome,
     )
 
 
-@pytest.mark.parametrize("caravan", [False, True])
-def test_overnights_chosen_near_the_sites_and_fit_the_vehicle(caravan: bool) -> None:
-    p = _hotel_problem(caravan)
+@pytest.mark.parametrize("motorhome", [False, True])
+def test_overnights_chosen_near_the_sites_and_fit_the_vehicle(motorhome: bool) -> None:
+    p = _hotel_problem(motorhome)
     sol = solve(p, seed=0)
     assert check_solution(p, sol) == []
     assert sol.score == 20
     nights = [d.overnight for d in sol.days[:-1]]
-    assert all(n in ({"camp"} if caravan else {"hotel", "camp"}) for n in nights), nights
+    assert all(n in ({"camp"} if motorhome else {"hotel", "camp"}) for n in nights), nights
     assert sol.days[0].end_id == sol.days[1].start_id
     assert sol.days[-1].end_id == "end"
     assert sol.days[-1].overnight is None
 
 
-def test_caravan_without_any_suitable_place() -> None:
+def test_motorhome_without_any_suitable_place() -> None:
     p = _hotel_problem(True)
     p = Problem(
         stops=p.stops,
         days=p.days,
         travel_s=p.travel_s,
         overnights=tuple(Overnight(o.id, False) for o in p.overnights),
-        caravan=True,
+        motorhome=True,
     )
-    with pytest.raises(PlanningError, match="suitable for a caravan"):
+    with pytest.raises(PlanningError, match="suitable for a motorhome"):
         solve(p)
 
 
@@ -349,7 +349,7 @@ def test_json_round_trip_with_everything() -> None:
             },
             {"id": "bien-sam-son", "lon": 105.905, "lat": 19.74, "score": 4},
         ],
-        "overnights": [{"id": "cua-lo", "lon": 105.72, "lat": 18.82, "caravan_ok": True}],
+        "overnights": [{"id": "cua-lo", "lon": 105.72, "lat": 18.82, "motorhome_ok": True}],
         "max_daily_driving_s": 21600,
         "driver_rules": "coach",
     }

@@ -2,7 +2,7 @@
 
 ``random_problem`` is also the generator of the property tests: a seeded random trip with
 time windows per day (some days closed, some with a lunch break), driving caps, overnight
-candidates (some caravan-suitable), coach driver limits tightened so that they bind on a
+candidates (some motorhome-suitable), coach driver limits tightened so that they bind on a
 small map, and must-visit stops.
 """
 
@@ -37,7 +37,7 @@ def random_problem(
     *,
     hotels: int = 0,
     coach: bool = False,
-    caravan: bool = False,
+    motorhome: bool = False,
     lunch: bool = False,
     must: int = 0,
     cap_s: float | None = None,
@@ -70,9 +70,9 @@ def random_problem(
     for i in rng.sample(range(n), must):
         s = stops[i]
         stops[i] = Stop(s.id, s.score, s.service_s, None, must_visit=True)
-    overnights = tuple(Overnight(f"h{k}", caravan_ok=rng.random() < 0.6) for k in range(hotels))
-    if caravan and overnights and not any(o.caravan_ok for o in overnights):
-        overnights = (Overnight("h0", caravan_ok=True), *overnights[1:])
+    overnights = tuple(Overnight(f"h{k}", motorhome_ok=rng.random() < 0.6) for k in range(hotels))
+    if motorhome and overnights and not any(o.motorhome_ok for o in overnights):
+        overnights = (Overnight("h0", motorhome_ok=True), *overnights[1:])
     rules = (
         DriverRules(
             max_daily_driving_s=3 * 3600,
@@ -90,7 +90,7 @@ def random_problem(
         overnights=overnights,
         max_daily_driving_s=cap_s,
         driver_rules=rules,
-        caravan=caravan,
+        motorhome=motorhome,
         name=f"random-{seed}",
     )
 
@@ -104,7 +104,7 @@ def instance_params(k: int) -> dict[str, object]:
         "days": rng.randint(1, 3),
         "hotels": rng.choice([0, 0, 2, 3]),
         "coach": k % 4 == 1,
-        "caravan": k % 5 == 2,
+        "motorhome": k % 5 == 2,
         "lunch": k % 3 == 0,
         "must": rng.choice([0, 0, 1, 2]),
         "cap_s": rng.choice([None, None, 2.5 * 3600]),

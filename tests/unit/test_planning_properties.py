@@ -3,7 +3,7 @@
 Invariants from issue 4, checked by the independent checker
 (:func:`tourroute.planning.check_solution`) and directly here: no stop outside its
 window; no day over its driving cap or its time window; coach limits held; each day ends
-where the next begins (and at an allowed, caravan-suitable place if needed); every
+where the next begins (and at an allowed, motorhome-suitable place if needed); every
 must-visit placed or reported with a reason; the score is the sum of the placed stops'
 scores; the same seed gives the same plan.
 """
@@ -19,7 +19,7 @@ from tourroute.planning import PlanningError, Problem, Solution, check_solution,
 EPS = 1e-6
 
 trips = st.builds(
-    lambda seed, n, days, hotels, coach, caravan, lunch, must, cap: (
+    lambda seed, n, days, hotels, coach, motorhome, lunch, must, cap: (
         seed,
         random_problem(
             seed,
@@ -27,7 +27,7 @@ trips = st.builds(
             days=days,
             hotels=hotels,
             coach=coach,
-            caravan=caravan,
+            motorhome=motorhome,
             lunch=lunch,
             must=min(must, n),
             cap_s=cap,
@@ -38,7 +38,7 @@ trips = st.builds(
     days=st.integers(1, 5),
     hotels=st.integers(0, 4),
     coach=st.booleans(),
-    caravan=st.booleans(),
+    motorhome=st.booleans(),
     lunch=st.booleans(),
     must=st.integers(0, 3),
     cap=st.sampled_from([None, 2 * 3600.0, 4 * 3600.0]),
@@ -84,7 +84,7 @@ def test_plans_are_feasible(trip: tuple[int, Problem]) -> None:
             assert sol.days[k + 1].start_id == (day.end_id if p.overnights else p.start_id)
             if p.overnights:
                 night = next(o for o in p.overnights if o.id == day.overnight)
-                assert night.caravan_ok or not p.caravan
+                assert night.motorhome_ok or not p.motorhome
     assert sol.days[-1].end_id == p.end_id
     placed = set(sol.visited())
     reasons = {u.stop_id: u.reason for u in sol.unplaced}

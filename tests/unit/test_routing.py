@@ -119,12 +119,12 @@ def test_oneway_is_respected() -> None:
 
 def test_caravan_keeps_off_unsuitable_roads() -> None:
     pass_road = Segment(
-        "pass", ((105.0, 19.0), (105.1, 19.0)), road_class="tertiary", caravan_unsuitable=True
+        "pass", ((105.0, 19.0), (105.1, 19.0)), road_class="tertiary", motorhome_unsuitable=True
     )
     detour = Segment("detour", ((105.0, 19.0), (105.05, 18.9), (105.1, 19.0)), road_class="primary")
     g = build_graph([pass_road, detour])
     assert route(g, (105.0, 19.0), (105.1, 19.0), Vehicle.car).segment_ids == ["pass"]
-    assert route(g, (105.0, 19.0), (105.1, 19.0), Vehicle.caravan).segment_ids == ["detour"]
+    assert route(g, (105.0, 19.0), (105.1, 19.0), Vehicle.motorhome).segment_ids == ["detour"]
 
 
 def test_far_point_cannot_snap() -> None:

@@ -58,7 +58,7 @@ def _network(seed: int) -> tuple[RoadGraph, Router]:
                     road_class=road_class,
                     toll=motorway,
                     motorbike_forbidden=motorway,
-                    caravan_unsuitable=not motorway and rng.random() < 0.15,
+                    motorhome_unsuitable=not motorway and rng.random() < 0.15,
                     surface="unpaved" if road_class == "unclassified" else "paved",
                     oneway=not motorway and rng.random() < 0.1,
                     scenic=rng.randint(0, 5),
@@ -147,8 +147,8 @@ def test_route_invariants(
     # Legal and requested restrictions.
     if vehicle is Vehicle.motorbike:
         assert not any(s.road_class == "motorway" for s in segments)
-    if vehicle is Vehicle.caravan:
-        assert not any(s.caravan_unsuitable for s in segments)
+    if vehicle is Vehicle.motorhome:
+        assert not any(s.motorhome_unsuitable for s in segments)
     for s in segments:
         assert not set(s.corridors) & avoid
         assert not ("toll" in avoid and s.toll)

@@ -6,7 +6,7 @@ matrices, legs with geometry) and the pure planner meet:
 1. candidates: published attractions in the chosen provinces, scored by interest × (1 +
    the weights of the requested themes they belong to), the best ``max_candidates`` plus
    every must-visit site; overnight places: published lodging/campsites of the chosen kinds
-   (a caravan only where ``caravan_overnight`` is set);
+   (a caravan only where ``motorhome_overnight`` is set);
 2. time windows from each site's opening hours on the actual dates;
 3. one travel-time matrix per corridor preference in play (days with a preferred corridor
    use its matrix: travel time depends on the day);
@@ -30,16 +30,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.itineraries.breaks import (
+    BreakPlace,
+    ConvoyRules,
+    DayInput,
+    DaySchedule,
+    LegResult,
+    MealRule,
+    VisitSpec,
+    schedule_day,
+)
 from tourroute.itineraries.models import Itinerary
-from tourroute.itineraries.schemas import PACE_FACTOR, ItineraryRequest, OvernightKind
+from tourroute.itineraries.schemas import PACE_FACTOR, ItineraryRequest, MealWindow, OvernightKind
 from tourroute.itineraries.windows import windows
 from tourroute.network.graph_cache import GraphCache, NetworkGraph
 from tourroute.network.routing_service import Endpoint, RoutingService, route_breakdown
 from tourroute.planning import COACH_RULES, Day, Overnight, PlanningError, Problem, Stop, solve
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routing import NoRoute, Snap, SnapError, Vehicle
+from tourroute.routing.convoy import convoy_factor
 from tourroute.routing.route import RouteCost
-from tourroute.sites.domain import SiteKind, SiteStatus
+from tourroute.sites.domain import SiteKind, SiteStatus, SiteType
 from tourroute.sites.models import Site
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: no DST
@@ -56,7 +67,7 @@ class _Place:
 
     id: str
     coord: tuple[float, float]
-    snap: Snap
+    snap: Snap | None  # None: a break place, only routed to (never in a matrix)
     site: Site | None = None
     slug: str | None = None  # a start/end given as a site slug
 
@@ -113,12 +124,8 @@ class ItineraryComposer:
         ]
         pool.sort(key=lambda s: (-_score(s, req), s.slug))
         candidates = must + pool[: max(0, req.max_candidates - len(must))]
-        kinds = set()
-        if OvernightKind.hotel in req.overnight or OvernightKind.homestay in req.overnight:
-            kinds.add(SiteKind.lodging)
-        if OvernightKind.campsite in req.overnight:
-            kinds.add(SiteKind.campsite)
-        overnights = [s for s in rows if s.kind in kinds and s.province_code in provinces]
+        overnights = [s for s in rows if s.province_code in provinces and _stays(s, req.overnight)]
+        self._service_rows = [s for s in rows if s.kind is SiteKind.service]
         return candidates, overnights
 
     # -- the whole use case ---------------------------------------------------------------
@@ -137,13 +144,14 @@ class ItineraryComposer:
         end = self.routing.endpoint(req.end, "end", region, "body") if req.end else start
         provinces = self._provinces(req.provinces)
         candidates, overnight_sites = self._sites(req, provinces)
-        base = graph.router.model(req.vehicle)
+        vehicle = req.route_vehicle
+        base = graph.router.model(vehicle)
         if req.days > 1 and not any(
-            s.caravan_overnight or req.vehicle is not Vehicle.caravan for s in overnight_sites
+            s.motorhome_overnight or req.vehicle is not Vehicle.motorhome for s in overnight_sites
         ):
             what = (
-                "caravan-suitable overnight place"
-                if req.vehicle is Vehicle.caravan
+                "motorhome-suitable overnight place"
+                if req.vehicle is Vehicle.motorhome
                 else ("place to stay")
             )
             raise InvalidParameter(
@@ -159,7 +167,7 @@ class ItineraryComposer:
         for s in candidates:
             place = self._site_place(s, base)
             if place is None:
-                reason = f"no road usable by a {req.vehicle.value} leads there"
+                reason = f"no road usable by a {vehicle.value} leads there"
                 if s.slug in req.must_visit:
                     unplaced.append({"site": s.slug, "reason": reason})
                 else:
@@ -176,13 +184,20 @@ class ItineraryComposer:
                 day_prefer[d - 1] = leg.corridor
         # The same cost model as the legs routed below: the plan's drive times are then the
         # routed legs' (a different corridor discount could pick other roads, over the cap).
+        # A convoy drives slower than one car, and its stops take time the planner must
+        # keep free: travel times are inflated by the convoy factor and by the share of
+        # driving time its regroup stops take (the stops are placed after the plan).
+        convoy = _convoy_rules(req)
+        slow = convoy_factor(req.convoy.vehicles) if req.convoy else 1.0
+        inflate = slow * (1 + convoy.stop_s / convoy.regroup_every_s) if convoy else 1.0
         matrices = {
             prefer: self._matrix(
                 graph,
                 places,
                 graph.router.model(
-                    req.vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
+                    vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
                 ),
+                inflate,
             )
             for prefer in set(day_prefer)
         }
@@ -196,10 +211,10 @@ class ItineraryComposer:
             must = place.id in req.must_visit
             multi_day = must and place.site.visit_duration_min >= MULTI_DAY_VISIT_MIN
             on_site = _visit_nights(service, day_s) if multi_day else 0
-            if on_site and req.vehicle is Vehicle.caravan and not place.site.caravan_overnight:
+            if on_site and req.vehicle is Vehicle.motorhome and not place.site.motorhome_overnight:
                 raise InvalidParameter(
                     "must_visit",
-                    f"'{place.id}' is a visit of {on_site} night(s) on site, and a caravan "
+                    f"'{place.id}' is a visit of {on_site} night(s) on site, and a motorhome "
                     "may not stay there overnight",
                     "body",
                 )
@@ -221,17 +236,27 @@ class ItineraryComposer:
                     nights=on_site,
                 )
             )
+        meals = _meal_rules(req)
+        # Meals inside the day's window take their time from it (dinner after the day's
+        # drive does not); a convoy's stops may round up to one more than planned for.
+        reserve = sum(m.duration_s for m in meals if m.earliest_s < _seconds(req.day_end))
+        reserve += convoy.stop_s if convoy else 0.0
+        day_end = _seconds(req.day_end) - reserve
+        if day_end <= _seconds(req.day_start) + 3600:
+            raise InvalidParameter(
+                "meals", "the meals and stops leave less than an hour of the day", "body"
+            )
         problem = Problem(
             stops=tuple(planned),
-            days=tuple(Day(_seconds(req.day_start), _seconds(req.day_end)) for _ in dates),
+            days=tuple(Day(_seconds(req.day_start), day_end) for _ in dates),
             travel_s=lambda i, j, d: matrices[day_prefer[d]][i][j],
             overnights=tuple(
-                Overnight(p.id, caravan_ok=bool(p.site and p.site.caravan_overnight))
+                Overnight(p.id, motorhome_ok=bool(p.site and p.site.motorhome_overnight))
                 for p in nights
             ),
             max_daily_driving_s=req.driving_cap_s,
             driver_rules=COACH_RULES if req.vehicle is Vehicle.coach else None,
-            caravan=req.vehicle is Vehicle.caravan,
+            motorhome=req.vehicle is Vehicle.motorhome,
         )
         try:
             solution = solve(problem, seed=req.seed, time_limit_s=req.time_limit_s)
@@ -241,16 +266,29 @@ class ItineraryComposer:
         by_id = {p.id: p for p in places}
         unplaced += [{"site": u.stop_id, "reason": u.reason} for u in solution.unplaced]
         days_out = []
-        for plan, day in zip(solution.days, dates, strict=True):
-            model = graph.router.model(
-                req.vehicle, prefer_corridor=day_prefer[plan.day], prefer_factor=CORRIDOR_LEG_FACTOR
-            )
-            days_out.append(self._day(graph, plan, day, by_id, model))
+        score = solution.score
+        if convoy is None and not meals:
+            for plan, day in zip(solution.days, dates, strict=True):
+                model = graph.router.model(
+                    vehicle, prefer_corridor=day_prefer[plan.day], prefer_factor=CORRIDOR_LEG_FACTOR
+                )
+                days_out.append(self._day(graph, plan, day, by_id, model))
+        else:
+            laid_out = _BreakPlanner(self, graph, req, by_id, planned, day_prefer, slow)
+            days_out, dropped, score = laid_out.days(solution, dates, convoy, meals)
+            skipped += dropped
         doc: dict[str, Any] = {
             "vehicle": req.vehicle.value,
+            "route_vehicle": vehicle.value,
+            "convoy": (
+                req.convoy.model_dump() | {"vehicles": req.convoy.vehicles, "factor": slow}
+                if req.convoy
+                else None
+            ),
+            "meals": req.meals.model_dump(mode="json") if req.meals else None,
             "start_date": req.start_date.isoformat(),
             "days": days_out,
-            "score": round(solution.score, 3),
+            "score": round(score, 3),
             "totals": {
                 "driving_s": round(sum(d["totals"]["driving_s"] for d in days_out), 1),
                 "distance_m": round(sum(d["totals"]["distance_m"] for d in days_out), 1),
@@ -272,7 +310,7 @@ class ItineraryComposer:
             id=uuid.uuid4().hex,
             vehicle=req.vehicle.value,
             days=req.days,
-            score=solution.score,
+            score=score,
             network_version=graph.version,
             request=req.model_dump(mode="json"),
             plan=doc,
@@ -303,11 +341,16 @@ class ItineraryComposer:
         return _Place(site.slug, coord, snap, site)
 
     @staticmethod
-    def _matrix(graph: NetworkGraph, places: list[_Place], model: RouteCost) -> list[list[float]]:
-        snaps = [p.snap for p in places]
+    def _matrix(
+        graph: NetworkGraph, places: list[_Place], model: RouteCost, factor: float = 1.0
+    ) -> list[list[float]]:
+        snaps = [p.snap for p in places if p.snap is not None]
         m = graph.router.matrix(snaps, snaps, model, distances=False)
         return [
-            [0.0 if i == j else (UNREACHABLE_S if v is None else v) for j, v in enumerate(row)]
+            [
+                0.0 if i == j else (UNREACHABLE_S if v is None else v * factor)
+                for j, v in enumerate(row)
+            ]
             for i, row in enumerate(m.durations_s)
         ]
 
@@ -416,3 +459,272 @@ def _score(site: Site | None, req: ItineraryRequest) -> float:
         return 0.0
     bonus = sum(req.themes.get(c, 0.0) for c in site.categories)
     return round(site.interest_score * (1.0 + bonus), 3)
+
+
+# Which types of stay each overnight kind of the request takes.  OpenStreetMap tags most
+# Vietnamese homestays guest_house, so a guest house counts as both; a lodging without a
+# type (curated before types existed) counts as both too.
+_STAYS: dict[OvernightKind, frozenset[SiteType | None]] = {
+    OvernightKind.hotel: frozenset(
+        {SiteType.hotel, SiteType.motel, SiteType.guest_house, SiteType.hostel, None}
+    ),
+    OvernightKind.homestay: frozenset(
+        {SiteType.homestay, SiteType.guest_house, SiteType.hut, SiteType.chalet, None}
+    ),
+}
+
+
+def _stays(site: Site, kinds: Sequence[OvernightKind]) -> bool:
+    """Whether a published site is a place to spend the night of a kind asked for."""
+    if site.kind is SiteKind.campsite:
+        return OvernightKind.campsite in kinds
+    if site.kind is not SiteKind.lodging:
+        return False
+    return any(site.subtype in _STAYS[k] for k in kinds if k in _STAYS)
+
+
+def _convoy_rules(req: ItineraryRequest) -> ConvoyRules | None:
+    if req.convoy is None:
+        return None
+    return ConvoyRules(
+        regroup_every_s=req.convoy.regroup_every_min * 60.0,
+        refuel_every_m=req.convoy.refuel_every_km * 1000.0,
+        stop_s=req.convoy.stop_min * 60.0,
+    )
+
+
+def _meal_rules(req: ItineraryRequest) -> list[MealRule]:
+    if req.meals is None:
+        return []
+    out = []
+    for name, window in (("lunch", req.meals.lunch), ("dinner", req.meals.dinner)):
+        if isinstance(window, MealWindow):
+            out.append(
+                MealRule(
+                    name,
+                    _seconds(window.earliest),
+                    _seconds(window.latest),
+                    window.duration_min * 60.0,
+                )
+            )
+    return out
+
+
+_NOTES_VI = {
+    "late: the convoy was busy through the window": "muộn: đoàn bận suốt khung giờ ăn",
+    "no meal stop within reach: the meal is where the convoy is": (
+        "không có quán ăn gần: đoàn ăn tại chỗ đang dừng"
+    ),
+    "no fuel station within reach: regroup by the road": (
+        "không có cây xăng gần: đoàn tập hợp bên đường"
+    ),
+    "the first fuel station after the limit": "cây xăng đầu tiên sau giới hạn",
+}
+
+
+class _BreakPlanner:
+    """Turns the planner's days into timed days with convoy stops and meal breaks."""
+
+    def __init__(
+        self,
+        composer: ItineraryComposer,
+        graph: NetworkGraph,
+        req: ItineraryRequest,
+        places: dict[str, _Place],
+        stops: Sequence[Stop],
+        day_prefer: Sequence[str | None],
+        slow: float,
+    ) -> None:
+        self.composer, self.graph, self.req = composer, graph, req
+        self.places = places
+        self.stops = {s.id: s for s in stops}
+        self.day_prefer = day_prefer
+        self.slow = slow
+        self.fuel: list[BreakPlace] = []
+        self.meal_places: list[BreakPlace] = []
+        for site in composer._service_rows:
+            p = to_shape(site.geom)
+            coord = (float(p.x), float(p.y))
+            pid = site.slug
+            if site.subtype is SiteType.fuel:
+                self.fuel.append(BreakPlace(pid, coord))
+            elif site.subtype is SiteType.meal:
+                self.meal_places.append(BreakPlace(pid, coord))
+            else:
+                continue
+            self.places.setdefault(pid, _Place(pid, coord, None, site))
+        self._legs: dict[tuple[str, str, str | None], LegResult] = {}
+
+    def _coord(self, pid: str) -> tuple[float, float]:
+        if pid in self.places:
+            return self.places[pid].coord
+        raise KeyError(pid)
+
+    def _router(self, day: int) -> Any:
+        prefer = self.day_prefer[day]
+        model = self.graph.router.model(
+            self.req.route_vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
+        )
+
+        def route(a: str, b: str) -> LegResult:
+            key = (a, b, prefer)
+            if key not in self._legs:
+                doc = ItineraryComposer._leg(self.graph, self.places[a], self.places[b], model)
+                doc["duration_s"] = round(doc["duration_s"] * self.slow, 1)
+                self._legs[key] = LegResult(
+                    a,
+                    b,
+                    doc["distance_m"],
+                    doc["duration_s"],
+                    [(c[0], c[1]) for c in doc["geometry"]["coordinates"]],
+                    doc,
+                )
+            return self._legs[key]
+
+        return route
+
+    def days(
+        self,
+        solution: Any,
+        dates: Sequence[date],
+        convoy: ConvoyRules | None,
+        meals: Sequence[MealRule],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, str]], float]:
+        out: list[dict[str, Any]] = []
+        dropped: list[dict[str, str]] = []
+        fuel_since = 0.0
+        total = 0.0
+        last = len(solution.days) - 1
+        for plan, day in zip(solution.days, dates, strict=True):
+            visits = []
+            for v in plan.visits:
+                stop = self.stops[v.stop_id]
+                windows = None if stop.windows is None else stop.windows[plan.day]
+                visits.append(
+                    VisitSpec(
+                        v.stop_id,
+                        stop.service_s,
+                        windows,
+                        v.score,
+                        stop.must_visit,
+                        v.departure_s if stop.nights else None,
+                    )
+                )
+            spec = DayInput(
+                plan.start_id,
+                plan.end_id,
+                plan.departure_s,
+                tuple(visits),
+                _seconds(self.req.day_end),
+                self.req.driving_cap_s,
+                plan.day == last,
+            )
+            schedule = schedule_day(
+                spec,
+                self._router(plan.day),
+                self._coord,
+                fuel=self.fuel,
+                meal_places=self.meal_places,
+                convoy=convoy,
+                meals=meals,
+                fuel_since_m=fuel_since,
+            )
+            fuel_since = schedule.fuel_since_m
+            reason = "left out on the day to make room for the convoy's stops and meals"
+            dropped += [{"site": sid, "reason": reason} for sid in schedule.dropped]
+            doc = self._day_doc(plan, day, schedule)
+            total += doc["totals"]["score"]
+            out.append(doc)
+        return out, dropped, total
+
+    def _describe(self, pid: str) -> dict[str, Any]:
+        p = self.places.get(pid)
+        if p is None:  # a regroup point by the road
+            return {"id": pid, "site": None, "location": None}
+        out: dict[str, Any] = {"id": pid, "location": list(p.coord), "site": p.slug}
+        if p.site is not None:
+            out |= {
+                "site": p.site.slug,
+                "name_vi": p.site.name_vi,
+                "name_en": p.site.name_en,
+                "kind": p.site.kind.value,
+            }
+        return out
+
+    def _day_doc(self, plan: Any, day: date, schedule: DaySchedule) -> dict[str, Any]:
+        midnight = datetime.combine(day, time(), VIETNAM)
+
+        def at(seconds: float) -> str:
+            return (midnight + timedelta(seconds=round(seconds))).isoformat()
+
+        legs: list[dict[str, Any]] = []
+        stops: list[dict[str, Any]] = []
+        breaks: list[dict[str, Any]] = []
+        continuous = longest = 0.0
+        score = 0.0
+        for e in schedule.events:
+            if e.leg is not None:
+                legs.append(
+                    e.leg.doc
+                    | {
+                        "distance_m": round(e.leg.distance_m, 1),
+                        "duration_s": round(e.end_s - e.start_s, 1),
+                        "departure": at(e.start_s),
+                        "arrival": at(e.end_s),
+                    }
+                )
+                continuous += e.end_s - e.start_s
+                longest = max(longest, continuous)
+                continue
+            continuous = 0.0
+            if e.place is None:
+                continue
+            if e.visit is not None:
+                place = self.places[e.place]
+                arrival = e.arrival_s if e.arrival_s is not None else e.start_s
+                score += e.visit.score
+                stops.append(
+                    self._describe(e.place)
+                    | {
+                        "arrival": at(arrival),
+                        "wait_s": round(e.start_s - arrival),
+                        "visit_start": at(e.start_s),
+                        "departure": at(e.end_s),
+                        "visit_s": round(e.end_s - e.start_s),
+                        "score": round(e.visit.score, 3),
+                        "opening_hours": place.site.opening_hours if place.site else None,
+                    }
+                )
+            else:
+                breaks.append(
+                    {
+                        "type": e.break_type,
+                        "reason": e.reason,
+                        "start": at(e.start_s),
+                        "end": at(e.end_s),
+                        "duration_s": round(e.end_s - e.start_s),
+                        "place": self._describe(e.place),
+                        "near_route": e.near_route,
+                        "note_en": e.note,
+                        "note_vi": _NOTES_VI.get(e.note, e.note) if e.note else None,
+                    }
+                )
+        return {
+            "day": plan.day + 1,
+            "date": day.isoformat(),
+            "start": self._describe(plan.start_id) | {"departure": at(plan.departure_s)},
+            "stops": stops,
+            "breaks": breaks,
+            "legs": legs,
+            "overnight": self._describe(plan.overnight) if plan.overnight else None,
+            "end": self._describe(plan.end_id) | {"arrival": at(schedule.arrival_s)},
+            "problems": schedule.problems,
+            "totals": {
+                "driving_s": round(sum(leg["duration_s"] for leg in legs), 1),
+                "distance_m": round(sum(leg["distance_m"] for leg in legs), 1),
+                "visits": len(stops),
+                "breaks": len(breaks),
+                "score": round(score, 3),
+                "max_continuous_driving_s": round(longest, 1),
+            },
+        }

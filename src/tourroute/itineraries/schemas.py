@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tourroute.localtime import LocalTime
 from tourroute.routing import Vehicle
+from tourroute.routing.convoy import convoy_vehicle
 from tourroute.sites.domain import Category
 
 MAX_DAYS = 14
@@ -29,9 +30,69 @@ PACE_FACTOR = {Pace.relaxed: 1.3, Pace.normal: 1.0, Pace.intense: 0.75}
 
 
 class OvernightKind(StrEnum):
-    hotel = "hotel"  # lodging sites
-    homestay = "homestay"  # lodging sites too: the seed does not tell them apart yet
+    """Where nights may be spent: hotels (hotels, motels, guest houses, hostels, …),
+    homestays (and huts and chalets: stays with locals or in the hills), campsites."""
+
+    hotel = "hotel"
+    homestay = "homestay"
     campsite = "campsite"
+
+
+class Convoy(BaseModel):
+    """A self-drive caravan: private cars (and motorbikes) driving together.
+
+    The convoy is slower than one car (``tourroute.routing.convoy.convoy_factor``), keeps
+    to roads every member may use (motorbikes: never an expressway) and stops at a fuel
+    station at least every ``regroup_every_min`` of driving (a visit counts as a regroup)
+    and every ``refuel_every_km``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    cars: int = Field(default=1, ge=0, le=50)
+    motorbikes: int = Field(default=0, ge=0, le=50)
+    regroup_every_min: int = Field(default=120, ge=30, le=480)
+    refuel_every_km: int = Field(default=150, ge=50, le=600)
+    stop_min: int = Field(default=20, ge=5, le=90, description="each regroup/fuel stop")
+
+    @model_validator(mode="after")
+    def _some_vehicle(self) -> Convoy:
+        if self.cars + self.motorbikes < 1:
+            raise ValueError("a convoy has at least one car or motorbike")
+        return self
+
+    @property
+    def vehicles(self) -> int:
+        return self.cars + self.motorbikes
+
+
+class MealWindow(BaseModel):
+    """A meal break: it starts no earlier than ``earliest`` and ends by ``latest``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    earliest: LocalTime
+    latest: LocalTime
+    duration_min: int = Field(default=60, ge=15, le=180)
+
+    @model_validator(mode="after")
+    def _fits(self) -> MealWindow:
+        span = (self.latest.hour * 60 + self.latest.minute) - (
+            self.earliest.hour * 60 + self.earliest.minute
+        )
+        if span < self.duration_min:
+            raise ValueError("the meal window is shorter than the meal")
+        return self
+
+
+class Meals(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lunch: MealWindow | None = None
+    dinner: MealWindow | None = None
+
+
+DEFAULT_LUNCH = MealWindow(earliest=time(11, 0), latest=time(13, 30), duration_min=60)
 
 
 class CorridorLeg(BaseModel):
@@ -49,7 +110,7 @@ DEFAULT_DRIVING_H = {
     Vehicle.car: 6.0,
     Vehicle.coach: 8.0,
     Vehicle.motorbike: 5.0,
-    Vehicle.caravan: 5.0,
+    Vehicle.motorhome: 5.0,
 }
 
 
@@ -95,6 +156,15 @@ class ItineraryRequest(BaseModel):
         default_factory=lambda: list(OvernightKind), min_length=1, max_length=3
     )
     corridor_legs: list[CorridorLeg] = Field(default_factory=list, max_length=14)
+    convoy: Convoy | None = Field(
+        default=None,
+        description="a self-drive caravan tour: the convoy of cars (and motorbikes)",
+    )
+    meals: Meals | None = Field(
+        default=None,
+        description="lunch/dinner breaks at meal stops near the route, e.g. "
+        '{"lunch": {"earliest": "11:00", "latest": "13:30", "duration_min": 60}}',
+    )
     max_candidates: int = Field(default=60, ge=1, le=200)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     time_limit_s: float = Field(
@@ -108,6 +178,11 @@ class ItineraryRequest(BaseModel):
         for weight in self.themes.values():
             if not 0 <= weight <= 3:
                 raise ValueError("theme weights must be between 0 and 3")
+        if self.convoy is not None and self.vehicle is not Vehicle.car:
+            raise ValueError(
+                "a convoy sets its own vehicles: leave 'vehicle' as 'car' and give "
+                "'convoy': {'cars': n, 'motorbikes': m}"
+            )
         for leg in self.corridor_legs:
             late = [d for d in leg.days if d > self.days]
             if late:
@@ -115,6 +190,13 @@ class ItineraryRequest(BaseModel):
         return self
 
     @property
+    def route_vehicle(self) -> Vehicle:
+        """The profile the roads are chosen with: the convoy's, or the vehicle asked for."""
+        if self.convoy is None:
+            return self.vehicle
+        return convoy_vehicle(cars=self.convoy.cars, motorbikes=self.convoy.motorbikes)
+
+    @property
     def driving_cap_s(self) -> float:
-        hours = self.max_driving_hours or DEFAULT_DRIVING_H[self.vehicle]
+        hours = self.max_driving_hours or DEFAULT_DRIVING_H[self.route_vehicle]
         return hours * 3600

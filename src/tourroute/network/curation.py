@@ -53,7 +53,7 @@ _FIELDS = (
     "toll",
     "maxspeed_kph",
     "motorbike_forbidden",
-    "caravan_unsuitable",
+    "motorhome_unsuitable",
     "max_height_m",
     "max_weight_t",
     "scenic",

@@ -53,7 +53,7 @@ class RoadSegment(TimestampedVersioned, Base):
     toll: Mapped[bool] = mapped_column(Boolean, default=False)
     maxspeed_kph: Mapped[float | None] = mapped_column(Float)
     motorbike_forbidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    caravan_unsuitable: Mapped[bool] = mapped_column(Boolean, default=False)
+    motorhome_unsuitable: Mapped[bool] = mapped_column(Boolean, default=False)
     max_height_m: Mapped[float | None] = mapped_column(Float)
     max_weight_t: Mapped[float | None] = mapped_column(Float)
     scenic: Mapped[int] = mapped_column(Integer, default=0)

@@ -51,7 +51,7 @@ What is kept and how tags map (the rules the unit tests pin down):
 * ``max_height_m`` (``maxheight``: ``3.5``, ``3.5 m``, ``350 cm``, ``11'6"``, ``11 ft``;
   0–10 m) and ``max_weight_t`` (``maxweight``: ``7``, ``7 t``, ``7500 kg``, ``15 st``,
   ``16000 lbs``; 0–100 t); anything else is none.
-* ``caravan_unsuitable``: ``hgv``, ``motorhome``, ``caravan`` or ``trailer`` denied, a
+* ``motorhome_unsuitable``: ``hgv``, ``motorhome``, ``caravan`` or ``trailer`` denied, a
   ``maxheight`` under 3.5 m, a ``maxweight`` under 3.5 t (the caravan profile is a goods
   vehicle over 3.5 t), a ``maxwidth`` under 2.5 m, or a way cars may not use (kept only for
   motorbikes: the schema has no car ban, so this is the closest flag).
@@ -160,9 +160,9 @@ _CAR_ACCESS = ("motorcar", "motor_vehicle", "vehicle", "access")
 _MOTORBIKE_ACCESS = ("motorcycle", "motor_vehicle", "vehicle", "access")
 
 # Caravan profile limits (a motorhome treated as a goods vehicle over 3.5 t).
-CARAVAN_HEIGHT_M = 3.5
-CARAVAN_WEIGHT_T = 3.5
-CARAVAN_WIDTH_M = 2.5
+MOTORHOME_HEIGHT_M = 3.5
+MOTORHOME_WEIGHT_T = 3.5
+MOTORHOME_WIDTH_M = 2.5
 # The ranges RoadSegmentCreate accepts; values outside are treated as unknown.
 _MAX_SPEED_KPH = 130.0
 _MAX_HEIGHT_M = 10.0
@@ -210,7 +210,7 @@ class RoadTags:
     toll: bool = False
     maxspeed_kph: float | None = None
     motorbike_forbidden: bool = False
-    caravan_unsuitable: bool = False
+    motorhome_unsuitable: bool = False
     max_height_m: float | None = None
     max_weight_t: float | None = None
 
@@ -224,7 +224,7 @@ class RoadTags:
             "toll": self.toll,
             "maxspeed_kph": self.maxspeed_kph,
             "motorbike_forbidden": self.motorbike_forbidden,
-            "caravan_unsuitable": self.caravan_unsuitable,
+            "motorhome_unsuitable": self.motorhome_unsuitable,
             "max_height_m": self.max_height_m,
             "max_weight_t": self.max_weight_t,
         }
@@ -368,12 +368,12 @@ def map_tags(tags: Mapping[str, str]) -> RoadTags | SkipReason:
     height = height if height is not None and height <= _MAX_HEIGHT_M else None
     weight = parse_weight_t(tags.get("maxweight"))
     width = parse_length_m(tags.get("maxwidth"))
-    caravan_unsuitable = (
+    motorhome_unsuitable = (
         not car
         or any(_denied(tags[k]) for k in ("hgv", "motorhome", "caravan", "trailer") if k in tags)
-        or (height is not None and height < CARAVAN_HEIGHT_M)
-        or (weight is not None and weight < CARAVAN_WEIGHT_T)
-        or (width is not None and width < CARAVAN_WIDTH_M)
+        or (height is not None and height < MOTORHOME_HEIGHT_M)
+        or (weight is not None and weight < MOTORHOME_WEIGHT_T)
+        or (width is not None and width < MOTORHOME_WIDTH_M)
     )
     name = unicodedata.normalize("NFC", tags.get("name", "").strip())[:_NAME_LEN].strip()
     return RoadTags(
@@ -386,7 +386,7 @@ def map_tags(tags: Mapping[str, str]) -> RoadTags | SkipReason:
         toll=tags.get("toll") in _YES or tags.get("toll:motorcar") in _YES,
         maxspeed_kph=parse_maxspeed_kph(tags.get("maxspeed")),
         motorbike_forbidden=not motorbike or road_class == "motorway",
-        caravan_unsuitable=caravan_unsuitable,
+        motorhome_unsuitable=motorhome_unsuitable,
         max_height_m=height,
         max_weight_t=weight,
     )

@@ -66,7 +66,7 @@ class NetworkRepository:
                     toll=row.toll,
                     maxspeed_kph=row.maxspeed_kph,
                     motorbike_forbidden=row.motorbike_forbidden,
-                    caravan_unsuitable=row.caravan_unsuitable,
+                    motorhome_unsuitable=row.motorhome_unsuitable,
                     max_height_m=row.max_height_m,
                     max_weight_t=row.max_weight_t,
                     scenic=row.scenic,

@@ -195,7 +195,7 @@ def get_roads(
                 "road_class": r.road_class,
                 "toll": r.toll,
                 "motorbike_forbidden": r.motorbike_forbidden,
-                "caravan_unsuitable": r.caravan_unsuitable,
+                "motorhome_unsuitable": r.motorhome_unsuitable,
                 "scenic": r.scenic,
             },
         }

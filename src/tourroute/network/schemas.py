@@ -37,7 +37,7 @@ class RoadSegmentCreate(BaseModel):
     toll: bool = False
     maxspeed_kph: float | None = Field(default=None, gt=0, le=130)
     motorbike_forbidden: bool = False
-    caravan_unsuitable: bool = False
+    motorhome_unsuitable: bool = False
     max_height_m: float | None = Field(default=None, gt=0, le=10)
     max_weight_t: float | None = Field(default=None, gt=0, le=100)
     scenic: int = Field(default=0, ge=0, le=5)
@@ -77,7 +77,7 @@ class RoadSegmentUpdate(BaseModel):
     toll: bool | None = None
     maxspeed_kph: float | None = Field(default=None, gt=0, le=130)
     motorbike_forbidden: bool | None = None
-    caravan_unsuitable: bool | None = None
+    motorhome_unsuitable: bool | None = None
     max_height_m: float | None = Field(default=None, gt=0, le=10)
     max_weight_t: float | None = Field(default=None, gt=0, le=100)
     scenic: int | None = Field(default=None, ge=0, le=5)

@@ -81,8 +81,8 @@ def check_solution(problem: Problem, solution: Solution) -> list[str]:
                 bad.append(f"{name}: night at {day.end_id!r}, which is no overnight candidate")
                 continue
             o = p.overnights[e_node - p.node_of_overnight(0)]
-            if p.caravan and not o.caravan_ok:
-                bad.append(f"{name}: a caravan cannot overnight at {o.id!r}")
+            if p.motorhome and not o.motorhome_ok:
+                bad.append(f"{name}: a motorhome cannot overnight at {o.id!r}")
             if day.overnight != day.end_id:
                 bad.append(f"{name}: overnight {day.overnight!r} != end {day.end_id!r}")
         if s_node < 0:

@@ -15,9 +15,9 @@ The JSON format (``"format": "tourroute-planning/1"``) is documented in
                 "windows_by_day": [[[27000, 61200]], [], null],  # per day ([] closed)
                 "must_visit": false, "name": "Khu di tích Kim Liên",
                 "nights": 0}],                 # > 0: a multi-day visit (must_visit only)
-     "overnights": [{"id": "cua-lo", "lon": .., "lat": .., "caravan_ok": true}],
+     "overnights": [{"id": "cua-lo", "lon": .., "lat": .., "motorhome_ok": true}],
      "max_daily_driving_s": 21600, "driver_rules": "coach" | {...} | null,
-     "caravan": false}
+     "motorhome": false}
 
 >>> inst = read_json_text(
 ...     '{"format": "tourroute-planning/1", "tours": 1, "tour_window_s": [0, 100],'
@@ -251,7 +251,11 @@ def instance_from_dict(doc: dict[str, Any]) -> Instance:
         if "id" not in o:
             raise PlanningError(f"overnights[{k}].id is missing")
         overnights.append(
-            Overnight(str(o["id"]), bool(o.get("caravan_ok", False)), str(o.get("name", "")))
+            Overnight(
+                str(o["id"]),
+                bool(o.get("motorhome_ok", o.get("caravan_ok", False))),
+                str(o.get("name", "")),
+            )
         )
         points.append(_point(o, metric, f"overnights[{k}]"))
     n_nodes = len(points)
@@ -289,7 +293,8 @@ def instance_from_dict(doc: dict[str, Any]) -> Instance:
         end_id=end_id,
         max_daily_driving_s=_opt_num(doc, "max_daily_driving_s", "instance"),
         driver_rules=rules,
-        caravan=bool(doc.get("caravan", False)),
+        # "caravan"/"caravan_ok" are the names before 2026-12 (they meant a motorhome): still read.
+        motorhome=bool(doc.get("motorhome", doc.get("caravan", False))),
         name=str(doc.get("name", "")),
     )
     return Instance(problem, coords, dict(travel) if metric != "matrix" else {"metric": "matrix"})
@@ -365,7 +370,7 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
     doc["stops"] = stops
     if p.overnights:
         doc["overnights"] = [
-            place(o.id, {"caravan_ok": o.caravan_ok, **({"name": o.name} if o.name else {})})
+            place(o.id, {"motorhome_ok": o.motorhome_ok, **({"name": o.name} if o.name else {})})
             for o in p.overnights
         ]
     if p.max_daily_driving_s is not None:
@@ -382,8 +387,8 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
                 "max_weekly_driving_s": r.max_weekly_driving_s,
             }
         )
-    if p.caravan:
-        doc["caravan"] = True
+    if p.motorhome:
+        doc["motorhome"] = True
     return doc
 
 

@@ -137,7 +137,7 @@ class Overnight:
     """A place to spend a night (hotel, homestay, campsite)."""
 
     id: str
-    caravan_ok: bool = False
+    motorhome_ok: bool = False
     name: str = ""
 
 
@@ -163,7 +163,7 @@ class Problem:
     end_id: str = "end"
     max_daily_driving_s: float | None = None
     driver_rules: DriverRules | None = None
-    caravan: bool = False
+    motorhome: bool = False
     name: str = ""
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -211,7 +211,7 @@ class Problem:
         return [
             self.node_of_overnight(k)
             for k, o in enumerate(self.overnights)
-            if o.caravan_ok or not self.caravan
+            if o.motorhome_ok or not self.motorhome
         ]
 
     # -- travel ---------------------------------------------------------------------------

@@ -389,7 +389,7 @@ def _segment(
             end_id=p.end_id if pin is None else p.stops[pin.stop].id,
             max_daily_driving_s=p.max_daily_driving_s,
             driver_rules=None if p.driver_rules is None else _daily_rules(p.driver_rules),
-            caravan=p.caravan,
+            motorhome=p.motorhome,
             name=p.name,
         )
 

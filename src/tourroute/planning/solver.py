@@ -113,8 +113,8 @@ def check_trip(c: Compiled) -> list[list[int]]:
     p = c.problem
     if p.overnights and not c.overnights and c.n_days > 1:
         raise PlanningError(
-            "no overnight place is suitable for a caravan (caravan_ok), "
-            "and a multi-day caravan trip needs one each night"
+            "no overnight place is suitable for a motorhome (motorhome_ok), "
+            "and a multi-day motorhome trip needs one each night"
         )
     reach: list[list[int]] = []
     prev_ends = [0]

@@ -44,7 +44,7 @@ class Segment:
     toll: bool = False
     maxspeed_kph: float | None = None
     motorbike_forbidden: bool = False
-    caravan_unsuitable: bool = False
+    motorhome_unsuitable: bool = False
     max_height_m: float | None = None
     max_weight_t: float | None = None
     scenic: int = 0

@@ -7,7 +7,11 @@ motorcycles 70/60.  Expressways: at most 120 km/h, or the posted/design limit of
 section.  Motorcycles are barred from expressways by Law 36/2024/QH15 Art. 25(3).
 
 A motorhome has no class of its own; we treat it like a goods vehicle over 3.5 t (80/70)
-— an interpretation, not a ruling — and keep it off segments flagged caravan-unsuitable.
+— an interpretation, not a ruling — and keep it off segments flagged motorhome-unsuitable.
+"Caravan" is not a vehicle here: in Vietnam a *caravan* tour ("tour du lịch tự lái xe
+(caravan)") is a self-drive convoy of private cars, sometimes with motorbikes — see
+``tourroute.routing.convoy``.  Until 2026-12 ``caravan`` named the motorhome profile; the
+name is retired (:data:`RETIRED_VEHICLES` says what to use instead).
 
 Legal maxima are not travel speeds: ``typical_share`` scales them by road class to the
 average speed actually achieved in mixed Vietnamese traffic (an editorial estimate).
@@ -23,7 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["PROFILES", "ROAD_CLASSES", "Preference", "Vehicle", "VehicleProfile"]
+__all__ = [
+    "PROFILES",
+    "RETIRED_VEHICLES",
+    "ROAD_CLASSES",
+    "Preference",
+    "Vehicle",
+    "VehicleProfile",
+]
 
 ROAD_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified")
 _DUAL = {"motorway", "trunk"}  # usually dual carriageways; the rest two-way roads
@@ -33,7 +44,17 @@ class Vehicle(StrEnum):
     car = "car"
     coach = "coach"
     motorbike = "motorbike"
-    caravan = "caravan"
+    motorhome = "motorhome"
+
+
+# Vehicle names no longer accepted, with what to send instead (shown in the 422).
+RETIRED_VEHICLES = {
+    "caravan": (
+        "'caravan' is no longer a vehicle: a motorhome is 'motorhome'; a self-drive caravan "
+        "tour (a convoy of cars, optionally motorbikes) is an itinerary with a 'convoy', "
+        "e.g. {\"vehicle\": \"car\", \"convoy\": {\"cars\": 6, \"motorbikes\": 2}}"
+    )
+}
 
 
 class Preference(StrEnum):
@@ -48,7 +69,7 @@ class VehicleProfile:
     dual_kph: float
     two_way_kph: float
     expressway_kph: float | None  # None: may not use expressways at all
-    avoids_caravan_unsuitable: bool = False
+    avoids_motorhome_unsuitable: bool = False
     typical_share: dict[str, float] = field(
         default_factory=lambda: {
             "motorway": 0.85,
@@ -77,5 +98,7 @@ PROFILES: dict[Vehicle, VehicleProfile] = {
     Vehicle.car: VehicleProfile(Vehicle.car, 90, 80, 120),
     Vehicle.coach: VehicleProfile(Vehicle.coach, 80, 70, 100),
     Vehicle.motorbike: VehicleProfile(Vehicle.motorbike, 70, 60, None),
-    Vehicle.caravan: VehicleProfile(Vehicle.caravan, 80, 70, 90, avoids_caravan_unsuitable=True),
+    Vehicle.motorhome: VehicleProfile(
+        Vehicle.motorhome, 80, 70, 90, avoids_motorhome_unsuitable=True
+    ),
 }

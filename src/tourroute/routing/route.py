@@ -92,7 +92,7 @@ class RouteCost:
             return False
         if s.motorbike_forbidden and self.profile.vehicle is Vehicle.motorbike:
             return False
-        if s.caravan_unsuitable and self.profile.avoids_caravan_unsuitable:
+        if s.motorhome_unsuitable and self.profile.avoids_motorhome_unsuitable:
             return False
         if s.toll and "toll" in self.avoid:
             return False
