@@ -1,5 +1,5 @@
 """Command line: ``tourroute serve | db upgrade | db check | seed load | import osm FILE |
-import osm-places FILE | plan solve FILE |
+import osm-places FILE | import places FILE | plan solve FILE |
 accounts add-admin|add-curator|add-agency|issue-token|revoke-token|list``."""
 
 from __future__ import annotations
@@ -137,6 +137,31 @@ def _cmd_import_osm_places(args: argparse.Namespace, settings: Settings) -> int:
         settings,
         lambda session: import_osm_places(
             session, Path(args.file), status=SiteStatus(args.status), progress=not args.quiet
+        ),
+    )
+
+
+def _cmd_import_places(args: argparse.Namespace, settings: Settings) -> int:
+    from tourroute.sites.domain import SiteStatus
+    from tourroute.sites.places_import import import_places
+
+    if args.settlements:
+        settlements: Path | None = Path(args.settlements)
+    else:
+        default = settings.seed_dir / "places" / "settlements.geojson"
+        settlements = default if default.is_file() else None
+    return _run_osm_import(
+        "tourroute import places",
+        "points of interest",
+        Path(args.file),
+        settings,
+        lambda session: import_places(
+            session,
+            Path(args.file),
+            status=SiteStatus(args.status),
+            source=args.source,
+            licence=args.licence,
+            settlements=settlements,
         ),
     )
 
@@ -328,6 +353,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     places.add_argument("--quiet", action="store_true", help="no progress bar")
     places.set_defaults(func=_cmd_import_osm_places)
+    pois = imp_sub.add_parser(
+        "places",
+        help="create sites from a GeoJSON file of OpenStreetMap points of interest "
+        "(all or nothing)",
+        description="Create a site for every new place to stay, campsite, fuel station, "
+        "restaurant/café and attraction of a GeoJSON FeatureCollection of points with "
+        "properties name, class, subclass (OpenMapTiles classes), in one transaction. "
+        "Places imported before are recognised by class, subclass, name and position "
+        "(within 30 m) and kept as they are (curators' edits win). Attractions are always "
+        "drafts. Exit status 2 on a bad file, with nothing written.",
+    )
+    pois.add_argument("file", help="a GeoJSON FeatureCollection of points (.geojson)")
+    pois.add_argument(
+        "--status",
+        choices=["draft", "published"],
+        default="draft",
+        help="status of the new places to stay and services (default: draft); "
+        "attractions are always drafts",
+    )
+    pois.add_argument("--source", help="provenance to record (default: the file's metadata)")
+    pois.add_argument("--licence", help="licence of the data (default: the file's metadata)")
+    pois.add_argument(
+        "--settlements",
+        metavar="FILE",
+        help="GeoJSON of settlements to name unnamed places after "
+        "(default: <seed dir>/places/settlements.geojson)",
+    )
+    pois.set_defaults(func=_cmd_import_places)
 
     plan = sub.add_parser("plan", help="itinerary planner on instance files")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
@@ -389,6 +442,12 @@ def _add_accounts_parser(sub: Any) -> None:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    # Every model, before any command touches the ORM: a mapper refers to other tables by
+    # name (site_transitions.principal_id → principals), and SQLAlchemy resolves those
+    # references only among the models imported so far. A command that imports just its
+    # own domain would fail in a fresh process with NoReferencedTableError.
+    import tourroute.db.models  # noqa: F401
+
     return int(args.func(args, Settings()))
 
 

@@ -89,6 +89,9 @@ class SeedData:
     sites: list[SiteCreate]
     network: Any = None  # tourroute.network.seed.NetworkSeed, when seed/roads exists
     tours: Any = None  # list[tourroute.tours.seed.TourSeed], when seed/tours exists
+    # list[tourroute.sites.places_import.PlacesFile], when seed/places exists
+    places: list[Any] = field(default_factory=list)
+    settlements: Path | None = None
 
 
 @dataclass
@@ -103,6 +106,8 @@ class SeedReport:
     tours_created: int = 0
     tours_updated: int = 0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # tourroute.sites.places_import.PlacesImportReport per file of seed/places
+    places: list[Any] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [
@@ -114,6 +119,12 @@ class SeedReport:
         ]
         for code, kinds in sorted(self.counts.items()):
             lines.append(f"  {code}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+        for places in self.places:
+            lines.append(
+                f"places/{places.file}: {places.created_total} created, "
+                f"{places.already_present} already present (kept as they are)"
+            )
+            lines.extend(places.kind_lines())
         return "\n".join(lines)
 
 
@@ -263,9 +274,32 @@ def read_seed(seed_dir: Path) -> SeedData:
         from tourroute.tours.seed import read_tours
 
         tours = read_tours(seed_dir / "tours", sites, problems)
+    places, settlements = _read_places(seed_dir / "places", problems)
     if problems:
         raise SeedError(problems)
-    return SeedData(provinces, sites, network, tours)
+    return SeedData(provinces, sites, network, tours, places, settlements)
+
+
+PLACES_SETTLEMENTS = "settlements.geojson"
+
+
+def _read_places(places_dir: Path, problems: list[SeedProblem]) -> tuple[list[Any], Path | None]:
+    """``seed/places/*.geojson``: points of interest (tourroute.sites.places_import), and
+    ``settlements.geojson``, the names unnamed places are given after."""
+    if not places_dir.is_dir():
+        return [], None
+    from tourroute.sites.places_import import PlacesImportError, read_places
+
+    settlements = places_dir / PLACES_SETTLEMENTS
+    out = []
+    for path in sorted(places_dir.glob("*.geojson")):
+        if path.name == PLACES_SETTLEMENTS:
+            continue
+        try:
+            out.append(read_places(path))
+        except PlacesImportError as exc:
+            problems.append(SeedProblem(f"places/{path.name}", "-", "-", str(exc)))
+    return out, settlements if settlements.is_file() else None
 
 
 def search_keys(site: SiteCreate | Site) -> tuple[str, str]:
@@ -356,6 +390,26 @@ def _upsert_sites(session: Session, sites: Iterable[SiteCreate], report: SeedRep
         kinds[seed.kind.value] = kinds.get(seed.kind.value, 0) + 1
 
 
+def _import_places(session: Session, data: SeedData, report: SeedReport) -> None:
+    """The seed's points of interest, by the seed's policy: places to stay, campsites and
+    services published, attractions drafts; places imported before are kept as they are
+    (curators' edits win), so loading twice changes nothing.  Like the seed's own sites,
+    they are written without workflow or audit entries."""
+    from tourroute.sites.domain import SiteStatus
+    from tourroute.sites.places_import import PlacesImportError, read_settlements, write_places
+
+    try:
+        towns = read_settlements(data.settlements) if data.settlements else []
+        for places in data.places:
+            report.places.append(
+                write_places(
+                    session, places, status=SiteStatus.published, settlements=towns, audit=False
+                )
+            )
+    except PlacesImportError as exc:
+        raise SeedError([SeedProblem("places", "-", "-", str(exc))]) from exc
+
+
 def load_seed(session: Session, seed_dir: Path) -> SeedReport:
     """Validate the seed, then upsert it in the caller's transaction (flush, no commit)."""
     data = read_seed(seed_dir)
@@ -364,6 +418,8 @@ def load_seed(session: Session, seed_dir: Path) -> SeedReport:
     session.flush()
     _upsert_sites(session, data.sites, report)
     session.flush()
+    if data.places:
+        _import_places(session, data, report)
     if data.network is not None:
         from tourroute.network.seed import upsert_network
 

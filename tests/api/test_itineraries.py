@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from datetime import date, datetime
 from typing import Any
 
@@ -62,7 +64,18 @@ def _check_plan(client: TestClient, plan: dict[str, Any], cap_h: float) -> None:
     assert plan["score"] == pytest.approx(sum(s["score"] for d in plan["days"] for s in d["stops"]))
     for day in plan["days"]:
         legs = day["legs"]
-        assert len(legs) == len(day["stops"]) + 1
+        if day.get("breaks"):
+            # Detours to fuel stations and meal stops add legs; the day stays in time order.
+            assert len(legs) >= len(day["stops"]) + 1
+            moments = sorted(
+                [(_seconds(x["departure"]), _seconds(x["arrival"])) for x in legs]
+                + [(_seconds(x["arrival"]), _seconds(x["departure"])) for x in day["stops"]]
+                + [(_seconds(b["start"]), _seconds(b["end"])) for b in day["breaks"]]
+            )
+            for (_, end), (start, _) in itertools.pairwise(moments):
+                assert end <= start + 1, (end, start)
+        else:
+            assert len(legs) == len(day["stops"]) + 1
         assert day["totals"]["distance_m"] == pytest.approx(sum(x["distance_m"] for x in legs))
 
 

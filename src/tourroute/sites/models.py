@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourroute.db.base import Base, TimestampedVersioned, string_enum, utcnow
 from tourroute.provinces.models import Province
-from tourroute.sites.domain import Category, SiteKind, SiteStatus
+from tourroute.sites.domain import Category, SiteKind, SiteStatus, SiteType
 
 
 class Site(TimestampedVersioned, Base):
@@ -52,8 +52,8 @@ class Site(TimestampedVersioned, Base):
     visit_duration_min: Mapped[int] = mapped_column(Integer, default=60)
     interest_score: Mapped[int] = mapped_column(Integer, default=50)
     coach_parking: Mapped[bool] = mapped_column(Boolean, default=False)
-    caravan_parking: Mapped[bool] = mapped_column(Boolean, default=False)
-    caravan_overnight: Mapped[bool] = mapped_column(Boolean, default=False)
+    motorhome_parking: Mapped[bool] = mapped_column(Boolean, default=False)
+    motorhome_overnight: Mapped[bool] = mapped_column(Boolean, default=False)
     motorbike_only_access: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_price_vnd: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[SiteStatus] = mapped_column(
@@ -66,6 +66,16 @@ class Site(TimestampedVersioned, Base):
     # The record a site was imported from (``osm:n123``, ``osm:w456``), None for curated
     # sites: re-imports recognise their sites by it (tourroute.sites.osm_places).
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+
+    # Type of stay (lodging, campsite) or of service (fuel, meal); None for attractions.
+    subtype: Mapped[SiteType | None] = mapped_column(
+        string_enum(SiteType, "site_subtype"), index=True
+    )
+    # Licence of the record's data when it is not our own (e.g. "ODbL 1.0, (c) OpenStreetMap
+    # contributors" for imported places): the API and console credit it where shown.
+    licence: Mapped[str | None] = mapped_column(String(200))
+    # The name was made up by an importer ("Hotel in Mường Xén"): the source had none.
+    name_generated: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     province: Mapped[Province] = relationship(lazy="joined", innerjoin=True)
     category_rows: Mapped[list[SiteCategory]] = relationship(

@@ -26,11 +26,11 @@ What is kept and how tags map (the rules the unit tests pin down):
   ``apartment`` and ``chalet`` → kind ``lodging``; ``camp_site`` and ``caravan_site`` →
   ``campsite``.  Any other value is skipped ("not accommodation"), as are relations
   (multipolygons) and anything not tagged ``tourism``.
-* ``caravan_overnight`` (a motorhome may stay the night): a ``caravan_site``, unless
+* ``motorhome_overnight`` (a motorhome may stay the night): a ``caravan_site``, unless
   ``motorhome=no`` (or, without a ``motorhome`` tag, ``caravans=no``); a ``camp_site`` only
   if ``motorhome`` (or, without it, ``caravans``) is ``yes``/``designated``.  The project's
   caravan is a motorhome, so ``motorhome`` is the more specific tag and wins.  Lodging never.
-* ``caravan_parking``: the same as ``caravan_overnight``.  OSM has no established tag for
+* ``motorhome_parking``: the same as ``motorhome_overnight``.  OSM has no established tag for
   motorhome *parking* at a hotel or camp site (parking is mapped as separate
   ``amenity=parking`` objects), so nothing else sets it.
 * ``coach_parking``: always false, for the same reason (``bus=*`` is an access tag of roads,
@@ -78,26 +78,23 @@ from typing import Any
 
 import osmium
 import osmium.filter
-from geoalchemy2.shape import to_shape
 from pydantic import ValidationError
-from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry import Point, Polygon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourroute.accounts.authorization import Action
 from tourroute.audit.service import AuditLog
 from tourroute.db.spatial import to_element
 from tourroute.network.osm_import import OsmImportError, _progress, check_readable
-from tourroute.provinces.models import Province
-from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routing.graph import Coord
-from tourroute.seed import PROVINCE_TOLERANCE_M, ProvinceSeed, _site_values
-from tourroute.sites.curation import site_snapshot
+from tourroute.seed import _site_values
 from tourroute.sites.domain import SiteKind, SiteStatus
-from tourroute.sites.models import Site, SiteTransition
+from tourroute.sites.import_common import province_of as _province_of
+from tourroute.sites.import_common import province_outlines as _outlines
+from tourroute.sites.import_common import record_creation, slug_words
+from tourroute.sites.models import Site
 from tourroute.sites.repository import SiteRepository
 from tourroute.sites.schemas import SiteCreate, validate_opening_hours
-from tourroute.text import folded_key
 
 __all__ = [
     "IMPORT_PRINCIPAL",
@@ -135,7 +132,6 @@ _KIND_OF = {
 _YES = {"yes", "designated"}
 _NAME_LEN = 300
 _SLUG_LEN = 120
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -157,8 +153,8 @@ class PlaceTags:
     name_en: str
     opening_hours: str | None = None
     hours_dropped: bool = False  # an opening_hours tag was present but not valid
-    caravan_overnight: bool = False
-    caravan_parking: bool = False
+    motorhome_overnight: bool = False
+    motorhome_parking: bool = False
     coach_parking: bool = False
 
 
@@ -186,7 +182,7 @@ def map_place_tags(tags: Mapping[str, str]) -> PlaceTags | PlaceSkip:
     >>> map_place_tags({"tourism": "museum", "name": "Bảo tàng"})
     <PlaceSkip.not_accommodation: 'not accommodation'>
     >>> t = map_place_tags({"tourism": "camp_site", "name": "Bãi cắm trại", "caravans": "yes"})
-    >>> t.kind.value, t.name_vi, t.name_en, t.caravan_overnight, t.coach_parking
+    >>> t.kind.value, t.name_vi, t.name_en, t.motorhome_overnight, t.coach_parking
     ('campsite', 'Bãi cắm trại', 'Bãi cắm trại', True, False)
     """
     tourism = tags.get("tourism", "").split(";")[0].strip()
@@ -217,8 +213,8 @@ def map_place_tags(tags: Mapping[str, str]) -> PlaceTags | PlaceSkip:
         name_en=en,
         opening_hours=hours,
         hours_dropped=dropped,
-        caravan_overnight=overnight,
-        caravan_parking=overnight,
+        motorhome_overnight=overnight,
+        motorhome_parking=overnight,
     )
 
 
@@ -231,7 +227,7 @@ def place_slug(name: str, ref: str) -> str:
     ('bin-guan-osm-w7', 'osm-w7')
     """
     suffix = "osm-" + ref.removeprefix(KEY_PREFIX)
-    base = _NOT_SLUG.sub("-", folded_key(name)).strip("-")
+    base = slug_words(name)
     base = base[: _SLUG_LEN - len(suffix) - 1].rstrip("-")
     return f"{base}-{suffix}" if base else suffix
 
@@ -350,35 +346,6 @@ def _keep_way(extract: PlaceExtract, way: osmium.osm.Way) -> None:
     _add(extract, OsmPlace(ref, mapped, lon, lat, "medium", source))
 
 
-# --- provinces ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Outline:
-    province: Province
-    shape: ProvinceSeed  # the seed loader's outline, for its distance-outside rule
-
-
-def _outlines(session: Session) -> list[_Outline]:
-    out = []
-    for p in ProvinceRepository(session).list():
-        boundary = to_shape(p.boundary)
-        if not isinstance(boundary, MultiPolygon):  # pragma: no cover - the column's type
-            boundary = MultiPolygon([boundary])
-        out.append(_Outline(p, ProvinceSeed(p.code, p.slug, p.name_vi, p.name_en, "", boundary)))
-    return out
-
-
-def _province_of(outlines: list[_Outline], lon: float, lat: float) -> Province | None:
-    """The province holding the point (2 km tolerance; the nearest if several), or None."""
-    best: tuple[float, str, Province] | None = None
-    for o in outlines:
-        off = o.shape.distance_outside_m(lon, lat)
-        if off <= PROVINCE_TOLERANCE_M and (best is None or (off, o.province.code) < best[:2]):
-            best = (off, o.province.code, o.province)
-    return None if best is None else best[2]
-
-
 # --- writing ------------------------------------------------------------------------------
 
 
@@ -391,7 +358,7 @@ class PlaceImportReport:
     # province code → kind → sites created
     created: dict[str, dict[str, int]] = field(default_factory=dict)
     province_names: dict[str, str] = field(default_factory=dict)
-    caravan_overnight: int = 0
+    motorhome_overnight: int = 0
     already_present: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     hours_dropped: int = 0
@@ -407,7 +374,7 @@ class PlaceImportReport:
             f"OSM file {self.file}: {self.nodes_read + self.ways_read:,} tourism objects read "
             f"({self.nodes_read:,} nodes, {self.ways_read:,} ways)",
             f"sites created: {self.created_total:,} ({self.status}), "
-            f"{self.caravan_overnight:,} of them caravan-overnight",
+            f"{self.motorhome_overnight:,} of them caravan-overnight",
         ]
         for code, kinds in sorted(self.created.items()):
             name = self.province_names.get(code, code)
@@ -439,8 +406,8 @@ def _site_create(place: OsmPlace, slug: str, province: str, status: SiteStatus) 
             "visit_duration_min": 0,
             "interest_score": INTEREST_SCORE,
             "coach_parking": t.coach_parking,
-            "caravan_parking": t.caravan_parking,
-            "caravan_overnight": t.caravan_overnight,
+            "motorhome_parking": t.motorhome_parking,
+            "motorhome_overnight": t.motorhome_overnight,
             "status": status,
             "source": place.source,
         }
@@ -514,7 +481,7 @@ def write_places(
             _record(sites, audit, site)
             kinds = report.created.setdefault(site.province_code, {})
             kinds[site.kind.value] = kinds.get(site.kind.value, 0) + 1
-            report.caravan_overnight += site.caravan_overnight
+            report.motorhome_overnight += site.motorhome_overnight
         session.flush()
     report.skipped = dict(skipped)
     return report
@@ -522,25 +489,7 @@ def write_places(
 
 def _record(sites: SiteRepository, audit: AuditLog, site: Site) -> None:
     """The creation in the site's workflow history and in the audit log."""
-    sites.add_transition(
-        SiteTransition(
-            site_id=site.id,
-            from_status=None,
-            to_status=site.status,
-            principal_id=None,
-            principal_name=IMPORT_PRINCIPAL,
-        )
-    )
-    audit.record(
-        None,
-        Action.site_create.value,
-        "site",
-        site.slug,
-        before=None,
-        after=site_snapshot(site),
-        province_code=site.province_code,
-        system_name=IMPORT_PRINCIPAL,
-    )
+    record_creation(sites, audit, site, IMPORT_PRINCIPAL)
 
 
 def import_osm_places(

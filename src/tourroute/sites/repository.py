@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, literal, selec
 from sqlalchemy.orm import Session
 
 from tourroute.db import spatial
-from tourroute.sites.domain import Category, SiteKind, SiteStatus
+from tourroute.sites.domain import Category, SiteKind, SiteStatus, SiteType
 from tourroute.sites.models import Site, SiteCategory, SiteTransition
 from tourroute.text import exact_key, folded_key, search_tokens
 
@@ -26,6 +26,8 @@ class SiteFilters:
 
     province_code: str | None = None
     kind: SiteKind | None = None
+    # Any of these types of stay / service (``type=homestay,hotel``); None means any.
+    subtypes: tuple[SiteType, ...] | None = None
     category: Category | None = None
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
@@ -134,6 +136,8 @@ class SiteRepository:
             conditions.append(Site.province_code == f.province_code)
         if f.kind:
             conditions.append(Site.kind == f.kind)
+        if f.subtypes:
+            conditions.append(Site.subtype.in_(f.subtypes))
         if f.category:
             conditions.append(
                 exists().where(SiteCategory.site_id == Site.id, SiteCategory.category == f.category)

@@ -16,7 +16,7 @@ from tourroute.api.params import parse_bbox, parse_lon_lat
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
 from tourroute.sites.curation import CuratedSite, CurationService
-from tourroute.sites.domain import Category, SiteKind, SiteStatus
+from tourroute.sites.domain import Category, SiteKind, SiteStatus, SiteType
 from tourroute.sites.repository import SiteFilters
 from tourroute.sites.schemas import (
     SLUG_PATTERN,
@@ -28,7 +28,7 @@ from tourroute.sites.schemas import (
     SiteRead,
     SiteUpdate,
 )
-from tourroute.sites.service import SiteService, site_feature
+from tourroute.sites.service import SiteService, page_attribution, site_feature
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
 
@@ -61,6 +61,19 @@ def list_sites(
         ),
     ] = None,
     kind: Annotated[SiteKind | None, Query()] = None,
+    site_type: Annotated[
+        list[str] | None,
+        Query(
+            alias="type",
+            description="type of stay or service: "
+            + ", ".join(t.value for t in SiteType)
+            + "; repeat or comma-separate for any of several",
+            openapi_examples={
+                "homestays": {"value": ["homestay"]},
+                "stays": {"value": ["homestay,guest_house"]},
+            },
+        ),
+    ] = None,
     category: Annotated[Category | None, Query()] = None,
     q: Annotated[
         str | None,
@@ -98,9 +111,11 @@ def list_sites(
     service = SiteService(session)
     if radius_m is not None and near is None:
         raise InvalidParameter("radius_m", "radius_m needs near=lon,lat")
+    subtypes = _parse_types(site_type)
     filters = SiteFilters(
         province_code=service.resolve_province(province),
         kind=kind,
+        subtypes=subtypes,
         category=category,
         q=q,
         bbox=parse_bbox(bbox) if bbox else None,
@@ -111,6 +126,7 @@ def list_sites(
         {
             "province": filters.province_code,
             "kind": kind,
+            "type": subtypes,
             "category": category,
             "q": q,
             "bbox": filters.bbox,
@@ -140,10 +156,34 @@ def list_sites(
             "numberReturned": len(page.items),
             "next": next_url,
             "links": [{**link, "type": GEOJSON} for link in links],
+            "attribution": page_attribution(page.items),
         }
         return cached_json(request, body, GEOJSON, headers)
-    out = SitePage(items=page.items, count=len(page.items), limit=limit, next=next_url, links=links)
+    out = SitePage(
+        items=page.items,
+        count=len(page.items),
+        limit=limit,
+        next=next_url,
+        links=links,
+        attribution=page_attribution(page.items),
+    )
     return cached_json(request, out.model_dump(mode="json"), headers=headers)
+
+
+def _parse_types(values: list[str] | None) -> tuple[SiteType, ...] | None:
+    """``type=homestay&type=hotel`` or ``type=homestay,hotel``: the distinct types, sorted."""
+    if not values:
+        return None
+    names = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    known = {t.value: t for t in SiteType}
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise InvalidParameter(
+            "type",
+            f"unknown type {', '.join(repr(n) for n in unknown) or '(empty)'}; "
+            f"use {', '.join(known)}",
+        )
+    return tuple(sorted({known[n] for n in names}))
 
 
 @router.get(

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from opening_hours import OpeningHours
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tourroute.geojson import PointGeometry, PolygonGeometry
-from tourroute.sites.domain import Category, SiteKind, SiteStatus
+from tourroute.sites.domain import TYPES_BY_KIND, Category, SiteKind, SiteStatus, SiteType
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, Field(min_length=2, max_length=120, pattern=SLUG_PATTERN)]
@@ -32,10 +32,27 @@ def validate_opening_hours(value: str | None) -> str | None:
     return value
 
 
+def check_subtype(kind: SiteKind, subtype: SiteType | None) -> None:
+    """A type of stay goes with lodging, ``camp_site`` with a campsite, ``fuel``/``meal``
+    with a service stop; an attraction has none."""
+    if subtype is None or subtype in TYPES_BY_KIND[kind]:
+        return
+    allowed = ", ".join(sorted(t.value for t in TYPES_BY_KIND[kind])) or "none"
+    raise ValueError(
+        f"subtype '{subtype.value}' does not go with kind '{kind.value}' (allowed: {allowed})"
+    )
+
+
+_SUBTYPE_DOC = (
+    "Type of stay of a lodging (hotel, motel, guest_house, homestay, hostel, hut, chalet), "
+    "camp_site for a campsite, fuel or meal for a service stop; none for an attraction."
+)
+
+
 class Suitability(BaseModel):
     coach_parking: bool = False
-    caravan_parking: bool = False
-    caravan_overnight: bool = False
+    motorhome_parking: bool = False
+    motorhome_overnight: bool = False
     motorbike_only_access: bool = False
 
 
@@ -52,6 +69,7 @@ class SiteCreate(BaseModel):
     province: ProvinceCode
     district: str | None = Field(default=None, max_length=120)
     kind: SiteKind
+    subtype: SiteType | None = Field(default=None, description=_SUBTYPE_DOC)
     categories: list[Category] = Field(default_factory=list, max_length=10)
     location: PointGeometry
     footprint: PolygonGeometry | None = None
@@ -60,8 +78,8 @@ class SiteCreate(BaseModel):
     visit_duration_min: int = Field(default=60, ge=0, le=10_080)
     interest_score: int = Field(default=50, ge=0, le=100)
     coach_parking: bool = False
-    caravan_parking: bool = False
-    caravan_overnight: bool = False
+    motorhome_parking: bool = False
+    motorhome_overnight: bool = False
     motorbike_only_access: bool = False
     ticket_price_vnd: int | None = Field(default=None, ge=0, le=100_000_000)
     status: SiteStatus = SiteStatus.draft
@@ -78,6 +96,11 @@ class SiteCreate(BaseModel):
         if len(set(value)) != len(value):
             raise ValueError("categories must not repeat")
         return value
+
+    @model_validator(mode="after")
+    def _subtype_fits_kind(self) -> SiteCreate:
+        check_subtype(self.kind, self.subtype)
+        return self
 
 
 class ProvinceRef(BaseModel):
@@ -99,6 +122,7 @@ class SiteRead(BaseModel):
     province: ProvinceRef
     district: str | None
     kind: SiteKind
+    subtype: SiteType | None = Field(description=_SUBTYPE_DOC, examples=["homestay"])
     categories: list[Category]
     location: PointGeometry
     footprint: dict[str, Any] | None
@@ -110,6 +134,18 @@ class SiteRead(BaseModel):
     ticket_price_vnd: int | None
     status: SiteStatus
     source: str
+    licence: str | None = Field(
+        description="Licence of the record's data when it is not our own",
+        examples=["ODbL 1.0, (c) OpenStreetMap contributors"],
+    )
+    attribution: str | None = Field(
+        description="The credit to show wherever the site is shown (from its licence)",
+        examples=["© OpenStreetMap contributors"],
+    )
+    name_generated: bool = Field(
+        description="The source had no name: name_vi/name_en were made up by the importer "
+        "from the nearest settlement ('Hotel in Mường Xén')"
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -130,6 +166,12 @@ class SitePage(BaseModel):
     limit: int
     next: str | None = Field(description="URL of the next page, or null on the last page")
     links: list[Link]
+    attribution: str | None = Field(
+        default=None,
+        description="The distinct credits the page's data requires, '; '-separated "
+        "(null when none does)",
+        examples=["© OpenStreetMap contributors"],
+    )
 
 
 # --- Curation (sites.curation): write bodies and the curators' view --------------------
@@ -193,6 +235,7 @@ class SiteUpdate(BaseModel):
     province: ProvinceCode | None = None
     district: str | None = Field(default=None, max_length=120)
     kind: SiteKind | None = None
+    subtype: SiteType | None = Field(default=None, description=_SUBTYPE_DOC)
     categories: list[Category] | None = Field(default=None, max_length=10)
     location: PointGeometry | None = None
     footprint: PolygonGeometry | None = None
@@ -201,11 +244,18 @@ class SiteUpdate(BaseModel):
     visit_duration_min: int | None = Field(default=None, ge=0, le=10_080)
     interest_score: int | None = Field(default=None, ge=0, le=100)
     coach_parking: bool | None = None
-    caravan_parking: bool | None = None
-    caravan_overnight: bool | None = None
+    motorhome_parking: bool | None = None
+    motorhome_overnight: bool | None = None
     motorbike_only_access: bool | None = None
     ticket_price_vnd: int | None = Field(default=None, ge=0, le=100_000_000)
     source: str | None = Field(default=None, min_length=3, max_length=2000)
+
+    @model_validator(mode="after")
+    def _subtype_fits_kind(self) -> SiteUpdate:
+        # Both in the patch: check here; otherwise the merged site is checked whole.
+        if self.kind is not None:
+            check_subtype(self.kind, self.subtype)
+        return self
 
 
 class SiteTransitionRead(BaseModel):

@@ -15,6 +15,20 @@ from tourroute.sites.models import Site
 from tourroute.sites.repository import SiteFilters, SiteRepository
 from tourroute.sites.schemas import ProvinceRef, SiteRead, Suitability
 
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+def attribution_of(licence: str | None) -> str | None:
+    """The credit a site's data requires where it is shown, read from its licence.
+
+    >>> attribution_of("ODbL 1.0, (c) OpenStreetMap contributors"), attribution_of(None)
+    ('© OpenStreetMap contributors', None)
+    """
+    text = (licence or "").casefold()
+    if "openstreetmap" in text or "odbl" in text:
+        return OSM_ATTRIBUTION
+    return None
+
 
 @dataclass(frozen=True)
 class SitePageResult:
@@ -42,6 +56,7 @@ def to_read(site: Site, language: str, distance_m: float | None = None) -> SiteR
         ),
         district=site.district,
         kind=site.kind,
+        subtype=site.subtype,
         categories=site.categories,
         location=PointGeometry.model_validate(location),
         footprint=geojson_of(site.footprint),
@@ -51,13 +66,16 @@ def to_read(site: Site, language: str, distance_m: float | None = None) -> SiteR
         interest_score=site.interest_score,
         suitability=Suitability(
             coach_parking=site.coach_parking,
-            caravan_parking=site.caravan_parking,
-            caravan_overnight=site.caravan_overnight,
+            motorhome_parking=site.motorhome_parking,
+            motorhome_overnight=site.motorhome_overnight,
             motorbike_only_access=site.motorbike_only_access,
         ),
         ticket_price_vnd=site.ticket_price_vnd,
         status=site.status,
         source=site.source,
+        licence=site.licence,
+        attribution=attribution_of(site.licence),
+        name_generated=bool(site.name_generated),
         created_at=site.created_at,
         updated_at=site.updated_at,
         version=site.version,
@@ -92,6 +110,12 @@ class SiteService:
         if site is None:
             raise NotFound(f"No published site with slug '{slug}'.")
         return to_read(site, language)
+
+
+def page_attribution(items: list[SiteRead]) -> str | None:
+    """The distinct credits of a page of sites, in one line (None when none is needed)."""
+    credits = sorted({s.attribution for s in items if s.attribution})
+    return "; ".join(credits) or None
 
 
 def site_feature(site: SiteRead) -> dict[str, Any]:
