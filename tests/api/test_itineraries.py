@@ -38,7 +38,13 @@ def _seconds(iso: str) -> float:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
-def _check_plan(client: TestClient, plan: dict[str, Any], cap_h: float) -> None:
+def _check_plan(
+    client: TestClient,
+    plan: dict[str, Any],
+    cap_h: float,
+    day_start: str = "08:00",
+    day_end: str = "18:00",
+) -> None:
     """The invariants every composed plan must satisfy, checked from the response alone."""
     sites = {}
     for day in plan["days"]:
@@ -54,8 +60,8 @@ def _check_plan(client: TestClient, plan: dict[str, Any], cap_h: float) -> None:
                 assert any(o - 1 <= start and end <= c + 1 for o, c in wins), (slug, wins)
             assert _seconds(stop["arrival"]) <= start
         assert day["totals"]["driving_s"] <= cap_h * 3600 + 1
-        assert day["start"]["departure"][11:16] >= "08:00"
-        assert day["end"]["arrival"][11:16] <= "18:00"
+        assert day["start"]["departure"][11:16] >= day_start
+        assert day["end"]["arrival"][11:16] <= day_end
     for a, b in zip(plan["days"], plan["days"][1:], strict=False):
         assert a["end"]["id"] == b["start"]["id"]  # day k ends where day k+1 starts
         assert a["overnight"]["id"] == a["end"]["id"]

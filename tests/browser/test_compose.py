@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,15 @@ HERITAGE = "di-san-thanh-hoa-nghe-an-ha-tinh"
 CARAVAN = "caravan-duong-ho-chi-minh"
 
 
+def _expected_date(tour_date: str) -> date:
+    """A template's date, or the next one on its weekday at least 7 days from today."""
+    wanted = date.fromisoformat(tour_date)
+    earliest = date.today() + timedelta(days=7)
+    if wanted >= earliest:
+        return wanted
+    return earliest + timedelta(days=(wanted.weekday() - earliest.weekday()) % 7)
+
+
 def _compose_from_template(page: Page, api: httpx2.Client, slug: str) -> dict[str, Any]:
     """Pick the tour as template, check the prefilled form, submit; the API's answer."""
     tour: dict[str, Any] = api.get(f"/v1/tours/{slug}").raise_for_status().json()
@@ -31,6 +41,8 @@ def _compose_from_template(page: Page, api: httpx2.Client, slug: str) -> dict[st
     expect(tid(page, "compose-vehicle")).to_have_value(tour["vehicle"])
     expect(tid(page, "compose-days")).to_have_value(str(tour["duration_days"]))
     expect(tid(page, "compose-start")).to_have_value(tour["sites"][0])
+    # The promoted tours' dates are past: the form moves them ahead, same weekday.
+    expect(tid(page, "compose-date")).to_have_value(_expected_date(tour["start_date"]).isoformat())
     # The console keeps only the tour's ends as must-visit sites (forcing all is too many).
     must_visit = {s.strip() for s in tid(page, "compose-must-visit").input_value().split(",")}
     assert must_visit - {""}, "the template left must-visit empty"
@@ -45,6 +57,7 @@ def _compose_from_template(page: Page, api: httpx2.Client, slug: str) -> dict[st
     sent = answer.value.request.post_data_json
     assert isinstance(sent, dict), sent
     assert sent["vehicle"] == tour["vehicle"]
+    assert date.fromisoformat(sent["start_date"]) >= date.today() + timedelta(days=7)
     # Either a timeline or a problem: whichever comes, without waiting out a timeout.
     problem = page.locator('[data-testid="problem"]:visible')
     outcome = page.locator('[data-testid="timeline-day"]:visible').or_(problem).first
@@ -115,13 +128,100 @@ def test_compose_the_heritage_tour_and_download_its_gpx(page: Page, api: httpx2.
     _check_gpx(_download_gpx(page, HERITAGE), len(plan["days"]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the seed has no published caravan-suitable overnight place: POST /v1/itineraries "
-    "with vehicle=caravan answers 422 'no published caravan-suitable overnight place'",
-)
+def _check_breaks(page: Page, plan: dict[str, Any]) -> int:
+    """Each day's breaks are in its timeline, interleaved with the visits by time."""
+    days = tid(page, "timeline-day")
+    total = 0
+    for i, day in enumerate(plan["days"]):
+        shown = days.nth(i)
+        breaks = day.get("breaks") or []
+        total += len(breaks)
+        items = shown.locator('[data-testid="timeline-stop"], [data-testid="timeline-break"]')
+        expect(tid(shown, "timeline-break")).to_have_count(len(breaks))
+        seen = items.evaluate_all(
+            "els => els.map(e => [e.dataset.testid, e.dataset.slug, e.dataset.start || ''])"
+        )
+        expected = sorted(
+            [("timeline-stop", s["id"], s.get("arrival") or "", 0) for s in day["stops"]]
+            + [
+                ("timeline-break", (b.get("place") or {}).get("site") or "", b["start"], 1)
+                for b in breaks
+            ],
+            key=lambda e: (e[2], e[3]),
+        )
+        assert [tuple(e[:2]) for e in seen] == [e[:2] for e in expected], f"day {day['day']}"
+        in_time = sorted(breaks, key=lambda b: b["start"])
+        for b, el in zip(in_time, tid(shown, "timeline-break").all(), strict=True):
+            assert el.get_attribute("data-type") == b["type"]
+            assert el.get_attribute("data-reason") == b["reason"]
+            assert el.get_attribute("data-icon") == ("⛽" if b["type"] == "fuel" else "🍴")
+    # The break places are on the map too.
+    titles = [
+        f"day {day['day']} {b['start']} {(b.get('place') or {}).get('site')}"
+        for day in plan["days"]
+        for b in day.get("breaks") or []
+    ]
+    expect(page.locator(".break-marker"), f"a marker per break: {titles}").to_have_count(total)
+    return total
+
+
 def test_compose_the_caravan_tour(page: Page, api: httpx2.Client) -> None:
     plan = _compose_from_template(page, api, CARAVAN)
+    # The caravan template is a self-drive convoy of four cars with lunch, not a motorhome.
+    expect(tid(page, "compose-convoy")).to_be_checked()
+    expect(tid(page, "compose-convoy-cars")).to_have_value("4")
+    expect(tid(page, "compose-lunch")).to_be_checked()
+    assert plan["vehicle"] == "car"
+    assert plan["convoy"]["cars"] == 4, plan["convoy"]
+    assert plan["meals"]["lunch"], plan["meals"]
+    expect(tid(page, "convoy-summary")).to_have_attribute("data-cars", "4")
     _check_timeline(page, plan)
+    assert _check_breaks(page, plan) >= 1
     _check_gpx(_download_gpx(page, CARAVAN), len(plan["days"]))
+
+
+def test_compose_a_convoy_with_meals_shows_its_breaks(page: Page) -> None:
+    """A convoy of cars and motorbikes with lunch and dinner: fuel and meal breaks."""
+    open_screen(page, "compose")
+    tid(page, "compose-start").fill("lam-kinh")
+    tid(page, "compose-end").fill("cua-lo-beach")
+    tid(page, "compose-days").fill("2")
+    tid(page, "compose-vehicle").select_option("coach")
+    expect(tid(page, "compose-convoy-cars")).to_be_hidden()
+    tid(page, "compose-convoy").check()
+    # A convoy is routed as cars.
+    expect(tid(page, "compose-vehicle")).to_have_value("car")
+    expect(tid(page, "compose-vehicle")).to_be_disabled()
+    tid(page, "compose-convoy-cars").fill("6")
+    tid(page, "compose-convoy-motorbikes").fill("2")
+    tid(page, "compose-lunch").check()
+    tid(page, "compose-dinner").check()
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.split("?")[0].endswith("/v1/itineraries"),
+        timeout=180_000,
+    ) as answer:
+        tid(page, "compose-submit").click()
+    sent = answer.value.request.post_data_json
+    assert isinstance(sent, dict), sent
+    assert sent["vehicle"] == "car"
+    assert sent["convoy"] == {"cars": 6, "motorbikes": 2}
+    assert sent["meals"]["lunch"] == {"earliest": "11:00", "latest": "13:30", "duration_min": 60}
+    assert sent["meals"]["dinner"] == {"earliest": "18:00", "latest": "20:30", "duration_min": 60}
+    problem = page.locator('[data-testid="problem"]:visible')
+    expect(page.locator('[data-testid="timeline-day"]:visible').or_(problem).first).to_be_visible()
+    assert problem.count() == 0, problem.first.inner_text()
+    assert answer.value.status == 201, answer.value.text()
+    plan: dict[str, Any] = answer.value.json()
+    assert plan["convoy"]["cars"] == 6
+    assert plan["convoy"]["motorbikes"] == 2
+    expect(tid(page, "convoy-summary")).to_contain_text("6")
+    breaks = _check_breaks(page, plan)
+    assert breaks >= 1, "a convoy with lunch got no break"
+    assert any(b["type"] == "meal" for d in plan["days"] for b in d.get("breaks") or [])
+    first = tid(page, "timeline-break").first
+    first.scroll_into_view_if_needed()
+    shot(page, "compose-convoy-breaks")
+    tid(page, "lang-toggle").click()
+    expect(page.locator('[data-testid="timeline-break"][data-type="meal"]').first).to_contain_text(
+        "Meal"
+    )

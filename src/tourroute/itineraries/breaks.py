@@ -7,7 +7,8 @@ stations or restaurants.  This module walks each planned day in time order and i
   since it last stopped (a visit or a night counts) or ``refuel_every_m`` since it last
   refuelled, it stops ``stop_s`` at a real fuel station within ``max_offset_m`` of the road
   — the one furthest along the road before the limit, so there are as few stops as
-  possible.  With no station in reach the convoy regroups by the road where the limit falls
+  possible (fuel is looked for from 80 % of the refuelling distance on, so a station is
+  found in time where the next leg has none early on).  With no station in reach the convoy regroups by the road where the limit falls
   (the stop says so); with none before the limit, at the first one after it (said too).
 * **meals**: a break of ``duration_s`` starting in ``[earliest_s, latest_s − duration_s]``:
   at a meal stop near the road when the window opens while driving, or near the place
@@ -45,6 +46,8 @@ __all__ = [
 ]
 
 Window = tuple[float, float]
+DETOUR_SEARCH = 4.0  # with no station by the road, look this many times further off it
+REFUEL_FROM = 0.8  # share of the refuelling distance from which a station is sought
 EPS = 1.0  # seconds: the planner's matrix and the routed legs round differently
 
 
@@ -241,19 +244,30 @@ class _Day:
             return None
         left_s = rules.regroup_every_s - self.since_regroup_s
         left_m = rules.refuel_every_m - self.fuel_since_m
-        if leg.duration_s <= left_s + EPS and leg.distance_m <= left_m + 1:
+        # Fuel is sought from 80 % of the range on, so that a station is found before the
+        # limit even where the next leg has none early on (a village site, say).
+        soft_left_m = REFUEL_FROM * rules.refuel_every_m - self.fuel_since_m
+        timed_out = leg.duration_s > left_s + EPS
+        if not timed_out and leg.distance_m <= soft_left_m + 1:
             return None
         by_time_m = max(0.0, left_s / leg.duration_s * leg.distance_m)
         limit_m = max(0.0, min(by_time_m, left_m))
-        reason = "refuel" if left_m < by_time_m else "regroup"
-        found = stations_along(leg.coords, [p.coord for p in self.fuel], rules.max_offset_m)
-        # Not right after the start: a stop must move the convoy forward.
-        ahead = [s for s in found if 1_000 < s.along_m < leg.distance_m - 500]
-        before = [s for s in ahead if s.along_m <= limit_m + 50]
-        if before:
-            return self.fuel[before[-1].index], before[-1].along_m, reason
-        if ahead:
-            return self.fuel[ahead[0].index], ahead[0].along_m, reason
+        reason = "regroup" if timed_out and by_time_m <= left_m else "refuel"
+        # A regroup right after the start is pointless (the convoy just stopped); fuel
+        # may be taken at once, before a long leg with no station early enough on it.
+        floor_m = 0.0 if reason == "refuel" else 1_000.0
+        first_after = None
+        # Stations by the road first; else a detour of a few km into a town before the limit.
+        for offset in (rules.max_offset_m, rules.max_offset_m * DETOUR_SEARCH):
+            found = stations_along(leg.coords, [p.coord for p in self.fuel], offset)
+            ahead = [s for s in found if floor_m <= s.along_m < leg.distance_m - 500]
+            before = [s for s in ahead if s.along_m <= limit_m + 50]
+            if before:
+                return self.fuel[before[-1].index], before[-1].along_m, reason
+            if ahead and first_after is None:
+                first_after = ahead[0]
+        if first_after is not None:
+            return self.fuel[first_after.index], first_after.along_m, reason
         return None, limit_m, reason
 
     def _meal_on(self, leg: LegResult) -> tuple[MealRule, BreakPlace] | None:
@@ -276,8 +290,10 @@ class _Day:
         Returns where the convoy then is: ``here`` again (``back``: a visit here follows),
         or the meal stop it drove to.
         """
-        while self.pending and self.t >= self.pending[0].earliest_s - EPS:
+        while self.pending and (after_day or self.t >= self.pending[0].earliest_s - EPS):
             meal = self.pending.pop(0)
+            if after_day:  # the day's drive is over: the meal waits for its window
+                self.t = max(self.t, meal.earliest_s)
             late = self.t > meal.latest_s - meal.duration_s + EPS
             origin = self.coord(here)
             near = stations_along(

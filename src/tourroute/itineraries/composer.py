@@ -246,10 +246,20 @@ class ItineraryComposer:
             raise InvalidParameter(
                 "meals", "the meals and stops leave less than an hour of the day", "body"
             )
+        night_allowed = self._nights_near(req, region, nights)
+        first_night = 2 + len(planned)
+
+        def travel(i: int, j: int, d: int) -> float:
+            # A night bound to a place: no other overnight place ends that day.
+            allowed = night_allowed.get(d)
+            if allowed is not None and j >= first_night and j - first_night not in allowed:
+                return UNREACHABLE_S
+            return matrices[day_prefer[d]][i][j]
+
         problem = Problem(
             stops=tuple(planned),
             days=tuple(Day(_seconds(req.day_start), day_end) for _ in dates),
-            travel_s=lambda i, j, d: matrices[day_prefer[d]][i][j],
+            travel_s=travel if night_allowed else lambda i, j, d: matrices[day_prefer[d]][i][j],
             overnights=tuple(
                 Overnight(p.id, motorhome_ok=bool(p.site and p.site.motorhome_overnight))
                 for p in nights
@@ -320,6 +330,37 @@ class ItineraryComposer:
         return itinerary
 
     # -- helpers --------------------------------------------------------------------------
+    def _nights_near(
+        self,
+        req: ItineraryRequest,
+        region: tuple[float, float, float, float],
+        nights: Sequence[_Place],
+    ) -> dict[int, set[int]]:
+        """Day index → the overnight places (indices into ``nights``) allowed to end it."""
+        out: dict[int, set[int]] = {}
+        for k, wish in enumerate(req.nights_near):
+            field = f"nights_near[{k}]"
+            point = self.routing.endpoint(wish.near, field, region, "body")
+            allowed = {
+                i
+                for i, place in enumerate(nights)
+                if _km(place.coord, point.coord) <= wish.within_km
+            }
+            if not allowed:
+                raise InvalidParameter(
+                    field,
+                    f"no published place to stay of the kinds asked for within "
+                    f"{wish.within_km:g} km of {wish.near}",
+                    "body",
+                )
+            day = wish.night - 1
+            out[day] = out[day] & allowed if day in out else allowed
+            if not out[day]:
+                raise InvalidParameter(
+                    field, f"the places asked for night {wish.night} do not overlap", "body"
+                )
+        return out
+
     def _place(self, pid: str, point: Endpoint, model: RouteCost, name: str) -> _Place:
         graph = self.cache.get(self.session)
         try:
@@ -438,6 +479,16 @@ class ItineraryComposer:
             "geometry": {"type": "LineString", "coordinates": [list(c) for c in r.coords]},
             "breakdown": route_breakdown(graph, [r], "en", both_languages=True),
         }
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle kilometres (a sphere of 6,371 km: plenty for "within 25 km")."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _visit_nights(service_s: float, day_s: float) -> int:

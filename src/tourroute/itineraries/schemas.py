@@ -92,6 +92,16 @@ class Meals(BaseModel):
     dinner: MealWindow | None = None
 
 
+class NightNear(BaseModel):
+    """Spend night ``night`` (1 = after day 1) within ``within_km`` of a place."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    night: int = Field(ge=1, le=MAX_DAYS - 1)
+    near: str = Field(max_length=120, description="a published site slug or `lon,lat`")
+    within_km: float = Field(default=25, gt=0, le=200)
+
+
 DEFAULT_LUNCH = MealWindow(earliest=time(11, 0), latest=time(13, 30), duration_min=60)
 
 
@@ -156,6 +166,11 @@ class ItineraryRequest(BaseModel):
         default_factory=lambda: list(OvernightKind), min_length=1, max_length=3
     )
     corridor_legs: list[CorridorLeg] = Field(default_factory=list, max_length=14)
+    nights_near: list[NightNear] = Field(
+        default_factory=list,
+        max_length=MAX_DAYS - 1,
+        description="where some nights must be spent, e.g. near Pù Luông after day 1",
+    )
     convoy: Convoy | None = Field(
         default=None,
         description="a self-drive caravan tour: the convoy of cars (and motorbikes)",
@@ -183,6 +198,12 @@ class ItineraryRequest(BaseModel):
                 "a convoy sets its own vehicles: leave 'vehicle' as 'car' and give "
                 "'convoy': {'cars': n, 'motorbikes': m}"
             )
+        for wish in self.nights_near:
+            if wish.night >= self.days:
+                raise ValueError(
+                    f"nights_near: night {wish.night} of a {self.days}-day trip "
+                    f"(nights are 1..{self.days - 1})"
+                )
         for leg in self.corridor_legs:
             late = [d for d in leg.days if d > self.days]
             if late:

@@ -52,7 +52,7 @@ RETIRED_VEHICLES = {
     "caravan": (
         "'caravan' is no longer a vehicle: a motorhome is 'motorhome'; a self-drive caravan "
         "tour (a convoy of cars, optionally motorbikes) is an itinerary with a 'convoy', "
-        "e.g. {\"vehicle\": \"car\", \"convoy\": {\"cars\": 6, \"motorbikes\": 2}}"
+        'e.g. {"vehicle": "car", "convoy": {"cars": 6, "motorbikes": 2}}'
     )
 }
 
