@@ -1,15 +1,19 @@
 // One MapLibre map shared by every screen. Its base layer is the service's own data —
 // province outlines (/v1/provinces), roads coloured by corridor (/v1/roads) and the
 // published sites, clustered (/v1/sites?f=geojson) — so it works offline; an external
-// tile URL (TOURROUTE_CONSOLE_TILE_URL) is an optional underlay. No symbol layers (they
-// would need a glyph server): labels are HTML popups and markers.
+// tile URL (TOURROUTE_CONSOLE_TILE_URL) is an optional underlay. No text on the map (it
+// would need a glyph server): labels are HTML popups and markers; the symbols of places to
+// stay, fuel and meal stops are icon-only symbol layers from SVG drawn here (icons.ts).
+// Explore's layer toggle (attractions / places to stay / fuel / meals) filters the sites
+// loaded on the client, so toggling does not refetch them.
 
 import maplibregl, { GeoJSONSource, LngLatBoundsLike, Map as MlMap, StyleSpecification } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 
 import { api, qs } from "./api";
+import { ALL_SYMBOLS, symbolImage, symbolImg, symbolOf } from "./icons";
 import { lang, pick, t } from "./i18n";
-import { h } from "./ui";
+import { h, Layer, layerOf, LAYERS } from "./ui";
 
 export interface ConsoleConfig {
   tile_url: string | null;
@@ -70,6 +74,20 @@ export const ready: Promise<void> = new Promise((r) => (readyResolve = r));
 let markers: maplibregl.Marker[] = [];
 let sitesParams: Record<string, string> = {};
 let sitesCount = 0;
+let mapContainer: HTMLElement | null = null;
+/** Every site loaded with the current filters (before the layer toggle). */
+let allSites: FC = EMPTY;
+/** The first load of every site, shared by the map and Explore's first refresh (≈1 MB). */
+let initialSites: Promise<FC> | null = null;
+let initialUsed = false;
+function firstSites(): Promise<FC> {
+  return (initialSites ??= loadAllSites({}));
+}
+/** Explore's layer toggle and "type of stay" filter (kept while the page lives). */
+export const layers: { visible: Set<Layer>; stayType: string } = { visible: new Set(LAYERS), stayType: "" };
+const layerListeners = new Set<() => void>();
+/** Sites per layer among those loaded (after the filters, before the toggle). */
+export const layerCounts: Record<Layer, number> = { attractions: 0, stay: 0, fuel: 0, meal: 0 };
 
 export function onSiteClick(fn: ((slug: string, feature: any) => void) | null): void {
   siteClick = fn;
@@ -79,6 +97,26 @@ export function onMapClick(fn: ((lon: number, lat: number) => void) | null): voi
 }
 export function sitesOnMap(): number {
   return sitesCount;
+}
+export function onLayersChange(fn: () => void): () => void {
+  layerListeners.add(fn);
+  return () => layerListeners.delete(fn);
+}
+
+/** Does a site (its kind and subtype) pass the layer toggle and the type-of-stay filter? */
+export function siteShown(kind: string, subtype?: string | null): boolean {
+  const layer = layerOf(kind, subtype);
+  if (!layers.visible.has(layer)) return false;
+  if (layer === "stay" && layers.stayType && subtype !== layers.stayType) return false;
+  return true;
+}
+
+/** Show these layers (and only stays of this type, "" = any) on the map. */
+export function setLayers(visible: Iterable<Layer>, stayType = layers.stayType): void {
+  layers.visible = new Set(visible);
+  layers.stayType = stayType;
+  applySites();
+  layerListeners.forEach((fn) => fn());
 }
 
 function baseStyle(): StyleSpecification {
@@ -139,7 +177,7 @@ export async function initMap(container: HTMLElement, legend: HTMLElement): Prom
   const dataPromise = Promise.all([
     loadJson<FC>("/v1/provinces?f=geojson"),
     loadJson<FC>("/v1/roads"),
-    loadJson<FC>(`/v1/sites${qs({ f: "geojson", limit: 500 })}`),
+    firstSites(),
   ]);
 
   if (!supportsWebGL()) {
@@ -154,20 +192,26 @@ export async function initMap(container: HTMLElement, legend: HTMLElement): Prom
 
   let styleSpec: StyleSpecification | string = baseStyle();
   if (config.tile_url && !config.tile_url.includes("{z}")) styleSpec = config.tile_url;
+  mapContainer = container;
   const m = new maplibregl.Map({
     container,
     style: styleSpec,
     bounds: REGION,
     fitBoundsOptions: { padding: 10 },
-    attributionControl: { compact: true, customAttribution: "© OpenStreetMap contributors · geoBoundaries" },
+    // Never compact: the OpenStreetMap credit stays visible at every width (phones too).
+    attributionControl: { compact: false, customAttribution: "© OpenStreetMap contributors · geoBoundaries" },
     dragRotate: false,
     pitchWithRotate: false,
   });
   map = m;
+  // For the browser tests and for debugging in the console (extra, see TESTIDS.md).
+  (window as any).tourrouteMap = m;
+  (window as any).tourrouteSites = () => (m.getSource("sites") as any)?._data ?? EMPTY;
   m.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   m.touchZoomRotate.disableRotation();
 
   await new Promise<void>((resolve) => m.once("load", () => resolve()));
+  await addSymbolImages(m);
   let provinces: FC, roads: FC, sites: FC;
   try {
     [provinces, roads, sites] = await dataPromise;
@@ -184,14 +228,62 @@ export async function initMap(container: HTMLElement, legend: HTMLElement): Prom
   new ResizeObserver(() => m.resize()).observe(container);
 }
 
+async function addSymbolImages(m: MlMap): Promise<void> {
+  await Promise.all(
+    ALL_SYMBOLS.map(async (name) => {
+      try {
+        if (!m.hasImage(`sym-${name}`)) m.addImage(`sym-${name}`, await symbolImage(name), { pixelRatio: 2 });
+      } catch {
+        /* the layer falls back to no icon */
+      }
+    }),
+  );
+}
+
+/** Every page of /v1/sites?f=geojson (the API answers at most 500 a page). */
+async function loadAllSites(params: Record<string, string>): Promise<FC> {
+  let url: string | null = `/v1/sites${qs({ ...params, f: "geojson", limit: 500 })}`;
+  const features: any[] = [];
+  for (let page = 0; url && page < 20; page++) {
+    const data: any = await loadJson(url);
+    features.push(...(data.features ?? []));
+    const next: string | null = data.next ?? data.links?.find((l: any) => l.rel === "next")?.href ?? null;
+    if (!next) break;
+    const u = new URL(next, location.href);
+    url = u.pathname + u.search;
+  }
+  return { type: "FeatureCollection", features };
+}
+
 function sitesWithProps(sites: FC): FC {
+  for (const k of LAYERS) layerCounts[k] = 0;
   for (const f of sites.features) {
     const p = f.properties;
     p.category = p.categories?.[0] ?? "";
     p.label = pick(p);
+    p.subtype = p.subtype ?? p.type ?? null;
+    p.layer = layerOf(p.kind, p.subtype);
+    p.icon = symbolOf(p.kind, p.subtype) ? `sym-${symbolOf(p.kind, p.subtype)}` : "";
+    layerCounts[p.layer as Layer] += 1;
   }
-  sitesCount = sites.features.length;
+  allSites = sites;
   return sites;
+}
+
+/** The loaded sites that pass the layer toggle: what the map's source holds. */
+function shownSites(): FC {
+  const features = allSites.features.filter((f) => siteShown(f.properties.kind, f.properties.subtype));
+  sitesCount = features.length;
+  if (mapContainer) {
+    mapContainer.dataset.layers = LAYERS.filter((l) => layers.visible.has(l)).join(",");
+    mapContainer.dataset.sites = String(sitesCount);
+  }
+  return { type: "FeatureCollection", features };
+}
+
+function applySites(): void {
+  const data = shownSites();
+  (map?.getSource("sites") as GeoJSONSource | undefined)?.setData(data as any);
 }
 
 function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
@@ -199,7 +291,7 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
   m.addSource("roads", { type: "geojson", data: roads as any });
   m.addSource("sites", {
     type: "geojson",
-    data: sitesWithProps(sites) as any,
+    data: (sitesWithProps(sites), shownSites()) as any,
     cluster: true,
     clusterRadius: 40,
     clusterMaxZoom: 11,
@@ -287,7 +379,7 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
     id: "site-points",
     type: "circle",
     source: "sites",
-    filter: ["!", ["has", "point_count"]],
+    filter: ["all", ["!", ["has", "point_count"]], ["==", ["get", "icon"], ""]],
     paint: {
       "circle-color": [
         "match",
@@ -305,6 +397,19 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
       "circle-stroke-width": 2,
     },
   });
+  // Places to stay, campsites, fuel and meal stops: one symbol each (icons only, no glyphs).
+  m.addLayer({
+    id: "site-icons",
+    type: "symbol",
+    source: "sites",
+    filter: ["all", ["!", ["has", "point_count"]], ["!=", ["get", "icon"], ""]],
+    layout: {
+      "icon-image": ["get", "icon"],
+      "icon-size": ["interpolate", ["linear"], ["zoom"], 6, 0.75, 12, 1.05],
+      "icon-allow-overlap": true,
+      "icon-ignore-placement": true,
+    },
+  });
   m.addLayer({
     id: "overlay-points",
     type: "circle",
@@ -318,18 +423,20 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
   });
 
   const hover = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 10, className: "hover-popup" });
-  for (const layer of ["site-points", "site-clusters"]) {
+  for (const layer of ["site-points", "site-icons", "site-clusters"]) {
     m.on("mouseenter", layer, () => (m.getCanvas().style.cursor = "pointer"));
     m.on("mouseleave", layer, () => {
       m.getCanvas().style.cursor = "";
       hover.remove();
     });
   }
-  m.on("mousemove", "site-points", (e) => {
-    const f = e.features?.[0];
-    if (!f) return;
-    hover.setLngLat((f.geometry as any).coordinates).setText(pick(f.properties)).addTo(m);
-  });
+  for (const layer of ["site-points", "site-icons"]) {
+    m.on("mousemove", layer, (e) => {
+      const f = e.features?.[0];
+      if (!f) return;
+      hover.setLngLat((f.geometry as any).coordinates).setText(pick(f.properties)).addTo(m);
+    });
+  }
   m.on("mousemove", "site-clusters", (e) => {
     const f = e.features?.[0];
     if (!f) return;
@@ -337,7 +444,7 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
   });
 
   m.on("click", (e) => {
-    const feats = m.queryRenderedFeatures(e.point, { layers: ["site-points", "site-clusters"] });
+    const feats = m.queryRenderedFeatures(e.point, { layers: ["site-icons", "site-points", "site-clusters"] });
     const f = feats[0];
     if (f && f.layer.id === "site-clusters") {
       const src = m.getSource("sites") as GeoJSONSource;
@@ -357,11 +464,18 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
 /** Reload the sites on the map with these filters (province, category, kind, q). */
 export async function filterSites(params: Record<string, string>): Promise<number> {
   sitesParams = params;
-  const data = await loadJson<FC>(`/v1/sites${qs({ ...params, f: "geojson", limit: 500 })}`);
+  const first = !initialUsed && !Object.keys(params).length ? firstSites() : null;
+  initialUsed = true;
+  const data = await (first ?? loadAllSites(params)).catch((err) => {
+    if (first) return loadAllSites(params);
+    throw err;
+  });
   if (sitesParams !== params) return sitesCount;
-  const withProps = sitesWithProps(data);
   await ready;
-  (map?.getSource("sites") as GeoJSONSource | undefined)?.setData(withProps as any);
+  if (sitesParams !== params) return sitesCount;
+  sitesWithProps(data);
+  applySites();
+  layerListeners.forEach((fn) => fn());
   return sitesCount;
 }
 
@@ -387,6 +501,13 @@ export function setLines(lines: OverlayLine[]): void {
   if (map?.getLayer("roads-corridor")) {
     map.setPaintProperty("roads-corridor", "line-opacity", lines.length ? 0.35 : 1);
     map.setPaintProperty("roads-other", "line-opacity", lines.length ? 0.45 : 1);
+    // …and the sites (hundreds of stays, fuel and meal stops would hide the itinerary).
+    const faded = lines.length > 0;
+    map.setPaintProperty("site-clusters", "circle-opacity", faded ? 0.3 : 0.85);
+    map.setPaintProperty("site-clusters", "circle-stroke-opacity", faded ? 0.3 : 1);
+    map.setPaintProperty("site-points", "circle-opacity", faded ? 0.45 : 1);
+    map.setPaintProperty("site-points", "circle-stroke-opacity", faded ? 0.45 : 1);
+    map.setPaintProperty("site-icons", "icon-opacity", faded ? 0.4 : 1);
   }
 }
 
@@ -460,9 +581,18 @@ function renderLegend(legend: HTMLElement): void {
       "ul",
       { class: "legend-list cols" },
       ...Object.entries(CATEGORY_COLOURS).map(([k, c]) => h("li", {}, h("span", { class: "swatch dot", style: `background:${c}` }), t(`cat.${k}`))),
-      ...["lodging", "campsite"].map((k) =>
-        h("li", {}, h("span", { class: "swatch dot ring", style: `background:${KIND_COLOURS[k]}` }), t(`kind.${k}`)),
-      ),
+    ),
+    h(
+      "ul",
+      { class: "legend-list cols" },
+      ...(
+        [
+          ["stay", "layer.stay"],
+          ["camp", "type.camp_site"],
+          ["fuel", "layer.fuel"],
+          ["meal", "layer.meal"],
+        ] as const
+      ).map(([sym, key]) => h("li", { testid: "legend-symbol", "data-symbol": sym }, symbolImg(sym, 14), t(key))),
     ),
   );
   void lang;

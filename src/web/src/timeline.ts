@@ -1,7 +1,9 @@
 // The day-by-day timeline of an itinerary document (POST /v1/itineraries, or a tour's
 // `itinerary`), and its drawing on the map: each day its own colour, stops numbered,
-// overnights marked.
+// overnights marked; a convoy's breaks (fuel ⛽ / meal 🍴) interleaved with the visits by
+// time, and marked on the map.
 
+import { symbolImg, symbolSvg } from "./icons";
 import { fmtDuration, fmtKm, fmtTime, pick, t } from "./i18n";
 import * as mapView from "./map";
 import { DAY_COLOURS, h } from "./ui";
@@ -15,6 +17,79 @@ function placeName(p: any): string {
   if (p.name_vi || p.name_en) return pick(p);
   if (p.site) return p.site;
   return Array.isArray(p.location) ? p.location.map((x: number) => x.toFixed(4)).join(", ") : String(p.id ?? "");
+}
+
+const BREAK_EMOJI: Record<string, string> = { fuel: "⛽", meal: "🍴" };
+
+function near(a: unknown, b: unknown): boolean {
+  return (
+    Array.isArray(a) && Array.isArray(b) && Math.abs(Number(a[0]) - Number(b[0])) < 5e-3 && Math.abs(Number(a[1]) - Number(b[1])) < 5e-3
+  );
+}
+
+/** The leg that leads to a break: by id or slug, else the leg whose line ends at the place. */
+function legToBreak(legs: any[], b: any, used: Set<any>): any {
+  const place = b.place ?? {};
+  const ids = [b.id, place.id, place.site].filter(Boolean);
+  const endsThere = (l: any) => {
+    const c = l.geometry?.coordinates;
+    return Array.isArray(c) && c.length > 1 && near(c[c.length - 1], place.location) && !near(c[0], place.location);
+  };
+  return legs.find((l) => !used.has(l) && ids.includes(l.to)) ?? legs.find((l) => !used.has(l) && endsThere(l));
+}
+
+/** Visits and breaks of a day in time order (a break on a stop's arrival comes after it). */
+function dayEvents(d: any): ({ kind: "stop"; stop: any; index: number } | { kind: "break"; brk: any })[] {
+  const stops: any[] = d.stops ?? [];
+  const breaks: any[] = d.breaks ?? [];
+  const events = [
+    ...stops.map((stop, index) => ({ kind: "stop" as const, stop, index, at: String(stop.arrival ?? stop.visit_start ?? ""), order: 0 })),
+    ...breaks.map((brk) => ({ kind: "break" as const, brk, at: String(brk.start ?? ""), order: 1 })),
+  ];
+  // ISO times of one day in one offset sort as strings; ties keep the stop first.
+  events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
+  return events;
+}
+
+function breakItem(b: any, legs: any[], used: Set<any>): HTMLElement {
+  const type = b.type === "meal" ? "meal" : "fuel";
+  const leg = legToBreak(legs, b, used);
+  if (leg) used.add(leg);
+  const place = b.place ?? {};
+  const note = pick(b, "note");
+  const reason = b.reason ? t(`break.${b.reason}`) : "";
+  return h(
+    "li",
+    {
+      class: `timeline-break ${type}`,
+      testid: "timeline-break",
+      "data-type": type,
+      "data-reason": b.reason ?? "",
+      "data-slug": place.site ?? "",
+      "data-start": b.start ?? "",
+      "data-end": b.end ?? "",
+      "data-near-route": b.near_route === false ? "false" : "true",
+      "data-icon": BREAK_EMOJI[type],
+      "aria-label": `${BREAK_EMOJI[type]} ${t(`break.${type}`)}`,
+    },
+    leg ? h("div", { class: "leg small muted" }, `↓ ${fmtKm(leg.distance_m)} · ${fmtDuration(leg.duration_s)}`) : null,
+    h(
+      "div",
+      { class: "stop-row" },
+      symbolImg(type, 20, BREAK_EMOJI[type]),
+      h("span", { class: "stop-time" }, `${fmtTime(b.start)}–${fmtTime(b.end)}`),
+      h(
+        "span",
+        { class: "break-what" },
+        h("strong", {}, t(`break.${type}`)),
+        reason && reason !== t(`break.${type}`).toLowerCase() ? ` (${reason})` : "",
+        " · ",
+        place.site ? h("a", { class: "stop-name", href: `#/explore?site=${encodeURIComponent(place.site)}` }, placeName(place)) : placeName(place),
+      ),
+    ),
+    // The API's note says why (e.g. no meal stop within reach); without one, say it is a detour.
+    note || b.near_route === false ? h("div", { class: "break-note small muted" }, note || t("break.off_route")) : null,
+  );
 }
 
 export function renderTimeline(doc: any): HTMLElement {
@@ -41,8 +116,18 @@ export function renderTimeline(doc: any): HTMLElement {
         : null,
     );
     const list = h("ol", { class: "stops" });
-    stops.forEach((s, i) => {
-      const leg = legs.find((l) => l.to === s.id) ?? legs[i];
+    const hasBreaks = (d.breaks ?? []).length > 0;
+    const used = new Set<any>();
+    for (const ev of dayEvents(d)) {
+      if (ev.kind === "break") {
+        list.append(breakItem(ev.brk, legs, used));
+        continue;
+      }
+      const s = ev.stop;
+      const i = ev.index;
+      // With breaks the legs no longer line up with the stops: only the one leading here.
+      const leg = legs.find((l) => !used.has(l) && l.to === s.id) ?? (hasBreaks ? undefined : legs[i]);
+      if (leg) used.add(leg);
       list.append(
         h(
           "li",
@@ -58,7 +143,7 @@ export function renderTimeline(doc: any): HTMLElement {
           s.wait_s ? h("div", { class: "small muted" }, `⏳ ${fmtDuration(s.wait_s)}`) : null,
         ),
       );
-    });
+    }
     dayEl.append(list);
     const overnight = d.overnight;
     const endArrival = d.end?.arrival;
@@ -102,6 +187,24 @@ export function drawItinerary(doc: any): void {
       mapView.addMarker(s.location, { html: String(i + 1), className: "stop-marker", color: colour, title: `${t("common.day")} ${d.day}: ${placeName(s)}` });
       all.push(s.location);
     });
+    // A break without a location of its own is where the convoy is: the last place before it.
+    let last: unknown = d.start?.location;
+    for (const ev of dayEvents(d)) {
+      if (ev.kind === "stop") {
+        last = ev.stop.location ?? last;
+        continue;
+      }
+      const b = ev.brk;
+      const loc = Array.isArray(b.place?.location) ? b.place.location : last;
+      if (!Array.isArray(loc)) continue;
+      last = loc;
+      const type = b.type === "meal" ? "meal" : "fuel";
+      mapView.addMarker(loc as [number, number], {
+        html: symbolSvg(type, 18),
+        className: `break-marker ${type}`,
+        title: `${t("common.day")} ${d.day} · ${fmtTime(b.start)} ${BREAK_EMOJI[type]} ${t(`break.${type}`)}: ${placeName(b.place)}`,
+      });
+    }
     if (d.overnight && Array.isArray(d.overnight.location)) {
       mapView.addMarker(d.overnight.location, { html: "☾", className: "night-marker", title: `${t("compose.overnight_at")}: ${placeName(d.overnight)}` });
     }
@@ -119,10 +222,25 @@ export function drawItinerary(doc: any): void {
 
 export function totalsLine(doc: any): HTMLElement {
   const tot = doc.totals ?? {};
+  const convoy = doc.convoy;
   return h(
     "div",
     { class: "totals" },
     h("strong", { i18n: "compose.totals" }),
     `: ${fmtKm(tot.distance_m ?? 0)} · ${fmtDuration(tot.driving_s ?? 0)} ${t("compose.driving")} · ${tot.visits ?? 0} ${t("compose.visits")}`,
+    convoy ? convoyLine(convoy) : null,
+  );
+}
+
+/** "Đoàn caravan tự lái: 4 ô tô, 2 xe máy · thời gian lái ×1.15". */
+export function convoyLine(convoy: any): HTMLElement {
+  const parts = [`${convoy.cars ?? 0} ${t("compose.convoy_cars_n")}`];
+  if (convoy.motorbikes) parts.push(`${convoy.motorbikes} ${t("compose.convoy_motorbikes_n")}`);
+  const factor = typeof convoy.factor === "number" ? ` · ${t("compose.convoy_factor")}${convoy.factor.toFixed(2)}` : "";
+  return h(
+    "div",
+    { class: "convoy-summary small", testid: "convoy-summary", "data-cars": convoy.cars ?? 0, "data-motorbikes": convoy.motorbikes ?? 0, "data-factor": convoy.factor ?? "" },
+    h("strong", {}, t("veh.convoy")),
+    `: ${parts.join(", ")}${factor}`,
   );
 }

@@ -244,7 +244,30 @@ export const CATEGORIES = [
   "city-landmark",
 ];
 export const KINDS = ["attraction", "lodging", "campsite", "service"];
-export const VEHICLES = ["car", "coach", "motorbike", "caravan"];
+// "caravan" is no longer a vehicle: a motorhome is "motorhome"; a self-drive caravan (a
+// convoy of cars, maybe motorbikes) is a car itinerary with a `convoy` (Compose).
+export const VEHICLES = ["car", "coach", "motorbike", "motorhome"];
+/** Types of stay (lodging and campsite subtypes), for the "type of stay" filter. */
+export const STAY_TYPES = ["hotel", "motel", "guest_house", "homestay", "hostel", "hut", "chalet", "camp_site"];
+/** Every subtype a site may have (the API's `subtype`; attractions have none). */
+export const SITE_TYPES = [...STAY_TYPES, "fuel", "meal"];
+/** Map layers of Explore: which sites each shows. */
+export const LAYERS = ["attractions", "stay", "fuel", "meal"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** The layer a site (its kind and subtype) belongs to. */
+export function layerOf(kind: string, subtype?: string | null): Layer {
+  if (kind === "lodging" || kind === "campsite") return "stay";
+  if (kind === "service") return subtype === "meal" ? "meal" : "fuel";
+  return "attractions";
+}
+
+/** "Miễn phí" for 0, "chưa rõ" for null/undefined, else the price in đồng. */
+export function ticketText(price: number | null | undefined): string {
+  if (price === null || price === undefined) return t("site.ticket_unknown");
+  if (price === 0) return t("site.ticket_free");
+  return `${price.toLocaleString("vi-VN")} ₫`;
+}
 export const DAY_COLOURS = ["#e11d48", "#2563eb", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#ea580c", "#4f46e5", "#0d9488", "#b91c1c", "#9333ea", "#ca8a04"];
 
 export function provinceOptions(anyKey = "common.any"): [string, string][] {

@@ -85,7 +85,7 @@ function list(panel: HTMLElement): void {
             "div",
             { class: "chips" },
             h("span", { class: "chip" }, `${tour.duration_days} ${t("cat.days")}`),
-            h("span", { class: "chip" }, t(`veh.${tour.vehicle}`)),
+            h("span", { class: "chip", "data-vehicle": tour.vehicle }, vehicleLabel(tour)),
             h("span", { class: "chip" }, fmtKm(tour.totals?.distance_m ?? 0)),
             ...tour.themes.map((c: string) => h("span", { class: "chip", style: `border-color:${mapView.CATEGORY_COLOURS[c]}` }, t(`cat.${c}`))),
           ),
@@ -118,6 +118,13 @@ function list(panel: HTMLElement): void {
   void load();
 }
 
+/** The tour's vehicle; a convoy (or a tour saved when "caravan" still named it) is a self-drive caravan. */
+function vehicleLabel(tour: any): string {
+  const convoy = tour.convoy ?? tour.request?.convoy ?? tour.itinerary?.convoy;
+  if (convoy || tour.vehicle === "caravan") return t("veh.convoy");
+  return t(`veh.${tour.vehicle}`);
+}
+
 function operatorName(op: any): string {
   if (!op) return "";
   if (op.kind === "agency") return op.agency?.name ?? op.agency?.slug ?? "";
@@ -140,7 +147,7 @@ function tourPage(panel: HTMLElement, slug: string): void {
         "div",
         { class: "chips" },
         h("span", { class: "chip" }, `${tour.duration_days} ${t("cat.days")}`),
-        h("span", { class: "chip" }, t(`veh.${tour.vehicle}`)),
+        h("span", { class: "chip", "data-vehicle": tour.vehicle }, vehicleLabel(tour)),
         h("span", { class: "chip" }, `${t("cat.price")}: ${price}`),
         ...tour.themes.map((c: string) => h("span", { class: "chip" }, t(`cat.${c}`))),
       ),

@@ -1,5 +1,7 @@
 // Compose: the itinerary form → POST /v1/itineraries; the day-by-day timeline and the map;
 // exports; "save as tour" (POST /v1/tours from_itinerary) when signed in as agency/curator.
+// A self-drive caravan is a convoy of cars (and motorbikes): `vehicle: car` + `convoy`;
+// lunch and dinner are optional `meals` windows. The plan's breaks show in the timeline.
 
 import { api, whoami, Whoami } from "../api";
 import { pick, t } from "../i18n";
@@ -10,12 +12,64 @@ import { CATEGORIES, fill, h, PROVINCES, placeInput, problemBox, resolvePlace, s
 
 let cleanup: (() => void) | null = null;
 let lastDoc: any = null;
-let lastForm: Record<string, string> | null = null;
+let lastForm: Record<string, string | boolean> | null = null;
+
+export const MEALS = {
+  lunch: { earliest: "11:00", latest: "13:30", duration_min: 60 },
+  dinner: { earliest: "18:00", latest: "20:30", duration_min: 60 },
+};
+const DEFAULT_CARS = 4;
+
+/** yyyy-mm-dd of a local date (toISOString would give the UTC date: a day early at night). */
+function isoDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+function today(): Date {
+  const d = new Date();
+  d.setHours(0, 0, 0, 0);
+  return d;
+}
 
 function nextFriday(): string {
-  const d = new Date();
+  const d = today();
   d.setDate(d.getDate() + ((5 - d.getDay() + 7) % 7 || 7));
-  return d.toISOString().slice(0, 10);
+  return isoDate(d);
+}
+
+/**
+ * A template's start date, or — when it is less than 7 days ahead (promoted tours carry
+ * their nominal date, often past) — the next date on the same weekday at least 7 days
+ * from today.
+ */
+export function templateDate(iso: string | null | undefined): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? "");
+  if (!m) return nextFriday();
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const earliest = today();
+  earliest.setDate(earliest.getDate() + 7);
+  if (d >= earliest) return isoDate(d);
+  const shift = (d.getDay() - earliest.getDay() + 7) % 7;
+  earliest.setDate(earliest.getDate() + shift);
+  return isoDate(earliest);
+}
+
+/**
+ * What a promoted tour's seed request carries beyond the tour read (GET /v1/tours/{slug}
+ * says nothing of a convoy yet): used only when the API gives no convoy of its own.
+ */
+const TEMPLATE_EXTRAS: Record<string, { convoy: any; meals: any }> = {
+  "caravan-duong-ho-chi-minh": { convoy: { cars: 4, motorbikes: 0 }, meals: { lunch: MEALS.lunch } },
+};
+
+/** The convoy and meals a tour's request carries, wherever the API puts them. */
+function tourExtras(tour: any): { convoy: any; meals: any } {
+  const sources = [tour, tour?.request, tour?.itinerary, tour?.itinerary?.request].filter((x) => x && typeof x === "object");
+  const convoy = sources.map((x) => x.convoy).find((x) => x) ?? null;
+  const meals = sources.map((x) => x.meals).find((x) => x && typeof x === "object") ?? null;
+  const known = TEMPLATE_EXTRAS[tour?.slug];
+  if (!convoy && known) return { convoy: known.convoy, meals: meals ?? known.meals };
+  return { convoy, meals };
 }
 
 export function mount(panel: HTMLElement, r: RouteInfo): void {
@@ -25,6 +79,24 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   const date = h("input", { type: "date", testid: "compose-date", value: nextFriday(), required: true });
   const days = h("input", { type: "number", testid: "compose-days", min: 1, max: 14, value: 2, required: true });
   const vehicle = select("compose-vehicle", VEHICLES.map((v) => [v, `veh.${v}`] as [string, string]), "car");
+  const convoy = h("input", { type: "checkbox", testid: "compose-convoy" });
+  const cars = h("input", { type: "number", testid: "compose-convoy-cars", min: 1, max: 50, value: DEFAULT_CARS });
+  const motorbikes = h("input", { type: "number", testid: "compose-convoy-motorbikes", min: 0, max: 50, value: 0 });
+  const lunch = h("input", { type: "checkbox", testid: "compose-lunch" });
+  const dinner = h("input", { type: "checkbox", testid: "compose-dinner" });
+  const convoyFields = h(
+    "div",
+    { class: "row convoy-fields" },
+    h("label", { class: "field narrow" }, h("span", { class: "label", i18n: "compose.convoy_cars" }), cars),
+    h("label", { class: "field narrow" }, h("span", { class: "label", i18n: "compose.convoy_motorbikes" }), motorbikes),
+  );
+  // A convoy is routed as cars: the vehicle is fixed to car while it is on.
+  const syncConvoy = () => {
+    convoyFields.hidden = !convoy.checked;
+    if (convoy.checked) vehicle.value = "car";
+    vehicle.disabled = convoy.checked;
+  };
+  convoy.addEventListener("change", syncConvoy);
   const pace = select("compose-pace", (["relaxed", "normal", "intense"] as const).map((p) => [p, `pace.${p}`] as [string, string]), "normal");
   const must = h("input", { type: "text", testid: "compose-must-visit", placeholder: "kim-lien, thien-cam", autocomplete: "off", spellcheck: "false" });
   const overnight = select(
@@ -66,6 +138,21 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       h("label", { class: "field narrow" }, h("span", { class: "label", i18n: "compose.days" }), days),
       h("label", { class: "field" }, h("span", { class: "label", i18n: "route.vehicle" }), vehicle),
     ),
+    h(
+      "fieldset",
+      { class: "checks convoy" },
+      h("legend", { i18n: "veh.convoy" }),
+      h("label", {}, convoy, h("span", { i18n: "compose.convoy" })),
+      h("p", { class: "small muted hint", i18n: "compose.convoy_hint" }),
+      convoyFields,
+    ),
+    h(
+      "fieldset",
+      { class: "checks meals" },
+      h("legend", { i18n: "compose.meals" }),
+      h("label", {}, lunch, h("span", { i18n: "compose.lunch" })),
+      h("label", {}, dinner, h("span", { i18n: "compose.dinner" })),
+    ),
     h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.must" }), must),
     h(
       "fieldset",
@@ -89,6 +176,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     submit,
   );
   panel.append(form, problem.el, result);
+  syncConvoy();
 
   // Promoted tours as templates.
   let tours: any[] = [];
@@ -111,15 +199,51 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       }
     })
     .catch(() => undefined);
+  const setExtras = (extras: { convoy: any; meals: any }) => {
+    convoy.checked = Boolean(extras.convoy);
+    if (extras.convoy) {
+      cars.value = String(extras.convoy.cars ?? DEFAULT_CARS);
+      motorbikes.value = String(extras.convoy.motorbikes ?? 0);
+    }
+    // A convoy template without meals of its own gets lunch.
+    lunch.checked = extras.meals ? Boolean(extras.meals.lunch) : Boolean(extras.convoy);
+    dinner.checked = extras.meals ? Boolean(extras.meals.dinner) : false;
+    syncConvoy();
+  };
+  let templateSeq = 0;
   const applyTemplate = (slug: string) => {
     const tour = tours.find((x) => x.slug === slug);
-    if (!tour) return;
+    const my = ++templateSeq;
+    if (!tour) {
+      submit.disabled = false;
+      return;
+    }
     const sites: string[] = tour.sites ?? [];
     start.input.value = sites[0] ?? "";
     end.input.value = sites.length > 1 && sites[sites.length - 1] !== sites[0] ? sites[sites.length - 1] : "";
-    date.value = tour.start_date ?? date.value;
+    date.value = templateDate(tour.start_date);
     days.value = String(tour.duration_days ?? 2);
-    vehicle.value = tour.vehicle ?? "car";
+    // Before 2026-12 "caravan" named the motorhome profile; a caravan tour is now a convoy of cars.
+    const legacyCaravan = tour.vehicle === "caravan";
+    vehicle.value = legacyCaravan || !VEHICLES.includes(tour.vehicle) ? "car" : tour.vehicle;
+    const fallback = legacyCaravan ? { cars: DEFAULT_CARS } : null;
+    const listed = tourExtras(tour);
+    setExtras({ convoy: listed.convoy ?? fallback, meals: listed.meals });
+    // The convoy and meals live in the tour's document: read it before allowing a submit.
+    submit.disabled = true;
+    form.dataset.loading = "template";
+    void api(`/v1/tours/${encodeURIComponent(slug)}`)
+      .then(({ data }) => {
+        if (my !== templateSeq) return;
+        const extras = tourExtras(data);
+        setExtras({ convoy: extras.convoy ?? fallback, meals: extras.meals });
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        if (my !== templateSeq) return;
+        submit.disabled = false;
+        delete form.dataset.loading;
+      });
     // Every site the tour visits between its ends must be visited again.
     const ends = new Set([sites[0], sites[sites.length - 1]]);
     must.value = [...new Set(sites.slice(1, -1))].filter((x) => !ends.has(x)).join(", ");
@@ -128,12 +252,18 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   template.addEventListener("change", () => applyTemplate(template.value));
 
   if (lastForm) {
-    start.input.value = lastForm.start;
-    end.input.value = lastForm.end;
-    date.value = lastForm.date;
-    days.value = lastForm.days;
-    vehicle.value = lastForm.vehicle;
-    must.value = lastForm.must;
+    start.input.value = String(lastForm.start);
+    end.input.value = String(lastForm.end);
+    date.value = String(lastForm.date);
+    days.value = String(lastForm.days);
+    vehicle.value = String(lastForm.vehicle);
+    must.value = String(lastForm.must);
+    convoy.checked = Boolean(lastForm.convoy);
+    cars.value = String(lastForm.cars ?? DEFAULT_CARS);
+    motorbikes.value = String(lastForm.motorbikes ?? 0);
+    lunch.checked = Boolean(lastForm.lunch);
+    dinner.checked = Boolean(lastForm.dinner);
+    syncConvoy();
   }
   if (r.params.get("start")) start.input.value = r.params.get("start")!;
   if (r.params.get("end")) end.input.value = r.params.get("end")!;
@@ -157,9 +287,15 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       start: startV,
       start_date: date.value,
       days: Number(days.value),
-      vehicle: vehicle.value,
+      vehicle: convoy.checked ? "car" : vehicle.value,
       pace: pace.value,
     };
+    if (convoy.checked) {
+      body.convoy = { cars: Math.max(1, Number(cars.value) || 1), motorbikes: Math.max(0, Number(motorbikes.value) || 0) };
+    }
+    if (lunch.checked || dinner.checked) {
+      body.meals = { ...(lunch.checked ? { lunch: MEALS.lunch } : {}), ...(dinner.checked ? { dinner: MEALS.dinner } : {}) };
+    }
     if (endV) body.end = endV;
     const mustList = must.value.split(",").map((s) => s.trim()).filter(Boolean);
     if (mustList.length) body.must_visit = mustList;
@@ -170,7 +306,19 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       const ds = corridorDays.value.split(",").map((s) => Number(s.trim())).filter((n) => n >= 1);
       body.corridor_legs = [{ corridor: corridor.value, days: ds.length ? ds : Array.from({ length: Number(days.value) }, (_, i) => i + 1) }];
     }
-    lastForm = { start: start.input.value, end: end.input.value, date: date.value, days: days.value, vehicle: vehicle.value, must: must.value };
+    lastForm = {
+      start: start.input.value,
+      end: end.input.value,
+      date: date.value,
+      days: days.value,
+      vehicle: vehicle.value,
+      must: must.value,
+      convoy: convoy.checked,
+      cars: cars.value,
+      motorbikes: motorbikes.value,
+      lunch: lunch.checked,
+      dinner: dinner.checked,
+    };
     submit.disabled = true;
     result.replaceChildren(h("p", { class: "muted", i18n: "compose.working" }));
     try {

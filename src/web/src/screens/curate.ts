@@ -8,7 +8,7 @@ import { api, ApiProblem, forgetWhoami, qs, setToken, getToken, whoami, Whoami }
 import { pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
-import { CATEGORIES, h, KINDS, problemBox, PROVINCES, select, toast, toProblem } from "../ui";
+import { CATEGORIES, h, KINDS, problemBox, PROVINCES, select, SITE_TYPES, toast, toProblem } from "../ui";
 
 type Doc = Record<string, any>;
 
@@ -20,7 +20,7 @@ const CAPITALS: Record<string, [number, number]> = {
 const TEXT_FIELDS = ["name_vi", "name_en", "district", "opening_hours", "source"];
 const AREA_FIELDS = ["description_vi", "description_en"];
 const NUMBER_FIELDS = ["visit_duration_min", "interest_score", "ticket_price_vnd"];
-const BOOL_FIELDS = ["coach_parking", "caravan_parking", "caravan_overnight", "motorbike_only_access"];
+const BOOL_FIELDS = ["coach_parking", "motorhome_parking", "motorhome_overnight", "motorbike_only_access"];
 /** Every field compared for changes and conflicts, in display order. */
 const DOC_FIELDS = [
   "name_vi",
@@ -30,6 +30,7 @@ const DOC_FIELDS = [
   "province",
   "district",
   "kind",
+  "subtype",
   "categories",
   "opening_hours",
   "visit_duration_min",
@@ -245,6 +246,7 @@ function docFromSite(s: any): Doc {
     province: s.province?.code ?? s.province,
     district: s.district ?? null,
     kind: s.kind,
+    subtype: s.subtype ?? null,
     categories: [...(s.categories ?? [])],
     opening_hours: s.opening_hours ?? null,
     visit_duration_min: s.visit_duration_min,
@@ -252,8 +254,8 @@ function docFromSite(s: any): Doc {
     ticket_price_vnd: s.ticket_price_vnd ?? null,
     coord_confidence: s.coord_confidence ?? null,
     coach_parking: Boolean(s.suitability?.coach_parking),
-    caravan_parking: Boolean(s.suitability?.caravan_parking),
-    caravan_overnight: Boolean(s.suitability?.caravan_overnight),
+    motorhome_parking: Boolean(s.suitability?.motorhome_parking),
+    motorhome_overnight: Boolean(s.suitability?.motorhome_overnight),
     motorbike_only_access: Boolean(s.suitability?.motorbike_only_access),
     source: s.source ?? "",
     location: { type: "Point", coordinates: [...s.location.coordinates] },
@@ -302,6 +304,7 @@ function openEditor(r: RouteInfo): void {
       province,
       district: null,
       kind: "attraction",
+      subtype: null,
       categories: [],
       opening_hours: null,
       visit_duration_min: 60,
@@ -309,8 +312,8 @@ function openEditor(r: RouteInfo): void {
       ticket_price_vnd: null,
       coord_confidence: "medium",
       coach_parking: false,
-      caravan_parking: false,
-      caravan_overnight: false,
+      motorhome_parking: false,
+      motorhome_overnight: false,
       motorbike_only_access: false,
       source: "",
       location: { type: "Point", coordinates: [lon, lat] },
@@ -361,6 +364,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
   const bools = Object.fromEntries(BOOL_FIELDS.map((n) => [n, h("input", { type: "checkbox" })]));
   const province = select("", PROVINCES.map(([c, vi]) => [c, `=${vi} (${c})`] as [string, string]));
   const kind = select("", KINDS.map((k) => [k, `kind.${k}`] as [string, string]));
+  const subtype = select("", [["", "=—"], ...SITE_TYPES.map((k) => [k, `type.${k}`] as [string, string])]);
   const categories = h("input", { type: "text", spellcheck: "false", list: "category-values", placeholder: "heritage, museum" });
   const confidence = select("", [["", "=—"], ["high", "=high"], ["medium", "=medium"], ["low", "=low"]]);
   const lon = h("input", { type: "number", step: "0.00001", min: -180, max: 180 });
@@ -391,7 +395,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
     field("description_vi", areas.description_vi),
     field("description_en", areas.description_en),
     h("div", { class: "row" }, field("province", province), field("district", textInputs.district)),
-    h("div", { class: "row" }, field("kind", kind), field("categories", categories)),
+    h("div", { class: "row" }, field("kind", kind), field("subtype", subtype), field("categories", categories)),
     h("datalist", { id: "category-values" }, ...CATEGORIES.map((c) => h("option", { value: c }))),
     h("div", { class: "muted small" }, CATEGORIES.join(", ")),
     field("opening_hours", textInputs.opening_hours),
@@ -431,6 +435,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
     for (const n of BOOL_FIELDS) (inputs[n] as HTMLInputElement).checked = Boolean(d[n]);
     province.value = d.province ?? "";
     kind.value = d.kind ?? "attraction";
+    subtype.value = d.subtype ?? "";
     categories.value = (d.categories ?? []).join(", ");
     confidence.value = d.coord_confidence ?? "";
     lon.value = String(d.location.coordinates[0]);
@@ -451,6 +456,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
     for (const n of BOOL_FIELDS) d[n] = (inputs[n] as HTMLInputElement).checked;
     d.province = province.value;
     d.kind = kind.value;
+    d.subtype = subtype.value || null;
     d.categories = categories.value.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
     d.coord_confidence = confidence.value || null;
     d.location = { type: "Point", coordinates: [Number(lon.value), Number(lat.value)] };
@@ -555,7 +561,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
     const mine = read();
     if (st.isNew) {
       const body: Doc = { slug: slugInput.value.trim(), ...mine };
-      for (const k of ["district", "opening_hours", "ticket_price_vnd", "coord_confidence"]) if (body[k] === null) delete body[k];
+      for (const k of ["district", "opening_hours", "ticket_price_vnd", "coord_confidence", "subtype"]) if (body[k] === null) delete body[k];
       try {
         save.disabled = true;
         const { data, etag } = await api("/v1/sites", { method: "POST", body, auth: true });

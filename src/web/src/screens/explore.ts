@@ -1,10 +1,35 @@
-// Explore: the sites on the map, accent-insensitive search, filters, a site panel.
+// Explore: the sites on the map, accent-insensitive search, filters, a layer toggle
+// (attractions / places to stay / fuel / meals) with a "type of stay" filter, a site panel.
 
 import { api, qs } from "../api";
+import { symbolImg, symbolOf } from "../icons";
 import { pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
-import { CATEGORIES, debounce, h, KINDS, problemBox, provinceOptions, select } from "../ui";
+import { CATEGORIES, debounce, h, KINDS, Layer, LAYERS, layerOf, problemBox, provinceOptions, select, STAY_TYPES, ticketText } from "../ui";
+
+const LAYER_SYMBOL = { attractions: null, stay: "stay", fuel: "fuel", meal: "meal" } as const;
+const LIST_LIMIT = 100;
+
+/**
+ * The /v1/sites queries that list what the layer toggle shows (kind × type), attractions
+ * first (one query would sort hundreds of cafés and fuel stations among them by slug).
+ */
+function layerQueries(kind: string): Record<string, string>[] {
+  const on = mapView.layers.visible;
+  const stayType = mapView.layers.stayType;
+  const out: Record<string, string>[] = [];
+  if (on.has("attractions")) out.push({ kind: "attraction" });
+  if (on.has("stay")) {
+    if (stayType === "camp_site") out.push({ kind: "campsite" });
+    else if (stayType) out.push({ kind: "lodging", type: stayType });
+    else out.push({ kind: "lodging" }, { kind: "campsite" });
+  }
+  if (on.has("fuel") && on.has("meal")) out.push({ kind: "service" });
+  else if (on.has("fuel")) out.push({ kind: "service", type: "fuel" });
+  else if (on.has("meal")) out.push({ kind: "service", type: "meal" });
+  return kind ? out.filter((q) => q.kind === kind) : out;
+}
 
 let cleanup: (() => void) | null = null;
 const state = { q: "", province: "", category: "", kind: "", slug: "" };
@@ -14,6 +39,35 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   const province = select("filter-province", provinceOptions("common.any"), state.province);
   const category = select("filter-category", [["", "common.any"], ...CATEGORIES.map((c) => [c, `cat.${c}`] as [string, string])], state.category);
   const kind = select("filter-kind", [["", "common.any"], ...KINDS.map((k) => [k, `kind.${k}`] as [string, string])], state.kind);
+  const stayType = select("filter-type", [["", "common.any"], ...STAY_TYPES.map((k) => [k, `type.${k}`] as [string, string])], mapView.layers.stayType);
+  const layerBoxes = LAYERS.map((l) =>
+    h("input", { type: "checkbox", testid: `layer-${l}`, value: l, checked: mapView.layers.visible.has(l) }),
+  );
+  const layerCounts = LAYERS.map((l) => h("span", { class: "layer-count muted", "data-layer": l }));
+  const layerToggle = h(
+    "fieldset",
+    { class: "checks layers", testid: "layer-toggle" },
+    h("legend", { i18n: "explore.layers" }),
+    ...LAYERS.map((l, i) => {
+      const sym = LAYER_SYMBOL[l];
+      return h(
+        "label",
+        { "data-layer": l },
+        layerBoxes[i],
+        sym ? symbolImg(sym, 16) : h("span", { class: "swatch dot attraction-dot" }),
+        h("span", { i18n: `layer.${l}` }),
+        layerCounts[i],
+      );
+    }),
+  );
+  // "<n> sites on the map": what the map shows (the list stops at 100).
+  const showCounts = () => {
+    count.replaceChildren(h("span", { testid: "map-site-count", "data-count": mapView.sitesOnMap() }, String(mapView.sitesOnMap())), " ", h("span", { i18n: "explore.count" }));
+    LAYERS.forEach((l, i) => {
+      layerCounts[i].textContent = `(${mapView.layerCounts[l]})`;
+      layerCounts[i].dataset.count = String(mapView.layerCounts[l]);
+    });
+  };
   // Until the first answer arrives the list says it is loading (not "no results").
   const results = h("ul", { class: "results", testid: "search-results", "aria-busy": "true" }, h("li", { class: "empty loading", i18n: "common.loading" }));
   const count = h("div", { class: "muted small" });
@@ -29,7 +83,9 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.province" }), province),
       h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.category" }), category),
       h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.kind" }), kind),
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.stay_type" }), stayType),
     ),
+    layerToggle,
     problem.el,
     sitePanel,
     count,
@@ -47,12 +103,16 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       if (my === seq) problem.show(err);
     });
     try {
-      const list = await api(`/v1/sites${qs({ ...params, limit: 100 })}`);
+      // The list follows the layer toggle: one query per kind (and type) shown, merged.
+      const base = { province: state.province, category: state.category, q: state.q };
+      const queries = layerQueries(state.kind);
+      const answers = await Promise.all(queries.map((extra) => api(`/v1/sites${qs({ ...base, ...extra, limit: LIST_LIMIT })}`)));
       if (my !== seq) return;
+      const items = answers.flatMap((a) => a.data.items as any[]).filter((s) => mapView.siteShown(s.kind, s.subtype ?? s.type));
       loaded = true;
       results.removeAttribute("aria-busy");
-      renderResults(list.data.items);
-      count.replaceChildren(`${list.data.items.length} `, h("span", { i18n: "explore.count" }));
+      renderResults(items.slice(0, LIST_LIMIT));
+      showCounts();
     } catch (err) {
       if (my === seq) {
         problem.show(err);
@@ -72,14 +132,17 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
           {
             testid: "search-result",
             "data-slug": s.slug,
+            "data-kind": s.kind,
+            "data-type": s.subtype ?? s.type ?? "",
+            "data-layer": layerOf(s.kind, s.subtype ?? s.type),
             class: s.slug === state.slug ? "result active" : "result",
             tabindex: 0,
             onclick: () => openSite(s.slug, true),
             onkeydown: (ev: KeyboardEvent) => ev.key === "Enter" && openSite(s.slug, true),
           },
-          h("span", { class: "dot", style: `background:${mapView.CATEGORY_COLOURS[s.categories?.[0]] ?? "#0f766e"}` }),
-          h("span", { class: "r-name" }, pick(s)),
-          h("span", { class: "r-meta" }, `${t(`kind.${s.kind}`)} · ${pick(s.province)}`),
+          resultSymbol(s),
+          h("span", { class: "r-name" }, pick(s), s.name_generated ? h("span", { class: "generated muted" }, ` ${t("site.generated_name")}`) : null),
+          h("span", { class: "r-meta" }, `${typeLabel(s)} · ${pick(s.province)}`),
         ),
       ),
     );
@@ -114,10 +177,14 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
         h("button", { type: "button", class: "close", "aria-label": t("common.close"), onclick: () => closeSite() }, "×"),
         h("h3", { testid: "site-name-vi", lang: "vi", class: lang_is("vi") ? "primary-name" : "secondary-name" }, s.name_vi),
         h("div", { testid: "site-name-en", lang: "en", class: lang_is("en") ? "primary-name" : "secondary-name" }, s.name_en),
+        s.name_generated
+          ? h("div", { class: "generated-name small muted", testid: "site-name-generated", title: t("site.generated_name_title") }, t("site.generated_name"))
+          : null,
         h(
           "div",
           { class: "chips" },
           h("span", { class: "chip" }, t(`kind.${s.kind}`)),
+          subtypeOf(s) ? h("span", { class: "chip", testid: "site-type", "data-type": subtypeOf(s) }, t(`type.${subtypeOf(s)}`)) : null,
           ...s.categories.map((c: string) => h("span", { class: "chip", style: `border-color:${mapView.CATEGORY_COLOURS[c]}` }, t(`cat.${c}`))),
           h("span", { class: "chip" }, `${pick(s.province)}${s.district ? ` · ${s.district}` : ""}`),
         ),
@@ -130,8 +197,11 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
           h("dt", { i18n: "site.visit" }),
           h("dd", { testid: "site-visit-duration", "data-minutes": s.visit_duration_min }, `${s.visit_duration_min} ${t("common.min")}`),
           h("dt", { i18n: "site.ticket" }),
-          h("dd", {}, s.ticket_price_vnd ? `${s.ticket_price_vnd.toLocaleString("vi-VN")} ₫` : t("site.free")),
+          h("dd", { testid: "site-ticket", "data-price": s.ticket_price_vnd ?? "" }, ticketText(s.ticket_price_vnd)),
+          s.licence ? h("dt", { i18n: "site.licence" }) : null,
+          s.licence ? h("dd", { testid: "site-licence" }, s.licence) : null,
         ),
+        s.attribution ? h("p", { class: "attribution small", testid: "site-attribution" }, `${t("site.attribution")}: ${s.attribution}`) : null,
         h(
           "div",
           { class: "actions" },
@@ -172,6 +242,22 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       void refresh();
     });
   }
+  // The layer toggle and the type of stay filter the loaded sites on the map (no refetch)
+  // and the list (refetched: it is limited to 100).
+  const onLayers = () => {
+    const visible = LAYERS.filter((_, i) => layerBoxes[i].checked);
+    // Picking a type of stay shows the places to stay.
+    if (stayType.value && !visible.includes("stay")) {
+      visible.push("stay");
+      layerBoxes[LAYERS.indexOf("stay")].checked = true;
+    }
+    mapView.setLayers(visible as Layer[], stayType.value);
+    void refresh();
+  };
+  layerBoxes.forEach((b) => b.addEventListener("change", onLayers));
+  stayType.addEventListener("change", onLayers);
+  const offLayers = mapView.onLayersChange(showCounts);
+  showCounts();
 
   mapView.onSiteClick((slug) => void openSite(slug, false));
   const onLang = () => {
@@ -179,11 +265,34 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     if (shownSite) void openSite(shownSite.slug, false);
   };
   window.addEventListener("langchange", onLang);
-  cleanup = () => window.removeEventListener("langchange", onLang);
+  cleanup = () => {
+    window.removeEventListener("langchange", onLang);
+    offLayers();
+  };
 
   void refresh();
   const initial = r.params.get("site") || state.slug;
   if (initial) void openSite(initial, true);
+}
+
+function subtypeOf(s: any): string {
+  return s.subtype ?? s.type ?? "";
+}
+
+function typeLabel(s: any): string {
+  const sub = subtypeOf(s);
+  return sub ? t(`type.${sub}`) : t(`kind.${s.kind}`);
+}
+
+/** The list's marker: the map's symbol, or a dot in the category's colour for attractions. */
+function resultSymbol(s: any): HTMLElement {
+  const sym = symbolOf(s.kind, subtypeOf(s));
+  if (sym) {
+    const img = symbolImg(sym, 14);
+    img.classList.add("r-symbol");
+    return img;
+  }
+  return h("span", { class: "dot", "data-symbol": "attraction", style: `background:${mapView.CATEGORY_COLOURS[s.categories?.[0]] ?? "#0f766e"}` });
 }
 
 function lang_is(l: string): boolean {
