@@ -52,10 +52,13 @@ def _catalogue_days(plan: dict[str, Any]) -> list[dict[str, Any]]:
             # The visit resumes where the day starts: no drive, only its end time.
             stops.append({"site": carried["site"], "depart": _hhmm(carried["departure"])})
             carried = None
-        elif not day["stops"] or day["stops"][0]["site"] != start.get("site"):
-            if start.get("site") and day["day"] == 1:
-                # Day 1 starts at its first stop: the start site is that stop.
-                stops.append({"site": start["site"], "depart": _hhmm(start["departure"])})
+        elif (
+            day["day"] == 1
+            and start.get("site")
+            and (not day["stops"] or day["stops"][0]["site"] != start["site"])
+        ):
+            # Day 1 starts at its first stop: the start site is that stop.
+            stops.append({"site": start["site"], "depart": _hhmm(start["departure"])})
         for stop in day["stops"]:
             entry = {"site": stop["site"], "arrive": _hhmm(stop["arrival"])}
             if stop["departure"][:10] != day["date"]:  # the visit goes on the next day
@@ -111,7 +114,7 @@ def main() -> int:
         url = f"sqlite:///{tmp}/rebuild.db"
         env = os.environ | {"TOURROUTE_DATABASE_URL": url}
         for args in (["db", "upgrade"], ["seed", "load"]):
-            subprocess.run(
+            subprocess.run(  # noqa: S603 - our own interpreter and CLI
                 [sys.executable, "-m", "tourroute.cli", *args], check=True, env=env, cwd=ROOT
             )
         text = PROMOTED.read_text(encoding="utf-8")

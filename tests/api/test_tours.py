@@ -100,9 +100,14 @@ def test_the_three_promoted_tours_are_published_official_tours(client: TestClien
                 assert leg["distance_m"] >= 0
 
 
-@pytest.mark.parametrize("q", ["thanh nha ho", "Thành nhà Hồ", "THANH NHA HO", "kim lien"])
+@pytest.mark.parametrize("q", ["thanh nha ho", "Thành nhà Hồ", "THANH NHA HO"])
 def test_promoted_heritage_tour_is_found_without_accents(client: TestClient, q: str) -> None:
     assert _slugs(client, q=q)[0] == HERITAGE
+
+
+def test_a_site_search_finds_every_tour_that_visits_it(client: TestClient) -> None:
+    # Kim Liên is on the heritage tour and on the caravan tour's second day.
+    assert set(_slugs(client, q="kim lien")) == {HERITAGE, CARAVAN}
 
 
 @pytest.mark.parametrize("slug", [HERITAGE, ECO, CARAVAN])
@@ -173,7 +178,7 @@ def test_exports_can_be_redated(client: TestClient) -> None:
     assert ld["departureTime"] == "2027-02-05T08:00:00+07:00"
     nominal = client.get(f"/v1/tours/{HERITAGE}.geojson").json()
     visits = [f for f in nominal["features"] if f["properties"]["kind"] == "visit"]
-    assert visits[0]["properties"]["arrival"] == "2026-12-04T08:00:00+07:00"
+    assert visits[0]["properties"]["arrival"] == "2027-01-08T08:00:00+07:00"
     assert_problem(client.get(f"/v1/tours/{HERITAGE}.ics", params={"start_date": "soon"}), 422)
 
 
@@ -224,7 +229,7 @@ def test_an_edited_seed_tour_is_updated_with_a_new_version(
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        (lambda e: e["catalogue"]["days"][0]["stops"].append("no-such-site"), "stops.4"),
+        (lambda e: e["catalogue"]["days"][0]["stops"].append("no-such-site"), "stops.6"),
         (lambda e: e["catalogue"].update(themes=["casino"]), "catalogue.themes.0"),
         (lambda e: e["catalogue"]["days"][0].update(overnight="kim-lien"), "overnight"),
         (lambda e: e["catalogue"].pop("operator"), "catalogue.operator"),
@@ -257,11 +262,11 @@ def test_a_broken_seed_tour_is_rejected_naming_file_record_and_field(
         ({"days_max": 3}, [HERITAGE]),
         ({"days_min": 4}, [CARAVAN, ECO]),
         ({"days_min": 3, "days_max": 3}, [HERITAGE]),
-        ({"site": "kim-lien"}, [HERITAGE]),
-        ({"site": "pu-mat"}, [ECO]),
+        ({"site": "kim-lien"}, [CARAVAN, HERITAGE]),
+        ({"site": "pu-xai-lai-leng"}, [ECO]),
         ({"q": "pu luong"}, [ECO]),
         ({"q": "caravan", "theme": "beach"}, [CARAVAN]),
-        ({"province": "ha-tinh", "vehicle": "car"}, [HERITAGE, ECO]),
+        ({"province": "ha-tinh", "vehicle": "car"}, [CARAVAN, HERITAGE, ECO]),
     ],
 )
 def test_search_filters(client: TestClient, params: dict[str, Any], expected: list[str]) -> None:

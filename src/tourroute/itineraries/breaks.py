@@ -8,8 +8,10 @@ stations or restaurants.  This module walks each planned day in time order and i
   refuelled, it stops ``stop_s`` at a real fuel station within ``max_offset_m`` of the road
   — the one furthest along the road before the limit, so there are as few stops as
   possible (fuel is looked for from 80 % of the refuelling distance on, so a station is
-  found in time where the next leg has none early on).  With no station in reach the convoy regroups by the road where the limit falls
-  (the stop says so); with none before the limit, at the first one after it (said too).
+  found in time where the next leg has none early on; failing that, a station up to 6 km
+  off the road).  With no station in reach the convoy regroups by the road where the
+  limit falls (the stop says so); with none before the limit, at the first one after it
+  (said too).
 * **meals**: a break of ``duration_s`` starting in ``[earliest_s, latest_s − duration_s]``:
   at a meal stop near the road when the window opens while driving, or near the place
   where the convoy is (a site it just visited, the overnight place for dinner) — and where
