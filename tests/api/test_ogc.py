@@ -20,7 +20,7 @@ from tests.api.conftest import Accounts
 from tests.api.tour_fixtures import created
 from tests.api.tour_fixtures import published as published_tour
 from tests.conftest import Database
-from tests.seeddata import published
+from tests.seeddata import identity, published, published_everything, served_identity
 from tourroute.app import create_app
 from tourroute.db.spatial import point_element
 from tourroute.seed import search_keys
@@ -45,6 +45,16 @@ SEED_TOURS = {
 
 def in_box(record: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] <= record["lon"] <= bbox[2] and bbox[1] <= record["lat"] <= bbox[3]
+
+
+# The published sites: the curated ones (known by slug) and the seed's OpenStreetMap places
+# to stay and services (known by kind, province, position and name): tests.seeddata.
+def expected(records: list[dict[str, Any]]) -> list[Any]:
+    return sorted(identity(r) for r in records)
+
+
+def served(features: list[dict[str, Any]]) -> list[Any]:
+    return sorted(served_identity(f) for f in features)
 
 
 def rels(body: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -118,7 +128,7 @@ def test_collections_describe_sites_with_its_extent(client: TestClient) -> None:
     assert sites["itemType"] == "feature"
     assert sites["title"]
     assert sites["crs"] == [CRS84]
-    records = published()
+    records = published_everything()
     expected = [
         min(r["lon"] for r in records),
         min(r["lat"] for r in records),
@@ -136,7 +146,7 @@ def test_collections_describe_sites_with_its_extent(client: TestClient) -> None:
 def test_extent_ignores_unpublished_sites(client: TestClient, session: Session) -> None:
     add_site(session, "ogc-draft-far-east", SiteStatus.draft, 107.9, 21.2)
     bbox = client.get("/ogc/collections/sites").json()["extent"]["spatial"]["bbox"][0]
-    assert bbox[2] == pytest.approx(max(r["lon"] for r in published()))
+    assert bbox[2] == pytest.approx(max(r["lon"] for r in published_everything()))
 
 
 def test_unknown_collection_is_404(client: TestClient) -> None:
@@ -175,11 +185,12 @@ def walk(
 
 def test_paging_serves_every_published_site_exactly_once(client: TestClient) -> None:
     pages = walk(client, ITEMS, limit=7)
-    expected = sorted(r["slug"] for r in published())
-    ids = [f["id"] for page in pages for f in page["features"]]
-    assert sorted(ids) == expected  # each once, none missing
-    assert len(pages) == -(-len(expected) // 7)
-    assert {page["numberMatched"] for page in pages} == {len(expected)}
+    records = published_everything()
+    features = [f for page in pages for f in page["features"]]
+    assert served(features) == expected(records)  # none missing, none extra
+    assert len({f["id"] for f in features}) == len(features)  # each once
+    assert len(pages) == -(-len(records) // 7)
+    assert {page["numberMatched"] for page in pages} == {len(records)}
     assert [page["numberReturned"] for page in pages[:-1]] == [7] * (len(pages) - 1)
 
 
@@ -191,7 +202,7 @@ def test_default_page_is_ten_and_prev_goes_back(client: TestClient) -> None:
     assert [f["id"] for f in back["features"]] == [f["id"] for f in first["features"]]
     past_the_end = client.get(ITEMS, params={"offset": 1000}).json()
     assert past_the_end["features"] == []
-    assert past_the_end["numberMatched"] == len(published())
+    assert past_the_end["numberMatched"] == len(published_everything())
     assert "next" not in rels(past_the_end)
 
 
@@ -203,8 +214,8 @@ def test_unpublished_sites_are_not_features(client: TestClient, session: Session
     ):
         add_site(session, slug, status, 105.78, 19.81)
         problem(client.get(f"{ITEMS}/{slug}"), 404)
-    ids = {f["id"] for f in client.get(ITEMS, params={"limit": 1000}).json()["features"]}
-    assert ids == {r["slug"] for r in published()}
+    features = client.get(ITEMS, params={"limit": 1000}).json()["features"]
+    assert served(features) == expected(published_everything())
     add_site(session, "ogc-published", SiteStatus.published, 105.78, 19.81)
     assert client.get(f"{ITEMS}/ogc-published").status_code == 200
 
@@ -214,20 +225,22 @@ def test_bbox_matches_the_sites_api_and_the_seed(client: TestClient) -> None:
     features = [f for page in walk(client, ITEMS, bbox=bbox, limit=3) for f in page["features"]]
     v1 = client.get("/v1/sites", params={"bbox": bbox, "limit": 500}).json()
     assert v1["next"] is None
-    expected = {r["slug"] for r in published() if in_box(r, NGHE_AN_HA_TINH)}
-    assert len(expected) > 3
-    assert {f["id"] for f in features} == {s["slug"] for s in v1["items"]} == expected
-    assert len(features) == len(expected)
+    inside = [r for r in published_everything() if in_box(r, NGHE_AN_HA_TINH)]
+    assert len([r for r in inside if "slug" in r]) > 3  # curated sites, and places too
+    assert len(inside) > len([r for r in inside if "slug" in r])
+    assert {f["id"] for f in features} == {s["slug"] for s in v1["items"]}
+    assert served(features) == expected(inside)
+    assert len(features) == len(inside)
     # A 3D box (heights ignored) selects the same sites.
     box3d = "105.5,18.5,-100,105.8,18.8,3000"
     body = client.get(ITEMS, params={"bbox": box3d, "limit": 1000}).json()
-    assert {f["id"] for f in body["features"]} == expected
-    assert body["numberMatched"] == len(expected)
+    assert served(body["features"]) == expected(inside)
+    assert body["numberMatched"] == len(inside)
 
 
 def test_limit_above_the_maximum_is_served_as_the_maximum(client: TestClient) -> None:
     body = client.get(ITEMS, params={"limit": 50_000}).json()
-    assert body["numberReturned"] == len(published()) <= 1000
+    assert body["numberReturned"] == len(published_everything()) <= 1000
     assert "next" not in rels(body)
 
 
@@ -517,17 +530,18 @@ def test_owslib_reads_the_catalogue(live_url: str) -> None:
     assert miny < 19.0 < maxy
 
     bbox = list(NGHE_AN_HA_TINH)
-    expected = {r["slug"] for r in published() if in_box(r, NGHE_AN_HA_TINH)}
+    inside = [r for r in published_everything() if in_box(r, NGHE_AN_HA_TINH)]
     first = api.collection_items("sites", limit=2, bbox=bbox)
-    assert first["numberMatched"] == len(expected)
+    assert first["numberMatched"] == len(inside)
     assert first["numberReturned"] == 2
-    seen = [f["id"] for f in first["features"]]
+    seen = list(first["features"])
     offset = 2
-    while offset < len(expected):
+    while offset < len(inside):
         page = api.collection_items("sites", limit=2, offset=offset, bbox=bbox)
-        seen += [f["id"] for f in page["features"]]
+        seen += page["features"]
         offset += 2
-    assert sorted(seen) == sorted(expected)
+    assert served(seen) == expected(inside)
+    assert len({f["id"] for f in seen}) == len(seen)
     for feature in first["features"]:
         lon, lat = feature["geometry"]["coordinates"]
         assert in_box({"lon": lon, "lat": lat}, NGHE_AN_HA_TINH)

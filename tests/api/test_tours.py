@@ -835,3 +835,14 @@ def test_a_stop_no_road_reaches_is_422_naming_it(
     body = assert_problem(response, 422, "days.0.stops.2.site")
     assert "dao-xa" in body["errors"][0]["reason"]
     assert _count(session, Tour) == tours
+
+
+def test_promoted_tours_carry_the_request_they_were_composed_from(client: TestClient) -> None:
+    caravan = client.get(f"/v1/tours/{CARAVAN}").json()
+    request = caravan["itinerary"]["request"]
+    assert request["convoy"] == {"cars": 4, "motorbikes": 0}
+    assert request["meals"]["lunch"]["earliest"] == "11:00"
+    assert caravan["vehicle"] == "car"
+    composed = client.post("/v1/itineraries", json=request)
+    assert composed.status_code == 201, composed.text
+    assert composed.json()["convoy"]["vehicles"] == 4

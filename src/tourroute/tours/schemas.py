@@ -114,6 +114,9 @@ class TourDefinition(_TourFields):
         default=None, description="nominal date of day 1 (exports can be re-dated)"
     )
     days: list[TourDayIn] = Field(min_length=1, max_length=MAX_DAYS)
+    # The itinerary request the tour was composed from (the promoted tours' seed requests):
+    # kept in the plan as ``request`` so Compose can start from it (convoy, meals, …).
+    compose_request: dict[str, Any] | None = None
 
     @field_validator("days")
     @classmethod

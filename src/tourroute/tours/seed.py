@@ -85,6 +85,7 @@ def _definition_data(entry: dict[str, Any]) -> dict[str, Any]:
         "title_en": entry.get("title_en"),
         "vehicle": request.get("vehicle", "car"),
         "start_date": request.get("start_date"),
+        "compose_request": request or None,
         "days": days,
         **catalogue,
     }

@@ -288,6 +288,8 @@ class TourWriter:
             plan = build_plan(definition, start_date, sites, self.cache.get(self.session))
         except PlanRejected as exc:
             raise InvalidBody(exc.errors) from None
+        if definition.compose_request is not None:
+            plan["request"] = definition.compose_request
         return plan, sites
 
     def new_tour(

@@ -54,21 +54,11 @@ export function templateDate(iso: string | null | undefined): string {
   return isoDate(earliest);
 }
 
-/**
- * What a promoted tour's seed request carries beyond the tour read (GET /v1/tours/{slug}
- * says nothing of a convoy yet): used only when the API gives no convoy of its own.
- */
-const TEMPLATE_EXTRAS: Record<string, { convoy: any; meals: any }> = {
-  "caravan-duong-ho-chi-minh": { convoy: { cars: 4, motorbikes: 0 }, meals: { lunch: MEALS.lunch } },
-};
-
 /** The convoy and meals a tour's request carries, wherever the API puts them. */
 function tourExtras(tour: any): { convoy: any; meals: any } {
   const sources = [tour, tour?.request, tour?.itinerary, tour?.itinerary?.request].filter((x) => x && typeof x === "object");
   const convoy = sources.map((x) => x.convoy).find((x) => x) ?? null;
   const meals = sources.map((x) => x.meals).find((x) => x && typeof x === "object") ?? null;
-  const known = TEMPLATE_EXTRAS[tour?.slug];
-  if (!convoy && known) return { convoy: known.convoy, meals: meals ?? known.meals };
   return { convoy, meals };
 }
 
