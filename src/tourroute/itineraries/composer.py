@@ -124,7 +124,9 @@ class ItineraryComposer:
         ]
         pool.sort(key=lambda s: (-_score(s, req), s.slug))
         candidates = must + pool[: max(0, req.max_candidates - len(must))]
-        overnights = [s for s in rows if s.province_code in provinces and _stays(s, req.overnight)]
+        overnights = _thin(
+            [s for s in rows if s.province_code in provinces and _stays(s, req.overnight)]
+        )
         self._service_rows = [s for s in rows if s.kind is SiteKind.service]
         return candidates, overnights
 
@@ -523,6 +525,29 @@ _STAYS: dict[OvernightKind, frozenset[SiteType | None]] = {
         {SiteType.homestay, SiteType.guest_house, SiteType.hut, SiteType.chalet, None}
     ),
 }
+
+
+# Places to stay closer than this (degrees, about 5 km) are interchangeable for planning.
+OVERNIGHT_CELL_DEG = 0.05
+
+
+def _thin(sites: Sequence[Site]) -> list[Site]:
+    """One place to stay per ~5 km cell: a curated, named one first.
+
+    With the region's 209 places to stay the planner's travel-time matrices grew with
+    their square (76k pairs, 4 s per corridor matrix); two hotels in one town are the same
+    choice for the plan.  Within a cell: curated sites before imported ones, named before
+    generated names, then the slug (deterministic).
+    """
+    best: dict[tuple[int, int], tuple[tuple[bool, bool, str], Site]] = {}
+    for site in sites:
+        p = to_shape(site.geom)
+        cell = (math.floor(p.x / OVERNIGHT_CELL_DEG), math.floor(p.y / OVERNIGHT_CELL_DEG))
+        rank = (site.external_ref is not None, site.name_generated, site.slug)
+        held = best.get(cell)
+        if held is None or rank < held[0]:
+            best[cell] = (rank, site)
+    return sorted((site for _, site in best.values()), key=lambda s: s.slug)
 
 
 def _stays(site: Site, kinds: Sequence[OvernightKind]) -> bool:
