@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tests.seeddata import SEED_DIR
@@ -83,8 +84,7 @@ def test_stored_caravans_become_motorhomes_and_nothing_else_changes(settings: Se
             assert {"motorhome_overnight", "motorhome_parking"} <= columns
             assert "caravan_overnight" not in columns
             # The new CHECK refuses the retired name.
-            with pytest.raises(Exception, match="CHECK"):
-                with conn.begin_nested():
-                    conn.execute(text("UPDATE tours SET vehicle = 'caravan'"))
+            with pytest.raises(IntegrityError, match="CHECK"), conn.begin_nested():
+                conn.execute(text("UPDATE tours SET vehicle = 'caravan'"))
     finally:
         engine.dispose()
