@@ -80,6 +80,7 @@ def test_the_caravan_tour_stops_at_fuel_stations_at_least_every_two_hours(
     assert plan["convoy"]["factor"] == pytest.approx(convoy_factor(4))
     assert plan["route_vehicle"] == "car"
     assert plan["unplaced"] == []
+    assert "OpenStreetMap contributors" in plan["attribution"]
     fuel_stops = [b for d in plan["days"] for b in d["breaks"] if b["type"] == "fuel"]
     assert fuel_stops, "a 4-day convoy tour of hundreds of km has fuel/regroup stops"
     for day in plan["days"]:

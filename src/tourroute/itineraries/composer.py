@@ -54,6 +54,7 @@ from tourroute.sites.domain import SiteKind, SiteStatus, SiteType
 from tourroute.sites.models import Site
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: no DST
+OSM_CREDIT = "Map data © OpenStreetMap contributors (ODbL)"
 UNREACHABLE_S = 1e9  # a pair with no route: the planner will never choose it
 CORRIDOR_LEG_FACTOR = 0.5  # a corridor leg's road looks half as long: people chose it
 # A site whose visit lasts a day or more (a trek with camp nights) is visited over several
@@ -308,6 +309,9 @@ class ItineraryComposer:
             },
             "unplaced": unplaced,
             "skipped": skipped,
+            # The roads are OpenStreetMap's, and so are the imported places to stay, fuel
+            # and meal stops the plan may use.
+            "attribution": OSM_CREDIT,
             "solver": {
                 "seed": req.seed,
                 "iterations": solution.iterations,
