@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,11 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
+from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEED_DIR
-from tests.seeddata import seed_sites
+from tests.seeddata import PLACES_FILE, identity, seed_places, seed_sites
 from tourroute.seed import SeedError, load_seed, read_seed
 from tourroute.sites.models import Site
 
@@ -35,8 +37,38 @@ def _load_rejected(session: Session, seed_dir: Path) -> str:
     return str(caught.value)
 
 
+POI_PREFIX = "osmpoi:"  # the external_ref of a site imported from seed/places
+
+
+def _place_identity(site: Site) -> Any:
+    """A site imported from seed/places as tests.seeddata.identity knows it."""
+    point = to_shape(site.geom)
+    if site.name_generated:
+        name = ""
+    elif site.name_en == site.name_vi:
+        name = site.name_vi
+    else:  # a named place has one name in both languages: this cannot match the oracle
+        name = f"{site.name_vi} / {site.name_en}"
+    record = {"kind": site.kind.value, "province": site.province_code, "name": name}
+    return identity({**record, "lon": point.x, "lat": point.y})
+
+
 def test_seed_is_loaded_with_every_record(session: Session) -> None:
-    assert session.scalar(select(func.count()).select_from(Site)) == len(seed_sites())
+    places = seed_places()
+    assert session.scalar(select(func.count()).select_from(Site)) == len(seed_sites()) + len(places)
+    # Curated sites by slug, in their status; points of interest by kind, province, position
+    # and name, in the status of the seed's policy (tests.seeddata).
+    curated = session.execute(
+        select(Site.slug, Site.status).where(
+            Site.external_ref.is_(None) | Site.external_ref.not_like(f"{POI_PREFIX}%")
+        )
+    ).all()
+    assert sorted((slug, status.value) for slug, status in curated) == sorted(
+        (r["slug"], r["status"]) for r in seed_sites()
+    )
+    imported = session.scalars(select(Site).where(Site.external_ref.like(f"{POI_PREFIX}%"))).all()
+    loaded = sorted((_place_identity(site), site.status.value) for site in imported)
+    assert loaded == sorted((identity(r), r["status"]) for r in places)
 
 
 def test_loading_twice_changes_nothing(session: Session) -> None:
@@ -47,6 +79,16 @@ def test_loading_twice_changes_nothing(session: Session) -> None:
     assert report.sites_unchanged == len(seed_sites())
     assert report.provinces_created == 0
     assert report.provinces_updated == 0
+    # Every point of interest is found again (by its key) and kept as it is.
+    [places] = report.places
+    assert places.created_total == 0
+    assert places.already_present == len(seed_places())
+    assert places.matched_by_distance == 0
+    # The POI "Thành Nhà Hồ" is still the curated thanh-nha-ho, left out (tests.seeddata).
+    assert places.same_as_other_site == 1
+    assert f"places/{PLACES_FILE.name}: 0 created, {len(seed_places())} already present" in (
+        report.summary()
+    )
     session.expire_all()
     assert _snapshot(session) == before
 
@@ -79,6 +121,7 @@ def test_an_edited_record_is_updated_and_its_version_bumped(
     report = load_seed(session, seed_copy)
     assert report.sites_updated == 1
     assert report.sites_created == 0
+    assert [p.created_total for p in report.places] == [0]  # the places are all there
     site = session.scalars(select(Site).where(Site.slug == "kim-lien")).one()
     assert site.interest_score == 77
     assert set(site.categories) == {"heritage", "museum"}
@@ -171,3 +214,13 @@ def test_every_problem_is_reported_at_once(seed_copy: Path) -> None:
     with pytest.raises(SeedError) as caught:
         read_seed(seed_copy)
     assert len(caught.value.problems) == 2
+    # A broken points-of-interest file is one more problem (naming the file), reported
+    # with the others rather than instead of them.
+    path = seed_copy / "places" / PLACES_FILE.name
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["geometry"]["coordinates"] = [250.0, 20.0]
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        read_seed(seed_copy)
+    assert len(caught.value.problems) == 3
+    assert f"places/{PLACES_FILE.name}" in str(caught.value)
