@@ -415,16 +415,7 @@ class ItineraryComposer:
             return (midnight + timedelta(seconds=round(seconds))).isoformat()
 
         def describe(pid: str) -> dict[str, Any]:
-            p = places[pid]
-            out: dict[str, Any] = {"id": pid, "location": list(p.coord), "site": p.slug}
-            if p.site is not None:
-                out |= {
-                    "site": p.site.slug,
-                    "name_vi": p.site.name_vi,
-                    "name_en": p.site.name_en,
-                    "kind": p.site.kind.value,
-                }
-            return out
+            return _describe(places, pid)
 
         sequence = [plan.start_id, *[v.stop_id for v in plan.visits], plan.end_id]
         legs = []
@@ -485,6 +476,22 @@ class ItineraryComposer:
             "geometry": {"type": "LineString", "coordinates": [list(c) for c in r.coords]},
             "breakdown": route_breakdown(graph, [r], "en", both_languages=True),
         }
+
+
+def _describe(places: dict[str, _Place], pid: str) -> dict[str, Any]:
+    """A place as the plan shows it: id, location, and the site's slug, names and kind."""
+    p = places.get(pid)
+    if p is None:  # a regroup point by the road
+        return {"id": pid, "site": None, "location": None}
+    out: dict[str, Any] = {"id": pid, "location": list(p.coord), "site": p.slug}
+    if p.site is not None:
+        out |= {
+            "site": p.site.slug,
+            "name_vi": p.site.name_vi,
+            "name_en": p.site.name_en,
+            "kind": p.site.kind.value,
+        }
+    return out
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -718,18 +725,7 @@ class _BreakPlanner:
         return out, dropped, total
 
     def _describe(self, pid: str) -> dict[str, Any]:
-        p = self.places.get(pid)
-        if p is None:  # a regroup point by the road
-            return {"id": pid, "site": None, "location": None}
-        out: dict[str, Any] = {"id": pid, "location": list(p.coord), "site": p.slug}
-        if p.site is not None:
-            out |= {
-                "site": p.site.slug,
-                "name_vi": p.site.name_vi,
-                "name_en": p.site.name_en,
-                "kind": p.site.kind.value,
-            }
-        return out
+        return _describe(self.places, pid)
 
     def _day_doc(self, plan: Any, day: date, schedule: DaySchedule) -> dict[str, Any]:
         midnight = datetime.combine(day, time(), VIETNAM)
