@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator
 
-__all__ = ["LOCAL_OFFSET", "LocalTime", "as_local_time"]
+__all__ = ["LOCAL_OFFSET", "LOCAL_ZONE", "LocalTime", "as_local_time"]
 
 LOCAL_OFFSET = timedelta(hours=7)
+# The IANA zone, for what calendar apps read (iCalendar TZID + VTIMEZONE); the tzdata
+# package supplies it where the system has no zoneinfo database.
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def as_local_time(value: time) -> time:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import gpxpy
@@ -117,6 +117,19 @@ def test_heritage_itinerary_is_feasible_stored_and_exported(client: TestClient) 
     events = list(cal.walk("VEVENT"))
     assert len(events) == plan["totals"]["visits"]
     assert all(e.get("geo") is not None for e in events)
+    # A real time zone, not a fixed offset: TZID=Asia/Ho_Chi_Minh with its VTIMEZONE, and
+    # the aware times read back equal the plan's (so apps elsewhere show the right hour).
+    (zone,) = list(cal.walk("VTIMEZONE"))
+    assert str(zone["TZID"]) == "Asia/Ho_Chi_Minh"
+    raw = client.get(plan["links"]["ics"]).text
+    assert "DTSTART;TZID=Asia/Ho_Chi_Minh:" in raw
+    planned = {s["id"]: s for d in plan["days"] for s in d["stops"]}
+    for event in events:
+        start = event.decoded("dtstart")
+        assert start.tzinfo is not None
+        assert start.utcoffset() == timedelta(hours=7)
+        stop = planned[str(event["uid"]).split("-", 2)[2].split("@")[0]]
+        assert start == datetime.fromisoformat(stop["visit_start"])
 
 
 def test_same_seed_same_plan(client: TestClient) -> None:

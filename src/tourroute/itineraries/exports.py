@@ -12,6 +12,8 @@ from typing import Any
 import gpxpy.gpx
 import icalendar
 
+from tourroute.localtime import LOCAL_ZONE
+
 
 def _stops(plan: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(day["day"], stop) for day in plan["days"] for stop in day["stops"]]
@@ -134,8 +136,10 @@ def to_ics(itinerary_id: str, plan: dict[str, Any], created: datetime) -> bytes:
         event = icalendar.Event()
         event.add("uid", f"{itinerary_id}-{day_no}-{stop['id']}@tourroute")
         event.add("dtstamp", created)
-        event.add("dtstart", datetime.fromisoformat(stop["visit_start"]))
-        event.add("dtend", datetime.fromisoformat(stop["departure"]))
+        # In the region's IANA zone (TZID=Asia/Ho_Chi_Minh, with its VTIMEZONE below), not
+        # a bare offset: calendar apps elsewhere then show the visit at the right time.
+        event.add("dtstart", datetime.fromisoformat(stop["visit_start"]).astimezone(LOCAL_ZONE))
+        event.add("dtend", datetime.fromisoformat(stop["departure"]).astimezone(LOCAL_ZONE))
         event.add("summary", stop.get("name_en") or stop["id"])
         lon, lat = stop["location"]
         event.add("location", f"{stop.get('name_vi') or stop['id']} ({lat:.6f}, {lon:.6f})")
@@ -145,4 +149,5 @@ def to_ics(itinerary_id: str, plan: dict[str, Any], created: datetime) -> bytes:
         else:
             event.add("description", f"Day {day_no}.")
         cal.add_component(event)
+    cal.add_missing_timezones()
     return bytes(cal.to_ical())
