@@ -52,7 +52,7 @@ def _cmd_seed_load(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_db_engine(settings)
     try:
         with make_sessionmaker(engine).begin() as session:
-            report = load_seed(session, seed_dir)
+            report = load_seed(session, seed_dir, force=args.force)
     except SeedError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -304,6 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed_sub = seed.add_subparsers(dest="seed_command", required=True)
     load = seed_sub.add_parser("load", help="validate and upsert seed/ (all or nothing)")
     load.add_argument("--dir", help="seed directory (default: ./seed)")
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="also overwrite sites curators changed since the seed wrote them (audited)",
+    )
     load.set_defaults(func=_cmd_seed_load)
 
     network = sub.add_parser("network", help="the road network")

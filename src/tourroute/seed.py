@@ -14,11 +14,13 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import shapely
+import shapely.wkt
 import yaml
 from geoalchemy2.shape import to_shape
 from pydantic import ValidationError
@@ -29,6 +31,7 @@ from shapely.validation import explain_validity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourroute.db.base import utcnow
 from tourroute.db.spatial import to_element
 from tourroute.provinces.models import Province
 from tourroute.sites.domain import Category
@@ -101,6 +104,10 @@ class SeedReport:
     sites_created: int = 0
     sites_updated: int = 0
     sites_unchanged: int = 0
+    # Sites someone changed since the seed wrote them: left as they are (or, with
+    # ``force``, overwritten), by slug.
+    sites_kept: list[str] = field(default_factory=list)
+    sites_forced: list[str] = field(default_factory=list)
     segments_created: int = 0
     segments_updated: int = 0
     tours_created: int = 0
@@ -113,10 +120,18 @@ class SeedReport:
         lines = [
             f"provinces: {self.provinces_created} created, {self.provinces_updated} updated",
             f"sites: {self.sites_created} created, {self.sites_updated} updated, "
-            f"{self.sites_unchanged} unchanged",
+            f"{self.sites_unchanged} unchanged, {len(self.sites_kept)} left alone "
+            f"(changed since the seed wrote them)",
             f"road segments: {self.segments_created} created, {self.segments_updated} updated",
             f"tours: {self.tours_created} created, {self.tours_updated} updated",
         ]
+        if self.sites_kept:
+            lines.append(
+                "  left alone, a curator owns them (seed load --force to overwrite): "
+                + ", ".join(self.sites_kept)
+            )
+        if self.sites_forced:
+            lines.append("  overwritten by --force: " + ", ".join(self.sites_forced))
         for code, kinds in sorted(self.counts.items()):
             lines.append(f"  {code}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
         for places in self.places:
@@ -354,47 +369,153 @@ def _site_values(site: SiteCreate) -> dict[str, Any]:
     return {**data, "province_code": site.province, "search_exact": exact, "search_folded": folded}
 
 
-def _upsert_sites(session: Session, sites: Iterable[SiteCreate], report: SeedReport) -> None:
+SEED_ACTOR = "seed"
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON keeps it: enums by value, geometries as WKT (to 1e-9°)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, BaseGeometry):
+        return shapely.wkt.dumps(value, rounding_precision=9)
+    return value
+
+
+def _seeded(
+    values: dict[str, Any], point: BaseGeometry, footprint: Any, cats: Any
+) -> dict[str, Any]:
+    """What the seed writes into a site: the record kept beside it (``Site.seeded``), so a
+    later load can tell the seed's values from a curator's."""
+    doc = {k: _plain(v) for k, v in values.items()}
+    doc["geom"] = _plain(point)
+    doc["footprint"] = _plain(footprint) if footprint is not None else None
+    doc["categories"] = sorted(str(_plain(c)) for c in cats)
+    return doc
+
+
+def _current(row: Site, keys: Iterable[str]) -> dict[str, Any]:
+    """The row's present values on the keys of a seeded record (same shape)."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        if key == "geom":
+            out[key] = _plain(to_shape(row.geom))
+        elif key == "footprint":
+            out[key] = _plain(to_shape(row.footprint)) if row.footprint is not None else None
+        elif key == "categories":
+            out[key] = sorted(str(_plain(c)) for c in row.categories)
+        else:
+            out[key] = _plain(getattr(row, key))
+    return out
+
+
+def _changed_by_someone(session: Session, row: Site) -> bool:
+    """Whether anyone but the seed changed the site since the seed last wrote it.
+
+    With the record of what the seed wrote (``seeded``): any difference on those fields.
+    Without it (a site seeded before the record existed): any audited write to it, since
+    every curation write is audited — a write the seed never makes without recording.
+    """
+    if row.seeded is not None:
+        return _current(row, row.seeded.keys()) != row.seeded
+    from tourroute.audit.models import AuditEntry
+
+    found = session.scalar(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.resource_type == "site",
+            AuditEntry.resource_id == row.slug,
+            AuditEntry.principal_name != SEED_ACTOR,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _upsert_sites(
+    session: Session, sites: Iterable[SiteCreate], report: SeedReport, *, force: bool = False
+) -> None:
+    """Insert new sites; update only those no one changed since the seed wrote them.
+
+    Curators' edits, archived or unpublished states and sites they created always win
+    (``report.sites_kept``); ``force`` overwrites them too.  Every change is audited
+    (actor ``seed``, or ``seed --force``).
+    """
+    from tourroute.audit.service import AuditLog
+    from tourroute.sites.curation import site_snapshot
+
+    audit = AuditLog(session)
     existing = {s.slug: s for s in session.scalars(select(Site))}
     for seed in sites:
         point = Point(seed.location.lon, seed.location.lat)
         footprint = shape(seed.footprint.as_dict()) if seed.footprint else None
         values = _site_values(seed)
+        record = _seeded(values, point, footprint, seed.categories)
         row = existing.get(seed.slug)
+        kinds = report.counts.setdefault(seed.province, {})
+        kinds[seed.kind.value] = kinds.get(seed.kind.value, 0) + 1
         if row is None:
             row = Site(
                 slug=seed.slug,
                 geom=to_element(point),
                 footprint=to_element(footprint) if footprint else None,
+                seeded=record,
                 **values,
             )
             row.category_rows = [SiteCategory(category=c) for c in seed.categories]
             session.add(row)
+            session.flush()
+            audit.record(
+                None,
+                "site.create",
+                "site",
+                row.slug,
+                before=None,
+                after=site_snapshot(row),
+                province_code=row.province_code,
+                system_name=SEED_ACTOR,
+            )
             report.sites_created += 1
-        else:
-            changed = apply_changes(row, values)
-            if not same_geometry(row.geom, point):
-                row.geom = to_element(point)
-                changed = True
-            if not same_geometry(row.footprint, footprint):
-                row.footprint = to_element(footprint) if footprint else None
-                changed = True
-            if {Category(c) for c in row.categories} != set(seed.categories):
-                row.category_rows = [SiteCategory(category=c) for c in sorted(seed.categories)]
-                changed = True
-            if changed:
-                report.sites_updated += 1
-            else:
-                report.sites_unchanged += 1
-        kinds = report.counts.setdefault(seed.province, {})
-        kinds[seed.kind.value] = kinds.get(seed.kind.value, 0) + 1
+            continue
+        if _current(row, record.keys()) == record:
+            if row.seeded != record:  # same values, first record of them
+                row.seeded = record
+            report.sites_unchanged += 1
+            continue
+        owned = _changed_by_someone(session, row)
+        if owned and not force:
+            report.sites_kept.append(row.slug)
+            continue
+        before = site_snapshot(row)
+        apply_changes(row, values)
+        if not same_geometry(row.geom, point):
+            row.geom = to_element(point)
+        if not same_geometry(row.footprint, footprint):
+            row.footprint = to_element(footprint) if footprint else None
+        if {Category(c) for c in row.categories} != set(seed.categories):
+            row.category_rows = [SiteCategory(category=c) for c in sorted(seed.categories)]
+        row.seeded = record
+        row.updated_at = utcnow()
+        session.flush()
+        audit.record(
+            None,
+            "site.update",
+            "site",
+            row.slug,
+            before=before,
+            after=site_snapshot(row),
+            province_code=row.province_code,
+            system_name=f"{SEED_ACTOR} --force" if owned else SEED_ACTOR,
+        )
+        if owned:
+            report.sites_forced.append(row.slug)
+        report.sites_updated += 1
 
 
 def _import_places(session: Session, data: SeedData, report: SeedReport) -> None:
     """The seed's points of interest, by the seed's policy: places to stay, campsites and
     services published, attractions drafts; places imported before are kept as they are
-    (curators' edits win), so loading twice changes nothing.  Like the seed's own sites,
-    they are written without workflow or audit entries."""
+    (curators' edits win), so loading twice changes nothing.  Each creation is audited,
+    by ``seed``, like the seed's own sites."""
     from tourroute.sites.domain import SiteStatus
     from tourroute.sites.places_import import PlacesImportError, read_settlements, write_places
 
@@ -403,20 +524,27 @@ def _import_places(session: Session, data: SeedData, report: SeedReport) -> None
         for places in data.places:
             report.places.append(
                 write_places(
-                    session, places, status=SiteStatus.published, settlements=towns, audit=False
+                    session,
+                    places,
+                    status=SiteStatus.published,
+                    settlements=towns,
+                    principal=SEED_ACTOR,
                 )
             )
     except PlacesImportError as exc:
         raise SeedError([SeedProblem("places", "-", "-", str(exc))]) from exc
 
 
-def load_seed(session: Session, seed_dir: Path) -> SeedReport:
-    """Validate the seed, then upsert it in the caller's transaction (flush, no commit)."""
+def load_seed(session: Session, seed_dir: Path, *, force: bool = False) -> SeedReport:
+    """Validate the seed, then upsert it in the caller's transaction (flush, no commit).
+
+    Sites someone changed since the seed wrote them are left alone unless ``force``.
+    """
     data = read_seed(seed_dir)
     report = SeedReport()
     _upsert_provinces(session, data.provinces, report)
     session.flush()
-    _upsert_sites(session, data.sites, report)
+    _upsert_sites(session, data.sites, report, force=force)
     session.flush()
     if data.places:
         _import_places(session, data, report)

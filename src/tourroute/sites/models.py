@@ -7,6 +7,7 @@ from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -63,6 +64,9 @@ class Site(TimestampedVersioned, Base):
     # Search keys derived from the names (see tourroute.text); never set by clients.
     search_exact: Mapped[str] = mapped_column(Text, default="")
     search_folded: Mapped[str] = mapped_column(Text, default="")
+    # What the seed last wrote into this site (tourroute.seed), None for sites it never
+    # wrote: a later seed load updates the site only while its values still equal these.
+    seeded: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The record a site was imported from (``osm:n123``, ``osm:w456``), None for curated
     # sites: re-imports recognise their sites by it (tourroute.sites.osm_places).
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)

@@ -594,8 +594,12 @@ def write_places(
     status: SiteStatus = SiteStatus.draft,
     settlements: list[Settlement] | None = None,
     audit: bool = True,
+    principal: str = "",
 ) -> PlacesImportReport:
     """Create the file's new sites in a SAVEPOINT of the caller's transaction.
+
+    Each creation is audited by ``principal`` (default: the import command) unless
+    ``audit`` is off.
 
     Raises :class:`PlacesImportError` (nothing written) for a feature outside the served
     provinces, a database without provinces, or a feature the site schema rejects.
@@ -655,7 +659,7 @@ def write_places(
         session.flush()  # ids, timestamps and versions for the history and the audit log
         for site in created:
             if audit:
-                record_creation(sites, log, site, IMPORT_PRINCIPAL)
+                record_creation(sites, log, site, principal or IMPORT_PRINCIPAL)
             by_kind = report.created.setdefault(site.province_code, {})
             by_status = by_kind.setdefault(site.kind.value, {})
             by_status[site.status.value] = by_status.get(site.status.value, 0) + 1
