@@ -7,13 +7,13 @@ rather than silently shifted (and never compared with a naive time, which would 
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator
 
-__all__ = ["LOCAL_OFFSET", "LOCAL_ZONE", "LocalTime", "as_local_time"]
+__all__ = ["LOCAL_OFFSET", "LOCAL_ZONE", "LocalTime", "as_local_time", "today_local"]
 
 LOCAL_OFFSET = timedelta(hours=7)
 # The IANA zone, for what calendar apps read (iCalendar TZID + VTIMEZONE); the tzdata
@@ -31,3 +31,8 @@ def as_local_time(value: time) -> time:
 
 
 LocalTime = Annotated[time, AfterValidator(as_local_time)]
+
+
+def today_local() -> date:
+    """Today's date in the region (it may already be tomorrow there while it is not in UTC)."""
+    return datetime.now(LOCAL_ZONE).date()

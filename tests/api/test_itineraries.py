@@ -215,6 +215,8 @@ def test_corridor_leg_prefers_the_named_road(client: TestClient) -> None:
         ({"meals": {"lunch": {"earliest": "12:00", "latest": "12:30"}}}, "shorter than the meal"),
         ({"start": "200,19"}, "start"),
         ({"start_date": "2026-13-01"}, "start_date"),
+        # Was a 500 (the trip's last date overflowed): beyond the horizon is a 422 now.
+        ({"start_date": "9999-12-30"}, "within 5 years"),
         ({"themes": {"heritage": 9}}, "theme"),
         ({"colour": "red"}, "colour"),
     ],
@@ -252,3 +254,32 @@ def test_stored_legs_keep_their_summary_in_both_languages(client: TestClient) ->
         assert b["summary"] == b["summary_en"]
         assert len(b["summary_vi"]) == len(b["summary_en"])
         assert all(" km trên " in s for s in b["summary_vi"])
+
+
+def test_a_past_start_is_planned_with_a_warning(client: TestClient) -> None:
+    past = _compose(
+        client,
+        **(HERITAGE | {"start_date": "2025-12-05", "days": 1, "end": None, "must_visit": []}),
+    )
+    assert len(past["warnings"]) == 1
+    assert "in the past" in past["warnings"][0]
+    future = _compose(
+        client,
+        **(HERITAGE | {"start_date": "2027-01-08", "days": 1, "end": None, "must_visit": []}),
+    )
+    assert future["warnings"] == []
+
+
+def test_gpx_and_ics_exports_are_cacheable(client: TestClient) -> None:
+    plan = _compose(
+        client, **(HERITAGE | {"days": 1, "end": None, "max_candidates": 10, "must_visit": []})
+    )
+    for link in (plan["links"]["gpx"], plan["links"]["ics"]):
+        first = client.get(link)
+        assert first.status_code == 200
+        etag = first.headers["etag"]
+        assert etag.startswith('"')
+        again = client.get(link, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert client.get(link, headers={"If-None-Match": '"other"'}).status_code == 200

@@ -57,6 +57,16 @@ def cached_json(
 ) -> Response:
     """Serialise ``content``, tag it with a strong ETag and answer 304 when it is unchanged."""
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    return cached_bytes(request, body, media_type, headers)
+
+
+def cached_bytes(
+    request: Request,
+    body: bytes,
+    media_type: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Any body (JSON, GPX, iCalendar) with a strong ETag of its bytes, 304 when unchanged."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     base_headers = {
         "ETag": etag,

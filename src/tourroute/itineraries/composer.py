@@ -43,6 +43,7 @@ from tourroute.itineraries.breaks import (
 from tourroute.itineraries.models import Itinerary
 from tourroute.itineraries.schemas import PACE_FACTOR, ItineraryRequest, MealWindow, OvernightKind
 from tourroute.itineraries.windows import windows
+from tourroute.localtime import today_local
 from tourroute.network.graph_cache import GraphCache, NetworkGraph
 from tourroute.network.routing_service import Endpoint, RoutingService, route_breakdown
 from tourroute.planning import COACH_RULES, Day, Overnight, PlanningError, Problem, Stop, solve
@@ -309,6 +310,7 @@ class ItineraryComposer:
             },
             "unplaced": unplaced,
             "skipped": skipped,
+            "warnings": _warnings(req),
             # The roads are OpenStreetMap's, and so are the imported places to stay, fuel
             # and meal stops the plan may use.
             "attribution": OSM_CREDIT,
@@ -492,6 +494,15 @@ def _describe(places: dict[str, _Place], pid: str) -> dict[str, Any]:
             "kind": p.site.kind.value,
         }
     return out
+
+
+def _warnings(req: ItineraryRequest) -> list[str]:
+    """What the plan should say about its request: a start in the past is planned (the
+    opening hours of those dates are real), but it is no trip one can still take."""
+    today = today_local()
+    if req.start_date < today:
+        return [f"start_date {req.start_date.isoformat()} is in the past (today is {today})"]
+    return []
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

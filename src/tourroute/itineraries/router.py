@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from tourroute.api.deps import AppSettings
-from tourroute.api.http import GEOJSON, cached_json
+from tourroute.api.http import GEOJSON, cached_bytes, cached_json
 from tourroute.db.session import DbSession
 from tourroute.errors import NotFound
 from tourroute.itineraries.composer import ItineraryComposer
@@ -80,22 +80,24 @@ def get_itinerary_geojson(request: Request, session: DbSession, itinerary_id: st
 
 
 @router.get("/v1/itineraries/{itinerary_id}.gpx", summary="An itinerary as GPX 1.1")
-def get_itinerary_gpx(session: DbSession, itinerary_id: str) -> Response:
+def get_itinerary_gpx(request: Request, session: DbSession, itinerary_id: str) -> Response:
     it = _load(session, itinerary_id)
-    return Response(
-        to_gpx(it.id, it.plan),
-        media_type="application/gpx+xml",
-        headers={"Content-Disposition": f'attachment; filename="itinerary-{it.id}.gpx"'},
+    return cached_bytes(
+        request,
+        to_gpx(it.id, it.plan).encode(),
+        "application/gpx+xml",
+        {"Content-Disposition": f'attachment; filename="itinerary-{it.id}.gpx"'},
     )
 
 
 @router.get("/v1/itineraries/{itinerary_id}.ics", summary="An itinerary as iCalendar")
-def get_itinerary_ics(session: DbSession, itinerary_id: str) -> Response:
+def get_itinerary_ics(request: Request, session: DbSession, itinerary_id: str) -> Response:
     it = _load(session, itinerary_id)
-    return Response(
+    return cached_bytes(
+        request,
         to_ics(it.id, it.plan, it.created_at),
-        media_type="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="itinerary-{it.id}.ics"'},
+        "text/calendar",
+        {"Content-Disposition": f'attachment; filename="itinerary-{it.id}.ics"'},
     )
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tourroute.localtime import LocalTime
+from tourroute.localtime import LocalTime, today_local
 from tourroute.routing import Vehicle
 from tourroute.routing.convoy import convoy_vehicle
 from tourroute.sites.domain import Category
 
 MAX_DAYS = 14
+# How far ahead a trip may start: plans past it would rest on today's roads and hours.
+HORIZON_DAYS = 5 * 365
 MAX_MUST_VISIT = 30
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
 
@@ -190,6 +192,14 @@ class ItineraryRequest(BaseModel):
     def _consistent(self) -> ItineraryRequest:
         if self.day_end <= self.day_start:
             raise ValueError("day_end must be after day_start")
+        horizon = today_local() + timedelta(days=HORIZON_DAYS)
+        if self.start_date > horizon:
+            # Opening hours and roads that far ahead are guesses (and 9999-12-30 + days
+            # does not even exist as a date): refuse rather than plan fiction.
+            raise ValueError(
+                f"start_date must be within {HORIZON_DAYS // 365} years "
+                f"(on or before {horizon.isoformat()})"
+            )
         for weight in self.themes.values():
             if not 0 <= weight <= 3:
                 raise ValueError("theme weights must be between 0 and 3")
