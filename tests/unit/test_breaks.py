@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -30,7 +31,7 @@ def _points(**xs: float) -> dict[str, tuple[float, float]]:
     return {k: (105.0 + v, 19.0) for k, v in xs.items()}
 
 
-def _router(pts: dict[str, tuple[float, float]]):  # type: ignore[no-untyped-def]
+def _router(pts: dict[str, tuple[float, float]]) -> Callable[[str, str], LegResult]:
     def route(a: str, b: str) -> LegResult:
         d = abs(pts[a][0] - pts[b][0]) * KM_PER_DEG * 1000
         return LegResult(a, b, d, d / SPEED_MS, [pts[a], pts[b]])
@@ -44,13 +45,21 @@ def _day(
     *,
     end_by: float = 22 * H,
     cap: float | None = None,
-    **kw: object,
+    fuel: Sequence[BreakPlace] = (),
+    meal_places: Sequence[BreakPlace] = (),
+    convoy: ConvoyRules | None = None,
+    meals: Sequence[MealRule] = (),
+    fuel_since_m: float = 0.0,
 ) -> DaySchedule:
     return schedule_day(
         DayInput("a", "b", 8 * H, visits, end_by, cap),
         _router(pts),
         pts.__getitem__,
-        **kw,  # type: ignore[arg-type]
+        fuel=fuel,
+        meal_places=meal_places,
+        convoy=convoy,
+        meals=meals,
+        fuel_since_m=fuel_since_m,
     )
 
 
