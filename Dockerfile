@@ -1,6 +1,9 @@
 # Multi-stage image: build the web console, then a wheel-only virtualenv that carries it,
 # then run it as a non-root user.
-# The container migrates the database, loads the seed (idempotent) and serves on :8000.
+# The container migrates the database, loads the seed (it never overwrites curators' edits)
+# and serves on :8000 with TOURROUTE_WORKERS processes (JSON logs on stderr, /metrics).
+# Several containers or hosts share rate limits through TOURROUTE_RATE_LIMIT_STORAGE=redis://…
+# SIGTERM (docker stop) lets in-flight requests finish for TOURROUTE_SHUTDOWN_GRACE_S.
 FROM node:20-bookworm-slim AS web
 WORKDIR /src/src/web
 COPY src/web/package.json src/web/package-lock.json ./
@@ -34,6 +37,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TOURROUTE_DATA_DIR=/app/data \
     TOURROUTE_MIGRATIONS_DIR=/app/migrations \
     TOURROUTE_SEED_DIR=/app/seed \
+    TOURROUTE_WORKERS=2 \
     PYTHONUNBUFFERED=1
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \

@@ -2,6 +2,7 @@
 #   make run    install what is missing, migrate + seed the embedded SpatiaLite db, serve the API
 #   make test   install what is missing, start PostGIS, run the suite on SpatiaLite AND PostGIS
 #   make lint   ruff + mypy        make bench   benchmarks (tables, never assertions)
+#   make load   HTTP load on real servers, 1 worker vs N, and the tipg comparison
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -12,24 +13,28 @@ PY       := $(VENV)/bin/python
 PYTHON   ?= python3
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_VER   ?= 15
-PG_PORT  ?= 5432
+# The test cluster is the project's own (.ci/test-postgres): its own data directory and port,
+# started and stopped by `make test`; no other cluster on the machine is ever touched.
+PG_PORT  ?= 55432
 PG_TEST_DB   ?= tourroute_test
 PG_TEST_USER ?= tourroute
 PG_TEST_PASS ?= tourroute
+export PG_VER PG_PORT PG_TEST_DB PG_TEST_USER PG_TEST_PASS
 TEST_POSTGRES_URL ?= postgresql+psycopg://$(PG_TEST_USER):$(PG_TEST_PASS)@127.0.0.1:$(PG_PORT)/$(PG_TEST_DB)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 
-SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite libpq5 \
+SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite libpq5 libpq-dev python3-dev gcc \
                    postgresql-$(PG_VER) postgresql-$(PG_VER)-postgis-3 postgresql-client-$(PG_VER)
 
 export SPATIALITE_LIBRARY_PATH := mod_spatialite
 
-.PHONY: help system-deps venv run serve migrate seed test test-fast postgis lint bench clean \
+.PHONY: help system-deps venv run serve migrate seed test postgis postgis-stop test-deps lint bench clean \
         node-deps console browser-deps
 
 help:
-	@sed -n '2,5p' Makefile
+	@sed -n '2,6p' Makefile
 
 ## --- installation -----------------------------------------------------------------------
 # $(call apt_install_missing,PACKAGES): install those of the Debian PACKAGES not installed yet
@@ -100,28 +105,27 @@ migrate: venv
 seed: migrate
 	$(VENV)/bin/tourroute seed load
 
-run: seed console  ## serve the seeded API on http://$(HOST):$(PORT)
-	$(VENV)/bin/tourroute serve --host $(HOST) --port $(PORT)
+run: seed console  ## serve the seeded API on http://$(HOST):$(PORT) with $(WORKERS) workers
+	$(VENV)/bin/tourroute serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## --- PostGIS for the test suite -----------------------------------------------------------
-postgis: system-deps
-	@pg_lsclusters -h | awk '{print $$1" "$$2}' | grep -q "^$(PG_VER) main$$" || \
-	  $(SUDO) pg_createcluster $(PG_VER) main --port $(PG_PORT)
-	@pg_lsclusters -h | grep -q "^$(PG_VER) *main .*online" || $(SUDO) pg_ctlcluster $(PG_VER) main start
-	@for i in $$(seq 1 30); do $(SUDO) runuser -u postgres -- pg_isready -q -p $(PG_PORT) && break; sleep 1; done
-	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -v ON_ERROR_STOP=1 -c \
-	  "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$(PG_TEST_USER)') THEN \
-	   CREATE ROLE $(PG_TEST_USER) LOGIN PASSWORD '$(PG_TEST_PASS)'; END IF; END \$$\$$;"
-	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -v ON_ERROR_STOP=1 \
-	  -c "DROP DATABASE IF EXISTS $(PG_TEST_DB) WITH (FORCE)" \
-	  -c "CREATE DATABASE $(PG_TEST_DB) OWNER $(PG_TEST_USER)"
-	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -d $(PG_TEST_DB) -v ON_ERROR_STOP=1 \
-	  -c "CREATE EXTENSION IF NOT EXISTS postgis"
-	@echo "PostGIS ready: $(TEST_POSTGRES_URL)"
+# Debian's PostgreSQL binaries only; the cluster itself is ours (.ci/test-postgres).
+postgis: system-deps  ## start the project's own test PostGIS cluster (127.0.0.1:$(PG_PORT))
+	@.ci/test-postgres start
+
+postgis-stop:  ## stop the project's own test PostGIS cluster
+	@.ci/test-postgres stop
+
+# Packages only the test suite needs: Redis for the rate limits shared across workers.
+TEST_PACKAGES := redis-server
+
+test-deps:  ## Debian packages for the test suite: install only the missing ones
+	@$(call apt_install_missing,$(TEST_PACKAGES))
 
 ## --- quality ------------------------------------------------------------------------------
-test: venv postgis console browser-deps  ## the whole suite on SpatiaLite and PostGIS (a missing backend fails)
-	TOURROUTE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m pytest -p no:cacheprovider
+test: venv system-deps console browser-deps test-deps  ## the whole suite on SpatiaLite and PostGIS (a missing backend fails)
+	@trap '.ci/test-postgres stop' EXIT; .ci/test-postgres start; \
+	  TOURROUTE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m pytest -p no:cacheprovider
 	$(VENV)/bin/ruff check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/mypy
@@ -141,10 +145,17 @@ BENCH_ARGS ?=
 bench-deps: system-deps  ## Debian packages for the benchmarks: install only the missing ones
 	@$(call apt_install_missing,$(BENCH_PACKAGES))
 
-bench: venv postgis bench-deps  ## speed tables: sites (SpatiaLite vs PostGIS), routing (CCH vs Dijkstra vs pgRouting)
-	@$(SUDO) runuser -u postgres -- psql -q -p $(PG_PORT) -d $(PG_TEST_DB) -v ON_ERROR_STOP=1 \
-	  -c "CREATE EXTENSION IF NOT EXISTS pgrouting"
-	TOURROUTE_BENCH_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m benchmarks $(BENCH_ARGS)
+bench: venv bench-deps  ## speed tables: sites (SpatiaLite vs PostGIS), routing (CCH vs Dijkstra vs pgRouting)
+	@trap '.ci/test-postgres stop' EXIT; .ci/test-postgres start; \
+	  TOURROUTE_BENCH_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m benchmarks $(BENCH_ARGS)
 
-clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+# Arguments of `python -m benchmarks.load`, e.g. make load LOAD_ARGS="--workers 1,4 --duration 30"
+LOAD_ARGS ?=
+
+.PHONY: load
+load: venv system-deps  ## HTTP load, 1 worker vs N (mixed reads, routes, compositions, curator edits), then tipg
+	@trap '.ci/test-postgres stop' EXIT; .ci/test-postgres start; \
+	  TOURROUTE_BENCH_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m benchmarks.load --with-tipg $(LOAD_ARGS)
+
+clean: postgis-stop
+	rm -rf $(VENV) data .build .pytest_cache .mypy_cache .ruff_cache

@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,6 +31,9 @@ from tourroute.seed import load_seed
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "seed"
 BACKENDS = ("spatialite", "postgis")
+# Tests fire hundreds of requests from one address: rate limits are tested on their own
+# (tests/api/test_serving.py), not by every test.
+_SERVING: dict[str, Any] = {"rate_limit_enabled": False}
 
 
 @dataclass
@@ -66,9 +70,9 @@ def database(
     backend: str = request.param
     if backend == "spatialite":
         data_dir = tmp_path_factory.mktemp("spatialite")
-        settings = Settings(data_dir=data_dir, database_url="", seed_dir=SEED_DIR)
+        settings = Settings(data_dir=data_dir, database_url="", seed_dir=SEED_DIR, **_SERVING)
     else:
-        settings = Settings(database_url=_postgres_url(), seed_dir=SEED_DIR)
+        settings = Settings(database_url=_postgres_url(), seed_dir=SEED_DIR, **_SERVING)
     engine = create_db_engine(settings)
     if backend == "postgis":
         _reset_postgres(engine)

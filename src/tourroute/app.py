@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from tourroute import __version__
 from tourroute.accounts.router import router as accounts_router
+from tourroute.api.docs import install_docs
 from tourroute.api.paging import CursorCodec
 from tourroute.audit.router import router as audit_router
 from tourroute.config import Settings
@@ -22,6 +23,7 @@ from tourroute.network.graph_cache import GraphCache
 from tourroute.network.router import router as network_router
 from tourroute.ogc.router import router as ogc_router
 from tourroute.provinces.router import router as provinces_router
+from tourroute.serving.install import close_edge, install_edge, preload_graph
 from tourroute.sites.router import curation_router
 from tourroute.sites.router import router as sites_router
 from tourroute.sync.router import router as sync_router
@@ -47,9 +49,12 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
         engine = create_db_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        if settings.preload_graph:
+            preload_graph(app.state.graph_cache, app.state.sessionmaker)
         try:
             yield
         finally:
+            close_edge(app)
             engine.dispose()
 
     app = FastAPI(
@@ -57,11 +62,14 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs (tourroute.api.docs)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.cursor_codec = CursorCodec(settings.cursor_secret)
     app.state.graph_cache = graph_cache or GraphCache()
     install_error_handlers(app)
+    install_edge(app, settings)
     app.include_router(health_router)
     app.include_router(provinces_router)
     app.include_router(sites_router)
@@ -74,4 +82,5 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(ogc_router)
     app.include_router(sync_router)
     app.include_router(console_router)
+    install_docs(app)
     return app

@@ -14,16 +14,42 @@ from typing import TYPE_CHECKING, Any
 from tourroute.config import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
 
+class _Refused(Exception):
+    """A command that cannot start (no database, no seed): one line on stderr, exit 2."""
+
+
+def _require_schema(settings: Settings) -> None:
+    """Refuse a command that needs the schema when the database does not exist or has none,
+    before anything is opened: a SpatiaLite file is never created just by being named."""
+    from tourroute.db import migrate
+
+    try:
+        migrate.require_schema(settings)
+    except migrate.NoSchema as exc:
+        raise _Refused(str(exc)) from None
+
+
+def _open_db(settings: Settings) -> Engine:
+    """The engine of every command that reads or writes the database (all but
+    ``db upgrade``, which creates it, and ``serve``): only once the schema is there."""
+    from tourroute.db.engine import create_db_engine
+
+    _require_schema(settings)
+    return create_db_engine(settings)
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    from tourroute.serving.server import serve
 
-    from tourroute.app import create_app
-
-    uvicorn.run(
-        create_app(settings), host=args.host or settings.host, port=args.port or settings.port
+    serve(
+        settings,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
     )
     return 0
 
@@ -39,19 +65,41 @@ def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_db_check(_args: argparse.Namespace, settings: Settings) -> int:
     from tourroute.db import migrate
 
+    _require_schema(settings)
     migrate.check(settings)
     return 0
 
 
+def _seed_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    """The seed folder to load; refused, saying where it looked, if there is none."""
+    from tourroute.config import _REPO_ROOT
+
+    if args.dir:
+        seed_dir, given = Path(args.dir), "--dir"
+    elif "seed_dir" in settings.model_fields_set:
+        seed_dir, given = settings.seed_dir, "TOURROUTE_SEED_DIR"
+    else:
+        seed_dir, given = settings.seed_dir, None
+    if seed_dir.is_dir():
+        return seed_dir
+    if given is not None:
+        raise _Refused(f"no seed directory at {seed_dir.resolve()} (from {given})")
+    looked = dict.fromkeys(str((base / "seed").resolve()) for base in (Path.cwd(), _REPO_ROOT))
+    raise _Refused(
+        f"no seed directory: looked in {' and '.join(looked)}; "
+        "pass --dir DIR or set TOURROUTE_SEED_DIR"
+    )
+
+
 def _cmd_seed_load(args: argparse.Namespace, settings: Settings) -> int:
-    from tourroute.db.engine import create_db_engine
-    from tourroute.db.session import make_sessionmaker
+    from tourroute.db.session import make_sessionmaker, take_write_lock
     from tourroute.seed import SeedError, load_seed
 
-    seed_dir = Path(args.dir) if args.dir else settings.seed_dir
-    engine = create_db_engine(settings)
+    seed_dir = _seed_dir(args, settings)
+    engine = _open_db(settings)
     try:
         with make_sessionmaker(engine).begin() as session:
+            take_write_lock(session)
             report = load_seed(session, seed_dir, force=args.force)
     except SeedError as exc:
         print(exc, file=sys.stderr)
@@ -75,8 +123,7 @@ def _run_osm_import(
     every failure into a message and an exit code with nothing written."""
     from sqlalchemy.exc import DBAPIError
 
-    from tourroute.db.engine import create_db_engine
-    from tourroute.db.session import make_sessionmaker
+    from tourroute.db.session import make_sessionmaker, take_write_lock
     from tourroute.network.osm_import import OsmImportError, check_readable
 
     try:
@@ -84,9 +131,10 @@ def _run_osm_import(
     except OsmImportError as exc:
         print(f"{command}: {exc}", file=sys.stderr)
         return 2
-    engine = create_db_engine(settings)
+    engine = _open_db(settings)
     try:
         with make_sessionmaker(engine).begin() as session:
+            take_write_lock(session)
             report = write(session)
     except OsmImportError as exc:
         print(f"{command}: {exc}; nothing was written", file=sys.stderr)
@@ -167,13 +215,12 @@ def _cmd_import_places(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_network_report(args: argparse.Namespace, settings: Settings) -> int:
-    from tourroute.db.engine import create_db_engine
     from tourroute.db.session import make_sessionmaker
     from tourroute.network.report import snap_report
     from tourroute.routing import Vehicle
 
     vehicles = [Vehicle(v) for v in args.vehicle] if args.vehicle else list(Vehicle)
-    engine = create_db_engine(settings)
+    engine = _open_db(settings)
     try:
         with make_sessionmaker(engine)() as session:
             graph, rows = snap_report(session, vehicles)
@@ -218,11 +265,10 @@ def _cmd_plan_solve(args: argparse.Namespace, _settings: Settings) -> int:
 def _cmd_accounts(args: argparse.Namespace, settings: Settings) -> int:
     """Every ``tourroute accounts …`` command: one transaction, audited as ``cli``."""
     from tourroute.accounts.service import AccountService
-    from tourroute.db.engine import create_db_engine
     from tourroute.db.session import make_sessionmaker
     from tourroute.errors import DomainError
 
-    engine = create_db_engine(settings)
+    engine = _open_db(settings)
     try:
         with make_sessionmaker(engine).begin() as session:
             service = AccountService(session, settings.token_secret)
@@ -290,6 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the API")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        choices=range(1, 65),
+        metavar="N",
+        help="worker processes (default TOURROUTE_WORKERS or 1); each builds its own road "
+        "graph at start-up",
+    )
     serve.set_defaults(func=_cmd_serve)
 
     db = sub.add_parser("db", help="database schema")
@@ -307,7 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--force",
         action="store_true",
-        help="also overwrite sites curators changed since the seed wrote them (audited)",
+        help="also overwrite sites, road segments and tours that curators or agencies changed "
+        "since the seed wrote them (audited as 'seed --force')",
     )
     load.set_defaults(func=_cmd_seed_load)
 
@@ -446,14 +501,21 @@ def _add_accounts_parser(sub: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     # Every model, before any command touches the ORM: a mapper refers to other tables by
     # name (site_transitions.principal_id → principals), and SQLAlchemy resolves those
     # references only among the models imported so far. A command that imports just its
     # own domain would fail in a fresh process with NoReferencedTableError.
     import tourroute.db.models  # noqa: F401
 
-    return int(args.func(args, Settings()))
+    try:
+        return int(args.func(args, Settings()))
+    except _Refused as exc:
+        sub = getattr(args, f"{args.command}_command", None)  # e.g. accounts → "list"
+        command = " ".join(part for part in (parser.prog, args.command, sub) if part)
+        print(f"{command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -57,6 +57,70 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     db_connect_timeout_s: float = Field(default=3.0, gt=0)
+    db_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=200,
+        description="PostgreSQL connections each worker keeps open: at least the requests a "
+        "worker serves at once (its thread pool), or it opens and closes sessions under load.",
+    )
+    db_busy_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="SpatiaLite: how long a writer waits for another writer's lock before "
+        "the request fails with 503. Write transactions are short (computation happens "
+        "before the lock is taken), so a wait rarely lasts more than milliseconds.",
+    )
+    # --- serving (tourroute serve) ---
+    workers: int = Field(default=1, ge=1, le=64, description="Worker processes of `serve`.")
+    shutdown_grace_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="On SIGTERM/SIGINT, how long in-flight requests may take to finish.",
+    )
+    preload_graph: bool = Field(
+        default=False,
+        description="Build the road graph when a worker starts instead of on the first route "
+        "request (`serve` turns it on).",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-For is trusted for the client address "
+        "(per-IP rate limits, logs).",
+    )
+    max_body_bytes: int = Field(
+        default=1 << 20,
+        ge=1024,
+        description="Largest request body accepted (413 beyond); see large_body_paths.",
+    )
+    large_body_bytes: int = Field(
+        default=16 << 20,
+        ge=1024,
+        description="Body limit of the routes that take bulk uploads (large_body_paths).",
+    )
+    large_body_paths: tuple[str, ...] = Field(
+        default=("/v1/roads/segments",),
+        description="Path prefixes allowed large_body_bytes (road geometry) instead of "
+        "max_body_bytes.",
+    )
+    rate_limit_enabled: bool = True
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// counts in each worker alone; "
+        "redis://host:port/db shares them across workers and hosts (production).",
+    )
+    rate_limit_anonymous: str = Field(
+        default="300/minute", description="Requests per client IP without a token."
+    )
+    rate_limit_token: str = Field(default="1200/minute", description="Requests per API token.")
+    rate_limit_compute: str = Field(
+        default="30/minute",
+        description="Extra limit per caller on the expensive computations (itinerary "
+        "composition, matrices).",
+    )
+    log_format: str = Field(default="json", pattern="^(json|text)$")
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     # The region served, with a generous margin around the three provinces; points far outside
     # it are rejected with a clear 422 rather than silently returning nothing.
     region_bbox: tuple[float, float, float, float] = (102.0, 16.5, 108.5, 21.5)

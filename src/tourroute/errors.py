@@ -155,7 +155,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
         log.error("database unavailable on %s: %s", request.url.path, exc.orig)
         return problem_response(
-            request, 503, "service-unavailable", "Service unavailable", "Database unavailable."
+            request,
+            503,
+            "service-unavailable",
+            "Service unavailable",
+            "Database unavailable.",
+            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(DBAPIError)

@@ -3,9 +3,12 @@
 Every record of every file is validated before anything is written; a single problem
 anywhere aborts the load with a message naming the file, the record and the field, and the
 database is left exactly as it was.  Records are upserted by their natural key (province
-code, site slug), so loading the same seed twice changes nothing — not even version counters.
-Records removed from the seed are *not* deleted from the database: curators may have
-created them, and deletion is an explicit, audited act.
+code, site slug, segment id, tour slug), so loading the same seed twice changes nothing —
+not even version counters.  Sites, road segments and tours are updated only while no one
+changed them since the seed last wrote them (:mod:`tourroute.seed_ownership`): curators'
+and operators' work wins, ``seed load --force`` overwrites it, and the seed's every write is
+audited.  Records removed from the seed are *not* deleted from the database: curators may
+have created them, and deletion is an explicit, audited act.
 """
 
 from __future__ import annotations
@@ -14,13 +17,11 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
 import shapely
-import shapely.wkt
 import yaml
 from geoalchemy2.shape import to_shape
 from pydantic import ValidationError
@@ -34,6 +35,15 @@ from sqlalchemy.orm import Session
 from tourroute.db.base import utcnow
 from tourroute.db.spatial import to_element
 from tourroute.provinces.models import Province
+from tourroute.seed_ownership import (
+    SEED_ACTOR,
+    SeedTally,
+    Verdict,
+    judge,
+    plain,
+    row_values,
+    write_record,
+)
 from tourroute.sites.domain import Category
 from tourroute.sites.models import Site, SiteCategory
 from tourroute.sites.schemas import SiteCreate
@@ -101,37 +111,58 @@ class SeedData:
 class SeedReport:
     provinces_created: int = 0
     provinces_updated: int = 0
-    sites_created: int = 0
-    sites_updated: int = 0
-    sites_unchanged: int = 0
-    # Sites someone changed since the seed wrote them: left as they are (or, with
-    # ``force``, overwritten), by slug.
-    sites_kept: list[str] = field(default_factory=list)
-    sites_forced: list[str] = field(default_factory=list)
-    segments_created: int = 0
-    segments_updated: int = 0
-    tours_created: int = 0
-    tours_updated: int = 0
+    # Created, updated, unchanged, and those someone changed since the seed wrote them:
+    # left as they are (or, with ``force``, overwritten), by key (tourroute.seed_ownership).
+    sites: SeedTally = field(default_factory=SeedTally)
+    segments: SeedTally = field(default_factory=SeedTally)
+    tours: SeedTally = field(default_factory=SeedTally)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     # tourroute.sites.places_import.PlacesImportReport per file of seed/places
     places: list[Any] = field(default_factory=list)
 
+    # The flat names of the first reports.
+    @property
+    def sites_created(self) -> int:
+        return self.sites.created
+
+    @property
+    def sites_updated(self) -> int:
+        return self.sites.updated
+
+    @property
+    def sites_unchanged(self) -> int:
+        return self.sites.unchanged
+
+    @property
+    def sites_kept(self) -> list[str]:
+        return self.sites.kept
+
+    @property
+    def sites_forced(self) -> list[str]:
+        return self.sites.forced
+
+    @property
+    def segments_created(self) -> int:
+        return self.segments.created
+
+    @property
+    def segments_updated(self) -> int:
+        return self.segments.updated
+
+    @property
+    def tours_created(self) -> int:
+        return self.tours.created
+
+    @property
+    def tours_updated(self) -> int:
+        return self.tours.updated
+
     def summary(self) -> str:
-        lines = [
-            f"provinces: {self.provinces_created} created, {self.provinces_updated} updated",
-            f"sites: {self.sites_created} created, {self.sites_updated} updated, "
-            f"{self.sites_unchanged} unchanged, {len(self.sites_kept)} left alone "
-            f"(changed since the seed wrote them)",
-            f"road segments: {self.segments_created} created, {self.segments_updated} updated",
-            f"tours: {self.tours_created} created, {self.tours_updated} updated",
-        ]
-        if self.sites_kept:
-            lines.append(
-                "  left alone, a curator owns them (seed load --force to overwrite): "
-                + ", ".join(self.sites_kept)
-            )
-        if self.sites_forced:
-            lines.append("  overwritten by --force: " + ", ".join(self.sites_forced))
+        tallies = [("sites", self.sites), ("road segments", self.segments), ("tours", self.tours)]
+        lines = [f"provinces: {self.provinces_created} created, {self.provinces_updated} updated"]
+        lines += [tally.line(label) for label, tally in tallies]
+        for label, tally in tallies:
+            lines += tally.details(label)
         for code, kinds in sorted(self.counts.items()):
             lines.append(f"  {code}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
         for places in self.places:
@@ -369,66 +400,20 @@ def _site_values(site: SiteCreate) -> dict[str, Any]:
     return {**data, "province_code": site.province, "search_exact": exact, "search_folded": folded}
 
 
-SEED_ACTOR = "seed"
-
-
-def _plain(value: Any) -> Any:
-    """A value as JSON keeps it: enums by value, geometries as WKT (to 1e-9°)."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, BaseGeometry):
-        return shapely.wkt.dumps(value, rounding_precision=9)
-    return value
-
-
 def _seeded(
     values: dict[str, Any], point: BaseGeometry, footprint: Any, cats: Any
 ) -> dict[str, Any]:
     """What the seed writes into a site: the record kept beside it (``Site.seeded``), so a
     later load can tell the seed's values from a curator's."""
-    doc = {k: _plain(v) for k, v in values.items()}
-    doc["geom"] = _plain(point)
-    doc["footprint"] = _plain(footprint) if footprint is not None else None
-    doc["categories"] = sorted(str(_plain(c)) for c in cats)
+    doc = {k: plain(v) for k, v in values.items()}
+    doc["geom"] = plain(point)
+    doc["footprint"] = plain(footprint)
+    doc["categories"] = sorted(plain(c) for c in cats)
     return doc
 
 
-def _current(row: Site, keys: Iterable[str]) -> dict[str, Any]:
-    """The row's present values on the keys of a seeded record (same shape)."""
-    out: dict[str, Any] = {}
-    for key in keys:
-        if key == "geom":
-            out[key] = _plain(to_shape(row.geom))
-        elif key == "footprint":
-            out[key] = _plain(to_shape(row.footprint)) if row.footprint is not None else None
-        elif key == "categories":
-            out[key] = sorted(str(_plain(c)) for c in row.categories)
-        else:
-            out[key] = _plain(getattr(row, key))
-    return out
-
-
-def _changed_by_someone(session: Session, row: Site) -> bool:
-    """Whether anyone but the seed changed the site since the seed last wrote it.
-
-    With the record of what the seed wrote (``seeded``): any difference on those fields.
-    Without it (a site seeded before the record existed): any audited write to it, since
-    every curation write is audited — a write the seed never makes without recording.
-    """
-    if row.seeded is not None:
-        return _current(row, row.seeded.keys()) != row.seeded
-    from tourroute.audit.models import AuditEntry
-
-    found = session.scalar(
-        select(AuditEntry.id)
-        .where(
-            AuditEntry.resource_type == "site",
-            AuditEntry.resource_id == row.slug,
-            AuditEntry.principal_name != SEED_ACTOR,
-        )
-        .limit(1)
-    )
-    return found is not None
+# The site's values in the shape of its record: categories as a set (sorted).
+_SITE_DERIVED = {"categories": lambda row: sorted(plain(c) for c in row.categories)}
 
 
 def _upsert_sites(
@@ -437,7 +422,7 @@ def _upsert_sites(
     """Insert new sites; update only those no one changed since the seed wrote them.
 
     Curators' edits, archived or unpublished states and sites they created always win
-    (``report.sites_kept``); ``force`` overwrites them too.  Every change is audited
+    (``report.sites.kept``); ``force`` overwrites them too.  Every change is audited
     (actor ``seed``, or ``seed --force``).
     """
     from tourroute.audit.service import AuditLog
@@ -474,16 +459,21 @@ def _upsert_sites(
                 province_code=row.province_code,
                 system_name=SEED_ACTOR,
             )
-            report.sites_created += 1
+            report.sites.created += 1
             continue
-        if _current(row, record.keys()) == record:
-            if row.seeded != record:  # same values, first record of them
-                row.seeded = record
-            report.sites_unchanged += 1
-            continue
-        owned = _changed_by_someone(session, row)
-        if owned and not force:
-            report.sites_kept.append(row.slug)
+        verdict = judge(
+            session,
+            "site",
+            row.slug,
+            record=record,
+            seeded=row.seeded,
+            current=partial(row_values, row, derived=_SITE_DERIVED),
+            force=force,
+        )
+        report.sites.note(verdict, row.slug)
+        if verdict is Verdict.unchanged and row.seeded != record:
+            write_record(session, row, record)  # same values, first record of them
+        if verdict in (Verdict.unchanged, Verdict.keep):
             continue
         before = site_snapshot(row)
         apply_changes(row, values)
@@ -504,11 +494,8 @@ def _upsert_sites(
             before=before,
             after=site_snapshot(row),
             province_code=row.province_code,
-            system_name=f"{SEED_ACTOR} --force" if owned else SEED_ACTOR,
+            system_name=verdict.actor,
         )
-        if owned:
-            report.sites_forced.append(row.slug)
-        report.sites_updated += 1
 
 
 def _import_places(session: Session, data: SeedData, report: SeedReport) -> None:
@@ -538,7 +525,8 @@ def _import_places(session: Session, data: SeedData, report: SeedReport) -> None
 def load_seed(session: Session, seed_dir: Path, *, force: bool = False) -> SeedReport:
     """Validate the seed, then upsert it in the caller's transaction (flush, no commit).
 
-    Sites someone changed since the seed wrote them are left alone unless ``force``.
+    Sites, road segments and tours someone changed since the seed wrote them are left
+    alone unless ``force`` (tourroute.seed_ownership).
     """
     data = read_seed(seed_dir)
     report = SeedReport()
@@ -551,11 +539,11 @@ def load_seed(session: Session, seed_dir: Path, *, force: bool = False) -> SeedR
     if data.network is not None:
         from tourroute.network.seed import upsert_network
 
-        report.segments_created, report.segments_updated = upsert_network(session, data.network)
+        report.segments = upsert_network(session, data.network, force=force)
     if data.tours:
         # Last: tours name sites and are routed on the network written just above.
         from tourroute.tours.seed import upsert_tours
 
         session.flush()
-        report.tours_created, report.tours_updated = upsert_tours(session, data.tours)
+        report.tours = upsert_tours(session, data.tours, force=force)
     return report

@@ -159,6 +159,38 @@ def test_principal_rules(session: Session, database: Database) -> None:
     assert curator.province_code == "VN-23"
 
 
+def test_me_describes_the_scope_in_words(client: TestClient, accounts: Accounts) -> None:
+    def me(role: str) -> dict[str, Any]:
+        response = client.get("/v1/me", headers=accounts.headers(role))
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    agency = me("agency")
+    # The agency's name and slug, never its internal row id ("agency #1").
+    assert agency["scope"] == "agency Du lịch xứ Thanh (du-lich-xu-thanh)"
+    assert agency["agency"] == "du-lich-xu-thanh"
+    assert "#" not in agency["scope"]
+    assert me("curator-own")["scope"] == "curator of VN-21"
+    assert me("admin")["scope"] == "admin"
+
+
+def test_an_agency_actor_carries_its_agency_but_is_still_its_id(
+    session: Session, database: Database
+) -> None:
+    service = AccountService(session, database.settings.token_secret)
+    principal = service.add_agency("same-name-user", "plain-slug-agency")  # name defaults to slug
+    actor = principal.as_actor()
+    assert (actor.agency_id, actor.agency_slug, actor.agency_name) == (
+        principal.agency_id,
+        "plain-slug-agency",
+        "plain-slug-agency",
+    )
+    assert actor.scope == "agency plain-slug-agency"
+    # Authorization and audit go by the ids: the descriptive names do not change identity.
+    assert actor == type(actor)(actor.id, actor.name, actor.role, None, actor.agency_id)
+
+
 def test_the_openapi_document_declares_bearer_auth(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
     assert doc["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"

@@ -4,7 +4,8 @@ In-process tests (``cli.main([...])``) share the interpreter with the test suite
 imported every model already; a command that forgets to load the models it refers to only
 fails in a new process (``NoReferencedTableError ... site_transitions.principal_id``).  So
 here each command is a subprocess on one migrated and seeded SpatiaLite file for the module:
-exit code 0 and its output.  SpatiaLite only: the point is the process, not the backend.
+exit code 0 and its output.  SpatiaLite only: the point is the process, not the backend
+(except the database check the commands share, which runs on both backends).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, SEED_DIR
+from tests.conftest import REPO, SEED_DIR, Database
 from tests.osm_files import write_osm_xml
 
 TIMEOUT_S = 180
@@ -221,3 +222,157 @@ def test_serve(cli: Cli) -> None:
             server.kill()
             output, _ = server.communicate()
     assert "Traceback" not in output, output
+
+
+# --- outside the checkout: no database yet ---------------------------------------------------
+# An operator runs `tourroute …` from another folder (cwd has no data/ nor seed/), with no
+# TOURROUTE_DATA_DIR or one naming an empty folder. A command that needs the schema must say
+# so in one line and exit 2: no traceback, and no database file created on the way.
+
+NEEDS_SCHEMA = [
+    ("accounts", "list"),
+    ("accounts", "add-admin", "someone"),
+    ("seed", "load"),
+    ("network", "report"),
+    ("db", "check"),
+]
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Cli:
+    """Commands run from an empty folder, with no TOURROUTE_* setting at all."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOURROUTE_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep
+    )
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    return Cli(env, work)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _refusal(result: subprocess.CompletedProcess[str]) -> str:
+    """The one line a refused command prints (nothing on stdout)."""
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", NEEDS_SCHEMA, ids=" ".join)
+def test_no_database_outside_the_checkout_is_one_line_and_creates_nothing(
+    elsewhere: Cli, command: tuple[str, ...]
+) -> None:
+    line = _refusal(elsewhere.run(*command, expect=2))
+    expected_db = (elsewhere.cwd / "data" / "tourroute.db").resolve()
+    assert line.startswith(f"tourroute {command[0]} {command[1]}: no database at {expected_db}")
+    assert "run `tourroute db upgrade` first" in line
+    assert list(elsewhere.cwd.iterdir()) == []  # not even data/
+
+
+def test_an_empty_data_dir_is_refused_and_left_empty(elsewhere: Cli, tmp_path: Path) -> None:
+    data = tmp_path / "empty-data"
+    data.mkdir()
+    elsewhere.env["TOURROUTE_DATA_DIR"] = str(data)
+    osm = _osm_file(tmp_path / "roads.osm")  # a readable file: the database check refuses
+    for command in [*NEEDS_SCHEMA, ("import", "osm", str(osm), "--quiet")]:
+        line = _refusal(elsewhere.run(*command, expect=2))
+        assert f"no database at {(data / 'tourroute.db').resolve()}" in line, line
+    assert _files_under(data) == []
+    assert list(elsewhere.cwd.iterdir()) == []
+
+
+def test_a_database_without_schema_is_refused_and_left_alone(
+    elsewhere: Cli, tmp_path: Path
+) -> None:
+    """An empty file (what the CLI used to leave behind) is named, and not written to."""
+    data = tmp_path / "left-behind"
+    data.mkdir()
+    (data / "tourroute.db").write_bytes(b"")
+    elsewhere.env["TOURROUTE_DATA_DIR"] = str(data)
+    line = _refusal(elsewhere.run("accounts", "list", expect=2))
+    assert f"database {(data / 'tourroute.db').resolve()} has no schema" in line
+    assert "run `tourroute db upgrade` first" in line
+    assert _files_under(data) == [data / "tourroute.db"]
+    assert (data / "tourroute.db").stat().st_size == 0
+
+
+def test_db_upgrade_still_creates_the_database(elsewhere: Cli) -> None:
+    assert "database at head" in elsewhere.run("db", "upgrade").stdout
+    assert (elsewhere.cwd / "data" / "tourroute.db").is_file()
+    # Now the schema is there: the same command answers normally (no principals yet).
+    assert elsewhere.run("accounts", "list").stdout == ""
+
+
+def test_seed_load_names_the_seed_folder_it_did_not_find(elsewhere: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "no-seed-here"
+    line = _refusal(elsewhere.run("seed", "load", "--dir", str(missing), expect=2))
+    assert line == f"tourroute seed load: no seed directory at {missing.resolve()} (from --dir)"
+    elsewhere.env["TOURROUTE_SEED_DIR"] = str(missing)
+    line = _refusal(elsewhere.run("seed", "load", expect=2))
+    assert line.endswith(f"no seed directory at {missing.resolve()} (from TOURROUTE_SEED_DIR)")
+    assert list(elsewhere.cwd.iterdir()) == []  # refused before any database was opened
+
+
+def test_seed_load_outside_an_installed_tree_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Installed from a wheel, the package is not in a checkout: no seed/ beside it either.
+    (In-process: a fresh process here always finds this checkout's seed/.)"""
+    import tourroute.config
+    from tourroute.cli import main
+
+    installed = tmp_path / "site-packages-parent"
+    installed.mkdir()
+    for name in list(os.environ):
+        if name.startswith("TOURROUTE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setattr(tourroute.config, "_REPO_ROOT", installed)
+    monkeypatch.chdir(tmp_path)
+    assert main(["seed", "load"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == (
+        f"tourroute seed load: no seed directory: looked in {(tmp_path / 'seed').resolve()} "
+        f"and {(installed / 'seed').resolve()}; pass --dir DIR or set TOURROUTE_SEED_DIR"
+    )
+    assert list(tmp_path.iterdir()) == [installed]
+
+
+def test_an_unreachable_server_is_one_line_without_the_password(elsewhere: Cli) -> None:
+    elsewhere.env["TOURROUTE_DATABASE_URL"] = "postgresql://someone:s3cret@127.0.0.1:1/nowhere"
+    line = _refusal(elsewhere.run("accounts", "list", expect=2))
+    assert line.startswith("tourroute accounts list: cannot connect to database ")
+    assert "127.0.0.1:1/nowhere" in line
+    assert "s3cret" not in line
+
+
+def test_the_schema_check_on_both_backends(database: Database, tmp_path: Path) -> None:
+    """The check the commands share: a migrated database passes; one without the schema,
+    or none at all, is refused with a line naming it, and nothing is created."""
+    from sqlalchemy.engine import make_url
+
+    from tourroute.config import Settings
+    from tourroute.db import migrate
+
+    migrate.require_schema(database.settings)
+    if database.backend == "postgis":
+        # The same server and database, seen through a schema that does not exist: no
+        # alembic_version is visible there (nothing is created to show it).
+        url = make_url(database.settings.effective_database_url).update_query_dict(
+            {"options": "-csearch_path=tourroute_no_such_schema"}
+        )
+        empty = Settings(database_url=url.render_as_string(hide_password=False))
+        with pytest.raises(migrate.NoSchema, match=r"has no schema .*tourroute db upgrade"):
+            migrate.require_schema(empty)
+    else:
+        with pytest.raises(migrate.NoSchema, match="no database at"):
+            migrate.require_schema(Settings(data_dir=tmp_path / "none", database_url=""))
+        assert not (tmp_path / "none").exists()
+        (tmp_path / "tourroute.db").write_bytes(b"")
+        with pytest.raises(migrate.NoSchema, match="has no schema"):
+            migrate.require_schema(Settings(data_dir=tmp_path, database_url=""))
+        assert [p.name for p in tmp_path.iterdir()] == ["tourroute.db"]

@@ -508,20 +508,17 @@ def test_a_real_race_between_two_clients(
 ) -> None:
     """Two clients, two connections, both past the If-Match check before either writes."""
     tokens, slug = committed_race
-    # PostgreSQL: both requests pass the If-Match check (the barrier holds them there); the
-    # loser's UPDATE then waits for the winner's row lock and matches no row (the version
-    # moved on) → StaleDataError → 412.  SQLite: a write request takes the database's write
-    # lock when it begins (BEGIN IMMEDIATE), so the loser waits *before* reading, sees the
-    # new version and its If-Match check answers 412; a barrier after the check would
-    # deadlock, so both just start together.
-    serialised = database.backend == "spatialite"
+    # Both requests pass the If-Match check (the barrier holds them there) before either
+    # writes. PostgreSQL: the loser's UPDATE waits for the winner's row lock and matches no
+    # row (the version moved on) → StaleDataError → 412. SQLite: reads take no lock; the
+    # loser's first write waits for the winner's write lock, then its UPDATE ... WHERE
+    # version = :seen matches no row → 412 the same way (db/engine.py).
     both_checked = threading.Barrier(2, timeout=20)
     started = threading.Barrier(2, timeout=20)
     original = CurationService._apply
 
     def apply_together(self: CurationService, site: Site, *args: Any) -> bool:
-        if not serialised:
-            both_checked.wait()
+        both_checked.wait()
         return original(self, site, *args)
 
     results: dict[str, Any] = {}

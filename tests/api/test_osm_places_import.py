@@ -472,7 +472,7 @@ def test_cli_unreadable_file_fails_before_the_database_is_opened(
     assert not data.exists()  # no SpatiaLite file was created
 
 
-def test_cli_database_error_is_exit_code_1(
+def test_cli_without_a_database_says_so_and_creates_none(
     tmp_path: Path,
     osm_file: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -481,12 +481,12 @@ def test_cli_database_error_is_exit_code_1(
     monkeypatch.setenv("TOURROUTE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TOURROUTE_DATABASE_URL", "")
     monkeypatch.setenv("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
-    # No migrations: the tables do not exist.
-    assert cli.main(["import", "osm-places", str(osm_file), "--quiet"]) == 1
+    # No migrations, not even a file: refused before anything is opened or created.
+    assert cli.main(["import", "osm-places", str(osm_file), "--quiet"]) == 2
     captured = capsys.readouterr()
-    assert "database error, nothing was written" in captured.err
     assert "tourroute db upgrade" in captured.err
     assert "Traceback" not in captured.err
+    assert not (tmp_path / "data").exists()
 
 
 def test_cli_needs_provinces(

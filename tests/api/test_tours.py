@@ -735,6 +735,44 @@ def test_operator_can_be_handed_over_only_within_scope(
     assert ok.status_code == 200, ok.text
 
 
+def test_an_agency_cannot_probe_agency_slugs(
+    client: TestClient, session: Session, tour_accounts: Accounts
+) -> None:
+    """Naming another agency is 403 whether it exists or not: the answer tells nothing."""
+    own = create_tour(
+        client, tour_accounts, "cua-minh", role="agency", operator={"agency": OWN_AGENCY}
+    )
+    assert own.status_code == 201, own.text
+    tours, audit = _count(session, Tour), _count(session, AuditEntry)
+    bodies = []
+    for slug in (OTHER_AGENCY, "no-such-agency"):
+        response = create_tour(
+            client, tour_accounts, "tham-do", role="agency", operator={"agency": slug}
+        )
+        body = assert_problem(response, 403)
+        assert slug not in body["detail"]
+        bodies.append(body)
+    assert bodies[0] == bodies[1]
+    # The same through a patch of the agency's own tour.
+    etag = own.headers["etag"]
+    patched = []
+    for slug in (OTHER_AGENCY, "no-such-agency"):
+        move = {"operator": {"agency": slug}}
+        response = _write(client, tour_accounts, "agency", "cua-minh", "patch", etag, move)
+        patched.append(assert_problem(response, 403))
+    assert patched[0] == patched[1]
+    assert {k: v for k, v in patched[0].items() if k != "instance"} == {
+        k: v for k, v in bodies[0].items() if k != "instance"
+    }
+    assert (_count(session, Tour), _count(session, AuditEntry)) == (tours, audit)
+    # Those who may name any agency still learn that a slug is unknown (a 422 on the field).
+    for role in ("admin", "curator-own"):
+        unknown = create_tour(
+            client, tour_accounts, "tham-do", role=role, operator={"agency": "no-such-agency"}
+        )
+        assert_problem(unknown, 422, "operator.agency")
+
+
 def test_a_tour_from_a_composed_itinerary(client: TestClient, tour_accounts: Accounts) -> None:
     composed = client.post(
         "/v1/itineraries",

@@ -48,7 +48,16 @@ class Principal(TimestampedVersioned, Base):
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
     def as_actor(self) -> Actor:
-        return Actor(self.id, self.name, self.role, self.province_code, self.agency_id)
+        agency = self.agency
+        return Actor(
+            self.id,
+            self.name,
+            self.role,
+            self.province_code,
+            self.agency_id,
+            agency_slug=agency.slug if agency is not None else None,
+            agency_name=agency.name if agency is not None else None,
+        )
 
 
 class ApiToken(Base):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from tourroute.accounts.models import Agency, ApiToken, Principal
@@ -28,6 +29,17 @@ class AccountRepository:
 
     def token_by_prefix(self, prefix: str) -> ApiToken | None:
         return self.session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)).one_or_none()
+
+    def touch_token(self, token_id: int, now: datetime, older_than: datetime) -> None:
+        """Set ``last_used_at`` unless another request already did so after ``older_than``."""
+        self.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < older_than),
+            )
+            .values(last_used_at=now)
+        )
 
     def token_by_id(self, token_id: int) -> ApiToken | None:
         return self.session.get(ApiToken, token_id)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from tourroute.accounts.domain import Actor, Role, as_utc
 from tourroute.accounts.errors import Unauthorized
@@ -18,8 +20,12 @@ from tourroute.accounts.repository import AccountRepository
 from tourroute.accounts.tokens import hash_token, new_token, token_prefix
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
+from tourroute.db.engine import lock_wait
 from tourroute.errors import Conflict, InvalidParameter, NotFound
+from tourroute.localtime import to_local
 from tourroute.provinces.repository import ProvinceRepository
+
+log = logging.getLogger(__name__)
 
 # last_used_at is refreshed at most this often, so that reads do not each become a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -57,8 +63,8 @@ def token_document(t: ApiToken, principal: str) -> dict[str, Any]:
         "id": t.id,
         "prefix": t.prefix,
         "principal": principal,
-        "expires_at": as_utc(t.expires_at).isoformat(),
-        "revoked_at": None if t.revoked_at is None else as_utc(t.revoked_at).isoformat(),
+        "expires_at": to_local(t.expires_at).isoformat(),
+        "revoked_at": None if t.revoked_at is None else to_local(t.revoked_at).isoformat(),
     }
 
 
@@ -207,18 +213,47 @@ class AccountService:
         return row
 
     def authenticate(self, token: str, now: datetime | None = None) -> Actor:
-        """The actor a bearer token stands for; 401 if unknown, expired or revoked."""
+        """The actor a bearer token stands for; 401 if unknown, expired or revoked.
+
+        Records the use in this session (the CLI and tests); the API reads only and records
+        the use out of band with :func:`record_token_use`.
+        """
+        now = now or utcnow()
+        row = self.valid_token(token, now)
+        if use_is_due(row, now):
+            row.last_used_at = now
+        return row.principal.as_actor()
+
+    def valid_token(self, token: str, now: datetime) -> ApiToken:
+        """The token row behind ``token``; 401 if unknown, expired or revoked. Reads only."""
         prefix = token_prefix(token)
         if prefix is None:
             raise Unauthorized("malformed token")
         row = self.repo.token_by_prefix(prefix)
         if row is None or not hmac.compare_digest(row.token_hash, hash_token(self._secret, token)):
             raise Unauthorized("invalid token")
-        now = now or utcnow()
         if row.revoked_at is not None:
             raise Unauthorized("token has been revoked")
         if as_utc(row.expires_at) <= now:
             raise Unauthorized("token has expired")
-        if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_RESOLUTION:
-            row.last_used_at = now
-        return row.principal.as_actor()
+        return row
+
+
+def use_is_due(row: ApiToken, now: datetime) -> bool:
+    """Whether ``last_used_at`` is old enough to be refreshed (at most once a minute)."""
+    return row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_RESOLUTION
+
+
+def record_token_use(factory: sessionmaker[Session], token_id: int, now: datetime) -> None:
+    """Write ``last_used_at`` in a transaction of its own, after the response has gone.
+
+    It never makes a reader wait: if another writer holds the lock, this use is simply not
+    recorded (the next request within the minute tries again).
+    """
+    try:
+        with factory.begin() as session, lock_wait(session, seconds=0):
+            AccountRepository(session).touch_token(
+                token_id, now, older_than=now - LAST_USED_RESOLUTION
+            )
+    except OperationalError as exc:
+        log.debug("last_used_at of token %s not recorded now: %s", token_id, exc.orig)

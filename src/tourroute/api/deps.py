@@ -10,12 +10,13 @@ from tourroute.api.paging import CursorCodec
 from tourroute.config import Settings
 
 
-def get_settings(request: Request) -> Settings:
+# async: a plain ``def`` dependency costs a thread-pool round trip on every request.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_cursor_codec(request: Request) -> CursorCodec:
+async def get_cursor_codec(request: Request) -> CursorCodec:
     codec: CursorCodec = request.app.state.cursor_codec
     return codec
 

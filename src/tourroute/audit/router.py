@@ -19,9 +19,10 @@ from tourroute.api.http import cached_json
 from tourroute.api.paging import query_fingerprint
 from tourroute.audit.repository import AuditFilters
 from tourroute.audit.schemas import AuditLink, AuditPage
-from tourroute.audit.service import LOCAL_TIME, AuditLog
+from tourroute.audit.service import AuditLog
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
+from tourroute.localtime import as_local_instant
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -79,8 +80,8 @@ def list_audit(
     if province is not None:
         authorize(actor, Action.audit_read, ProvinceResource(province))
     resource_type, resource_id = _parse_resource(resource)
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=LOCAL_TIME)
+    if since is not None:  # without an offset: Vietnam time
+        since = as_local_instant(since)
     filters = AuditFilters(
         resource_type=resource_type,
         resource_id=resource_id,

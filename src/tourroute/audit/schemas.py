@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from pydantic import BaseModel, Field
+
+from tourroute.localtime import LocalDateTime, LocalDocument
 
 
 class AuditResource(BaseModel):
@@ -15,14 +14,15 @@ class AuditResource(BaseModel):
 
 class AuditEntryRead(BaseModel):
     id: int
-    at: datetime = Field(description="When the change was committed (ISO 8601, +07:00)")
+    at: LocalDateTime = Field(description="When the change was committed (ISO 8601, +07:00)")
     principal: str = Field(description="Name of the principal who acted; 'cli' for the CLI")
     role: str | None
     action: str = Field(examples=["site.update"])
     resource: AuditResource
     province: str | None = Field(description="Province whose resource it is, if any")
-    before: dict[str, Any] | None = Field(description="The resource before (null: created)")
-    after: dict[str, Any] | None = Field(description="The resource after (null: deleted)")
+    # As recorded, with its timestamps re-expressed in +07:00 (older entries have UTC ones).
+    before: LocalDocument | None = Field(description="The resource before (null: created)")
+    after: LocalDocument | None = Field(description="The resource after (null: deleted)")
 
 
 class AuditLink(BaseModel):

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, timedelta, timezone
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from tourroute.accounts.authorization import AuditVisibility
-from tourroute.accounts.domain import Actor, as_utc
+from tourroute.accounts.domain import Actor
 from tourroute.audit.models import AuditEntry
 from tourroute.audit.repository import AuditFilters, AuditRepository
 from tourroute.audit.schemas import AuditEntryRead, AuditResource
 
-# API times are local (Asia/Ho_Chi_Minh has no daylight saving).
-LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
+__all__ = ["CLI_PRINCIPAL", "AuditLog", "AuditPageResult", "to_read"]
+
 CLI_PRINCIPAL = "cli"
 
 
@@ -28,7 +28,7 @@ class AuditPageResult:
 def to_read(entry: AuditEntry) -> AuditEntryRead:
     return AuditEntryRead(
         id=entry.id,
-        at=as_utc(entry.at).astimezone(LOCAL_TIME),
+        at=entry.at,  # LocalDateTime: +07:00 whatever the backend hands back
         principal=entry.principal_name,
         role=entry.role,
         action=entry.action,

@@ -22,7 +22,7 @@ import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 from typing import Any
 
 from geoalchemy2.shape import to_shape
@@ -43,7 +43,7 @@ from tourroute.itineraries.breaks import (
 from tourroute.itineraries.models import Itinerary
 from tourroute.itineraries.schemas import PACE_FACTOR, ItineraryRequest, MealWindow, OvernightKind
 from tourroute.itineraries.windows import windows
-from tourroute.localtime import today_local
+from tourroute.localtime import local_datetime, today_local
 from tourroute.network.graph_cache import GraphCache, NetworkGraph
 from tourroute.network.routing_service import Endpoint, RoutingService, route_breakdown
 from tourroute.planning import COACH_RULES, Day, Overnight, PlanningError, Problem, Stop, solve
@@ -54,7 +54,6 @@ from tourroute.routing.route import RouteCost
 from tourroute.sites.domain import SiteKind, SiteStatus, SiteType
 from tourroute.sites.models import Site
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: no DST
 OSM_CREDIT = "Map data © OpenStreetMap contributors (ODbL)"
 UNREACHABLE_S = 1e9  # a pair with no route: the planner will never choose it
 CORRIDOR_LEG_FACTOR = 0.5  # a corridor leg's road looks half as long: people chose it
@@ -411,7 +410,7 @@ class ItineraryComposer:
         places: dict[str, _Place],
         model: RouteCost,
     ) -> dict[str, Any]:
-        midnight = datetime.combine(day, time(), VIETNAM)
+        midnight = local_datetime(day)
 
         def at(seconds: float) -> str:
             return (midnight + timedelta(seconds=round(seconds))).isoformat()
@@ -739,7 +738,7 @@ class _BreakPlanner:
         return _describe(self.places, pid)
 
     def _day_doc(self, plan: Any, day: date, schedule: DaySchedule) -> dict[str, Any]:
-        midnight = datetime.combine(day, time(), VIETNAM)
+        midnight = local_datetime(day)
 
         def at(seconds: float) -> str:
             return (midnight + timedelta(seconds=round(seconds))).isoformat()

@@ -15,6 +15,7 @@ from tourroute.itineraries.composer import ItineraryComposer
 from tourroute.itineraries.exports import to_geojson, to_gpx, to_ics
 from tourroute.itineraries.models import Itinerary
 from tourroute.itineraries.schemas import ItineraryRequest
+from tourroute.localtime import to_local
 from tourroute.network.graph_cache import GraphCache
 
 router = APIRouter(tags=["itineraries"])
@@ -26,7 +27,7 @@ def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
     base = str(request.url_for("get_itinerary", itinerary_id=itinerary.id))
     return {
         "id": itinerary.id,
-        "created_at": itinerary.created_at.isoformat(),
+        "created_at": to_local(itinerary.created_at).isoformat(),
         "links": {
             "self": base,
             "geojson": base + ".geojson",

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, SegmentResource, authorize
-from tourroute.accounts.domain import Actor, as_utc
+from tourroute.accounts.domain import Actor
 from tourroute.api.conditional import PreconditionFailed, check_if_match
-from tourroute.audit.service import LOCAL_TIME, AuditLog
+from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.db.spatial import to_element
 from tourroute.errors import Conflict, FieldError, NotFound
@@ -99,8 +99,8 @@ class SegmentCuration:
             status=segment.status.value,
             provinces=sorted(self.resource(segment).province_codes),
             version=segment.version,
-            created_at=as_utc(segment.created_at).astimezone(LOCAL_TIME),
-            updated_at=as_utc(segment.updated_at).astimezone(LOCAL_TIME),
+            created_at=segment.created_at,  # LocalDateTime: +07:00 from either backend
+            updated_at=segment.updated_at,
         )
 
     def resource(self, segment: RoadSegment | LineString) -> SegmentResource:

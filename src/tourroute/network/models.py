@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourroute.db.base import Base, TimestampedVersioned, string_enum
@@ -68,6 +68,9 @@ class RoadSegment(TimestampedVersioned, Base):
         server_default=SegmentStatus.published.value,
         index=True,
     )
+    # What the seed last wrote into this segment (tourroute.network.seed), None for segments
+    # it never wrote: a later seed load updates it only while its values still equal these.
+    seeded: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     corridor_rows: Mapped[list[SegmentCorridor]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

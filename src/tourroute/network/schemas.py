@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shapely.geometry import LineString
 
 from tourroute.geojson import Latitude, Longitude
+from tourroute.localtime import LocalDateTime
 from tourroute.routing import Vehicle
 
 RoadClass = Literal["motorway", "trunk", "primary", "secondary", "tertiary", "unclassified"]
@@ -102,8 +102,8 @@ class RoadSegmentRead(RoadSegmentStored):
     status: Literal["draft", "published", "archived"]
     provinces: list[str] = Field(description="codes of the provinces the line touches")
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: LocalDateTime
+    updated_at: LocalDateTime
 
 
 MAX_MATRIX_SIDE = 100

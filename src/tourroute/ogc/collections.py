@@ -20,7 +20,7 @@ from tourroute.errors import NotFound
 from tourroute.sites.domain import SiteStatus
 from tourroute.sites.models import Site
 from tourroute.sites.repository import SiteFilters
-from tourroute.sites.service import SiteService, site_feature
+from tourroute.sites.service import SiteService, item_feature, site_feature
 from tourroute.sync.kinds import tour_kind
 from tourroute.tours.domain import TourStatus
 from tourroute.tours.models import Tour
@@ -115,15 +115,13 @@ class SitesCollection:
             # Sites carry no temporal geometry, so none intersects a datetime filter
             # (OGC API Features Core, /req/core/fc-time-response).
             return ItemsPage([], 0)
-        service = SiteService(session)
         filters = SiteFilters(bbox=query.bbox)
-        page = service.list_sites(filters, query.offset, query.limit, query.language)
-        features = [site_feature(site) for site in page.items]
-        if not page.has_more and (features or query.offset == 0):
-            matched = query.offset + len(features)  # the last page: no need to count
-        else:
-            matched = service.sites.count(filters)
-        return ItemsPage(features, matched)
+        # One statement: the page's rows and, from the same statement, how many match.
+        page = SiteService(session).list_items(
+            filters, query.offset, query.limit, query.language, with_count=True
+        )
+        features = [item_feature(item) for item in page.items]
+        return ItemsPage(features, page.matched or 0)
 
     def item(self, session: Session, feature_id: str, language: str) -> Feature:
         return site_feature(SiteService(session).get_site(feature_id, language))

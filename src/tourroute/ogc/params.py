@@ -12,12 +12,13 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from tourroute.api.http import GEOJSON, OutputFormat, cached_json
+from tourroute.api.http import GEOJSON, OutputFormat, cached_bytes
 from tourroute.api.params import parse_bbox
 from tourroute.errors import DomainError, FieldError, InvalidParameter
 from tourroute.ogc.collections import BBox, Interval
@@ -166,10 +167,16 @@ def stamped_json(request: Request, body: dict[str, Any], media_type: str) -> Res
     weak (equivalent, not byte-identical, representations): an unchanged page still
     answers ``If-None-Match`` with 304.
     """
-    probe = cached_json(request, body, media_type)
+    # Serialised once (orjson: compact UTF-8 like cached_json, ~10× faster on a page of
+    # features); the stamp is spliced in as the last member, where {**body, "timeStamp":
+    # now} would put it.
+    raw = orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+    probe = cached_bytes(request, raw, media_type)
     etag = "W/" + probe.headers["etag"]
     if probe.status_code == 304:
         probe.headers["etag"] = etag
         return probe
     now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return cached_json(request, {**body, "timeStamp": now}, media_type, {"ETag": etag})
+    stamp = b"," if len(body) else b""
+    stamped = raw[:-1] + stamp + b'"timeStamp":' + orjson.dumps(now) + b"}"
+    return cached_bytes(request, stamped, media_type, {"ETag": etag})

@@ -7,9 +7,11 @@ CRS84 (lon, lat); errors are problem+json with the standard's 400 for bad parame
 
 from __future__ import annotations
 
+import weakref
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from starlette.datastructures import URLPath
 
 from tourroute.api.http import GEOJSON, OutputFormat, cached_json, preferred_language
 from tourroute.db.session import DbSession
@@ -69,8 +71,18 @@ _Format = Annotated[
 ]
 
 
+# The landing page's path in each app that mounts this router (looked up once: url_for
+# walks every route of the app, a measurable share of an /items request).
+_LANDING_PATHS: weakref.WeakKeyDictionary[Any, URLPath] = weakref.WeakKeyDictionary()
+
+
 def _base(request: Request) -> str:
-    return str(request.url_for("ogc_landing")).rstrip("/")
+    """The absolute URL of the landing page (``url_for("ogc_landing")``), without a slash."""
+    app = request.app
+    path = _LANDING_PATHS.get(app)
+    if path is None:
+        path = _LANDING_PATHS[app] = app.url_path_for("ogc_landing")
+    return str(path.make_absolute_url(base_url=request.base_url)).rstrip("/")
 
 
 @router.get(

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, ProvinceResource, authorize
-from tourroute.accounts.domain import Actor, as_utc
+from tourroute.accounts.domain import Actor
 from tourroute.api.conditional import PreconditionFailed, check_if_match
-from tourroute.audit.service import LOCAL_TIME, AuditLog
+from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.db.spatial import geojson_of, to_element
 from tourroute.errors import Conflict, DomainError, FieldError, InvalidParameter, NotFound
@@ -85,15 +85,10 @@ class InvalidBody(DomainError):
 
 
 def _read(site: Site, language: str) -> SiteRead:
-    """:func:`to_read` with its times as ISO 8601 in +07:00, whether the row was just
-    written (aware) or read back from SQLite (naive UTC): one version, one representation."""
-    read = to_read(site, language)
-    return read.model_copy(
-        update={
-            "created_at": as_utc(read.created_at).astimezone(LOCAL_TIME),
-            "updated_at": as_utc(read.updated_at).astimezone(LOCAL_TIME),
-        }
-    )
+    """:func:`to_read`: its times are ISO 8601 in +07:00 (``LocalDateTime``) whether the
+    row was just written (aware) or read back from SQLite (naive UTC): one version, one
+    representation."""
+    return to_read(site, language)
 
 
 def site_snapshot(site: Site) -> dict[str, Any]:
@@ -146,7 +141,7 @@ class CuratedSite:
                     from_status=t.from_status,
                     to_status=t.to_status,
                     by=t.principal_name,
-                    at=as_utc(t.at).astimezone(LOCAL_TIME),
+                    at=t.at,  # LocalDateTime: +07:00
                 )
                 for t in self.transitions
             ],

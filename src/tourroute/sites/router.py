@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 
 from tourroute.accounts.authorization import Action
 from tourroute.accounts.deps import CurrentActor
 from tourroute.api.conditional import versioned_json
-from tourroute.api.deps import AppSettings, Cursors
-from tourroute.api.http import GEOJSON, OutputFormat, cached_json, preferred_language, wants_geojson
-from tourroute.api.paging import query_fingerprint
+from tourroute.api.deps import Cursors
+from tourroute.api.http import (
+    GEOJSON,
+    OutputFormat,
+    cached_bytes,
+    cached_json,
+    preferred_language,
+    wants_geojson,
+)
+from tourroute.api.paging import CursorCodec, query_fingerprint
 from tourroute.api.params import parse_bbox, parse_lon_lat
+from tourroute.config import Settings
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
 from tourroute.sites.curation import CuratedSite, CurationService
@@ -28,7 +37,7 @@ from tourroute.sites.schemas import (
     SiteRead,
     SiteUpdate,
 )
-from tourroute.sites.service import SiteService, page_attribution, site_feature
+from tourroute.sites.service import SiteService, item_feature, site_feature
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
 
@@ -51,8 +60,6 @@ _GEO_CONTENT = {GEOJSON: {"schema": {"type": "object", "description": "GeoJSON F
 def list_sites(
     request: Request,
     session: DbSession,
-    settings: AppSettings,
-    cursors: Cursors,
     province: Annotated[
         str | None,
         Query(
@@ -108,6 +115,10 @@ def list_sites(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     f: Annotated[OutputFormat | None, Query(description="json or geojson")] = None,
 ) -> Response:
+    # What AppSettings and Cursors would give, read here: as dependencies each costs a
+    # thread-pool round trip, a measurable share of this hot path (issue 13).
+    settings: Settings = request.app.state.settings
+    cursors: CursorCodec = request.app.state.cursor_codec
     service = SiteService(session)
     if radius_m is not None and near is None:
         raise InvalidParameter("radius_m", "radius_m needs near=lon,lat")
@@ -136,7 +147,8 @@ def list_sites(
     )
     offset = cursors.decode(cursor, fingerprint) if cursor else 0
     language = preferred_language(request)
-    page = service.list_sites(filters, offset, limit, language)
+    # The hot path: rows straight into the JSON SitePage would write (see service.site_item).
+    page = service.list_items(filters, offset, limit, language)
 
     self_url = str(request.url)
     next_url = (
@@ -152,22 +164,22 @@ def list_sites(
     if wants_geojson(request, f):
         body: dict[str, Any] = {
             "type": "FeatureCollection",
-            "features": [site_feature(s) for s in page.items],
+            "features": [item_feature(item) for item in page.items],
             "numberReturned": len(page.items),
             "next": next_url,
             "links": [{**link, "type": GEOJSON} for link in links],
-            "attribution": page_attribution(page.items),
+            "attribution": page.attribution,
         }
-        return cached_json(request, body, GEOJSON, headers)
-    out = SitePage(
-        items=page.items,
-        count=len(page.items),
-        limit=limit,
-        next=next_url,
-        links=links,
-        attribution=page_attribution(page.items),
-    )
-    return cached_json(request, out.model_dump(mode="json"), headers=headers)
+        return cached_bytes(request, orjson.dumps(body), GEOJSON, headers)
+    out = {  # SitePage, as model_dump(mode="json") writes it (Link.type is null here)
+        "items": page.items,
+        "count": len(page.items),
+        "limit": limit,
+        "next": next_url,
+        "links": [{**link, "type": None} for link in links],
+        "attribution": page.attribution,
+    }
+    return cached_bytes(request, orjson.dumps(out), "application/json", headers)
 
 
 def _parse_types(values: list[str] | None) -> tuple[SiteType, ...] | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from opening_hours import OpeningHours
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tourroute.geojson import PointGeometry, PolygonGeometry
+from tourroute.localtime import LocalDateTime
 from tourroute.sites.domain import TYPES_BY_KIND, Category, SiteKind, SiteStatus, SiteType
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -146,8 +146,8 @@ class SiteRead(BaseModel):
         description="The source had no name: name_vi/name_en were made up by the importer "
         "from the nearest settlement ('Hotel in Mường Xén')"
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: LocalDateTime
+    updated_at: LocalDateTime
     version: int
     distance_m: float | None = Field(
         default=None, description="Geodesic distance from `near`, in metres (only with near)."
@@ -262,7 +262,7 @@ class SiteTransitionRead(BaseModel):
     from_status: SiteStatus | None = Field(description="null for the creation of the site")
     to_status: SiteStatus
     by: str = Field(description="Name of the principal who made the step")
-    at: datetime
+    at: LocalDateTime
 
 
 class CuratedSiteRead(SiteRead):

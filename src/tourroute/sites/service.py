@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,6 +13,7 @@ from sqlalchemy.orm import Session
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NotFound
 from tourroute.geojson import PointGeometry
+from tourroute.localtime import to_local
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.sites.models import Site
 from tourroute.sites.repository import SiteFilters, SiteRepository
@@ -34,6 +38,154 @@ def attribution_of(licence: str | None) -> str | None:
 class SitePageResult:
     items: list[SiteRead]
     has_more: bool
+
+
+@dataclass(frozen=True)
+class SiteItemsPage:
+    """A page of the public lists, each item already what ``SiteRead`` serialises to.
+
+    ``matched`` is how many sites match in all when it was asked for (else ``None``);
+    ``attribution`` the distinct credits the page's data requires, ``; ``-joined (``None``
+    when none does).
+    """
+
+    items: list[dict[str, Any]]
+    has_more: bool
+    matched: int | None
+    attribution: str | None
+
+
+_cached_attribution = lru_cache(maxsize=256)(attribution_of)
+
+
+@lru_cache(maxsize=1 << 16)
+def local_timestamp(moment: datetime) -> str:
+    """A stored timestamp as the API writes it: ISO 8601 in +07:00, as ``LocalDateTime``
+    serialises it (naive means UTC, as SQLite hands it back).  Cached: a site's timestamps
+    change only when it is written, and a catalogue page reads the same ones again and again.
+
+    >>> from datetime import UTC
+    >>> local_timestamp(datetime(2026, 1, 2, 20, 30)), local_timestamp(
+    ...     datetime(2026, 1, 2, 20, 30, 0, 5000, tzinfo=UTC))
+    ('2026-01-03T03:30:00+07:00', '2026-01-03T03:30:00.005000+07:00')
+    """
+    return to_local(moment).isoformat()
+
+
+def site_item(row: Sequence[Any], language: str) -> dict[str, Any]:
+    """A row of :meth:`SiteRepository.page_rows` (a ``SiteListRow``) as
+    ``SiteRead.model_dump(mode="json")`` would write it, without building the model: the
+    list endpoints' hot path (the row is read by position, several times faster than by
+    name).
+
+    The doctest keeps the two in step: a new member of :class:`SiteRead`, or another way of
+    writing one, makes it fail.
+
+    >>> from datetime import UTC
+    >>> from tourroute.sites.repository import SiteListRow
+    >>> row = SiteListRow(
+    ...     slug="den-x", name_vi="Đền X", name_en="X Temple", description_vi="",
+    ...     description_en="d", province_code="VN-21", district=None, kind="lodging",
+    ...     subtype="homestay", footprint=None, coord_confidence="low",
+    ...     opening_hours="Mo-Su 08:00-17:00", visit_duration_min=60, interest_score=50,
+    ...     coach_parking=True, motorhome_parking=False, motorhome_overnight=False,
+    ...     motorbike_only_access=False, ticket_price_vnd=None, status="published",
+    ...     source="survey", licence="ODbL 1.0", name_generated=0,
+    ...     created_at=datetime(2026, 1, 2, 3, 4, 5, 6),
+    ...     updated_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), version=2, lon=105.6,
+    ...     lat=20.01, province_slug="thanh-hoa", province_name_vi="Thanh Hóa",
+    ...     province_name_en="Thanh Hoa", categories="spiritual,heritage", distance=12.345678)
+    >>> item = site_item(row, "vi")
+    >>> SiteRead.model_validate(item).model_dump(mode="json") == item
+    True
+    >>> list(item) == list(SiteRead.model_fields)
+    True
+    >>> item["name"], item["categories"], item["created_at"], item["distance_m"]
+    ('Đền X', ['heritage', 'spiritual'], '2026-01-02T10:04:05.000006+07:00', 12.35)
+    """
+    (
+        slug,
+        name_vi,
+        name_en,
+        description_vi,
+        description_en,
+        province_code,
+        district,
+        kind,
+        subtype,
+        footprint,
+        coord_confidence,
+        opening_hours,
+        visit_duration_min,
+        interest_score,
+        coach_parking,
+        motorhome_parking,
+        motorhome_overnight,
+        motorbike_only_access,
+        ticket_price_vnd,
+        status,
+        source,
+        licence,
+        name_generated,
+        created_at,
+        updated_at,
+        version,
+        lon,
+        lat,
+        province_slug,
+        province_name_vi,
+        province_name_en,
+        categories,
+        distance,
+        *_,
+    ) = row
+    return {
+        "slug": slug,
+        "name": name_vi if language == "vi" else name_en,
+        "name_vi": name_vi,
+        "name_en": name_en,
+        "description_vi": description_vi,
+        "description_en": description_en,
+        "province": {
+            "code": province_code,
+            "slug": province_slug,
+            "name_vi": province_name_vi,
+            "name_en": province_name_en,
+        },
+        "district": district,
+        "kind": kind,
+        "subtype": subtype,
+        "categories": sorted(categories.split(",")) if categories else [],
+        "location": {"type": "Point", "coordinates": [lon, lat]},
+        "footprint": None if footprint is None else geojson_of(footprint),
+        "coord_confidence": coord_confidence,
+        "opening_hours": opening_hours,
+        "visit_duration_min": visit_duration_min,
+        "interest_score": interest_score,
+        "suitability": {
+            "coach_parking": bool(coach_parking),
+            "motorhome_parking": bool(motorhome_parking),
+            "motorhome_overnight": bool(motorhome_overnight),
+            "motorbike_only_access": bool(motorbike_only_access),
+        },
+        "ticket_price_vnd": ticket_price_vnd,
+        "status": status,
+        "source": source,
+        "licence": licence,
+        "attribution": _cached_attribution(licence),
+        "name_generated": bool(name_generated),
+        "created_at": local_timestamp(created_at),
+        "updated_at": local_timestamp(updated_at),
+        "version": version,
+        "distance_m": None if distance is None else round(float(distance), 2),
+    }
+
+
+def item_feature(item: dict[str, Any]) -> dict[str, Any]:
+    """:func:`site_feature` of a :func:`site_item`."""
+    properties = dict(item)
+    geometry = properties.pop("location")
+    return {"type": "Feature", "id": item["slug"], "geometry": geometry, "properties": properties}
 
 
 def to_read(site: Site, language: str, distance_m: float | None = None) -> SiteRead:
@@ -98,24 +250,35 @@ class SiteService:
             raise InvalidParameter("province", f"unknown province '{value}'; known: {known}")
         return province.code
 
-    def list_sites(
-        self, filters: SiteFilters, offset: int, limit: int, language: str
-    ) -> SitePageResult:
-        rows = self.sites.page(filters, offset, limit + 1)
-        items = [to_read(site, language, d) for site, d in rows[:limit]]
-        return SitePageResult(items=items, has_more=len(rows) > limit)
+    def list_items(
+        self,
+        filters: SiteFilters,
+        offset: int,
+        limit: int,
+        language: str,
+        *,
+        with_count: bool = False,
+    ) -> SiteItemsPage:
+        """One page of the public lists in one statement: plain rows, not ORM objects, and
+        with ``with_count`` the number of sites that match in all from the same statement."""
+        rows = self.sites.page_rows(filters, offset, limit + 1, with_count=with_count)
+        items = [site_item(row, language) for row in rows[:limit]]
+        matched: int | None = None
+        if with_count:
+            if rows:
+                matched = int(rows[0][-1])  # the last column: SiteListRow.matched
+            elif offset == 0:
+                matched = 0
+            else:  # past the end: no row to carry the count
+                matched = self.sites.count(filters)
+        credits = sorted({a for item in items if (a := item["attribution"])})
+        return SiteItemsPage(items, len(rows) > limit, matched, "; ".join(credits) or None)
 
     def get_site(self, slug: str, language: str, include_unpublished: bool = False) -> SiteRead:
         site = self.sites.get_by_slug(slug, include_unpublished)
         if site is None:
             raise NotFound(f"No published site with slug '{slug}'.")
         return to_read(site, language)
-
-
-def page_attribution(items: list[SiteRead]) -> str | None:
-    """The distinct credits of a page of sites, in one line (None when none is needed)."""
-    credits = sorted({s.attribution for s in items if s.attribution})
-    return "; ".join(credits) or None
 
 
 def site_feature(site: SiteRead) -> dict[str, Any]:

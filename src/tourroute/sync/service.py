@@ -47,7 +47,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tourroute.accounts.domain import as_utc
-from tourroute.audit.service import LOCAL_TIME
+from tourroute.localtime import to_local
 from tourroute.sync.kinds import KINDS, SyncKind
 from tourroute.sync.repository import ChangeRepository
 from tourroute.sync.tokens import Position, SyncMode, SyncToken
@@ -142,7 +142,7 @@ class SyncService:
                         {
                             "type": r.kind.name,
                             "id": r.row.slug,
-                            "at": r.position.at.astimezone(LOCAL_TIME).isoformat(),
+                            "at": to_local(r.position.at).isoformat(),
                         }
                     )
                 continue

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from tourroute.accounts.authorization import TourResource
-from tourroute.accounts.domain import as_utc
-from tourroute.audit.service import LOCAL_TIME
 from tourroute.tours.models import Tour
 from tourroute.tours.schemas import (
     AgencyRef,
@@ -99,8 +97,8 @@ def _common(tour: Tour) -> dict[str, Any]:
         "status": tour.status,
         "start_date": tour.start_date,
         "totals": tour.plan["totals"],
-        "created_at": as_utc(tour.created_at).astimezone(LOCAL_TIME),
-        "updated_at": as_utc(tour.updated_at).astimezone(LOCAL_TIME),
+        "created_at": tour.created_at,  # LocalDateTime: +07:00 from either backend
+        "updated_at": tour.updated_at,
         "version": tour.version,
     }
 

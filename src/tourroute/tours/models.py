@@ -80,6 +80,9 @@ class Tour(TimestampedVersioned, Base):
     # Search keys (titles, slug, the stops' names; see tourroute.text); never set by clients.
     search_exact: Mapped[str] = mapped_column(Text, default="")
     search_folded: Mapped[str] = mapped_column(Text, default="")
+    # What the seed last wrote into this tour (tourroute.tours.seed), None for tours it never
+    # wrote: a later seed load updates it only while its definition still equals this.
+    seeded: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     operator_agency: Mapped[Agency | None] = relationship(lazy="joined")
     operator_province: Mapped[Province | None] = relationship(lazy="joined")

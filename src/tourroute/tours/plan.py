@@ -24,14 +24,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from geoalchemy2.shape import to_shape
 
 from tourroute.errors import FieldError
-from tourroute.itineraries.composer import VIETNAM
 from tourroute.itineraries.windows import windows
+from tourroute.localtime import local_datetime
 from tourroute.network.graph_cache import NetworkGraph
 from tourroute.network.routing_service import route_breakdown
 from tourroute.routing import NoRoute, SnapError
@@ -145,7 +145,7 @@ class _Planner:
 
     def day(self, index: int, start: _Place | None, on: date) -> tuple[dict[str, Any], _Place]:
         spec = self.definition.days[index]
-        midnight = datetime.combine(on, time(), VIETNAM)
+        midnight = local_datetime(on)
 
         def at(seconds: float) -> str:
             return (midnight + timedelta(seconds=round(seconds))).isoformat()

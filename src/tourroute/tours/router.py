@@ -7,7 +7,17 @@ import hashlib
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Body,
+    Depends,
+    Header,
+    Path,
+    Query,
+    Request,
+    Response,
+)
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tourroute.accounts.deps import CurrentActor, require_actor
@@ -16,7 +26,6 @@ from tourroute.api.conditional import versioned_json
 from tourroute.api.deps import AppSettings, Cursors
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
 from tourroute.api.paging import query_fingerprint
-from tourroute.audit.service import LOCAL_TIME
 from tourroute.db.session import DbSession
 from tourroute.itineraries.exports import to_geojson, to_gpx, to_ics
 from tourroute.network.graph_cache import GraphCache
@@ -90,14 +99,16 @@ _optional_bearer = HTTPBearer(
 
 
 def optional_actor(
+    request: Request,
     session: DbSession,
     settings: AppSettings,
+    background: BackgroundTasks,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
 ) -> Actor | None:
     """The caller if a bearer token is sent (a bad one is still a 401), else anonymous."""
     if credentials is None:
         return None
-    return require_actor(session, settings, credentials)
+    return require_actor(request, session, settings, background, credentials)
 
 
 def _graph_cache(request: Request) -> GraphCache:
@@ -415,7 +426,7 @@ def _info(row: TourVersion) -> TourVersionInfo:
         version=row.version,
         action=row.action,
         by=row.principal_name,
-        at=as_utc(row.at).astimezone(LOCAL_TIME),
+        at=row.at,  # LocalDateTime: +07:00
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from tourroute.localtime import LocalTime
+from tourroute.localtime import LocalDateTime, LocalDocument, LocalTime
 from tourroute.routing import Vehicle
 from tourroute.sites.domain import Category
 from tourroute.sites.schemas import Link, Slug
@@ -263,8 +263,8 @@ class TourSummary(BaseModel):
     status: TourStatus
     start_date: date
     totals: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
+    created_at: LocalDateTime
+    updated_at: LocalDateTime
     version: int
     links: TourLinks
 
@@ -291,11 +291,11 @@ class TourVersionInfo(BaseModel):
     version: int
     action: str
     by: str = Field(description="name of the principal (or `seed`) who saved it")
-    at: datetime
+    at: LocalDateTime
 
 
 class TourVersionRead(TourVersionInfo):
-    document: dict[str, Any] = Field(description="the whole tour as saved in this version")
+    document: LocalDocument = Field(description="the whole tour as saved in this version")
 
 
 class TourVersionList(BaseModel):

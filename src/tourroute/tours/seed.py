@@ -11,12 +11,18 @@ code path with the API (which routes when a tour is written), no write on first 
 the stored plan, its version and its ETag are fixed until the tour or the network changes.
 Loading an unchanged seed on an unchanged network changes nothing (the plan is rebuilt and
 compared); a changed definition, or a changed network, saves a new version (``by: seed``).
+
+Tours the seed wrote keep the record of it (``Tour.seeded``): a later load writes only
+those no one changed since, like sites (:mod:`tourroute.seed_ownership`); a tour its
+operator edited or archived is theirs, and keeps its plan too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +30,26 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.errors import DomainError
 from tourroute.network.graph_cache import GraphCache
 from tourroute.seed import SeedError, SeedProblem, nfc
+from tourroute.seed_ownership import (
+    SEED_ACTOR,
+    SeedTally,
+    Verdict,
+    judge,
+    plain,
+    write_record,
+)
 from tourroute.sites.schemas import SiteCreate
+from tourroute.tours.documents import editable_document, tour_snapshot
 from tourroute.tours.domain import OVERNIGHT_KINDS, TourStatus
+from tourroute.tours.models import Tour
 from tourroute.tours.repository import TourRepository
 from tourroute.tours.schemas import TourDefinition
-from tourroute.tours.service import TourWriter
+from tourroute.tours.service import Operator, TourWriter
 
 __all__ = ["TourSeed", "read_tours", "upsert_tours"]
 
@@ -164,13 +181,57 @@ def _check_sites(
     return bad
 
 
-def upsert_tours(session: Session, tours: list[TourSeed]) -> tuple[int, int]:
-    """Create or update the seed's tours, published; (created, updated).
+_DEFINITION = frozenset(
+    {
+        "title_vi",
+        "title_en",
+        "summary_vi",
+        "summary_en",
+        "price_min_vnd",
+        "price_max_vnd",
+        "vehicle",
+        "start_date",
+        "days",
+    }
+)
+
+
+def _record(definition: TourDefinition, operator: Operator) -> dict[str, Any]:
+    """What the seed writes into a tour (``Tour.seeded``): its definition in the shape of
+    :func:`~tourroute.tours.documents.editable_document` (the operator as stored: a
+    province by code), and the published state the seed's tours are in."""
+    record: dict[str, Any] = definition.model_dump(mode="json", include=set(_DEFINITION))
+    record["themes"] = sorted(plain(t) for t in definition.themes)
+    record["operator"] = (
+        {"province": operator.province_code}
+        if operator.province_code is not None
+        else {"agency": definition.operator.agency}
+    )
+    record["status"] = TourStatus.published.value
+    return record
+
+
+def _current(tour: Tour, keys: Iterable[str]) -> dict[str, Any]:
+    """The tour's definition and state on the keys of a record (same shape)."""
+    doc = editable_document(tour)
+    doc["themes"] = sorted(doc["themes"])
+    doc["status"] = tour.status
+    return {key: plain(doc.get(key)) for key in keys}
+
+
+def upsert_tours(session: Session, tours: list[TourSeed], *, force: bool = False) -> SeedTally:
+    """Create or update the seed's tours, published.
 
     Every tour is routed before the first one is written; a stop that no road reaches
     raises :class:`SeedError` and the caller's transaction then writes nothing at all.
+    A tour is updated only while it holds what the seed last wrote: one its operator (an
+    agency, a province's curators, an admin) edited or archived, or created under the
+    seed's slug, is left alone (``kept``) unless ``force``.  A tour that is the seed's is
+    re-planned on the network as it is now.  Every write saves a version and is audited
+    (``seed``, or ``seed --force``).
     """
     writer = TourWriter(session, GraphCache(keep=1), actor=None)
+    audit = AuditLog(session)
     existing = TourRepository(session).all_by_slug(t.definition.slug for t in tours)
     operators = []
     for seed in tours:
@@ -179,23 +240,65 @@ def upsert_tours(session: Session, tours: list[TourSeed]) -> tuple[int, int]:
             writer.plan(seed.definition, seed.start_date)
         except DomainError as exc:
             raise SeedError(_problems(seed, exc)) from None
-    created = updated = 0
+    tally = SeedTally()
     for seed, operator in zip(tours, operators, strict=True):
-        tour = existing.get(seed.definition.slug)
+        slug = seed.definition.slug
+        record = _record(seed.definition, operator)
+        tour = existing.get(slug)
         if tour is None:
-            writer.new_tour(seed.definition, operator, status=TourStatus.published)
-            created += 1
+            tour = writer.new_tour(seed.definition, operator, status=TourStatus.published)
+            write_record(session, tour, record)  # beside its first version, not a new one
+            _audit(audit, "tour.create", tour, None, SEED_ACTOR)
+            tally.created += 1
             continue
-        changed = writer.apply(tour, seed.definition, operator, replan=True)
-        if tour.status is not TourStatus.published:
+        verdict = judge(
+            session,
+            "tour",
+            slug,
+            record=record,
+            seeded=tour.seeded,
+            current=partial(_current, tour),
+            force=force,
+        )
+        if verdict is Verdict.keep:
+            tally.note(verdict, slug)
+            continue
+        before = tour_snapshot(tour)
+        republish = tour.status is not TourStatus.published
+        if republish:
             tour.status = TourStatus.published
+        # Re-planned even when the definition is the seed's already: the network may not be.
+        # No autoflush while planning: the state goes out with the rest, as one new version.
+        with session.no_autoflush:
+            changed = writer.apply(tour, seed.definition, operator, replan=True)
+        if republish and not changed:
             tour.updated_at = utcnow()
-            writer.flush(tour.slug)
-            changed = True
-        if changed:
+            writer.flush(slug)
+        if changed or republish:
             writer.save_version(tour, "tour.update")
-            updated += 1
-    return created, updated
+            _audit(audit, "tour.update", tour, before, verdict.actor)
+            if verdict is Verdict.unchanged:  # the plan, not the definition
+                verdict = Verdict.update
+        if tour.seeded != record:
+            write_record(session, tour, record)
+        tally.note(verdict, slug)
+    return tally
+
+
+def _audit(
+    audit: AuditLog, action: str, tour: Tour, before: dict[str, Any] | None, actor: str
+) -> None:
+    audit.record(
+        None,
+        action,
+        "tour",
+        tour.slug,
+        before=before,
+        after=tour_snapshot(tour),
+        province_code=tour.operator_province_code,
+        agency_id=tour.operator_agency_id,
+        system_name=actor,
+    )
 
 
 def _problems(seed: TourSeed, exc: DomainError) -> list[SeedProblem]:

@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, TourResource, authorize, can
-from tourroute.accounts.domain import Actor
+from tourroute.accounts.domain import Actor, Role
 from tourroute.api.conditional import PreconditionFailed, check_if_match
-from tourroute.audit.service import LOCAL_TIME, AuditLog
+from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.errors import Conflict, FieldError, InvalidParameter, NotFound
 from tourroute.itineraries.models import Itinerary
+from tourroute.localtime import today_local
 from tourroute.network.graph_cache import GraphCache
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routing import Vehicle
@@ -240,6 +241,11 @@ class TourWriter:
     def operator(self, given: OperatorIn) -> Operator:
         if given.agency is not None:
             agency = self.tours.agency_by_slug(given.agency)
+            if self.actor is not None and self.actor.role is Role.agency:
+                # An agency may name only its own agency, and learns nothing about others:
+                # an unknown slug is the same 403 as another agency's (no slug probing).
+                named = TourResource(agency.id if agency is not None else None)
+                authorize(self.actor, Action.tour_write, named)
             if agency is None:
                 raise InvalidParameter(
                     "operator.agency", f"no agency with slug '{given.agency}'", "body"
@@ -308,7 +314,7 @@ class TourWriter:
     ) -> bool:
         """Make ``tour`` say what ``definition`` says (re-planned if asked); whether it
         changed. Flushes an existing tour that changed, so its version is the new one."""
-        start_date = definition.start_date or tour.start_date or datetime.now(LOCAL_TIME).date()
+        start_date = definition.start_date or tour.start_date or today_local()
         values: dict[str, Any] = {
             "title_vi": definition.title_vi,
             "title_en": definition.title_en,
