@@ -216,7 +216,7 @@ def ensure_bench_venv() -> Path:
 
 def _run(argv: list[str], capture_output: bool = False, check: bool = True) -> Any:
     # Fixed commands of this module: our interpreters, pip and the pinned requirements.
-    return subprocess.run(argv, capture_output=capture_output, check=check)  # noqa: S603
+    return subprocess.run(argv, capture_output=capture_output, check=check)  # noqa: S603 (argv built here)
 
 
 def _free_port() -> int:

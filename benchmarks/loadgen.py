@@ -27,10 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-try:  # the dev/bench extras install httpx2; plain httpx has the same API
-    import httpx2 as httpx
-except ImportError:  # pragma: no cover
-    import httpx  # type: ignore[no-redef, import-not-found]
+import httpx2 as httpx  # the dev and bench extras install it
 
 __all__ = [
     "MAX_REQUESTS",

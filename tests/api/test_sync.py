@@ -6,9 +6,10 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ CURATOR = "curator-own"
 @pytest.fixture
 def sync_client(client: TestClient) -> TestClient:
     """The client, with no settle window: a change is visible to sync as soon as it is made."""
-    client.app.dependency_overrides[settle_window] = lambda: timedelta(0)  # type: ignore[attr-defined]
+    cast(FastAPI, client.app).dependency_overrides[settle_window] = lambda: timedelta(0)
     return client
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Accounts, new_site_body
@@ -199,7 +200,7 @@ def _drain(client: TestClient, since: str | None = None) -> dict[str, Any]:
 
 
 def test_sync_and_bundle(client: TestClient, accounts: Accounts) -> None:
-    client.app.dependency_overrides[settle_window] = lambda: timedelta(0)  # type: ignore[attr-defined]
+    cast(FastAPI, client.app).dependency_overrides[settle_window] = lambda: timedelta(0)
     assert_local(_ok(client.get("/v1/sync", params={"limit": 50})), "created_at", "updated_at")
     token = _drain(client)["next"]
     slug = "thanh-nha-ho"

@@ -94,6 +94,7 @@ def exposition() -> tuple[bytes, str]:
     sample_memory(every_s=0)
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
+        # prometheus-client leaves this constructor unannotated
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(), CONTENT_TYPE_LATEST
