@@ -106,11 +106,25 @@ def _day_sets(p: Problem, d: int, s: int, ends: list[int]) -> dict[int, dict[int
 def solve_exact(problem: Problem) -> Solution:
     """An optimal plan (most must-visits, then highest score) by exhaustive DP.
 
+    Parameters
+    ----------
+    problem
+        An instance of at most :data:`MAX_EXACT_STOPS` stops, without multi-day visits.
+        Validated here (with the product's candidate limit).
+
+    Returns
+    -------
+    Solution
+        An optimal plan, ``optimal=True``; must-visit stops no feasible plan can hold
+        come back in ``unplaced``.
+
     Raises
     ------
     PlanningError
         More than :data:`MAX_EXACT_STOPS` stops, a weekly limit that could bind, or no
-        feasible trip at all.
+        feasible trip at all; also multi-day visits, no overnight place allowed for the
+        vehicle, and whatever :meth:`Problem.validate
+        <tourroute.planning.model.Problem.validate>` refuses.
     """
     t0 = time.perf_counter()
     p = problem

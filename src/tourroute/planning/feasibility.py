@@ -26,7 +26,29 @@ TOL = 1e-4  # reported times are compared with recomputed ones to this many seco
 
 
 def check_solution(problem: Problem, solution: Solution) -> list[str]:
-    """Every rule the plan breaks, in words (empty list: the plan is feasible)."""
+    """Every rule the plan breaks, in words (empty list: the plan is feasible).
+
+    Re-walks each day from the problem's own travel times and windows and compares with
+    the times the plan reports (to :data:`TOL` seconds): the chain of start, overnight and
+    end places (motorhome-suitable where it matters), multi-day visits, each visit's
+    arrival, wait, start and departure, its windows and score, no stop visited twice, the
+    day's end, the daily and continuous driving limits, the weekly limit over any seven
+    days, the total score, and every must-visit stop either visited or reported unplaced
+    with a reason.
+
+    Parameters
+    ----------
+    problem
+        The instance the plan claims to solve.
+    solution
+        The plan, from any solver.
+
+    Returns
+    -------
+    list of str
+        One sentence per violation, naming the day and the stop; with the wrong number of
+        days only that one.  Never raises on a bad plan.
+    """
     p = problem
     bad: list[str] = []
     if len(solution.days) != p.n_days:

@@ -103,6 +103,28 @@ def travel_matrices(
     TOPTW optima).  ``haversine``: points are (lon, lat); distance = great-circle metres ×
     ``detour`` (default 1); time = distance / (``speed_kph`` / 3.6).
 
+    Parameters
+    ----------
+    points
+        One point per travel node, in node order (start, end, stops, overnight places).
+    travel
+        The instance's ``travel`` object: ``metric`` and that metric's options.
+
+    Returns
+    -------
+    durations : list of list of float
+        Seconds (``haversine``) or the instance's own unit (``euclidean``).
+    distances : list of list of float or None
+        Metres for ``haversine``; ``None`` for ``euclidean``.
+
+    Raises
+    ------
+    PlanningError
+        A metric other than these two (``matrix`` comes with its matrices), a speed
+        ≤ 0 or a detour < 1.
+
+    Examples
+    --------
     >>> travel_matrices([(0, 0), (1, 1)], {"metric": "euclidean", "round_up_decimals": 2})[0]
     [[0.0, 1.42], [1.42, 0.0]]
     """
@@ -175,7 +197,30 @@ def _list(v: Any, where: str) -> list[Any]:
 
 
 def instance_from_dict(doc: dict[str, Any]) -> Instance:
-    """Build an :class:`Instance` from a parsed JSON document (see the module docstring)."""
+    """Build an :class:`Instance` from a parsed JSON document (see the module docstring).
+
+    Reads the structure and the numbers; whether the problem makes sense as a whole is
+    left to :meth:`Problem.validate <tourroute.planning.model.Problem.validate>`, which
+    the solver calls.  The names before 2026-12 (``caravan``, ``caravan_ok``) are still
+    read as ``motorhome``, ``motorhome_ok``.
+
+    Parameters
+    ----------
+    doc
+        The decoded JSON object.
+
+    Returns
+    -------
+    Instance
+        The problem, with the coordinates per node id and the travel model when the
+        metric is a coordinate one (``{"metric": "matrix"}`` otherwise).
+
+    Raises
+    ------
+    PlanningError
+        A wrong ``format``, a missing or mistyped member (named with its path, e.g.
+        ``stops[3].score``), an unknown metric, or a matrix of the wrong shape.
+    """
     doc = _dict(doc, "instance")
     if doc.get("format", FORMAT) != FORMAT:
         raise PlanningError(f"format must be {FORMAT!r}, got {doc.get('format')!r}")
@@ -311,7 +356,24 @@ def _matrix(raw: Any, n: int, where: str) -> list[list[float]]:
 
 
 def instance_to_dict(inst: Instance) -> dict[str, Any]:
-    """The JSON document of an instance (coordinates if it has them, else a matrix)."""
+    """The JSON document of an instance (coordinates if it has them, else a matrix).
+
+    Parameters
+    ----------
+    inst
+        The instance.
+
+    Returns
+    -------
+    dict
+        A ``tourroute-planning/1`` document that :func:`instance_from_dict` reads back
+        into the same problem; days are always written out one by one.
+
+    Raises
+    ------
+    PlanningError
+        Travel times that differ by day, which one matrix cannot hold.
+    """
     p = inst.problem
     metric = inst.travel.get("metric", "matrix") if inst.coords else "matrix"
     keys = ("lon", "lat") if metric == "haversine" else ("x", "y")
@@ -393,7 +455,22 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
 
 
 def read_json_text(text: str) -> Instance:
-    """Parse an instance from JSON text (``PlanningError`` on any defect)."""
+    """Parse an instance from JSON text (``PlanningError`` on any defect).
+
+    Parameters
+    ----------
+    text
+        A ``tourroute-planning/1`` document.
+
+    Returns
+    -------
+    Instance
+
+    Raises
+    ------
+    PlanningError
+        Not JSON, or not a valid instance (:func:`instance_from_dict`).
+    """
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -402,11 +479,43 @@ def read_json_text(text: str) -> Instance:
 
 
 def write_json_text(inst: Instance) -> str:
+    """The instance as JSON text (:func:`instance_to_dict`, UTF-8 names kept as they are).
+
+    Parameters
+    ----------
+    inst
+        The instance.
+
+    Returns
+    -------
+    str
+        Indented JSON, without a final newline.
+
+    Raises
+    ------
+    PlanningError
+        As :func:`instance_to_dict`.
+    """
     return json.dumps(instance_to_dict(inst), ensure_ascii=False, indent=1)
 
 
 def read_json(path: str | Path) -> Instance:
-    """Read a JSON instance file (``PlanningError`` if unreadable or malformed)."""
+    """Read a JSON instance file (``PlanningError`` if unreadable or malformed).
+
+    Parameters
+    ----------
+    path
+        A UTF-8 file holding a ``tourroute-planning/1`` document.
+
+    Returns
+    -------
+    Instance
+
+    Raises
+    ------
+    PlanningError
+        The file cannot be read or decoded, or is not a valid instance.
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -415,6 +524,22 @@ def read_json(path: str | Path) -> Instance:
 
 
 def write_json(inst: Instance, path: str | Path) -> None:
+    """Write the instance to ``path`` as UTF-8 JSON with a final newline.
+
+    Parameters
+    ----------
+    inst
+        The instance.
+    path
+        The file to create or replace.
+
+    Raises
+    ------
+    PlanningError
+        As :func:`instance_to_dict`.
+    OSError
+        The file cannot be written.
+    """
     Path(path).write_text(write_json_text(inst) + "\n", encoding="utf-8")
 
 
@@ -428,6 +553,26 @@ def read_toptw(path: str | Path, tours: int, *, round_up_decimals: int | None = 
     Travel time = Euclidean distance rounded up to ``round_up_decimals`` decimals
     (``ceil(100 d) / 100`` by default, which reproduces the published optima; ``None`` keeps
     exact distances).  A latest start ``C`` becomes the window ``(O, C + d)`` of the visit.
+
+    Parameters
+    ----------
+    path
+        The instance file (e.g. ``pr01.txt``).
+    tours
+        The number of tours ``m``: identical days, each a loop from the depot.
+    round_up_decimals
+        Decimals the travel times are rounded up to; ``None`` keeps them exact.
+
+    Returns
+    -------
+    Instance
+        A loop from and to the depot (node id ``"0"``) named ``"<file stem> m=<tours>"``,
+        with the points' coordinates and the Euclidean travel model.
+
+    Raises
+    ------
+    PlanningError
+        ``tours`` < 1, an unreadable file, or one not in this layout.
     """
     if tours < 1:
         raise PlanningError("tours must be >= 1")

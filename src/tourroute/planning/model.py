@@ -128,7 +128,19 @@ class Stop:
     nights: int = 0
 
     def windows_on(self, day: int) -> tuple[Window, ...] | None:
-        """The windows of ``day`` (``None``: open all day)."""
+        """The windows of ``day`` (``None``: open all day).
+
+        Parameters
+        ----------
+        day
+            A day index of the trip (0 = the first day).
+
+        Returns
+        -------
+        tuple of (float, float) or None
+            The sorted ``(open_s, close_s)`` windows in seconds from that day's origin;
+            ``()`` when closed that day; ``None`` when the stop is always open.
+        """
         return None if self.windows is None else self.windows[day]
 
 
@@ -176,28 +188,87 @@ class Problem:
     # -- shape ----------------------------------------------------------------------------
     @property
     def n_stops(self) -> int:
+        """The number of candidate stops."""
         return len(self.stops)
 
     @property
     def n_days(self) -> int:
+        """The number of days of the trip."""
         return len(self.days)
 
     @property
     def n_nodes(self) -> int:
+        """The number of travel nodes: start, end, the stops and the overnight places."""
         return 2 + len(self.stops) + len(self.overnights)
 
     def node_of_stop(self, i: int) -> int:
+        """The travel node of stop ``i``.
+
+        Parameters
+        ----------
+        i
+            An index into :attr:`stops`.
+
+        Returns
+        -------
+        int
+            ``2 + i``: the row and column of the stop in the travel matrices.
+        """
         return 2 + i
 
     def node_of_overnight(self, k: int) -> int:
+        """The travel node of overnight place ``k``.
+
+        Parameters
+        ----------
+        k
+            An index into :attr:`overnights`.
+
+        Returns
+        -------
+        int
+            ``2 + n_stops + k``: the overnight places come after the stops.
+        """
         return 2 + len(self.stops) + k
 
     def stop_index(self, stop_id: str) -> int:
-        """Index of a stop by id (``KeyError`` if unknown)."""
+        """Index of a stop by id (``KeyError`` if unknown).
+
+        Parameters
+        ----------
+        stop_id
+            A :attr:`Stop.id`.
+
+        Returns
+        -------
+        int
+            Its index into :attr:`stops` (not its node: see :meth:`node_of_stop`).
+
+        Raises
+        ------
+        KeyError
+            No stop has this id.
+        """
         return self._index[stop_id]
 
     def node_id(self, node: int) -> str:
-        """The id of a node: start, end, a stop or an overnight place."""
+        """The id of a node: start, end, a stop or an overnight place.
+
+        Parameters
+        ----------
+        node
+            A travel node, ``0 .. n_nodes - 1``.
+
+        Returns
+        -------
+        str
+            ``start_id``, ``end_id``, the stop's or the overnight place's id.
+
+        Raises
+        ------
+        IndexError
+            ``node`` lies beyond the last overnight place.
+        """
         if node == 0:
             return self.start_id
         if node == 1:
@@ -207,7 +278,14 @@ class Problem:
         return self.overnights[node - 2 - self.n_stops].id
 
     def allowed_overnights(self) -> list[int]:
-        """Node indices of the overnight places this vehicle may use."""
+        """Node indices of the overnight places this vehicle may use.
+
+        Returns
+        -------
+        list of int
+            The nodes of every overnight place, or for a motorhome (:attr:`motorhome`)
+            only of those marked ``motorhome_ok``; in the order of :attr:`overnights`.
+        """
         return [
             self.node_of_overnight(k)
             for k, o in enumerate(self.overnights)
@@ -216,36 +294,117 @@ class Problem:
 
     # -- travel ---------------------------------------------------------------------------
     def travel(self, i: int, j: int, day: int) -> float:
-        """Driving seconds from node ``i`` to node ``j`` on ``day``."""
+        """Driving seconds from node ``i`` to node ``j`` on ``day``.
+
+        Parameters
+        ----------
+        i, j
+            Travel nodes (0 start, 1 end, then the stops, then the overnight places).
+        day
+            The day index; a matrix ignores it, a callable may not (a preferred corridor
+            on some days).
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
         t = self.travel_s
         return float(t(i, j, day) if callable(t) else t[i][j])
 
     def distance(self, i: int, j: int, day: int) -> float | None:
-        """Driving metres from node ``i`` to node ``j`` on ``day``, if known."""
+        """Driving metres from node ``i`` to node ``j`` on ``day``, if known.
+
+        Parameters
+        ----------
+        i, j
+            Travel nodes.
+        day
+            The day index.
+
+        Returns
+        -------
+        float or None
+            Metres, for reporting only (the solver never reads them); ``None`` when the
+            problem has no :attr:`distance_m`.
+        """
         d = self.distance_m
         if d is None:
             return None
         return float(d(i, j, day) if callable(d) else d[i][j])
 
     def daily_cap_s(self, day: int) -> float:
-        """The tightest driving cap of ``day`` (``inf`` if none)."""
+        """The tightest driving cap of ``day`` (``inf`` if none).
+
+        Parameters
+        ----------
+        day
+            The day index.
+
+        Returns
+        -------
+        float
+            The least of :attr:`max_daily_driving_s`, the day's own ``max_driving_s``
+            and the driver rules' daily limit, in seconds; ``math.inf`` when none is set.
+        """
         caps = [self.max_daily_driving_s, self.days[day].max_driving_s]
         if self.driver_rules is not None:
             caps.append(self.driver_rules.max_daily_driving_s)
         return min((c for c in caps if c is not None), default=math.inf)
 
     def continuous_limit_s(self) -> float:
+        """The most a driver may drive without a break, in seconds.
+
+        Returns
+        -------
+        float
+            The driver rules' ``max_continuous_driving_s``; ``math.inf`` without driver
+            rules (a private car).
+        """
         r = self.driver_rules
         return math.inf if r is None else r.max_continuous_driving_s
 
     def is_break(self, i: int) -> bool:
-        """Whether a visit of stop ``i`` resets continuous driving."""
+        """Whether a visit of stop ``i`` resets continuous driving.
+
+        Parameters
+        ----------
+        i
+            An index into :attr:`stops` (not a node).
+
+        Returns
+        -------
+        bool
+            ``True`` when there are driver rules and the visit (its ``service_s``, not
+            any wait) lasts at least their ``min_break_s``.
+        """
         r = self.driver_rules
         return r is not None and self.stops[i].service_s >= r.min_break_s - EPS
 
     # -- validation -----------------------------------------------------------------------
     def validate(self, max_candidates: int | None = MAX_CANDIDATES) -> None:
-        """Raise :class:`PlanningError` on malformed input (structure only; see solver)."""
+        """Raise :class:`PlanningError` on malformed input (structure only; see solver).
+
+        Whether the trip can actually be driven (a day long enough for its mandatory
+        drive, every must-visit stop fitting some day) is checked by
+        :func:`tourroute.planning.solver.solve`, which calls this first.
+
+        Parameters
+        ----------
+        max_candidates
+            Refuse more candidate stops than this; ``None`` for no limit (benchmarks).
+
+        Raises
+        ------
+        PlanningError
+            Days not between 1 and :data:`MAX_DAYS`; too many stops; a day that is not
+            finite or ends before it starts; a negative driving cap; a duplicate stop id or
+            one shared with an overnight place; a negative or non-finite score or
+            ``service_s``; ``nights`` out of range or on an optional stop; windows for the
+            wrong number of days, unsorted, overlapping or inverted; non-positive driver
+            limits; a travel or distance matrix that is not ``n_nodes`` square or holds a
+            negative or non-finite entry.
+        """
         if not 1 <= self.n_days <= MAX_DAYS:
             raise PlanningError(f"days must be between 1 and {MAX_DAYS}, got {self.n_days}")
         if max_candidates is not None and self.n_stops > max_candidates:
@@ -385,9 +544,17 @@ class Solution:
     seed: int | None = None
 
     def visited(self) -> list[str]:
-        """Ids of the visited stops, in trip order."""
+        """Ids of the visited stops, in trip order.
+
+        Returns
+        -------
+        list of str
+            Day by day, each day's visits in order (a multi-day visit once, on the day
+            it starts).
+        """
         return [v.stop_id for d in self.days for v in d.visits]
 
     @property
     def driving_s(self) -> float:
+        """The trip's total driving time over every day, in seconds."""
         return sum(d.driving_s for d in self.days)

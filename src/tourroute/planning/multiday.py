@@ -95,7 +95,36 @@ def solve_multiday(
     options: SolverOptions | None = None,
     started: float | None = None,
 ) -> Solution:
-    """Plan a trip with multi-day visits (``Stop.nights > 0``); see the module docstring."""
+    """Plan a trip with multi-day visits (``Stop.nights > 0``); see the module docstring.
+
+    :func:`~tourroute.planning.solver.solve` calls this for such trips after validating
+    the problem; called directly, the problem is taken as valid.
+
+    Parameters
+    ----------
+    problem
+        The instance; its stops with ``nights > 0`` are pinned, the rest planned around them.
+    seed
+        Seed of every segment's search.
+    options
+        Search effort; without ``iterations`` or ``work`` the default budget of the whole
+        trip, split over the trial placements and the segments.
+    started
+        ``time.perf_counter()`` when the caller started, so that ``elapsed_s`` covers its
+        checks too; ``None``: now.
+
+    Returns
+    -------
+    Solution
+        The best placement's plan (fewest must-visit stops left out, then highest score);
+        the days spent wholly at a multi-day stop have no drive and no visit.
+
+    Raises
+    ------
+    PlanningError
+        The multi-day visits need more days than the trip has, or their days are closed,
+        or no placement leaves every segment feasible (the first reasons are given).
+    """
     t0 = time.perf_counter() if started is None else started
     opts = options or SolverOptions()
     p = problem

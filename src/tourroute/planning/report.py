@@ -15,7 +15,20 @@ __all__ = ["fmt_time", "format_solution", "solution_to_dict"]
 
 
 def fmt_time(t: float, *, clock: bool) -> str:
-    """``hh:mm`` for seconds of a day, else the plain number (abstract benchmark units)."""
+    """``hh:mm`` for seconds of a day, else the plain number (abstract benchmark units).
+
+    Parameters
+    ----------
+    t
+        Seconds from the day's origin, or a time in an instance's own abstract unit.
+    clock
+        Render as a clock time (rounded to the minute) rather than a number.
+
+    Returns
+    -------
+    str
+        ``"08:30"`` with ``clock``, else the number with two decimals.
+    """
     if not clock:
         return f"{t:.2f}"
     m = round(t / 60)
@@ -23,12 +36,41 @@ def fmt_time(t: float, *, clock: bool) -> str:
 
 
 def solution_to_dict(solution: Solution) -> dict[str, Any]:
-    """The solution as plain JSON-ready data."""
+    """The solution as plain JSON-ready data.
+
+    Parameters
+    ----------
+    solution
+        A plan.
+
+    Returns
+    -------
+    dict
+        Its fields as nested dicts (``dataclasses.asdict``), days and visits included;
+        times in seconds, distances in metres, as in the model.  ``tourroute plan solve
+        --json`` prints it.
+    """
     return asdict(solution)
 
 
 def format_solution(problem: Problem, solution: Solution) -> str:
-    """A readable day-by-day plan ending with the score line."""
+    """A readable day-by-day plan ending with the score line.
+
+    Parameters
+    ----------
+    problem
+        The instance: its name and size head the text, and if every day lasts at least an
+        hour, times are shown as clock times (otherwise as plain numbers, for the abstract
+        units of benchmark instances).
+    solution
+        The plan.
+
+    Returns
+    -------
+    str
+        One line per day and per visit, must-visit stops left out with their reasons, and
+        a last line ``score: …`` with iterations, seconds and seed.
+    """
     clock = all(d.end_s - d.start_s >= 3600 for d in problem.days)
 
     def t(x: float) -> str:

@@ -109,7 +109,31 @@ def solve(
 
 # -- feasibility of the trip itself --------------------------------------------------------
 def check_trip(c: Compiled) -> list[list[int]]:
-    """Raise if no sequence of (empty) days is possible; return the possible starts per day."""
+    """Raise if no sequence of (empty) days is possible; return the possible starts per day.
+
+    Each day is tried without any visit: from every place it may start from to every place
+    it may end at, within the day's window and driving limits.  A day may only start where
+    the previous day could end.
+
+    Parameters
+    ----------
+    c
+        The compiled problem (:class:`~tourroute.planning._core.Compiled`).
+
+    Returns
+    -------
+    list of list of int
+        Per day, the travel nodes it may start from: the start (node 0) on the first day
+        and in a trip without overnight places, else the overnight places the previous day
+        can reach.
+
+    Raises
+    ------
+    PlanningError
+        A multi-day motorhome trip with overnight candidates none of which takes a
+        motorhome, or a day whose window or driving limits do not allow even the direct
+        drive (the message names the day, its window and the drive).
+    """
     p = c.problem
     if p.overnights and not c.overnights and c.n_days > 1:
         raise PlanningError(
@@ -172,7 +196,25 @@ def must_misfits(
     c: Compiled, reach: list[list[int]], first_day: int = 0
 ) -> list[tuple[int, list[str]]]:
     """The must-visit stops that fit no day even alone, each with the reason per day (days
-    numbered from ``first_day + 1``: a part of a longer trip says which days it means)."""
+    numbered from ``first_day + 1``: a part of a longer trip says which days it means).
+
+    Parameters
+    ----------
+    c
+        The compiled problem.
+    reach
+        The possible starts per day, from :func:`check_trip`.
+    first_day
+        The index in the whole trip of ``c``'s first day (segments of a trip with
+        multi-day visits); only the messages use it.
+
+    Returns
+    -------
+    list of (int, list of str)
+        Each misfit's index into the problem's stops, with one ``"day k: why"`` per day
+        (closed, too short a window, over the driving cap, too much continuous driving…);
+        empty when every must-visit stop fits some day on its own.
+    """
     out: list[tuple[int, list[str]]] = []
     for i in range(c.n):
         if not c.must_l[i]:
@@ -257,7 +299,36 @@ def _to_solution(c: Compiled, search: Search, seed: int, elapsed: float) -> Solu
 
 
 def day_plan(p: Problem, d: int, s: int, e: int, seq: list[int]) -> DayPlan:
-    """The timed :class:`DayPlan` of day ``d`` along ``s → seq → e`` (earliest starts)."""
+    """The timed :class:`DayPlan` of day ``d`` along ``s → seq → e`` (earliest starts).
+
+    Leaves at the day's start, starts every visit as early as its windows allow and adds
+    up the drives, distances and the longest continuous drive.  It checks only that each
+    visit fits a window: the sequence is expected to come from a feasible schedule (the
+    search, the exact solver).
+
+    Parameters
+    ----------
+    p
+        The problem.
+    d
+        The day index.
+    s, e
+        The travel nodes the day starts and ends at.
+    seq
+        The visited stops in order, as indices into ``p.stops`` (not nodes).
+
+    Returns
+    -------
+    DayPlan
+        Times in seconds from the day's origin, drives in seconds, distances in metres
+        (``None`` when the problem has none); ``overnight`` is ``e``'s id except on the
+        last day.
+
+    Raises
+    ------
+    PlanningError
+        A visit in ``seq`` cannot start inside any of its windows (an internal error).
+    """
     t = p.days[d].start_s
     prev = s
     visits: list[Visit] = []

@@ -59,7 +59,26 @@ _M_PER_DEG_LON_EQ = 111_320.0
 
 
 def convoy_factor(vehicles: int) -> float:
-    """Travel time of the convoy ÷ that of one of its vehicles alone (1 for one vehicle)."""
+    """Travel time of the convoy ÷ that of one of its vehicles alone (1 for one vehicle).
+
+    ``1 + CONVOY_BASE + CONVOY_PER_VEHICLE · (n − 1)``, capped at ``CONVOY_MAX_FACTOR``
+    (the reasoning is in the module docstring).
+
+    Parameters
+    ----------
+    vehicles
+        Every vehicle of the convoy, cars and motorbikes together.
+
+    Returns
+    -------
+    float
+        The factor, rounded to 4 decimals; multiply single-vehicle seconds by it.
+
+    Raises
+    ------
+    ValueError
+        Fewer than one vehicle.
+    """
     if vehicles < 1:
         raise ValueError("a convoy has at least one vehicle")
     if vehicles == 1:
@@ -68,7 +87,24 @@ def convoy_factor(vehicles: int) -> float:
 
 
 def convoy_vehicle(*, cars: int, motorbikes: int) -> Vehicle:
-    """The profile whose roads every member may use and whose pace the slowest member keeps."""
+    """The profile whose roads every member may use and whose pace the slowest member keeps.
+
+    Parameters
+    ----------
+    cars, motorbikes
+        How many of each the convoy has.
+
+    Returns
+    -------
+    Vehicle
+        ``motorbike`` as soon as there is one motorbike (its roads are a subset of a car's
+        and it is slower), else ``car``.
+
+    Raises
+    ------
+    ValueError
+        A negative count, or no vehicle at all.
+    """
     if cars < 0 or motorbikes < 0 or cars + motorbikes < 1:
         raise ValueError("a convoy has at least one vehicle")
     return Vehicle.motorbike if motorbikes else Vehicle.car
@@ -96,6 +132,24 @@ def stations_along(
     Metres on a local equirectangular projection at the line's mean latitude: well under
     1 % off over the few hundred kilometres of a day's drive at these latitudes.
 
+    Parameters
+    ----------
+    line
+        The driven line, (lon, lat) vertices in driving order.
+    points
+        Candidate stops (fuel stations, meal stops) as (lon, lat).
+    max_offset_m
+        How far off the line a point may be, in metres.
+
+    Returns
+    -------
+    list of StationOnRoute
+        One per point within reach: its index into ``points``, metres along the line to
+        its foot and metres off the line; sorted by distance along, then offset.  Empty
+        for a line of fewer than two vertices.
+
+    Examples
+    --------
     >>> road = [(105.0, 19.0), (105.1, 19.0)]
     >>> found = stations_along(road, [(105.05, 19.001), (105.05, 19.1)], 500)
     >>> [(s.index, round(s.along_m), round(s.offset_m)) for s in found]

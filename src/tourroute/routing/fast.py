@@ -60,13 +60,36 @@ class CostModel(Protocol):
     """What the fast router needs of a cost model (``RouteCost`` satisfies it)."""
 
     @property
-    def preference(self) -> Preference: ...
-
-    def cache_key(self) -> Hashable | None:
-        """Equal for models with equal weights; ``None`` when not worth caching."""
+    def preference(self) -> Preference:
+        """Sets the unit of the costs, hence how they are scaled to integer weights."""
         ...
 
-    def cost(self, edge: Edge) -> float | None: ...
+    def cache_key(self) -> Hashable | None:
+        """Equal for models with equal weights; ``None`` when not worth caching.
+
+        Returns
+        -------
+        Hashable or None
+            The key of the model's customised metric in the router's LRU cache; ``None``
+            (an exclusion polygon, one per request) customises a metric for this call only.
+        """
+        ...
+
+    def cost(self, edge: Edge) -> float | None:
+        """The cost of driving ``edge`` in the preference's unit, ``None`` if unusable.
+
+        Parameters
+        ----------
+        edge
+            A graph edge.
+
+        Returns
+        -------
+        float or None
+            Seconds (``fastest``, ``scenic``) or metres (``shortest``); ``None`` removes
+            the arc from the metric.
+        """
+        ...
 
 
 @dataclass
@@ -77,7 +100,17 @@ class _Metric:
 
 
 class FastRouter:
-    """A CCH over one road graph; metrics per cost model, cached (LRU)."""
+    """A CCH over one road graph; metrics per cost model, cached (LRU).
+
+    Building it orders the nodes and contracts the topology: the expensive,
+    metric-independent step, done once per network version.  Safe to share between
+    threads: the metric cache is locked and every query makes its own query object.
+
+    Parameters
+    ----------
+    road
+        The road graph; arcs are numbered in the order of ``road.graph.edges``.
+    """
 
     def __init__(self, road: RoadGraph) -> None:
         g = road.graph
@@ -109,12 +142,38 @@ class FastRouter:
         self._lock = threading.Lock()
 
     def arc(self, a: int) -> EdgeKey:
-        """The graph edge key (u, v, k) of arc ``a``."""
+        """The graph edge key (u, v, k) of arc ``a``.
+
+        Parameters
+        ----------
+        a
+            An arc id: an index into :attr:`edges`, as in the ``arc_ids`` of :meth:`path`.
+
+        Returns
+        -------
+        EdgeKey
+            The edge ``(u, v, key)`` of the NetworkX graph.
+        """
         return (self.nodes[self.tails[a]], self.nodes[self.heads[a]], int(self.keys[a]))
 
     # -- metrics -------------------------------------------------------------------------
     def weights(self, model: CostModel) -> list[int]:
-        """Integer arc weights of ``model`` (``INF_WEIGHT`` for arcs it may not use)."""
+        """Integer arc weights of ``model`` (``INF_WEIGHT`` for arcs it may not use).
+
+        The weights the CCH is customised with (what the benchmarks hand to pgRouting
+        too): milliseconds for ``fastest`` and ``scenic``, decimetres for ``shortest``,
+        each arc rounded to the nearest unit and capped at 2**30.
+
+        Parameters
+        ----------
+        model
+            The cost model.
+
+        Returns
+        -------
+        list of int
+            One weight per arc, in arc-id order.
+        """
         return self._weights(model)[0]
 
     def _weights(self, model: CostModel) -> tuple[list[int], np.ndarray]:
@@ -161,7 +220,24 @@ class FastRouter:
     def path(
         self, model: CostModel, sources: Mapping[Coord, float], targets: Mapping[Coord, float]
     ) -> tuple[Coord, Coord, list[int]] | None:
-        """(first node, last node, arc ids) of the cheapest path, or ``None``."""
+        """(first node, last node, arc ids) of the cheapest path, or ``None``.
+
+        The path is chosen on the rounded integer weights; :meth:`shortest` re-sums its
+        exact cost.
+
+        Parameters
+        ----------
+        model
+            The cost model (its metric is customised on first use and cached).
+        sources, targets
+            Graph nodes with their starting and finishing costs, in the model's unit.
+
+        Returns
+        -------
+        (Coord, Coord, list of int) or None
+            The source node left, the target node reached and the arc ids between them;
+            ``None`` if no target can be reached.
+        """
         m = self._metric(model)
         result = self._query(m).run_multi(
             self._pairs(sources, m.scale), self._pairs(targets, m.scale)
@@ -185,6 +261,19 @@ class FastRouter:
 
         Returns (exact float cost including the offsets, first node, last node, edge keys),
         or ``None`` if no target can be reached.
+
+        Parameters
+        ----------
+        model
+            The cost model.
+        sources, targets
+            Graph nodes with their starting and finishing costs, in the model's unit (the
+            two ends of a snapped point's edge: :meth:`tourroute.routing.route.Router.ends`).
+
+        Returns
+        -------
+        (float, Coord, Coord, list of EdgeKey) or None
+            As above; the cost in the model's unit (seconds or metres).
         """
         found = self.path(model, sources, targets)
         if found is None:
@@ -198,6 +287,18 @@ class FastRouter:
         """Cost between two graph nodes on the rounded weights, without unpacking the path.
 
         What the benchmarks compare with pgRouting fed the same (rounded) weights.
+
+        Parameters
+        ----------
+        model
+            The cost model.
+        source, target
+            Two nodes of the graph.
+
+        Returns
+        -------
+        float or None
+            The cost in the model's unit (seconds or metres), ``None`` if unreachable.
         """
         m = self._metric(model)
         result = self._query(m).run(self.index[source], self.index[target])
@@ -217,6 +318,19 @@ class FastRouter:
 
         Each source and target is a small set of nodes with starting costs (the two ends of
         the edge a point snapped onto).  The result is on the rounded weights.
+
+        Parameters
+        ----------
+        model
+            The cost model.
+        sources, targets
+            One mapping of nodes to starting (finishing) costs per origin (destination).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(sources), len(targets))``, floats in the model's unit (seconds or
+            metres), ``inf`` where unreachable.
         """
         m = self._metric(model)
         pinned: list[int] = sorted({self.index[c] for t in targets for c in t})
@@ -237,4 +351,10 @@ class FastRouter:
         return out
 
     def cached_metrics(self) -> int:
+        """How many customised metrics the LRU cache holds now (at most 16).
+
+        Returns
+        -------
+        int
+        """
         return len(self._metrics)

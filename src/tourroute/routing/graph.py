@@ -170,6 +170,15 @@ class RoadGraph:
     segments: dict[str, Segment] = field(default_factory=dict)
 
     def edges(self) -> Iterable[tuple[Coord, Coord, int, Edge]]:
+        """Every directed edge with its :class:`Edge`, unwrapped from NetworkX's mapping.
+
+        Returns
+        -------
+        Iterable of (Coord, Coord, int, Edge)
+            ``(u, v, key, edge)`` per directed edge: ``u`` and ``v`` are the junction nodes
+            (lon, lat rounded to 1e-6°), ``key`` tells parallel edges apart; a two-way piece
+            appears once in each direction.
+        """
         for u, v, k, data in self.graph.edges(keys=True, data=True):
             yield u, v, k, data["edge"]
 
@@ -179,7 +188,23 @@ def _node(c: Coord) -> Coord:
 
 
 def line_length_m(coords: Sequence[Coord]) -> float:
-    """Geodesic length of a lon/lat polyline on the WGS84 ellipsoid, in metres."""
+    """Geodesic length of a lon/lat polyline on the WGS84 ellipsoid, in metres.
+
+    Parameters
+    ----------
+    coords
+        The polyline's vertices as (lon, lat) in degrees.
+
+    Returns
+    -------
+    float
+        The length in metres; 0 for fewer than two vertices.
+
+    Examples
+    --------
+    >>> round(line_length_m([(105.0, 19.0), (105.0, 19.01)]))
+    1107
+    """
     if len(coords) < 2:
         return 0.0
     lons, lats = zip(*coords, strict=True)
@@ -194,6 +219,22 @@ def build_graph(
 
     ``province_of`` maps a point to a province code; when given, every edge records how many
     metres of it lie in which province (by the midpoint of each of its straight pieces).
+
+    Parameters
+    ----------
+    segments
+        The road segments, coordinates in (lon, lat).  A segment with fewer than two
+        vertices is left out; one-way segments give an edge in their own direction only.
+    province_of
+        Optional: the province code of a (lon, lat) point, ``None`` outside every province.
+        Called once per straight piece of every edge, so it should be cheap (a prepared
+        geometry).
+
+    Returns
+    -------
+    RoadGraph
+        The graph (nodes are junctions and segment ends, rounded to 1e-6°; each edge
+        carries an :class:`Edge` with its length in metres) and the segments kept, by id.
     """
     segs = [s for s in segments if len(s.coords) >= 2]
     uses: Counter[Coord] = Counter()

@@ -32,7 +32,27 @@ def reach_area(
     margin_m: float = 500.0,
     simplify_m: float = 50.0,
 ) -> BaseGeometry:
-    """Union of the reached road pieces, each widened by ``margin_m``, in lon/lat."""
+    """Union of the reached road pieces, each widened by ``margin_m``, in lon/lat.
+
+    Parameters
+    ----------
+    pieces
+        The roads (or parts of roads) driven within the budget, as (lon, lat) polylines
+        (``Reach.pieces`` from :meth:`tourroute.routing.route.Router.reachable`); both
+        directions of a road may be given, one copy is kept.
+    center
+        (lon, lat) of the origin: the centre of the projection the buffers are made in.
+    margin_m
+        How far either side of a road the area reaches, in metres.
+    simplify_m
+        Tolerance of the final simplification, in metres.
+
+    Returns
+    -------
+    shapely.geometry.base.BaseGeometry
+        A Polygon or MultiPolygon in (lon, lat); with no piece at all, the disc of
+        ``margin_m`` around ``center``.
+    """
     local = CRS.from_proj4(f"+proj=aeqd +lat_0={center[1]} +lon_0={center[0]} +datum=WGS84")
     forward = Transformer.from_crs("EPSG:4326", local, always_xy=True)
     back = Transformer.from_crs(local, "EPSG:4326", always_xy=True)

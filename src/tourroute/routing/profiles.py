@@ -82,7 +82,26 @@ class VehicleProfile:
     )
 
     def speed_kph(self, road_class: str, maxspeed_kph: float | None) -> float | None:
-        """Typical speed on a road of this class, or ``None`` if the vehicle may not use it."""
+        """Typical speed on a road of this class, or ``None`` if the vehicle may not use it.
+
+        The legal maximum for the class (expressway, dual carriageway or two-way road),
+        lowered to the posted limit if there is one, scaled by ``typical_share`` to what
+        traffic actually achieves.
+
+        Parameters
+        ----------
+        road_class
+            One of :data:`ROAD_CLASSES`; ``motorway`` means an expressway.  An unknown
+            class is treated as a two-way road with the ``unclassified`` share.
+        maxspeed_kph
+            The posted limit in km/h, or ``None`` (or 0) for none.
+
+        Returns
+        -------
+        float or None
+            km/h, rounded to 0.1; ``None`` on an expressway for a vehicle barred from them
+            (motorbikes).
+        """
         if road_class == "motorway":
             if self.expressway_kph is None:
                 return None

@@ -87,6 +87,23 @@ class RouteCost:
     _excluded: Any = field(default=None, init=False, repr=False, compare=False)
 
     def usable(self, edge: Edge) -> bool:
+        """Whether this vehicle may drive ``edge`` under this request's avoidances.
+
+        Every rule that hides an edge lives here: the vehicle's barred road classes
+        (motorbikes off expressways), segments closed to motorbikes or unsuitable for a
+        motorhome, ``avoid`` (``toll``, ``expressway``, ``unpaved`` or a corridor slug) and
+        the exclusion polygon, which an edge may not even touch.
+
+        Parameters
+        ----------
+        edge
+            A graph edge.
+
+        Returns
+        -------
+        bool
+            ``False`` when any rule forbids the edge.
+        """
         s = edge.segment
         if self.profile.speed_kph(s.road_class, s.maxspeed_kph) is None:
             return False
@@ -111,7 +128,17 @@ class RouteCost:
         object.__setattr__(self, "_excluded", prepared)
 
     def cache_key(self) -> Hashable | None:
-        """Equal for models with equal costs; ``None`` with a polygon (one per request)."""
+        """Equal for models with equal costs; ``None`` with a polygon (one per request).
+
+        What the router's per-model caches (connected components, CCH metrics) are keyed
+        on: the vehicle, preference, avoidances and the preferred corridor with its factor.
+
+        Returns
+        -------
+        Hashable or None
+            The key, or ``None`` when an exclusion polygon makes the model a one-off that
+            is not worth caching.
+        """
         if self.excluded is not None:
             return None
         return (
@@ -123,10 +150,43 @@ class RouteCost:
         )
 
     def seconds(self, edge: Edge) -> float:
+        """Driving time of the whole of ``edge`` at the profile's typical speed, in seconds.
+
+        Real seconds whatever the preference or preferred corridor: what routes and
+        matrices report, while :meth:`cost` is what the search minimises.  Usability is
+        not checked (a barred road class is timed at 1 km/h); ask :meth:`usable` first.
+
+        Parameters
+        ----------
+        edge
+            A graph edge.
+
+        Returns
+        -------
+        float
+            ``edge.length_m`` metres ÷ the typical speed, in seconds.
+        """
         speed = self.profile.speed_kph(edge.segment.road_class, edge.segment.maxspeed_kph)
         return edge.length_m / ((speed or 1.0) / 3.6)
 
     def cost(self, edge: Edge) -> float | None:
+        """What the search pays to drive ``edge``, or ``None`` if it may not be driven.
+
+        The NetworkX weight-function convention: ``None`` hides the edge.  The unit depends
+        on the preference (see the module docstring): seconds for ``fastest``, metres for
+        ``shortest``, seconds ÷ (1 + the segment's 0–5 scenic rating) for ``scenic``; an
+        edge of the preferred corridor costs ``prefer_factor`` times as much.
+
+        Parameters
+        ----------
+        edge
+            A graph edge.
+
+        Returns
+        -------
+        float or None
+            The cost in the model's unit, ``None`` where :meth:`usable` says no.
+        """
         if not self.usable(edge):
             return None
         if self.preference is Preference.shortest:
@@ -149,6 +209,19 @@ def main_component(road: RoadGraph, model: RouteCost) -> frozenset[Coord]:
     Points snap only onto edges inside it: a piece of road boxed in by roads this vehicle
     may not take (a caravan on a lane between two steep passes) would give "no route" to
     everything, so we skip it for the nearest road that leads somewhere.
+
+    Parameters
+    ----------
+    road
+        The road graph.
+    model
+        The cost model whose :meth:`RouteCost.usable` decides which edges count.
+
+    Returns
+    -------
+    frozenset of Coord
+        The nodes of the largest strongly connected component; empty when the model may
+        use no edge at all.  Linear in the graph, so :meth:`Router.component` caches it.
     """
     usable: nx.DiGraph[Coord] = nx.DiGraph()
     for u, v, _k, edge in road.edges():
@@ -171,6 +244,32 @@ def search(
     With ``targets`` it stops at the cheapest target (returned with its total, offset
     included); without, it settles every node within ``cutoff``.  The fast router answers
     the same questions on a CCH; this one is the yardstick in tests and serves reachability.
+
+    Parameters
+    ----------
+    road
+        The road graph.
+    sources
+        Start nodes, each with the cost already paid to reach it (from a snapped point
+        along its edge, see :meth:`Router.ends`); sources above ``cutoff`` are ignored.
+    cost
+        The weight of an edge, ``None`` to hide it (:meth:`RouteCost.cost`).
+    targets
+        Optional end nodes, each with the cost still to pay from it to the destination.
+    cutoff
+        Nodes costlier than this are not settled (a time budget in seconds for
+        reachability); in the unit of ``cost``.
+
+    Returns
+    -------
+    dist : dict of Coord to float
+        Every settled node with its cost from the cheapest source.
+    parent : dict of Coord to EdgeKey or None
+        The edge ``(u, v, key)`` by which each settled node was reached; ``None`` for a
+        source.
+    best : (float, Coord) or None
+        With ``targets``: the cheapest total (target offset included) and the target node
+        it ends at; ``None`` without targets or when none is reached.
     """
     adj = road.graph.adj
     dist: dict[Coord, float] = {}
@@ -224,6 +323,16 @@ class Router:
 
     ``fast=True`` answers shortest paths on a CCH (:mod:`tourroute.routing.fast`);
     ``fast=False`` on the plain-Python reference Dijkstra (small graphs, tests).
+
+    Parameters
+    ----------
+    road
+        The road graph; the router never changes it.
+    snapper
+        A spatial index over ``road``'s edges to reuse; built here when ``None``.
+    fast
+        Build the CCH (seconds on a regional graph, the expensive part) and answer
+        shortest paths and matrices with it.
     """
 
     def __init__(self, road: RoadGraph, snapper: Snapper | None = None, fast: bool = True) -> None:
@@ -244,6 +353,29 @@ class Router:
         excluded: BaseGeometry | None = None,
         prefer_factor: float = PREFERRED_CORRIDOR_FACTOR,
     ) -> RouteCost:
+        """The cost model of one request: a vehicle profile with its preference and avoidances.
+
+        Parameters
+        ----------
+        vehicle
+            Selects the profile in :data:`~tourroute.routing.profiles.PROFILES`.
+        preference
+            ``fastest`` (seconds), ``shortest`` (metres) or ``scenic``.
+        avoid
+            ``toll``, ``expressway``, ``unpaved`` (:data:`AVOIDABLE`) and/or corridor slugs.
+            Not checked here: a name that matches nothing hides nothing (the service
+            rejects unknown names).
+        prefer_corridor
+            A corridor slug whose edges look cheaper, or ``None``.
+        excluded
+            A (Multi)Polygon in lon/lat that no usable edge may touch (a flood), or ``None``.
+        prefer_factor
+            How much of its cost a preferred corridor's edge keeps (0.75: 25 % cheaper).
+
+        Returns
+        -------
+        RouteCost
+        """
         return RouteCost(
             PROFILES[vehicle],
             preference,
@@ -254,6 +386,18 @@ class Router:
         )
 
     def component(self, model: RouteCost) -> frozenset[Coord]:
+        """:func:`main_component` for ``model``, cached per :meth:`RouteCost.cache_key`.
+
+        Parameters
+        ----------
+        model
+            The cost model; one with an exclusion polygon is computed afresh every call.
+
+        Returns
+        -------
+        frozenset of Coord
+            The nodes points may snap next to under ``model``.
+        """
         key = model.cache_key()
         if key is None:
             return main_component(self.road, model)
@@ -263,7 +407,30 @@ class Router:
         return found
 
     def snap(self, point: Coord, model: RouteCost, max_distance_m: float = 20_000.0) -> Snap:
-        """``point`` projected onto the nearest edge the vehicle can use and leave."""
+        """``point`` projected onto the nearest edge the vehicle can use and leave.
+
+        Parameters
+        ----------
+        point
+            (lon, lat) in degrees.
+        model
+            The cost model: only edges it may use, inside its main component, qualify.
+        max_distance_m
+            How far from ``point`` to look for such an edge, in metres.
+
+        Returns
+        -------
+        Snap
+            The edge, the fraction along it, the foot point and its distance in metres.
+
+        Raises
+        ------
+        SnapError
+            No edge this model may use lies within ``max_distance_m``.
+        NoRoute
+            The nearest usable road within reach is cut off from the main component by
+            the vehicle's rules or the request's avoidances.
+        """
         main = self.component(model)
 
         def connected(key: EdgeKey, edge: Edge) -> bool:
@@ -280,7 +447,19 @@ class Router:
             ) from None
 
     def reverse_of(self, key: EdgeKey) -> EdgeKey | None:
-        """The opposite direction of a two-way edge, if there is one."""
+        """The opposite direction of a two-way edge, if there is one.
+
+        Parameters
+        ----------
+        key
+            A directed edge ``(u, v, key)`` of the graph.
+
+        Returns
+        -------
+        EdgeKey or None
+            ``(v, u, key')`` of the same piece of the same segment driven backwards;
+            ``None`` for a one-way piece.
+        """
         u, v, _ = key
         g = self.road.graph
         edge = self.snapper.edges[key]
@@ -291,7 +470,27 @@ class Router:
         return None
 
     def ends(self, snap: Snap, model: RouteCost) -> tuple[Ends, Ends]:
-        """(as origin: nodes reachable from the point, as destination: nodes that reach it)."""
+        """(as origin: nodes reachable from the point, as destination: nodes that reach it).
+
+        A snapped point lies part-way along an edge: leaving it, the search starts at the
+        edge's end node with the rest of the edge already paid (and at its start node too
+        when the edge is two-way); arriving works the other way round.  These are the
+        ``sources`` and ``targets`` of :func:`search` and :meth:`shortest`.
+
+        Parameters
+        ----------
+        snap
+            A point snapped onto the graph (:meth:`snap`).
+        model
+            The cost model that prices the partial edges.
+
+        Returns
+        -------
+        leave : dict of Coord to float
+            Nodes reachable from the point, with the cost of getting there.
+        arrive : dict of Coord to float
+            Nodes from which the point is reached, with the cost still to pay.
+        """
         edge = self.snapper.edges[snap.edge]
         c = model.cost(edge) or 0.0
         u, v, _ = snap.edge
@@ -305,6 +504,25 @@ class Router:
     def shortest(
         self, model: RouteCost, sources: Ends, targets: Ends
     ) -> tuple[float, Coord, Coord, list[EdgeKey]] | None:
+        """The cheapest path from any source node to any target node, offsets included.
+
+        On the CCH when the router was built with ``fast=True``, else with the reference
+        :func:`search`.
+
+        Parameters
+        ----------
+        model
+            The cost model.
+        sources, targets
+            Nodes with their starting and finishing costs (:meth:`ends`).
+
+        Returns
+        -------
+        (float, Coord, Coord, list of EdgeKey) or None
+            The total cost in the model's unit, the source node left, the target node
+            reached and the edges between them (empty when the two coincide); ``None`` if
+            no target can be reached.
+        """
         if self.fast is not None:
             return self.fast.shortest(model, sources, targets)
         _dist, parent, best = search(self.road, sources, model.cost, targets)
@@ -315,7 +533,29 @@ class Router:
         return best[0], first, best[1], pieces
 
     def route(self, origin: Coord, destination: Coord, model: RouteCost) -> Route:
-        """The best route from ``origin`` to ``destination`` (lon, lat) under ``model``."""
+        """The best route from ``origin`` to ``destination`` (lon, lat) under ``model``.
+
+        Parameters
+        ----------
+        origin, destination
+            (lon, lat) in degrees; each is snapped onto the nearest usable road.
+        model
+            The cost model (:meth:`model`).
+
+        Returns
+        -------
+        Route
+            Distance in metres, duration in seconds, the line from snapped point to
+            snapped point, the metres by road ref, corridor and province, the segments
+            driven and the cost the search minimised.
+
+        Raises
+        ------
+        SnapError
+            A point has no usable road within 20 km.
+        NoRoute
+            A point's road is cut off, or no path joins the two under ``model``.
+        """
         start = self.snap(origin, model)
         end = self.snap(destination, model)
         g = self.road.graph
@@ -362,6 +602,22 @@ class Router:
 
         Durations are exact for ``fastest``; for other preferences, and whenever distances
         are asked for, every pair's path is unpacked and its seconds and metres summed.
+
+        Parameters
+        ----------
+        origins, destinations
+            Points snapped with ``model`` (:meth:`snap`).
+        model
+            The cost model that chooses the paths.
+        distances
+            Also sum the metres of every path (slower: every path is unpacked).
+
+        Returns
+        -------
+        Matrix
+            ``durations_s[i][j]``: seconds from ``origins[i]`` to ``destinations[j]``,
+            ``None`` where unreachable; ``distances_m`` likewise in metres, or ``None``
+            when not asked for.
         """
         leave = [self.ends(s, model)[0] for s in origins]
         arrive = [self.ends(d, model)[1] for d in destinations]
@@ -457,6 +713,22 @@ class Router:
         """Everything within ``budget_s`` seconds of driving from ``origin``.
 
         Costs here are always seconds (the model's preference is ignored): a time budget.
+
+        Parameters
+        ----------
+        origin
+            The snapped starting point.
+        model
+            Its vehicle, avoidances and exclusion polygon apply; its preference and
+            preferred corridor do not.
+        budget_s
+            The driving time allowed, in seconds.
+
+        Returns
+        -------
+        Reach
+            The seconds to every node reached, and the roads (or the parts of them)
+            driven within the budget, ready for :func:`~tourroute.routing.isochrone.reach_area`.
         """
         timed = RouteCost(model.profile, Preference.fastest, model.avoid, None, model.excluded)
         leave, _ = self.ends(origin, timed)
@@ -485,7 +757,20 @@ class Router:
         return Reach(origin, budget_s, dist, pieces, timed)
 
     def time_to(self, reach: Reach, snap: Snap) -> float | None:
-        """Seconds from the reach's origin to a snapped point, if within its budget."""
+        """Seconds from the reach's origin to a snapped point, if within its budget.
+
+        Parameters
+        ----------
+        reach
+            The result of :meth:`reachable`.
+        snap
+            A point snapped with the reach's model.
+
+        Returns
+        -------
+        float or None
+            Driving seconds, ``None`` when the point lies beyond ``reach.budget_s``.
+        """
         best: float | None = None
         direct = self._same_edge(reach.origin, snap, reach.model)
         if direct is not None:
@@ -526,7 +811,35 @@ def route(
     excluded: BaseGeometry | None = None,
     snapper: Snapper | None = None,
 ) -> Route:
-    """One route on ``road`` with the reference search (build a :class:`Router` to reuse)."""
+    """One route on ``road`` with the reference search (build a :class:`Router` to reuse).
+
+    Builds a throw-away :class:`Router` (and a :class:`~tourroute.routing.snap.Snapper`
+    unless one is given): convenient for one-off routes, tests and examples; a service
+    keeps one router per graph instead.
+
+    Parameters
+    ----------
+    road
+        The road graph.
+    origin, destination
+        (lon, lat) in degrees.
+    vehicle, preference, avoid, prefer_corridor, excluded
+        The cost model, as in :meth:`Router.model`.
+    snapper
+        A spatial index over ``road``'s edges to reuse.
+
+    Returns
+    -------
+    Route
+        As :meth:`Router.route`.
+
+    Raises
+    ------
+    SnapError
+        A point has no usable road within 20 km.
+    NoRoute
+        No path between the points for this vehicle under these constraints.
+    """
     router = Router(road, snapper, fast=False)
     model = router.model(vehicle, preference, avoid, prefer_corridor, excluded)
     return router.route(origin, destination, model)

@@ -39,7 +39,15 @@ class Snap:
 
 
 class Snapper:
-    """A spatial index over a graph's edges for nearest-usable-edge queries."""
+    """A spatial index over a graph's edges for nearest-usable-edge queries.
+
+    Parameters
+    ----------
+    road
+        The road graph.  Its edges are indexed once (an STR-tree over one line per piece
+        of road, both directions sharing it), in a local metric frame centred on the mean
+        of the edges' first points.
+    """
 
     def __init__(self, road: RoadGraph) -> None:
         starts = np.array([e.shape[0] for *_, e in road.edges()] or [(0.0, 0.0)])
@@ -74,7 +82,32 @@ class Snapper:
         usable: Callable[[EdgeKey, Edge], bool],
         max_distance_m: float = 20_000.0,
     ) -> Snap:
-        """Project ``point`` onto the nearest edge for which ``usable`` is true."""
+        """Project ``point`` onto the nearest edge for which ``usable`` is true.
+
+        The search radius starts at 250 m and grows fourfold up to ``max_distance_m``, so
+        a point next to a road costs a handful of candidates.  Of two equally near edges
+        the smaller key wins, so the answer does not depend on the index's order.
+
+        Parameters
+        ----------
+        point
+            (lon, lat) in degrees.
+        usable
+            Whether a directed edge ``(key, edge)`` may be snapped onto.
+        max_distance_m
+            The farthest an edge may be, in metres.
+
+        Returns
+        -------
+        Snap
+            The edge, the fraction along it (in driving direction), the foot point and
+            its geodesic distance from ``point`` in metres.
+
+        Raises
+        ------
+        SnapError
+            No usable edge within ``max_distance_m``.
+        """
         p = Point(self._xy(point))
         radius = 250.0
         while True:
