@@ -1,7 +1,8 @@
 # tourroute — set-up, run and test on a fresh Debian/Ubuntu machine (as root or with sudo).
 #   make run    install what is missing, migrate + seed the embedded SpatiaLite db, serve the API
 #   make test   install what is missing, start PostGIS, run the suite on SpatiaLite AND PostGIS
-#   make lint   ruff + mypy        make bench   benchmarks (tables, never assertions)
+#   make test-fast   unit + API tests on SpatiaLite only (no PostGIS, no browser), a few minutes
+#   make lint   ruff, mypy, lint-imports   make bench   benchmarks (tables, never assertions)
 #   make load   HTTP load on real servers, 1 worker vs N, and the tipg comparison
 
 SHELL := /bin/bash
@@ -30,11 +31,11 @@ SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite li
 
 export SPATIALITE_LIBRARY_PATH := mod_spatialite
 
-.PHONY: help system-deps venv run serve migrate seed test postgis postgis-stop test-deps lint bench clean \
-        node-deps console browser-deps
+.PHONY: help system-deps venv run serve migrate seed test test-fast postgis postgis-stop test-deps \
+        lint bench clean node-deps console browser-deps
 
 help:
-	@sed -n '2,6p' Makefile
+	@sed -n '2,7p' Makefile
 
 ## --- installation -----------------------------------------------------------------------
 # $(call apt_install_missing,PACKAGES): install those of the Debian PACKAGES not installed yet
@@ -129,11 +130,22 @@ test: venv system-deps console browser-deps test-deps  ## the whole suite on Spa
 	$(VENV)/bin/ruff check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+# The quick loop while editing: no PostGIS cluster, no Chromium; the API tests run on
+# SpatiaLite only (the postgis-parametrized ones are deselected, so TOURROUTE_TEST_POSTGRES_URL
+# is not needed), without the two that start real server processes. `make test` stays the gate.
+FAST_IGNORE := tests/api/test_crash_safety.py tests/api/test_serving_process.py
+
+test-fast: venv test-deps  ## unit + API tests on SpatiaLite only (no PostGIS, no browser)
+	$(PY) -m pytest -p no:cacheprovider -q tests/unit tests/api -k "not postgis" \
+	  $(addprefix --ignore=,$(FAST_IGNORE))
 
 lint: venv
 	$(VENV)/bin/ruff check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/ruff format --check src tests migrations $(wildcard benchmarks)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 ## --- benchmarks ---------------------------------------------------------------------------
 # Packages only the benchmarks need: pgRouting, the peer of the routing section.

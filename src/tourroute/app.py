@@ -10,13 +10,13 @@ from fastapi import FastAPI
 from tourroute import __version__
 from tourroute.accounts.router import router as accounts_router
 from tourroute.api.docs import install_docs
+from tourroute.api.errors import install_error_handlers
 from tourroute.api.paging import CursorCodec
 from tourroute.audit.router import router as audit_router
 from tourroute.config import Settings
 from tourroute.console.router import router as console_router
 from tourroute.db.engine import create_db_engine
 from tourroute.db.session import make_sessionmaker
-from tourroute.errors import install_error_handlers
 from tourroute.health import router as health_router
 from tourroute.itineraries.router import router as itineraries_router
 from tourroute.network.graph_cache import GraphCache

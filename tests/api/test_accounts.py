@@ -14,16 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import (
-    ROLES,
-    UNKNOWN_TOKEN,
-    Accounts,
-    add_site,
-    etag_of,
-    new_site_body,
-    secret_of,
-)
-from tests.api.test_bad_input import assert_problem
+from tests.api.conftest import ROLES, UNKNOWN_TOKEN, Accounts
+from tests.builders import add_site, assert_problem, etag_of, new_site_body, secret_of
 from tests.conftest import SEED_DIR, Database
 from tourroute.accounts.models import ApiToken, Principal
 from tourroute.accounts.service import AccountService

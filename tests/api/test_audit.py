@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import OTHER, OWN, UNKNOWN_TOKEN, Accounts, new_site_body, secret_of
-from tests.api.test_bad_input import assert_problem
+from tests.api.conftest import OTHER, OWN, UNKNOWN_TOKEN, Accounts
+from tests.builders import assert_problem, new_site_body, secret_of
 from tourroute.audit.models import AuditEntry
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-
-def assert_problem(response: Any, status: int, parameter: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    assert body["title"]
-    assert body["detail"]
-    assert body["type"]
-    if parameter is not None:
-        assert parameter in {e["name"] for e in body["errors"]}, body
-        assert parameter in body["detail"]
-    return body
+from tests.builders import assert_problem
 
 
 def test_unknown_slug_is_404(client: TestClient) -> None:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from shapely.geometry import LineString, shape
 from shapely.ops import unary_union
 
-from tests.api.test_itineraries import _check_plan, _seconds
+from tests.builders import _check_plan, _seconds
 from tourroute.routing.convoy import convoy_factor
 
 TOURS = {

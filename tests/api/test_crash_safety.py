@@ -42,7 +42,8 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import OWN, new_site_body
+from tests.api.conftest import OWN
+from tests.builders import new_site_body
 from tests.conftest import SEED_DIR, Database
 from tests.serving_helpers import ServerProcess, running_server, server_env
 from tourroute.accounts.service import AccountService

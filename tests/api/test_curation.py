@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import OWN, Accounts, add_site, etag_of, new_site_body
-from tests.api.test_bad_input import assert_problem
+from tests.api.conftest import OWN, Accounts
+from tests.builders import add_site, assert_problem, etag_of, new_site_body
 from tests.conftest import Database
 from tourroute.accounts.models import Principal
 from tourroute.accounts.service import AccountService

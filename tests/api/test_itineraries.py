@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import gpxpy
@@ -11,7 +10,7 @@ import icalendar
 import pytest
 from fastapi.testclient import TestClient
 
-from tourroute.itineraries.windows import windows
+from tests.builders import _check_plan
 
 HERITAGE = {
     "start": "thanh-nha-ho",
@@ -30,58 +29,6 @@ def _compose(client: TestClient, **body: Any) -> dict[str, Any]:
     assert response.headers["location"].endswith(response.json()["id"])
     out: dict[str, Any] = response.json()
     return out
-
-
-def _seconds(iso: str) -> float:
-    t = datetime.fromisoformat(iso)
-    return t.hour * 3600 + t.minute * 60 + t.second
-
-
-def _check_plan(
-    client: TestClient,
-    plan: dict[str, Any],
-    cap_h: float,
-    day_start: str = "08:00",
-    day_end: str = "18:00",
-) -> None:
-    """The invariants every composed plan must satisfy, checked from the response alone."""
-    sites = {}
-    for day in plan["days"]:
-        for stop in day["stops"]:
-            slug = stop["site"]
-            if slug not in sites:
-                sites[slug] = client.get(f"/v1/sites/{slug}").json()
-            spec = sites[slug].get("opening_hours")
-            start, end = _seconds(stop["visit_start"]), _seconds(stop["departure"])
-            assert start <= end
-            if spec:
-                (wins,) = windows(spec, [date.fromisoformat(day["date"])]) or ((),)
-                assert any(o - 1 <= start and end <= c + 1 for o, c in wins), (slug, wins)
-            assert _seconds(stop["arrival"]) <= start
-        assert day["totals"]["driving_s"] <= cap_h * 3600 + 1
-        assert day["start"]["departure"][11:16] >= day_start
-        assert day["end"]["arrival"][11:16] <= day_end
-    for a, b in zip(plan["days"], plan["days"][1:], strict=False):
-        assert a["end"]["id"] == b["start"]["id"]  # day k ends where day k+1 starts
-        assert a["overnight"]["id"] == a["end"]["id"]
-    visited = [s["site"] for d in plan["days"] for s in d["stops"]]
-    assert len(visited) == len(set(visited))
-    assert plan["score"] == pytest.approx(sum(s["score"] for d in plan["days"] for s in d["stops"]))
-    for day in plan["days"]:
-        legs = day["legs"]
-        if day.get("breaks"):
-            # Detours to fuel stations and meal stops add legs; the day stays in time order.
-            assert len(legs) >= len(day["stops"]) + 1
-            moments = sorted(
-                [(_seconds(x["departure"]), _seconds(x["arrival"])) for x in legs]
-                + [(_seconds(x["arrival"]), _seconds(x["departure"])) for x in day["stops"]]
-                + [(_seconds(b["start"]), _seconds(b["end"])) for b in day["breaks"]]
-            )
-            for (_, end), (start, _) in itertools.pairwise(moments):
-                assert end <= start + 1, (end, start)
-        else:
-            assert len(legs) == len(day["stops"]) + 1
-        assert day["totals"]["distance_m"] == pytest.approx(sum(x["distance_m"] for x in legs))
 
 
 def test_heritage_itinerary_is_feasible_stored_and_exported(client: TestClient) -> None:

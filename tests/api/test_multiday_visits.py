@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from tests.api.test_itineraries import _check_plan
+from tests.builders import _check_plan
 from tourroute.sites.domain import SiteKind
 from tourroute.sites.models import Site
 

@@ -19,13 +19,11 @@ from sqlalchemy.orm import Session
 from tests.api.conftest import Accounts
 from tests.api.tour_fixtures import created
 from tests.api.tour_fixtures import published as published_tour
+from tests.builders import add_site
 from tests.conftest import Database
 from tests.seeddata import identity, published, published_everything, served_identity
 from tourroute.app import create_app
-from tourroute.db.spatial import point_element
-from tourroute.seed import search_keys
-from tourroute.sites.domain import SiteKind, SiteStatus
-from tourroute.sites.models import Site
+from tourroute.sites.domain import SiteStatus
 
 GEOJSON = "application/geo+json"
 CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
@@ -70,21 +68,12 @@ def problem(response: Any, status: int) -> dict[str, Any]:
     return body
 
 
-def add_site(session: Session, slug: str, status: SiteStatus, lon: float, lat: float) -> None:
-    """A site in the test's rolled-back transaction, as the curation workflow leaves it."""
-    site = Site(
-        slug=slug,
-        name_vi="Điểm thử OGC",
-        name_en="OGC test place",
-        province_code="VN-21",
-        kind=SiteKind.attraction,
-        geom=point_element(lon, lat),
-        status=status,
-        source="test fixture",
-    )
-    site.search_exact, site.search_folded = search_keys(site)
-    session.add(site)
-    session.commit()
+# How the OGC tests name the sites they add (no category).
+OGC_SITE: dict[str, Any] = {
+    "name_vi": "Điểm thử OGC",
+    "name_en": "OGC test place",
+    "categories": (),
+}
 
 
 # --- landing page, conformance, collections ---------------------------------------------
@@ -144,7 +133,7 @@ def test_collections_describe_sites_with_its_extent(client: TestClient) -> None:
 
 
 def test_extent_ignores_unpublished_sites(client: TestClient, session: Session) -> None:
-    add_site(session, "ogc-draft-far-east", SiteStatus.draft, 107.9, 21.2)
+    add_site(session, "ogc-draft-far-east", SiteStatus.draft, lon_lat=(107.9, 21.2), **OGC_SITE)
     bbox = client.get("/ogc/collections/sites").json()["extent"]["spatial"]["bbox"][0]
     assert bbox[2] == pytest.approx(max(r["lon"] for r in published_everything()))
 
@@ -212,11 +201,11 @@ def test_unpublished_sites_are_not_features(client: TestClient, session: Session
         ("ogc-in-review", SiteStatus.in_review),
         ("ogc-archived", SiteStatus.archived),
     ):
-        add_site(session, slug, status, 105.78, 19.81)
+        add_site(session, slug, status, lon_lat=(105.78, 19.81), **OGC_SITE)
         problem(client.get(f"{ITEMS}/{slug}"), 404)
     features = client.get(ITEMS, params={"limit": 1000}).json()["features"]
     assert served(features) == expected(published_everything())
-    add_site(session, "ogc-published", SiteStatus.published, 105.78, 19.81)
+    add_site(session, "ogc-published", SiteStatus.published, lon_lat=(105.78, 19.81), **OGC_SITE)
     assert client.get(f"{ITEMS}/ogc-published").status_code == 200
 
 

@@ -14,7 +14,8 @@ from shapely.geometry import MultiPolygon, shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import Accounts, etag_of
+from tests.api.conftest import Accounts
+from tests.builders import etag_of
 from tests.conftest import SEED_DIR
 from tests.osm_files import Way, garbage_pbf, truncated_copy, write_osm_xml
 from tourroute import cli

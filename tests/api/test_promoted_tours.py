@@ -9,7 +9,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from tests.api.test_itineraries import _check_plan
+from tests.builders import _check_plan
 from tourroute.itineraries.schemas import DEFAULT_DRIVING_H, ItineraryRequest
 
 TOURS = yaml.safe_load(

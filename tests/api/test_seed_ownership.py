@@ -22,8 +22,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import Accounts, etag_of
+from tests.api.conftest import Accounts
 from tests.api.tour_fixtures import tour_body
+from tests.builders import etag_of
 from tests.seeddata import SEED_DIR
 from tourroute.audit.models import AuditEntry
 from tourroute.network.models import RoadSegment, SegmentStatus

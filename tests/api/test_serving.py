@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import OWN, Accounts, add_site
+from tests.api.conftest import OWN, Accounts
+from tests.builders import add_site
 from tests.conftest import Database
 from tourroute.accounts.models import Principal
 from tourroute.accounts.service import AccountService

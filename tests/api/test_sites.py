@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from pyproj import Geod
 from sqlalchemy.orm import Session
 
+from tests.builders import add_site
 from tests.seeddata import (
     identity,
     published,
@@ -18,9 +19,7 @@ from tests.seeddata import (
     published_places,
     served_identity,
 )
-from tourroute.db.spatial import point_element
-from tourroute.sites.domain import SiteKind, SiteStatus
-from tourroute.sites.models import Site, SiteCategory
+from tourroute.sites.domain import SiteStatus
 
 GEOD = Geod(ellps="WGS84")
 
@@ -293,29 +292,21 @@ def test_site_detail_has_the_model_fields(client: TestClient) -> None:
     }
 
 
-def _add_site(session: Session, slug: str, status: SiteStatus) -> None:
-    site = Site(
-        slug=slug,
-        name_vi="Điểm nháp",
-        name_en="Draft place",
-        province_code="VN-22",
-        kind=SiteKind.attraction,
-        geom=point_element(105.69, 18.67),
-        status=status,
-        source="test",
-        search_exact="điểm nháp",
-        search_folded="diem nhap",
-    )
-    site.category_rows = [SiteCategory(category="museum")]
-    session.add(site)
-    session.flush()
+# A museum in Nghệ An, flushed (not committed) into the test's transaction.
+DRAFT_PLACE: dict[str, Any] = {
+    "province": "VN-22",
+    "name_vi": "Điểm nháp",
+    "name_en": "Draft place",
+    "source": "test",
+    "commit": False,
+}
 
 
 @pytest.mark.parametrize("status", [SiteStatus.draft, SiteStatus.archived])
 def test_anonymous_callers_see_only_published_sites(
     client: TestClient, session: Session, status: SiteStatus
 ) -> None:
-    _add_site(session, "diem-nhap", status)
+    add_site(session, "diem-nhap", status, **DRAFT_PLACE)
     assert client.get("/v1/sites/diem-nhap").status_code == 404
     assert client.get("/v1/sites", params={"q": "diem nhap"}).json()["items"] == []
     items = all_pages(client, "/v1/sites", category="museum", limit=500)
@@ -323,7 +314,7 @@ def test_anonymous_callers_see_only_published_sites(
 
 
 def test_a_published_site_added_later_is_found(client: TestClient, session: Session) -> None:
-    _add_site(session, "diem-moi", SiteStatus.published)
+    add_site(session, "diem-moi", SiteStatus.published, **DRAFT_PLACE)
     assert client.get("/v1/sites/diem-moi").status_code == 200
     assert slugs(client.get("/v1/sites", params={"q": "Điểm NHÁP"}).json()["items"]) == ["diem-moi"]
 

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import OWN, Accounts, etag_of, new_site_body
-from tests.api.test_bad_input import assert_problem
+from tests.api.conftest import OWN, Accounts
 from tests.api.tour_fixtures import created as created_tour
 from tests.api.tour_fixtures import etag_of as tour_etag
 from tests.api.tour_fixtures import published as published_tour
+from tests.builders import assert_problem, etag_of, new_site_body
 from tourroute.api.paging import CursorCodec
 from tourroute.sites.domain import SiteStatus
 from tourroute.sites.models import Site

@@ -16,8 +16,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Accounts, new_site_body
+from tests.api.conftest import Accounts
 from tests.api.tour_fixtures import create_tour
+from tests.builders import new_site_body
 from tourroute.localtime import (
     as_local_instant,
     local_datetime,

@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tests.api.conftest import OWN, Accounts, add_site
-from tests.api.test_bad_input import assert_problem
+from tests.api.conftest import OWN, Accounts
 from tests.api.tour_fixtures import (
     OPERATORS,
     OTHER_AGENCY,
@@ -29,6 +28,7 @@ from tests.api.tour_fixtures import (
     tour_body,
     with_second_agency,
 )
+from tests.builders import add_site, assert_problem
 from tests.conftest import SEED_DIR, Database
 from tourroute.audit.models import AuditEntry
 from tourroute.seed import SeedError, load_seed

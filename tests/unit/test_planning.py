@@ -27,8 +27,8 @@ from tourroute.planning import (
 )
 from tourroute.planning.instances import read_json_text, write_json_text
 
-# shared/ sits beside the work tree (locally and in CI's fresh clone)
-TOPTW = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "toptw" / "instances"
+# Two of the published pr01–pr10 instances, kept in the repository (source: tests/toptw/README.md)
+TOPTW = Path(__file__).resolve().parents[1] / "toptw"
 H = 3600.0
 
 

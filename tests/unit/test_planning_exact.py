@@ -13,10 +13,9 @@ import random
 
 import pytest
 
+from tests.builders import random_problem
 from tourroute.planning import (
     Day,
-    DriverRules,
-    Overnight,
     PlanningError,
     Problem,
     Solution,
@@ -26,73 +25,7 @@ from tourroute.planning import (
 )
 from tourroute.planning.exact import solve_exact
 
-SPEED_KMH = 50.0
 N_INSTANCES = 30
-
-
-def random_problem(
-    seed: int,
-    n: int = 10,
-    days: int = 2,
-    *,
-    hotels: int = 0,
-    coach: bool = False,
-    motorhome: bool = False,
-    lunch: bool = False,
-    must: int = 0,
-    cap_s: float | None = None,
-) -> Problem:
-    """A seeded random trip on a 60 × 60 km map (Euclidean km at 50 km/h)."""
-    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
-
-    def pt() -> tuple[float, float]:
-        return (rng.uniform(0, 60), rng.uniform(0, 60))
-
-    start = pt()
-    end = start if rng.random() < 0.5 else pt()
-    pts = [start, end, *(pt() for _ in range(n)), *(pt() for _ in range(hotels))]
-    travel = [[round(math.dist(a, b) / SPEED_KMH * 3600) for b in pts] for a in pts]
-    day_list = tuple(Day(8 * 3600, rng.choice([13, 14, 15]) * 3600) for _ in range(days))
-    stops = []
-    for i in range(n):
-        service = rng.choice([600, 1200, 1800, 2700, 3600])
-        per_day = []
-        for _ in range(days):
-            r = rng.random()
-            if r < 0.15:
-                per_day.append(())
-            elif lunch and r < 0.5:
-                per_day.append(((7.5 * 3600, 11.5 * 3600), (13.5 * 3600, 17 * 3600)))
-            else:
-                o = rng.uniform(7, 11) * 3600
-                per_day.append(((o, o + rng.uniform(1.5, 5) * 3600),))
-        stops.append(Stop(f"s{i}", float(rng.randint(1, 10)), float(service), tuple(per_day)))
-    for i in rng.sample(range(n), must):
-        s = stops[i]
-        stops[i] = Stop(s.id, s.score, s.service_s, None, must_visit=True)
-    overnights = tuple(Overnight(f"h{k}", motorhome_ok=rng.random() < 0.6) for k in range(hotels))
-    if motorhome and overnights and not any(o.motorhome_ok for o in overnights):
-        overnights = (Overnight("h0", motorhome_ok=True), *overnights[1:])
-    rules = (
-        DriverRules(
-            max_daily_driving_s=3 * 3600,
-            max_continuous_driving_s=3600,
-            min_break_s=1800,
-            max_weekly_driving_s=None,
-        )
-        if coach
-        else None
-    )
-    return Problem(
-        stops=tuple(stops),
-        days=day_list,
-        travel_s=travel,
-        overnights=overnights,
-        max_daily_driving_s=cap_s,
-        driver_rules=rules,
-        motorhome=motorhome,
-        name=f"random-{seed}",
-    )
 
 
 def instance_params(k: int) -> dict[str, object]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_planning_exact import random_problem
+from tests.builders import random_problem
 from tourroute.planning import (
     COACH_RULES,
     Day,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_planning_exact import random_problem
+from tests.builders import random_problem
 from tourroute.planning import PlanningError, Problem, Solution, check_solution, solve
 
 EPS = 1e-6

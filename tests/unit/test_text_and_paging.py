@@ -7,8 +7,9 @@ import unicodedata
 import pytest
 
 from tourroute.api.paging import CursorCodec, query_fingerprint
-from tourroute.api.params import parse_bbox, parse_lon_lat
+from tourroute.api.params import parse_bbox
 from tourroute.errors import InvalidParameter
+from tourroute.geo import parse_lon_lat
 from tourroute.text import exact_key, folded_key, search_tokens
 
 

@@ -24,10 +24,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, SegmentResource, authorize
 from tourroute.accounts.domain import Actor
-from tourroute.api.conditional import PreconditionFailed, check_if_match
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.db.spatial import to_element
+from tourroute.db.versioned import PreconditionFailed, check_if_match
 from tourroute.errors import Conflict, FieldError, NotFound
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
 from tourroute.network.schemas import RoadSegmentCreate, RoadSegmentRead, RoadSegmentStored

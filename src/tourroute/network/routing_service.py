@@ -8,9 +8,9 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
-from tourroute.api.params import parse_lon_lat
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.geo import parse_lon_lat
 from tourroute.network.graph_cache import GraphCache, NetworkGraph
 from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
 from tourroute.routing.graph import Coord

@@ -25,10 +25,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, ProvinceResource, authorize
 from tourroute.accounts.domain import Actor
-from tourroute.api.conditional import PreconditionFailed, check_if_match
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.db.spatial import geojson_of, to_element
+from tourroute.db.versioned import PreconditionFailed, check_if_match
 from tourroute.errors import Conflict, DomainError, FieldError, InvalidParameter, NotFound
 from tourroute.provinces.models import Province
 from tourroute.provinces.repository import ProvinceRepository

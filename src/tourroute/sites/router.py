@@ -20,10 +20,11 @@ from tourroute.api.http import (
     wants_geojson,
 )
 from tourroute.api.paging import CursorCodec, query_fingerprint
-from tourroute.api.params import parse_bbox, parse_lon_lat
+from tourroute.api.params import parse_bbox
 from tourroute.config import Settings
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
+from tourroute.geo import parse_lon_lat
 from tourroute.sites.curation import CuratedSite, CurationService
 from tourroute.sites.domain import Category, SiteKind, SiteStatus, SiteType
 from tourroute.sites.repository import SiteFilters

@@ -21,9 +21,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, TourResource, authorize, can
 from tourroute.accounts.domain import Actor, Role
-from tourroute.api.conditional import PreconditionFailed, check_if_match
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
+from tourroute.db.versioned import PreconditionFailed, check_if_match
 from tourroute.errors import Conflict, FieldError, InvalidParameter, NotFound
 from tourroute.itineraries.models import Itinerary
 from tourroute.localtime import today_local
