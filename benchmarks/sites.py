@@ -31,10 +31,11 @@ from tourroute.db.engine import create_db_engine
 from tourroute.db.models import Base
 from tourroute.db.spatial import point_element
 from tourroute.geojson import PointGeometry
-from tourroute.seed import load_seed, read_seed, search_keys
+from tourroute.seed import load_seed, read_seed
 from tourroute.sites.domain import Category, SiteKind, SiteStatus
 from tourroute.sites.models import Site, SiteCategory
 from tourroute.sites.schemas import SiteCreate
+from tourroute.sites.values import search_keys
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seed"
 SYNTHETIC_SITES = int(os.environ.get("BENCH_SYNTHETIC_SITES", "20000"))

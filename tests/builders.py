@@ -20,9 +20,9 @@ from tests.api.conftest import OWN, Accounts
 from tourroute.db.spatial import point_element
 from tourroute.itineraries.windows import windows
 from tourroute.planning import Day, DriverRules, Overnight, Problem, Stop
-from tourroute.seed import search_keys
 from tourroute.sites.domain import Category, SiteKind, SiteStatus
 from tourroute.sites.models import Site, SiteCategory
+from tourroute.sites.values import search_keys
 
 # --- accounts and problem responses -------------------------------------------------------
 

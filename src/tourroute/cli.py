@@ -72,7 +72,7 @@ def _cmd_db_check(_args: argparse.Namespace, settings: Settings) -> int:
 
 def _seed_dir(args: argparse.Namespace, settings: Settings) -> Path:
     """The seed folder to load; refused, saying where it looked, if there is none."""
-    from tourroute.config import _REPO_ROOT
+    from tourroute.config import REPO_ROOT
 
     if args.dir:
         seed_dir, given = Path(args.dir), "--dir"
@@ -84,7 +84,7 @@ def _seed_dir(args: argparse.Namespace, settings: Settings) -> Path:
         return seed_dir
     if given is not None:
         raise _Refused(f"no seed directory at {seed_dir.resolve()} (from {given})")
-    looked = dict.fromkeys(str((base / "seed").resolve()) for base in (Path.cwd(), _REPO_ROOT))
+    looked = dict.fromkeys(str((base / "seed").resolve()) for base in (Path.cwd(), REPO_ROOT))
     raise _Refused(
         f"no seed directory: looked in {' and '.join(looked)}; "
         "pass --dir DIR or set TOURROUTE_SEED_DIR"

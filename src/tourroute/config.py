@@ -8,12 +8,12 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _project_dir(name: str) -> Path:
     """Find a top-level project folder (``migrations``, ``seed``) from a checkout or the cwd."""
-    for base in (Path.cwd(), _REPO_ROOT):
+    for base in (Path.cwd(), REPO_ROOT):
         candidate = base / name
         if candidate.is_dir():
             return candidate

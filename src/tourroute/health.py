@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
+from tourroute.api.openapi import problem_responses
 from tourroute.errors import ServiceUnavailable
 
 router = APIRouter(tags=["operations"])
@@ -19,7 +20,7 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Ready to serve: the database answers and holds the schema",
-    responses={503: {"content": {"application/problem+json": {}}}},
+    responses=problem_responses(503),
 )
 def readyz(request: Request) -> JSONResponse:
     engine: Engine = request.app.state.engine

@@ -14,27 +14,28 @@ have created them, and deletion is an explicit, audited act.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import shapely
 import yaml
-from geoalchemy2.shape import to_shape
 from pydantic import ValidationError
-from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
+from tourroute.db.changes import apply_changes, same_geometry
 from tourroute.db.spatial import to_element
+from tourroute.network.seed import read_network, upsert_network
 from tourroute.provinces.models import Province
+from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
+from tourroute.seed_common import SeedError, SeedProblem, nfc
 from tourroute.seed_ownership import (
     SEED_ACTOR,
     SeedTally,
@@ -44,56 +45,20 @@ from tourroute.seed_ownership import (
     row_values,
     write_record,
 )
-from tourroute.sites.domain import Category
+from tourroute.sites.curation import site_snapshot
+from tourroute.sites.domain import Category, SiteStatus
 from tourroute.sites.models import Site, SiteCategory
+from tourroute.sites.places_import import (
+    PlacesImportError,
+    read_places,
+    read_settlements,
+    write_places,
+)
 from tourroute.sites.schemas import SiteCreate
-from tourroute.text import exact_key, folded_key
+from tourroute.sites.values import site_values
+from tourroute.tours.seed import read_tours, upsert_tours
 
 __all__ = ["SeedError", "SeedProblem", "SeedReport", "load_seed", "read_seed"]
-
-# geoBoundaries outlines are simplified (median offset 0.4–0.8 km, max 4.5 km from the
-# official outlines); a point this close to its province still counts as inside.
-PROVINCE_TOLERANCE_M = 2_000.0
-# Vietnam's three provinces all lie in UTM zone 48N: metres without geodesic machinery.
-_TO_UTM = Transformer.from_crs(4326, 32648, always_xy=True).transform
-
-
-@dataclass(frozen=True)
-class SeedProblem:
-    file: str
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: record {self.record}: field '{self.field}': {self.message}"
-
-
-class SeedError(Exception):
-    def __init__(self, problems: list[SeedProblem]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(
-            f"seed rejected, nothing written ({len(problems)} problems):\n{lines}{more}"
-        )
-
-
-@dataclass
-class ProvinceSeed:
-    code: str
-    slug: str
-    name_vi: str
-    name_en: str
-    source: str
-    boundary: MultiPolygon
-
-    @cached_property
-    def boundary_utm(self) -> BaseGeometry:
-        return shapely.transform(self.boundary, _TO_UTM, interleaved=False)
-
-    def distance_outside_m(self, lon: float, lat: float) -> float:
-        return float(self.boundary_utm.distance(Point(_TO_UTM(lon, lat))))
 
 
 @dataclass
@@ -172,17 +137,6 @@ class SeedReport:
             )
             lines.extend(places.kind_lines())
         return "\n".join(lines)
-
-
-def nfc(value: Any) -> Any:
-    """NFC-normalise every string in a parsed YAML/JSON value (seed text may be NFD)."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, list):
-        return [nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {k: nfc(v) for k, v in value.items()}
-    return value
 
 
 def _read_provinces(path: Path, problems: list[SeedProblem]) -> list[ProvinceSeed]:
@@ -312,13 +266,9 @@ def read_seed(seed_dir: Path) -> SeedData:
             sites.append(site)
     network = None
     if (seed_dir / "roads").is_dir():
-        from tourroute.network.seed import read_network
-
         network = read_network(seed_dir / "roads", problems)
     tours = None
     if (seed_dir / "tours").is_dir():
-        from tourroute.tours.seed import read_tours
-
         tours = read_tours(seed_dir / "tours", sites, problems)
     places, settlements = _read_places(seed_dir / "places", problems)
     if problems:
@@ -334,8 +284,6 @@ def _read_places(places_dir: Path, problems: list[SeedProblem]) -> tuple[list[An
     ``settlements.geojson``, the names unnamed places are given after."""
     if not places_dir.is_dir():
         return [], None
-    from tourroute.sites.places_import import PlacesImportError, read_places
-
     settlements = places_dir / PLACES_SETTLEMENTS
     out = []
     for path in sorted(places_dir.glob("*.geojson")):
@@ -346,29 +294,6 @@ def _read_places(places_dir: Path, problems: list[SeedProblem]) -> tuple[list[An
         except PlacesImportError as exc:
             problems.append(SeedProblem(f"places/{path.name}", "-", "-", str(exc)))
     return out, settlements if settlements.is_file() else None
-
-
-def search_keys(site: SiteCreate | Site) -> tuple[str, str]:
-    """The (exact, folded) search keys of a site: names, slug and district."""
-    parts = [site.name_vi, site.name_en, site.slug.replace("-", " "), site.district or ""]
-    return " | ".join(exact_key(p) for p in parts), " | ".join(folded_key(p) for p in parts)
-
-
-def same_geometry(stored: Any, new: BaseGeometry | None) -> bool:
-    if stored is None or new is None:
-        return stored is None and new is None
-    old = to_shape(stored) if not isinstance(stored, BaseGeometry) else stored
-    return bool(old.equals_exact(new, 1e-9))
-
-
-def apply_changes(obj: Any, values: dict[str, Any]) -> bool:
-    """Set attributes that differ; return whether anything changed."""
-    changed = False
-    for key, value in values.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
 
 
 def _upsert_provinces(
@@ -392,12 +317,6 @@ def _upsert_provinces(
             row.boundary = to_element(seed.boundary)
             changed = True
         report.provinces_updated += changed
-
-
-def _site_values(site: SiteCreate) -> dict[str, Any]:
-    exact, folded = search_keys(site)
-    data = site.model_dump(exclude={"slug", "province", "categories", "location", "footprint"})
-    return {**data, "province_code": site.province, "search_exact": exact, "search_folded": folded}
 
 
 def _seeded(
@@ -425,15 +344,12 @@ def _upsert_sites(
     (``report.sites.kept``); ``force`` overwrites them too.  Every change is audited
     (actor ``seed``, or ``seed --force``).
     """
-    from tourroute.audit.service import AuditLog
-    from tourroute.sites.curation import site_snapshot
-
     audit = AuditLog(session)
     existing = {s.slug: s for s in session.scalars(select(Site))}
     for seed in sites:
         point = Point(seed.location.lon, seed.location.lat)
         footprint = shape(seed.footprint.as_dict()) if seed.footprint else None
-        values = _site_values(seed)
+        values = site_values(seed)
         record = _seeded(values, point, footprint, seed.categories)
         row = existing.get(seed.slug)
         kinds = report.counts.setdefault(seed.province, {})
@@ -503,9 +419,6 @@ def _import_places(session: Session, data: SeedData, report: SeedReport) -> None
     services published, attractions drafts; places imported before are kept as they are
     (curators' edits win), so loading twice changes nothing.  Each creation is audited,
     by ``seed``, like the seed's own sites."""
-    from tourroute.sites.domain import SiteStatus
-    from tourroute.sites.places_import import PlacesImportError, read_settlements, write_places
-
     try:
         towns = read_settlements(data.settlements) if data.settlements else []
         for places in data.places:
@@ -537,13 +450,9 @@ def load_seed(session: Session, seed_dir: Path, *, force: bool = False) -> SeedR
     if data.places:
         _import_places(session, data, report)
     if data.network is not None:
-        from tourroute.network.seed import upsert_network
-
         report.segments = upsert_network(session, data.network, force=force)
     if data.tours:
         # Last: tours name sites and are routed on the network written just above.
-        from tourroute.tours.seed import upsert_tours
-
         session.flush()
         report.tours = upsert_tours(session, data.tours, force=force)
     return report

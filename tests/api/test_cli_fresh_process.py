@@ -330,7 +330,7 @@ def test_seed_load_outside_an_installed_tree_says_where_it_looked(
     for name in list(os.environ):
         if name.startswith("TOURROUTE_"):
             monkeypatch.delenv(name)
-    monkeypatch.setattr(tourroute.config, "_REPO_ROOT", installed)
+    monkeypatch.setattr(tourroute.config, "REPO_ROOT", installed)
     monkeypatch.chdir(tmp_path)
     assert main(["seed", "load"]) == 2
     out, err = capsys.readouterr()

@@ -26,11 +26,11 @@ from tourroute.db.engine import create_db_engine
 from tourroute.db.spatial import to_element
 from tourroute.network.osm_import import OsmImportError
 from tourroute.provinces.models import Province
-from tourroute.seed import search_keys
 from tourroute.sites import osm_places
 from tourroute.sites.domain import SiteKind, SiteStatus
 from tourroute.sites.models import Site, SiteTransition
 from tourroute.sites.osm_places import IMPORT_PRINCIPAL, PlaceImportReport, import_osm_places
+from tourroute.sites.values import search_keys
 
 NODES: dict[int, tuple[float, float]] = {
     # Tagged POIs (tags in POI_TAGS)

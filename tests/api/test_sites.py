@@ -146,7 +146,7 @@ def test_search_folds_d_with_stroke(client: TestClient, query: str) -> None:
 
 def test_search_exact_diacritics_rank_above_folded_matches(client: TestClient) -> None:
     # "hồ" (with its diacritics) is in some names; "ho" alone also matches Hoàng, Hội, Hòa…
-    # A site is searched by its names, slug and district (tourroute.seed.search_keys), so
+    # A site is searched by its names, slug and district (tourroute.sites.values.search_keys), so
     # "hồ" in the district (Hồng Lĩnh) is an exact match too.
     items = all_pages(client, "/v1/sites", q="hồ", limit=500)
     exact = [

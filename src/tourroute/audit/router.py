@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -16,6 +16,7 @@ from tourroute.accounts.authorization import (
 from tourroute.accounts.deps import CurrentActor
 from tourroute.api.deps import Cursors
 from tourroute.api.http import cached_json
+from tourroute.api.openapi import problem_responses
 from tourroute.api.paging import query_fingerprint
 from tourroute.audit.repository import AuditFilters
 from tourroute.audit.schemas import AuditLink, AuditPage
@@ -26,7 +27,6 @@ from tourroute.localtime import as_local_instant
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 RESOURCE_TYPES = ("site", "tour", "segment", "principal", "token", "agency")
 
 
@@ -50,7 +50,7 @@ def _parse_resource(raw: str | None) -> tuple[str | None, str | None]:
         "Admins see everything; a curator sees the entries of their province's resources. "
         "`since` without an offset is read as Vietnam time (+07:00)."
     ),
-    responses={401: _PROBLEM, 403: _PROBLEM, 422: _PROBLEM},
+    responses=problem_responses(401, 403, 422),
 )
 def list_audit(
     request: Request,

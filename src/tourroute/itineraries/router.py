@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tourroute.api.deps import AppSettings
 from tourroute.api.http import GEOJSON, cached_bytes, cached_json
+from tourroute.api.openapi import problem_responses
 from tourroute.db.session import DbSession
 from tourroute.errors import NotFound
 from tourroute.itineraries.composer import ItineraryComposer
@@ -19,7 +20,6 @@ from tourroute.localtime import to_local
 from tourroute.network.graph_cache import GraphCache
 
 router = APIRouter(tags=["itineraries"])
-_PROBLEM: dict[int | str, dict[str, Any]] = {422: {"content": {"application/problem+json": {}}}}
 _HEX = set("0123456789abcdef")
 
 
@@ -61,7 +61,7 @@ def _load(session: Session, itinerary_id: str) -> Itinerary:
         "cannot be placed come back in `unplaced` with the reason. The plan is stored: "
         "`GET /v1/itineraries/{id}` and exports `.geojson`, `.gpx`, `.ics`."
     ),
-    responses=_PROBLEM,
+    responses=problem_responses(422),
 )
 def post_itinerary(
     request: Request, session: DbSession, settings: AppSettings, body: ItineraryRequest

@@ -26,13 +26,13 @@ from tourroute.accounts.authorization import Action, SegmentResource, authorize
 from tourroute.accounts.domain import Actor
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
+from tourroute.db.changes import apply_changes, same_geometry
 from tourroute.db.spatial import to_element
 from tourroute.db.versioned import PreconditionFailed, check_if_match
 from tourroute.errors import Conflict, FieldError, NotFound
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
 from tourroute.network.schemas import RoadSegmentCreate, RoadSegmentRead, RoadSegmentStored
 from tourroute.provinces.repository import ProvinceRepository
-from tourroute.seed import apply_changes, same_geometry
 from tourroute.sites.curation import InvalidBody
 
 __all__ = ["SEGMENT_WORKFLOW", "SegmentCuration", "segment_snapshot"]

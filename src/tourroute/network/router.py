@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import polyline
-from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
@@ -14,6 +14,14 @@ from tourroute.accounts.deps import CurrentActor
 from tourroute.api.conditional import versioned_json
 from tourroute.api.deps import AppSettings
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
+from tourroute.api.openapi import (
+    CREATED_WITH_LOCATION,
+    NOT_MODIFIED,
+    if_match_header,
+    pick,
+    problem_responses,
+    write_errors,
+)
 from tourroute.api.params import parse_polygon
 from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
@@ -31,7 +39,6 @@ from tourroute.network.schemas import (
 from tourroute.routing import Preference, Snap, Vehicle
 
 router = APIRouter(tags=["routing"])
-_PROBLEM: dict[int | str, dict[str, Any]] = {422: {"content": {"application/problem+json": {}}}}
 
 
 def _cache(request: Request) -> GraphCache:
@@ -60,7 +67,7 @@ def _geometry(coords: list[tuple[float, float]], fmt: GeometryFormat) -> Any:
         "up to 3 routes that avoid a corridor of the best one (expressway, QL1A, coastal road, "
         "Hồ Chí Minh road) and differ from it meaningfully."
     ),
-    responses=_PROBLEM,
+    responses=problem_responses(422),
 )
 def get_route(
     request: Request,
@@ -214,24 +221,15 @@ def get_roads(
 
 # --- Curation of road segments (network.curation) ---------------------------------------
 
-_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {"application/problem+json": {}}}
-    for code, text in {
-        401: "No, invalid, expired or revoked bearer token",
-        403: "The principal may not do this (role, or where the segment lies)",
-        404: "No such road segment",
-        409: "Not allowed in the segment's current state, or the id is taken",
-        412: "If-Match is stale: the segment changed since it was read",
-        422: "Invalid body (the offending fields are listed)",
-        428: "If-Match is missing",
-    }.items()
-}
+_WRITE_ERRORS = write_errors(
+    "segment",
+    forbidden="The principal may not do this (role, or where the segment lies)",
+    taken="id",
+    not_found="No such road segment",
+)
 _IfMatch = Annotated[
     str | None,
-    Header(
-        alias="If-Match",
-        description="The ETag of the segment as last read (GET or a previous write). Required.",
-    ),
+    if_match_header("The ETag of the segment as last read (GET or a previous write). Required."),
 ]
 _KeyPath = Annotated[str, Path(max_length=64, openapi_examples={"key": {"value": "ql1a-01"}})]
 _AUTHZ = (
@@ -268,7 +266,7 @@ def _segment(
     tags=["curation"],
     summary="Create a draft road segment",
     description=("Creates a segment in status `draft`: not routed on until published. " + _AUTHZ),
-    responses={**_WRITE_ERRORS, 201: {"headers": {"Location": {"schema": {"type": "string"}}}}},
+    responses={**_WRITE_ERRORS, **CREATED_WITH_LOCATION},
 )
 def create_segment(
     request: Request, session: DbSession, actor: CurrentActor, body: RoadSegmentCreate
@@ -287,8 +285,8 @@ def create_segment(
     summary="One road segment in any status, for curators",
     description="With the ETag to send as `If-Match` when editing it. " + _AUTHZ,
     responses={
-        304: {"description": "Not modified"},
-        **{k: v for k, v in _WRITE_ERRORS.items() if k in (401, 403, 404)},
+        304: NOT_MODIFIED,
+        **pick(_WRITE_ERRORS, 401, 403, 404),
     },
 )
 def get_segment(
@@ -387,7 +385,7 @@ def _located(point: Any, snap: Snap) -> dict[str, Any]:
         "each cell's path must then be unpacked. Points are snapped onto the nearest road "
         "the vehicle can use; where they landed is in `sources`/`destinations`."
     ),
-    responses=_PROBLEM,
+    responses=problem_responses(422),
 )
 def post_matrix(
     request: Request, session: DbSession, settings: AppSettings, body: MatrixRequest
@@ -437,7 +435,7 @@ def post_matrix(
         "the area reached as a GeoJSON (Multi)Polygon: the roads driven, widened by "
         "`margin_m`."
     ),
-    responses=_PROBLEM,
+    responses=problem_responses(422),
 )
 def get_reachable(
     request: Request,

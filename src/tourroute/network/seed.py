@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
+from tourroute.db.changes import apply_changes, same_geometry
 from tourroute.db.spatial import to_element
 from tourroute.network.curation import segment_snapshot
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
 from tourroute.network.schemas import CorridorCreate, RoadSegmentCreate, RoadSegmentRead
 from tourroute.provinces.repository import ProvinceRepository
-from tourroute.seed import SeedProblem, apply_changes, nfc, same_geometry
+from tourroute.seed_common import SeedProblem, nfc
 from tourroute.seed_ownership import (
     SEED_ACTOR,
     SeedTally,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.datastructures import URLPath
 
 from tourroute.api.http import GEOJSON, OutputFormat, cached_json, preferred_language
+from tourroute.api.openapi import NOT_MODIFIED, Responses, problem, problem_responses
 from tourroute.db.session import DbSession
 from tourroute.ogc import documents
 from tourroute.ogc.collections import COLLECTIONS, FeatureSource, ItemsQuery, find_collection
@@ -39,16 +40,13 @@ MAX_OFFSET = 1_000_000
 # Advertised, not enforced: a larger limit is served as MAX_LIMIT (/req/core/fc-limit-response-1).
 _MAX: dict[str, Any] = {"maximum": MAX_LIMIT}
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Unknown query parameter or invalid value", **_PROBLEM},
-    304: {"description": "Not modified"},
+_ERRORS: Responses = {
+    400: problem("Unknown query parameter or invalid value"),
+    304: NOT_MODIFIED,
     # Declared so that FastAPI does not advertise its 422: these routes answer 400 instead.
-    "4XX": {"description": "Other client errors", **_PROBLEM},
+    "4XX": problem("Other client errors"),
 }
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such collection or feature", **_PROBLEM}
-}
+_NOT_FOUND: Responses = problem_responses(described={404: "No such collection or feature"})
 _GEO: dict[int | str, dict[str, Any]] = {
     200: {"content": {GEOJSON: {"schema": {"type": "object"}}, JSON: {"schema": {}}}}
 }

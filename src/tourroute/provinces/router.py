@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from tourroute.api.http import GEOJSON, OutputFormat, cached_json, preferred_language, wants_geojson
+from tourroute.api.openapi import NOT_MODIFIED, PROBLEM, Responses
 from tourroute.db.session import DbSession
 from tourroute.provinces.schemas import ProvinceList, ProvinceRead
 from tourroute.provinces.service import ProvinceService, province_feature
 
 router = APIRouter(prefix="/v1/provinces", tags=["provinces"])
-_GEO: dict[int | str, dict[str, Any]] = {
-    200: {"content": {GEOJSON: {}}},
-    304: {"description": "Not modified"},
-}
+_GEO: Responses = {200: {"content": {GEOJSON: {}}}, 304: NOT_MODIFIED}
 
 
 @router.get("", response_model=ProvinceList, summary="The provinces served", responses=_GEO)
@@ -39,7 +37,7 @@ def list_provinces(
     "/{code}",
     response_model=ProvinceRead,
     summary="One province (code or slug)",
-    responses={**_GEO, 404: {"content": {"application/problem+json": {}}}},
+    responses={**_GEO, 404: PROBLEM},
 )
 def get_province(
     request: Request,

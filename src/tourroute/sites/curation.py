@@ -27,18 +27,13 @@ from tourroute.accounts.authorization import Action, ProvinceResource, authorize
 from tourroute.accounts.domain import Actor
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
+from tourroute.db.changes import apply_changes, same_geometry
 from tourroute.db.spatial import geojson_of, to_element
 from tourroute.db.versioned import PreconditionFailed, check_if_match
 from tourroute.errors import Conflict, DomainError, FieldError, InvalidParameter, NotFound
 from tourroute.provinces.models import Province
+from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
 from tourroute.provinces.repository import ProvinceRepository
-from tourroute.seed import (
-    PROVINCE_TOLERANCE_M,
-    ProvinceSeed,
-    _site_values,
-    apply_changes,
-    same_geometry,
-)
 from tourroute.sites.domain import Category, SiteStatus
 from tourroute.sites.models import Site, SiteCategory, SiteTransition
 from tourroute.sites.repository import SiteFilters, SiteRepository
@@ -50,6 +45,7 @@ from tourroute.sites.schemas import (
     SiteTransitionRead,
 )
 from tourroute.sites.service import SitePageResult, to_read
+from tourroute.sites.values import site_values
 
 __all__ = ["WORKFLOW", "CurationService", "InvalidBody", "site_snapshot"]
 
@@ -190,7 +186,7 @@ class CurationService:
             slug=draft.slug,
             geom=to_element(Point(draft.location.lon, draft.location.lat)),
             footprint=to_element(footprint) if footprint is not None else None,
-            **_site_values(draft),
+            **site_values(draft),
         )
         site.province = province
         site.category_rows = [SiteCategory(category=c) for c in sorted(draft.categories)]
@@ -312,7 +308,7 @@ class CurationService:
 
     def _apply(self, site: Site, data: SiteCreate, province: Province) -> bool:
         """Make ``site`` say what ``data`` says; whether anything changed."""
-        changed = apply_changes(site, _site_values(data))
+        changed = apply_changes(site, site_values(data))
         site.province = province
         point = Point(data.location.lon, data.location.lat)
         if not same_geometry(site.geom, point):

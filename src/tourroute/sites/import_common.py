@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from tourroute.accounts.authorization import Action
 from tourroute.audit.service import AuditLog
 from tourroute.provinces.models import Province
+from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
 from tourroute.provinces.repository import ProvinceRepository
-from tourroute.seed import PROVINCE_TOLERANCE_M, ProvinceSeed
 from tourroute.sites.curation import site_snapshot
 from tourroute.sites.models import Site, SiteTransition
 from tourroute.sites.repository import SiteRepository

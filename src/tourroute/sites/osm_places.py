@@ -51,9 +51,9 @@ What is kept and how tags map (the rules the unit tests pin down):
   positions (``medium``).  Ways with a node missing from the file are skipped ("missing node
   locations").
 * Province: the province of the database whose outline holds the point, with the seed
-  loader's 2 km tolerance (:data:`~tourroute.seed.PROVINCE_TOLERANCE_M`; the nearest one if
-  the outlines overlap there).  Farther from all of them: skipped ("outside the served
-  provinces").
+  loader's 2 km tolerance (:data:`~tourroute.provinces.outline.PROVINCE_TOLERANCE_M`; the
+  nearest one if the outlines overlap there).  Farther from all of them: skipped ("outside
+  the served provinces").
 * ``slug``: the folded ``name_vi`` in lower-case words joined by ``-``, then
   ``-osm-n<id>``/``-osm-w<id>`` (unique per OSM object), within 120 characters.  If a
   curated site has taken that slug already the POI is skipped ("slug in use").
@@ -87,7 +87,6 @@ from tourroute.audit.service import AuditLog
 from tourroute.db.spatial import to_element
 from tourroute.network.osm_import import OsmImportError, _progress, check_readable
 from tourroute.routing.graph import Coord
-from tourroute.seed import _site_values
 from tourroute.sites.domain import SiteKind, SiteStatus
 from tourroute.sites.import_common import province_of as _province_of
 from tourroute.sites.import_common import province_outlines as _outlines
@@ -95,6 +94,7 @@ from tourroute.sites.import_common import record_creation, slug_words
 from tourroute.sites.models import Site
 from tourroute.sites.repository import SiteRepository
 from tourroute.sites.schemas import SiteCreate, validate_opening_hours
+from tourroute.sites.values import site_values
 
 __all__ = [
     "IMPORT_PRINCIPAL",
@@ -469,7 +469,7 @@ def write_places(
                     geom=to_element(Point(place.lon, place.lat)),
                     footprint=None,
                     external_ref=place.ref,
-                    **_site_values(data),
+                    **site_values(data),
                 )
                 site.province = province
                 site.category_rows = []

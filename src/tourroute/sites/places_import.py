@@ -97,7 +97,6 @@ from sqlalchemy.orm import Session
 from tourroute.audit.service import AuditLog
 from tourroute.db.spatial import to_element
 from tourroute.network.osm_import import OsmImportError
-from tourroute.seed import _site_values
 from tourroute.sites.domain import Category, SiteKind, SiteStatus, SiteType
 from tourroute.sites.import_common import (
     province_of,
@@ -108,6 +107,7 @@ from tourroute.sites.import_common import (
 from tourroute.sites.models import Site, SiteCategory
 from tourroute.sites.repository import SiteRepository
 from tourroute.sites.schemas import SiteCreate
+from tourroute.sites.values import site_values
 from tourroute.text import folded_key
 
 __all__ = [
@@ -721,7 +721,7 @@ def _create(
             external_ref=poi.ref,
             licence=places.licence,
             name_generated=generated,
-            **_site_values(data),
+            **site_values(data),
         )
         site.province = provinces[code]
         site.category_rows = [SiteCategory(category=c) for c in data.categories]

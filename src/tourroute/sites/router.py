@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 
 from tourroute.accounts.authorization import Action
 from tourroute.accounts.deps import CurrentActor
@@ -18,6 +18,14 @@ from tourroute.api.http import (
     cached_json,
     preferred_language,
     wants_geojson,
+)
+from tourroute.api.openapi import (
+    CREATED_WITH_LOCATION,
+    NOT_MODIFIED,
+    PROBLEM,
+    if_match_header,
+    pick,
+    write_errors,
 )
 from tourroute.api.paging import CursorCodec, query_fingerprint
 from tourroute.api.params import parse_bbox
@@ -42,7 +50,6 @@ from tourroute.sites.service import SiteService, item_feature, site_feature
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _GEO_CONTENT = {GEOJSON: {"schema": {"type": "object", "description": "GeoJSON FeatureCollection"}}}
 
 
@@ -56,7 +63,7 @@ _GEO_CONTENT = {GEOJSON: {"schema": {"type": "object", "description": "GeoJSON F
         "ranks first. With `near` the results are ordered by geodesic distance in metres. "
         "Send `Accept: application/geo+json` or `f=geojson` for a GeoJSON FeatureCollection."
     ),
-    responses={200: {"content": _GEO_CONTENT}, 304: {"description": "Not modified"}, 422: _PROBLEM},
+    responses={200: {"content": _GEO_CONTENT}, 304: NOT_MODIFIED, 422: PROBLEM},
 )
 def list_sites(
     request: Request,
@@ -205,9 +212,9 @@ def _parse_types(values: list[str] | None) -> tuple[SiteType, ...] | None:
     summary="One site",
     responses={
         200: {"content": _GEO_CONTENT},
-        304: {"description": "Not modified"},
-        404: _PROBLEM,
-        422: _PROBLEM,
+        304: NOT_MODIFIED,
+        404: PROBLEM,
+        422: PROBLEM,
     },
 )
 def get_site(
@@ -232,18 +239,9 @@ def get_site(
 
 # --- Curation: writes (sites.curation) -------------------------------------------------
 
-_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, **_PROBLEM}
-    for code, text in {
-        401: "No, invalid, expired or revoked bearer token",
-        403: "The principal may not do this (role or province)",
-        404: "No such site",
-        409: "Not allowed in the site's current state, or the slug is taken",
-        412: "If-Match is stale: the site changed since it was read",
-        422: "Invalid body (the offending fields are listed)",
-        428: "If-Match is missing",
-    }.items()
-}
+_WRITE_ERRORS = write_errors(
+    "site", forbidden="The principal may not do this (role or province)", taken="slug"
+)
 _IF_MATCH_DOC = (
     "The ETag of the site as you last read it (from GET /v1/sites/{slug}, "
     "GET /v1/curation/sites/{slug} or a previous write). Required."
@@ -256,7 +254,7 @@ _SlugPath = Annotated[
         openapi_examples={"citadel": {"value": "thanh-nha-ho"}},
     ),
 ]
-_IfMatch = Annotated[str | None, Header(alias="If-Match", description=_IF_MATCH_DOC)]
+_IfMatch = Annotated[str | None, if_match_header(_IF_MATCH_DOC)]
 
 
 def _curated(
@@ -289,7 +287,7 @@ def _curated(
         "province, and the point must lie inside it (2 km tolerance). The draft is not "
         "public; it is served at the `Location` given, with an `ETag` for the next write."
     ),
-    responses={**_WRITE_ERRORS, 201: {"headers": {"Location": {"schema": {"type": "string"}}}}},
+    responses={**_WRITE_ERRORS, **CREATED_WITH_LOCATION},
 )
 def create_site(
     request: Request, session: DbSession, actor: CurrentActor, draft: SiteDraft
@@ -395,7 +393,7 @@ curation_router = APIRouter(prefix="/v1/curation/sites", tags=["curation"])
         "Drafts, sites in review, published and archived sites. A curator sees their own "
         "province (the default); an admin sees every province or the one asked for."
     ),
-    responses={k: v for k, v in _WRITE_ERRORS.items() if k in (401, 403, 422)},
+    responses=pick(_WRITE_ERRORS, 401, 403, 422),
 )
 def list_curated_sites(
     request: Request,
@@ -441,8 +439,8 @@ def list_curated_sites(
     response_model=CuratedSiteRead,
     summary="One site in any status, with its workflow history",
     responses={
-        304: {"description": "Not modified"},
-        **{k: v for k, v in _WRITE_ERRORS.items() if k in (401, 403, 404, 422)},
+        304: NOT_MODIFIED,
+        **pick(_WRITE_ERRORS, 401, 403, 404, 422),
     },
 )
 def get_curated_site(

@@ -23,13 +23,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tourroute.api.deps import AppSettings
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
+from tourroute.api.openapi import NOT_MODIFIED, PROBLEM
 from tourroute.db.session import DbSession
 from tourroute.sync.service import SETTLE_WINDOW, Changes, SyncService
 from tourroute.sync.tokens import SyncTokenCodec
 
 router = APIRouter(prefix="/v1", tags=["sync"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _BUNDLE_CACHE = "public, max-age=300, must-revalidate"
 
 
@@ -69,7 +69,7 @@ def _changes_body(changes: Changes, codec: SyncTokenCodec) -> dict[str, Any]:
         "call again at once while `more` is true. Changes appear a few seconds after they "
         "are written. Unchanged answers keep their ETag: poll with `If-None-Match`."
     ),
-    responses={304: {"description": "Not modified"}, 422: _PROBLEM},
+    responses={304: NOT_MODIFIED, 422: PROBLEM},
 )
 def sync(
     request: Request,
@@ -118,7 +118,7 @@ def _none_match(request: Request, tags: tuple[str, ...]) -> bool:
         "token from which `GET /v1/sync` continues. Strong ETag; revalidate with "
         "`If-None-Match`."
     ),
-    responses={200: {"content": {GEOJSON: {}}}, 304: {"description": "Not modified"}},
+    responses={200: {"content": {GEOJSON: {}}}, 304: NOT_MODIFIED},
 )
 def bundle(request: Request, session: DbSession, codec: Codec, settle: Settle) -> Response:
     changes = SyncService(session, settle).changes_since(None, None, preferred_language(request))

@@ -12,7 +12,6 @@ from fastapi import (
     BackgroundTasks,
     Body,
     Depends,
-    Header,
     Path,
     Query,
     Request,
@@ -25,6 +24,15 @@ from tourroute.accounts.domain import Actor, as_utc
 from tourroute.api.conditional import versioned_json
 from tourroute.api.deps import AppSettings, Cursors
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
+from tourroute.api.openapi import (
+    CREATED_WITH_LOCATION,
+    NOT_MODIFIED,
+    Responses,
+    if_match_header,
+    pick,
+    problem_responses,
+    write_errors,
+)
 from tourroute.api.paging import query_fingerprint
 from tourroute.db.session import DbSession
 from tourroute.itineraries.exports import to_geojson, to_gpx, to_ics
@@ -49,24 +57,21 @@ from tourroute.tours.service import TourService, TourWriter
 
 router = APIRouter(prefix="/v1/tours", tags=["tours"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-_READ_ERRORS: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not modified"},
-    404: {"description": "No published tour with this slug", **_PROBLEM},
-    422: {"description": "Invalid parameter (named in the problem)", **_PROBLEM},
+_READ_ERRORS: Responses = {
+    304: NOT_MODIFIED,
+    **problem_responses(
+        described={
+            404: "No published tour with this slug",
+            422: "Invalid parameter (named in the problem)",
+        }
+    ),
 }
-_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, **_PROBLEM}
-    for code, text in {
-        401: "No, invalid, expired or revoked bearer token",
-        403: "The principal may not manage this tour (agency or province)",
-        404: "No such tour",
-        409: "Not allowed in the tour's current state, or the slug is taken",
-        412: "If-Match is stale: the tour changed since it was read",
-        422: "Invalid body (the offending fields are listed), or a stop no road reaches",
-        428: "If-Match is missing",
-    }.items()
-}
+_WRITE_ERRORS = write_errors(
+    "tour",
+    forbidden="The principal may not manage this tour (agency or province)",
+    taken="slug",
+    invalid="Invalid body (the offending fields are listed), or a stop no road reaches",
+)
 _SlugPath = Annotated[
     str,
     Path(
@@ -77,10 +82,9 @@ _SlugPath = Annotated[
 ]
 _IfMatch = Annotated[
     str | None,
-    Header(
-        alias="If-Match",
-        description="The ETag of the tour as you last read it (GET /v1/tours/{slug} or a "
-        "previous write). Required.",
+    if_match_header(
+        "The ETag of the tour as you last read it (GET /v1/tours/{slug} or a previous write). "
+        "Required."
     ),
 ]
 _StartDate = Annotated[
@@ -347,7 +351,7 @@ def get_tour(
         "province's official tours, admins any. A bad stop writes nothing: every field at "
         "fault is named in the 422."
     ),
-    responses={**_WRITE_ERRORS, 201: {"headers": {"Location": {"schema": {"type": "string"}}}}},
+    responses={**_WRITE_ERRORS, **CREATED_WITH_LOCATION},
 )
 def create_tour(
     request: Request, session: DbSession, actor: CurrentActor, body: TourCreate
@@ -430,9 +434,7 @@ def _info(row: TourVersion) -> TourVersionInfo:
     )
 
 
-_HISTORY_ERRORS: dict[int | str, dict[str, Any]] = {
-    k: v for k, v in _WRITE_ERRORS.items() if k in (401, 403, 404, 422)
-}
+_HISTORY_ERRORS = pick(_WRITE_ERRORS, 401, 403, 404, 422)
 _PRIVATE = {"Cache-Control": "private, no-cache", "Vary": "Authorization"}
 
 

@@ -34,7 +34,7 @@ from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.errors import DomainError
 from tourroute.network.graph_cache import GraphCache
-from tourroute.seed import SeedError, SeedProblem, nfc
+from tourroute.seed_common import SeedError, SeedProblem, nfc
 from tourroute.seed_ownership import (
     SEED_ACTOR,
     SeedTally,

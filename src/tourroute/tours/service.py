@@ -23,6 +23,7 @@ from tourroute.accounts.authorization import Action, TourResource, authorize, ca
 from tourroute.accounts.domain import Actor, Role
 from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
+from tourroute.db.changes import apply_changes
 from tourroute.db.versioned import PreconditionFailed, check_if_match
 from tourroute.errors import Conflict, FieldError, InvalidParameter, NotFound
 from tourroute.itineraries.models import Itinerary
@@ -30,7 +31,6 @@ from tourroute.localtime import today_local
 from tourroute.network.graph_cache import GraphCache
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routing import Vehicle
-from tourroute.seed import apply_changes
 from tourroute.sites.curation import InvalidBody
 from tourroute.sites.domain import Category, SiteStatus
 from tourroute.sites.models import Site
