@@ -188,8 +188,9 @@ def test_anonymous_clients_are_limited_per_address(
         statuses = [api.get("/v1/provinces").status_code for _ in range(3)]
         assert statuses == [200, 200, 200]
         _assert_429(api.get("/v1/provinces"))
-        # Probes are never limited.
+        # Only the API is limited: not probes, not the docs' or console's static files.
         assert api.get("/healthz").status_code == 200
+        assert api.get("/docs").status_code == 200
 
 
 def test_tokens_have_their_own_budget(

@@ -190,6 +190,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "TOURROUTE_CURSOR_SECRET": "browser-tests-cursor-secret",
         "SPATIALITE_LIBRARY_PATH": os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite"),
         "TOURROUTE_CONSOLE_DIR": str(console),
+        # The whole browser suite comes from one address within minutes: rate limits are
+        # tested on their own (tests/api/test_serving.py).
+        "TOURROUTE_RATE_LIMIT_ENABLED": "false",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("TOURROUTE_HOST", None)

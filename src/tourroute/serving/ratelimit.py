@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 
 # The expensive computations: they get an extra, smaller budget of their own.
 COMPUTE_ROUTES = (("POST", "/v1/itineraries"), ("POST", "/v1/matrix"))
-# Never limited: probes and metrics scrapes come from the platform, not from clients.
-EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
+# Only the API is limited. The console's and the docs' static files are not: one page
+# view loads dozens of them, and they cost nothing to serve. Probes and metrics scrapes
+# come from the platform, not from clients.
+LIMITED_PREFIXES = ("/v1/", "/ogc")
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class RateLimitMiddleware:
         self.limiter = limiter.strategy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(EXEMPT_PATHS):
+        if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
         address = _client(scope)
