@@ -90,6 +90,22 @@ $(CONSOLE)/index.html: $(WEB_STAMP) $(WEB_SOURCES)
 	cd $(WEB) && npm run build
 	touch $@
 
+# The console's API types come from the API's own OpenAPI document: console-types dumps it
+# into $(WEB_API)/openapi.json and openapi-typescript turns it into schema.d.ts (npm run
+# gen:api). Both files are committed, so `npm run build` never needs Python; run this after
+# changing the API (tests/unit/test_console_types.py fails while they are stale). The dump
+# goes through a temporary file: a failing import never leaves a truncated document.
+WEB_API := $(WEB)/src/api
+OPENAPI_DUMP := import json; from tourroute.app import create_app; \
+  print(json.dumps(create_app().openapi(), indent=1, ensure_ascii=False, sort_keys=True))
+
+.PHONY: console-types
+console-types: venv $(WEB_STAMP)  ## regenerate the console's API types from the API's OpenAPI document
+	PYTHONIOENCODING=utf-8 $(PY) -c '$(OPENAPI_DUMP)' > $(WEB_API)/openapi.json.tmp \
+	  || { rm -f $(WEB_API)/openapi.json.tmp; exit 1; }
+	mv $(WEB_API)/openapi.json.tmp $(WEB_API)/openapi.json
+	cd $(WEB) && npm run gen:api
+
 console: $(CONSOLE)/index.html  ## build the web console served at / (npm ci + vite build when stale)
 
 # The browser tests: Debian's Chromium (never a downloaded one), a font for the screenshots,

@@ -136,7 +136,7 @@ def _populated(our_url: str, synthetic: int) -> bool:
 
 def _check_isolated(engine: Engine) -> None:
     """Refuse to write unless every table of the models resolves to the benchmark schema."""
-    from tourroute.db.models import Base
+    from tourroute.models import Base
 
     with engine.connect() as conn:
         for name in Base.metadata.tables:

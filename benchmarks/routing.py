@@ -51,9 +51,9 @@ from sqlalchemy.orm import Session
 from tourroute.config import Settings
 from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
-from tourroute.network.graph_cache import GraphCache
 from tourroute.network.repository import NetworkRepository
 from tourroute.provinces.repository import ProvinceRepository
+from tourroute.routes.graph_cache import GraphCache
 from tourroute.routing.fast import _SCALE, INF_WEIGHT, FastRouter
 from tourroute.routing.graph import Coord, RoadGraph, build_graph
 from tourroute.routing.profiles import PROFILES, Preference, Vehicle

@@ -28,9 +28,9 @@ from tourroute.app import create_app
 from tourroute.config import Settings
 from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
-from tourroute.db.models import Base
 from tourroute.db.spatial import point_element
 from tourroute.geojson import PointGeometry
+from tourroute.models import Base
 from tourroute.seed import load_seed, read_seed
 from tourroute.sites.domain import Category, SiteKind, SiteStatus
 from tourroute.sites.models import Site, SiteCategory

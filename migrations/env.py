@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from tourroute.config import Settings
 from tourroute.db.engine import create_db_engine
-from tourroute.db.models import Base
+from tourroute.models import Base
 
 config = context.config
 target_metadata = Base.metadata

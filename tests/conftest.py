@@ -19,13 +19,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
+from tourroute.api.deps import get_session
 from tourroute.app import create_app
 from tourroute.config import Settings
 from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
-from tourroute.db.models import Base
-from tourroute.db.session import get_session
-from tourroute.network.graph_cache import GraphCache
+from tourroute.models import Base
+from tourroute.routes.graph_cache import GraphCache
 from tourroute.seed import load_seed
 
 REPO = Path(__file__).resolve().parents[1]

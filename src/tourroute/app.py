@@ -19,11 +19,12 @@ from tourroute.db.engine import create_db_engine
 from tourroute.db.session import make_sessionmaker
 from tourroute.health import router as health_router
 from tourroute.itineraries.router import router as itineraries_router
-from tourroute.network.graph_cache import GraphCache
 from tourroute.network.router import router as network_router
 from tourroute.ogc.router import router as ogc_router
-from tourroute.provinces.router import router as provinces_router
+from tourroute.routes.graph_cache import GraphCache
+from tourroute.routes.router import router as routes_router
 from tourroute.serving.install import close_edge, install_edge, preload_graph
+from tourroute.sites.province_router import router as provinces_router
 from tourroute.sites.router import curation_router
 from tourroute.sites.router import router as sites_router
 from tourroute.sync.router import router as sync_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(health_router)
     app.include_router(provinces_router)
     app.include_router(sites_router)
+    app.include_router(routes_router)
     app.include_router(network_router)
     app.include_router(itineraries_router)
     app.include_router(tours_router)

@@ -124,7 +124,7 @@ def _run_osm_import(
     from sqlalchemy.exc import DBAPIError
 
     from tourroute.db.session import make_sessionmaker, take_write_lock
-    from tourroute.network.osm_import import OsmImportError, check_readable
+    from tourroute.network.osm_reader import OsmImportError, check_readable
 
     try:
         check_readable(path)
@@ -216,7 +216,7 @@ def _cmd_import_places(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_network_report(args: argparse.Namespace, settings: Settings) -> int:
     from tourroute.db.session import make_sessionmaker
-    from tourroute.network.report import snap_report
+    from tourroute.routes.report import snap_report
     from tourroute.routing import Vehicle
 
     vehicles = [Vehicle(v) for v in args.vehicle] if args.vehicle else list(Vehicle)
@@ -507,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     # name (site_transitions.principal_id → principals), and SQLAlchemy resolves those
     # references only among the models imported so far. A command that imports just its
     # own domain would fail in a fresh process with NoReferencedTableError.
-    import tourroute.db.models  # noqa: F401
+    import tourroute.models  # noqa: F401
 
     try:
         return int(args.func(args, Settings()))

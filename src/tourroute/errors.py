@@ -69,3 +69,77 @@ class ServiceUnavailable(DomainError):
 class NoRouteFound(DomainError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail, 422, "no-route", "No route")
+
+
+class InvalidBody(DomainError):
+    """422 for a well-formed JSON body that is not a valid resource (site, segment, tour)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        names = ", ".join(sorted({e.name for e in errors}))
+        super().__init__(
+            f"Invalid value for: {names}",
+            422,
+            "invalid-parameter",
+            "Invalid request parameter",
+            tuple(errors),
+        )
+
+
+class PreconditionRequired(DomainError):
+    """428: a write without ``If-Match`` (or with ``If-Match: *``)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, 428, "precondition-required", "Precondition required")
+
+
+class PreconditionFailed(DomainError):
+    """412: ``If-Match`` names a version that is no longer the current one."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, 412, "precondition-failed", "Precondition failed")
+
+
+class BadQuery(DomainError):
+    """A query parameter the operation does not know, or a value it cannot accept: 400."""
+
+    def __init__(self, errors: Sequence[FieldError], unknown: bool = False) -> None:
+        names = ", ".join(dict.fromkeys(e.name for e in errors))
+        if unknown:
+            super().__init__(
+                f"Unknown query parameter: {names}",
+                400,
+                "unknown-parameter",
+                "Unknown request parameter",
+                tuple(errors),
+            )
+        else:
+            super().__init__(
+                f"Invalid value for: {names}",
+                400,
+                "invalid-parameter",
+                "Invalid request parameter",
+                tuple(errors),
+            )
+
+
+class Unauthorized(DomainError):
+    """401: no credentials, or credentials that are not (or no longer) valid (RFC 6750)."""
+
+    def __init__(self, detail: str, *, invalid_token: bool = True) -> None:
+        challenge = 'Bearer realm="tourroute"'
+        if invalid_token:
+            challenge += f', error="invalid_token", error_description="{detail}"'
+        super().__init__(
+            detail,
+            401,
+            "unauthorized",
+            "Authentication required",
+            headers={"WWW-Authenticate": challenge},
+        )
+
+
+class Forbidden(DomainError):
+    """403: a valid principal acting outside its role or scope."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, 403, "forbidden", "Forbidden")

@@ -2,7 +2,7 @@
 
 Pure: no web framework, no database.  A bad value is an
 :class:`~tourroute.errors.InvalidParameter` (422) naming the parameter, so a use case that
-accepts ``lon,lat`` where a slug would also do (:mod:`tourroute.network.routing_service`)
+accepts ``lon,lat`` where a slug would also do (:mod:`tourroute.routes.service`)
 and the routers' query parsers (:mod:`tourroute.api.params`) give the same answers.
 """
 

@@ -5,7 +5,7 @@ anywhere aborts the load with a message naming the file, the record and the fiel
 database is left exactly as it was.  Records are upserted by their natural key (province
 code, site slug, segment id, tour slug), so loading the same seed twice changes nothing —
 not even version counters.  Sites, road segments and tours are updated only while no one
-changed them since the seed last wrote them (:mod:`tourroute.seed_ownership`): curators'
+changed them since the seed last wrote them (:mod:`tourroute.db.seed_ownership`): curators'
 and operators' work wins, ``seed load --force`` overwrites it, and the seed's every write is
 audited.  Records removed from the seed are *not* deleted from the database: curators may
 have created them, and deletion is an explicit, audited act.
@@ -28,15 +28,10 @@ from shapely.validation import explain_validity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourroute.audit.service import AuditLog
+from tourroute.db.audit import AuditTrail
 from tourroute.db.base import utcnow
 from tourroute.db.changes import apply_changes, same_geometry
-from tourroute.db.spatial import to_element
-from tourroute.network.seed import read_network, upsert_network
-from tourroute.provinces.models import Province
-from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
-from tourroute.seed_common import SeedError, SeedProblem, nfc
-from tourroute.seed_ownership import (
+from tourroute.db.seed_ownership import (
     SEED_ACTOR,
     SeedTally,
     Verdict,
@@ -45,6 +40,11 @@ from tourroute.seed_ownership import (
     row_values,
     write_record,
 )
+from tourroute.db.spatial import to_element
+from tourroute.network.seed import read_network, upsert_network
+from tourroute.provinces.models import Province
+from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
+from tourroute.seed_common import SeedError, SeedProblem, nfc
 from tourroute.sites.curation import site_snapshot
 from tourroute.sites.domain import Category, SiteStatus
 from tourroute.sites.models import Site, SiteCategory
@@ -77,7 +77,7 @@ class SeedReport:
     provinces_created: int = 0
     provinces_updated: int = 0
     # Created, updated, unchanged, and those someone changed since the seed wrote them:
-    # left as they are (or, with ``force``, overwritten), by key (tourroute.seed_ownership).
+    # left as they are (or, with ``force``, overwritten), by key (tourroute.db.seed_ownership).
     sites: SeedTally = field(default_factory=SeedTally)
     segments: SeedTally = field(default_factory=SeedTally)
     tours: SeedTally = field(default_factory=SeedTally)
@@ -344,7 +344,7 @@ def _upsert_sites(
     (``report.sites.kept``); ``force`` overwrites them too.  Every change is audited
     (actor ``seed``, or ``seed --force``).
     """
-    audit = AuditLog(session)
+    audit = AuditTrail(session)
     existing = {s.slug: s for s in session.scalars(select(Site))}
     for seed in sites:
         point = Point(seed.location.lon, seed.location.lat)
@@ -439,7 +439,7 @@ def load_seed(session: Session, seed_dir: Path, *, force: bool = False) -> SeedR
     """Validate the seed, then upsert it in the caller's transaction (flush, no commit).
 
     Sites, road segments and tours someone changed since the seed wrote them are left
-    alone unless ``force`` (tourroute.seed_ownership).
+    alone unless ``force`` (tourroute.db.seed_ownership).
     """
     data = read_seed(seed_dir)
     report = SeedReport()

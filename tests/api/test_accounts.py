@@ -21,9 +21,9 @@ from tourroute.accounts.models import ApiToken, Principal
 from tourroute.accounts.service import AccountService
 from tourroute.accounts.tokens import hash_token, token_prefix
 from tourroute.app import create_app
-from tourroute.audit.models import AuditEntry
 from tourroute.cli import main
 from tourroute.config import Settings
+from tourroute.db.audit import AuditEntry
 from tourroute.db.base import utcnow
 from tourroute.sites.domain import SiteStatus
 

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.api.conftest import OTHER, OWN, UNKNOWN_TOKEN, Accounts
 from tests.builders import assert_problem, new_site_body, secret_of
-from tourroute.audit.models import AuditEntry
-from tourroute.audit.service import AuditLog
+from tourroute.db.audit import AuditEntry, AuditTrail
 from tourroute.db.base import utcnow
 from tourroute.errors import Conflict
 from tourroute.sites.models import Site
@@ -192,15 +191,15 @@ def test_a_write_that_fails_after_its_audit_entry_leaves_neither(
         "/v1/sites", json=new_site_body("khong-ghi"), headers=accounts.headers(CURATOR)
     )
     etag = created.headers["etag"]
-    original = AuditLog.record
+    original = AuditTrail.record
 
-    def record_then_fail(self: AuditLog, *args: Any, **kwargs: Any) -> AuditEntry:
+    def record_then_fail(self: AuditTrail, *args: Any, **kwargs: Any) -> AuditEntry:
         entry = original(self, *args, **kwargs)
-        self.repo.session.flush()  # the entry really reached the database…
+        self.session.flush()  # the entry really reached the database…
         assert entry.id is not None
         raise Conflict("injected failure after the audit entry was written")
 
-    monkeypatch.setattr(AuditLog, "record", record_then_fail)
+    monkeypatch.setattr(AuditTrail, "record", record_then_fail)
     failed = client.patch(
         "/v1/sites/khong-ghi",
         json={"name_en": "Should not stick"},

@@ -47,12 +47,12 @@ from tests.builders import new_site_body
 from tests.conftest import SEED_DIR, Database
 from tests.serving_helpers import ServerProcess, running_server, server_env
 from tourroute.accounts.service import AccountService
-from tourroute.audit.models import AuditEntry
 from tourroute.config import Settings
 from tourroute.db import migrate
+from tourroute.db.audit import AuditEntry
 from tourroute.db.base import utcnow
 from tourroute.db.engine import create_db_engine
-from tourroute.db.models import Base
+from tourroute.models import Base
 from tourroute.sites.domain import SiteStatus
 from tourroute.sites.models import Site, SiteCategory, SiteTransition
 

@@ -19,7 +19,7 @@ from tests.conftest import Database
 from tourroute.accounts.models import Principal
 from tourroute.accounts.service import AccountService
 from tourroute.app import create_app
-from tourroute.audit.models import AuditEntry
+from tourroute.db.audit import AuditEntry
 from tourroute.db.base import utcnow
 from tourroute.sites.curation import CurationService
 from tourroute.sites.domain import SiteStatus

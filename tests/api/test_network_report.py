@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Database
 from tourroute import cli
-from tourroute.network.report import snap_report
+from tourroute.routes.report import snap_report
 from tourroute.routing import Vehicle
 
 

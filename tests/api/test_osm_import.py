@@ -15,9 +15,11 @@ from tourroute import cli
 from tourroute.config import Settings
 from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
-from tourroute.network import osm_import
+from tourroute.network import osm_writer
 from tourroute.network.models import RoadSegment, SegmentCorridor
-from tourroute.network.osm_import import OsmImportError, OsmImportReport, import_osm
+from tourroute.network.osm_import import import_osm
+from tourroute.network.osm_reader import OsmImportError
+from tourroute.network.osm_writer import OsmImportReport
 from tourroute.network.repository import NetworkRepository
 from tourroute.routing import Vehicle, build_graph, route
 
@@ -299,7 +301,7 @@ def test_an_interrupt_while_writing_rolls_everything_back(
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt  # after the inserts and updates, before the deletes finish
 
-    monkeypatch.setattr(osm_import, "_delete_vanished", interrupted)
+    monkeypatch.setattr(osm_writer, "_delete_vanished", interrupted)
     with pytest.raises(KeyboardInterrupt):
         import_osm(session, changed, replace=True)
     assert _snapshot(session) == before

@@ -19,12 +19,12 @@ from tests.builders import etag_of
 from tests.conftest import SEED_DIR
 from tests.osm_files import Way, garbage_pbf, truncated_copy, write_osm_xml
 from tourroute import cli
-from tourroute.audit.models import AuditEntry
 from tourroute.config import Settings
 from tourroute.db import migrate
+from tourroute.db.audit import AuditEntry
 from tourroute.db.engine import create_db_engine
 from tourroute.db.spatial import to_element
-from tourroute.network.osm_import import OsmImportError
+from tourroute.network.osm_reader import OsmImportError
 from tourroute.provinces.models import Province
 from tourroute.sites import osm_places
 from tourroute.sites.domain import SiteKind, SiteStatus

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEED_DIR
-from tourroute.audit.models import AuditEntry
+from tourroute.db.audit import AuditEntry
 from tourroute.sites.domain import SiteKind, SiteStatus, SiteType
 from tourroute.sites.models import Site, SiteTransition
 from tourroute.sites.places_import import (

@@ -26,7 +26,7 @@ from tests.api.conftest import Accounts
 from tests.api.tour_fixtures import tour_body
 from tests.builders import etag_of
 from tests.seeddata import SEED_DIR
-from tourroute.audit.models import AuditEntry
+from tourroute.db.audit import AuditEntry
 from tourroute.network.models import RoadSegment, SegmentStatus
 from tourroute.seed import load_seed
 from tourroute.sites.domain import SiteStatus

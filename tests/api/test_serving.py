@@ -24,10 +24,10 @@ from tests.builders import add_site
 from tests.conftest import Database
 from tourroute.accounts.models import Principal
 from tourroute.accounts.service import AccountService
+from tourroute.api.deps import get_session
 from tourroute.app import create_app
-from tourroute.audit.models import AuditEntry
 from tourroute.config import Settings
-from tourroute.db.session import get_session
+from tourroute.db.audit import AuditEntry
 from tourroute.itineraries.models import Itinerary
 from tourroute.sites.models import Site
 

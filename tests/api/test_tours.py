@@ -30,7 +30,7 @@ from tests.api.tour_fixtures import (
 )
 from tests.builders import add_site, assert_problem
 from tests.conftest import SEED_DIR, Database
-from tourroute.audit.models import AuditEntry
+from tourroute.db.audit import AuditEntry
 from tourroute.seed import SeedError, load_seed
 from tourroute.sites.domain import SiteStatus
 from tourroute.tours.models import Tour, TourVersion

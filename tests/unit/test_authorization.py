@@ -14,7 +14,7 @@ from tourroute.accounts.authorization import (
     can,
 )
 from tourroute.accounts.domain import Actor, Role
-from tourroute.accounts.errors import Forbidden, Unauthorized
+from tourroute.errors import Forbidden, Unauthorized
 
 ADMIN = Actor(1, "admin", Role.admin)
 CURATOR_TH = Actor(2, "curator-th", Role.curator, province_code="VN-21")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tourroute.network.osm_import import (
+from tourroute.network.osm_tags import (
     RoadTags,
     SkipReason,
     map_tags,

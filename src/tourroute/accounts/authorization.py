@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tourroute.accounts.domain import Actor, Role
-from tourroute.accounts.errors import Forbidden, Unauthorized
+from tourroute.errors import Forbidden, Unauthorized
 
 __all__ = [
     "Action",

@@ -8,11 +8,10 @@ from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tourroute.accounts.domain import Actor
-from tourroute.accounts.errors import Unauthorized
 from tourroute.accounts.service import AccountService, record_token_use, use_is_due
-from tourroute.api.deps import AppSettings
+from tourroute.api.deps import AppSettings, DbSession
 from tourroute.db.base import utcnow
-from tourroute.db.session import DbSession
+from tourroute.errors import Unauthorized
 
 _bearer = HTTPBearer(
     auto_error=False,

@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 
 from tourroute.accounts.deps import CurrentActor
 from tourroute.accounts.domain import Role
-from tourroute.accounts.repository import AccountRepository
-from tourroute.db.session import DbSession
+from tourroute.accounts.service import AccountService
+from tourroute.api.deps import AppSettings, DbSession
 
 __all__ = ["router"]
 
@@ -34,14 +34,12 @@ class Me(BaseModel):
     summary="The principal behind the bearer token",
     responses={401: {"description": "no, unknown, expired or revoked token"}},
 )
-def get_me(actor: CurrentActor, session: DbSession) -> JSONResponse:
-    principal = AccountRepository(session).principal_by_name(actor.name)
-    agency = principal.agency.slug if principal is not None and principal.agency else None
+def get_me(actor: CurrentActor, session: DbSession, settings: AppSettings) -> JSONResponse:
     me = Me(
         name=actor.name,
         role=actor.role,
         province=actor.province_code,
-        agency=agency,
+        agency=AccountService(session, settings.token_secret).agency_of(actor.name),
         scope=actor.scope,
     )
     return JSONResponse(me.model_dump(mode="json"), headers={"Cache-Control": "private, no-store"})

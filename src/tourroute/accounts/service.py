@@ -14,14 +14,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tourroute.accounts.domain import Actor, Role, as_utc
-from tourroute.accounts.errors import Unauthorized
 from tourroute.accounts.models import Agency, ApiToken, Principal
 from tourroute.accounts.repository import AccountRepository
 from tourroute.accounts.tokens import hash_token, new_token, token_prefix
-from tourroute.audit.service import AuditLog
+from tourroute.db.audit import AuditTrail
 from tourroute.db.base import utcnow
 from tourroute.db.engine import lock_wait
-from tourroute.errors import Conflict, InvalidParameter, NotFound
+from tourroute.errors import Conflict, InvalidParameter, NotFound, Unauthorized
 from tourroute.localtime import to_local
 from tourroute.provinces.repository import ProvinceRepository
 
@@ -79,7 +78,7 @@ class AccountService:
         self.session = session
         self.repo = AccountRepository(session)
         self.provinces = ProvinceRepository(session)
-        self.audit = AuditLog(session)
+        self.audit = AuditTrail(session)
         self._secret = token_secret
 
     # --- principals -------------------------------------------------------------------
@@ -153,6 +152,22 @@ class AccountService:
 
     def listing(self) -> list[PrincipalListing]:
         return [PrincipalListing(p, self.repo.tokens_of(p.id)) for p in self.repo.principals()]
+
+    def agency_of(self, name: str) -> str | None:
+        """The slug of the agency a principal belongs to (for ``GET /v1/me``).
+
+        Parameters
+        ----------
+        name
+            The principal's name.
+
+        Returns
+        -------
+        str or None
+            The agency's slug; ``None`` for admins, curators and unknown names.
+        """
+        principal = self.repo.principal_by_name(name)
+        return principal.agency.slug if principal is not None and principal.agency else None
 
     # --- tokens -----------------------------------------------------------------------
 

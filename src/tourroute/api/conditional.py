@@ -3,30 +3,18 @@
 The rule itself (the ETag of a version, ``If-Match`` → 428 / 412) is pure and lives in
 :mod:`tourroute.db.versioned`, where the services that write versioned rows call it; this
 module only shapes the HTTP response (``ETag``, ``Cache-Control``, 304 on a matching
-``If-None-Match``).
+``If-None-Match``) with :mod:`tourroute.api.http`'s helpers.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request, Response
 
-from tourroute.db.versioned import version_etag
+from tourroute.api.http import json_bytes, strong_etag, tagged_response
 
-__all__ = ["versioned_json"]
-
-
-def _body(content: Any) -> bytes:
-    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _none_match(if_none_match: str, etag: str) -> bool:
-    if if_none_match.strip() == "*":
-        return True
-    opaque = etag.removeprefix("W/")
-    return any(t.strip().removeprefix("W/") == opaque for t in if_none_match.split(","))
+__all__ = ["private_versioned_json", "versioned_json"]
 
 
 def versioned_json(
@@ -38,18 +26,67 @@ def versioned_json(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Serialise ``content`` with its version ETag; a GET with a matching If-None-Match → 304."""
-    body = _body(content)
-    etag = version_etag(version, body)
-    base_headers = {
-        "ETag": etag,
-        "Cache-Control": "no-cache",
-        "Vary": "Accept, Accept-Language",
-        **(headers or {}),
-    }
-    inm = request.headers.get("if-none-match")
-    if request.method in ("GET", "HEAD") and inm is not None and _none_match(inm, etag):
-        return Response(status_code=304, headers=base_headers)
-    return Response(
-        content=body, status_code=status_code, media_type=media_type, headers=base_headers
+    """Serialise ``content`` with its version ETag; a GET with a matching If-None-Match → 304.
+
+    Parameters
+    ----------
+    request
+        The request, for ``If-None-Match``.
+    content
+        The JSON-ready representation.
+    version
+        The row's version, which the ETag carries (``If-Match`` of the next write).
+    media_type
+        Its ``Content-Type``.
+    status_code
+        The status when not 304 (201 for a creation).
+    headers
+        More headers (``Location``, a private ``Cache-Control``).
+
+    Returns
+    -------
+    Response
+        The tagged body, or 304 to a GET or HEAD whose ``If-None-Match`` names the tag.
+    """
+    body = json_bytes(content)
+    return tagged_response(
+        request,
+        body,
+        media_type,
+        strong_etag(body, version=version),
+        status_code=status_code,
+        headers=headers,
+        safe_methods_only=True,
+    )
+
+
+def private_versioned_json(
+    request: Request,
+    content: Any,
+    version: int,
+    *,
+    vary: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """:func:`versioned_json` for a principal's view (curators, managers): never shared.
+
+    Parameters
+    ----------
+    vary
+        The ``Vary`` header: what the view depends on, ``Authorization`` included.
+    request, content, version, status_code, headers
+        As for :func:`versioned_json`.
+
+    Returns
+    -------
+    Response
+        The tagged body with ``Cache-Control: private, no-cache``, or 304.
+    """
+    return versioned_json(
+        request,
+        content,
+        version,
+        status_code=status_code,
+        headers={"Cache-Control": "private, no-cache", "Vary": vary, **(headers or {})},
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from tourroute.audit.models import AuditEntry
+from tourroute.db.audit import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,6 @@ class AuditFilters:
 class AuditRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def add(self, entry: AuditEntry) -> None:
-        self.session.add(entry)
 
     def page(
         self, filters: AuditFilters, before_id: int | None, limit: int

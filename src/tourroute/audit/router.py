@@ -7,21 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from tourroute.accounts.authorization import (
-    Action,
-    ProvinceResource,
-    audit_visibility,
-    authorize,
-)
 from tourroute.accounts.deps import CurrentActor
-from tourroute.api.deps import Cursors
+from tourroute.api.deps import Cursors, DbSession
 from tourroute.api.http import cached_json
 from tourroute.api.openapi import problem_responses
-from tourroute.api.paging import query_fingerprint
+from tourroute.api.paging import CursorPaging
 from tourroute.audit.repository import AuditFilters
-from tourroute.audit.schemas import AuditLink, AuditPage
+from tourroute.audit.schemas import AuditPage
 from tourroute.audit.service import AuditLog
-from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
 from tourroute.localtime import as_local_instant
 
@@ -76,9 +69,8 @@ def list_audit(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
-    visibility = audit_visibility(actor)
-    if province is not None:
-        authorize(actor, Action.audit_read, ProvinceResource(province))
+    log = AuditLog(session)
+    visibility = log.visibility(actor, province)
     resource_type, resource_id = _parse_resource(resource)
     if since is not None:  # without an offset: Vietnam time
         since = as_local_instant(since)
@@ -90,7 +82,10 @@ def list_audit(
         since=since,
         province_code=province,
     )
-    fingerprint = query_fingerprint(
+    paging = CursorPaging(
+        request,
+        cursors,
+        cursor,
         {
             "resource": resource,
             "principal": principal,
@@ -98,21 +93,14 @@ def list_audit(
             "province": province,
             "since": since.isoformat() if since else None,
             "scope": visibility.province_code,
-        }
+        },
     )
-    before_id = cursors.decode(cursor, fingerprint) if cursor else None
-    page = AuditLog(session).page(visibility, filters, before_id, limit)
-    next_url = (
-        str(request.url.include_query_params(cursor=cursors.encode(page.last_id, fingerprint)))
-        if page.last_id is not None
-        else None
+    # Newest first: a page continues below the id of the previous page's last entry.
+    page = log.page(visibility, filters, paging.position, limit)
+    links = paging.page_links(page.last_id)
+    items = [item.model_dump(mode="json") for item in page.items]
+    return cached_json(
+        request,
+        links.envelope(items, limit),  # AuditPage
+        headers={"Cache-Control": "private, no-cache", "Vary": "Authorization", **links.headers},
     )
-    links = [AuditLink(rel="self", href=str(request.url))]
-    headers = {"Cache-Control": "private, no-cache", "Vary": "Authorization"}
-    if next_url:
-        links.append(AuditLink(rel="next", href=next_url))
-        headers["Link"] = f'<{next_url}>; rel="next"'
-    body = AuditPage(
-        items=page.items, count=len(page.items), limit=limit, next=next_url, links=links
-    )
-    return cached_json(request, body.model_dump(mode="json"), headers=headers)

@@ -1,22 +1,26 @@
-"""Recording writes and reading them back within the reader's scope."""
+"""Reading the audit trail back within the reader's scope (writes go through
+:class:`tourroute.db.audit.AuditTrail`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tourroute.accounts.authorization import AuditVisibility
+from tourroute.accounts.authorization import (
+    Action,
+    AuditVisibility,
+    ProvinceResource,
+    audit_visibility,
+    authorize,
+)
 from tourroute.accounts.domain import Actor
-from tourroute.audit.models import AuditEntry
 from tourroute.audit.repository import AuditFilters, AuditRepository
 from tourroute.audit.schemas import AuditEntryRead, AuditResource
+from tourroute.db.audit import AuditEntry
 
-__all__ = ["CLI_PRINCIPAL", "AuditLog", "AuditPageResult", "to_read"]
-
-CLI_PRINCIPAL = "cli"
+__all__ = ["AuditLog", "AuditPageResult", "to_read"]
 
 
 @dataclass(frozen=True)
@@ -40,39 +44,37 @@ def to_read(entry: AuditEntry) -> AuditEntryRead:
 
 
 class AuditLog:
-    """Adds entries to the caller's session, so each commits (or not) with its change."""
+    """Pages of the trail, filtered to what the reader may see."""
 
     def __init__(self, session: Session) -> None:
         self.repo = AuditRepository(session)
 
-    def record(
-        self,
-        actor: Actor | None,
-        action: str,
-        resource_type: str,
-        resource_id: str,
-        *,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-        province_code: str | None = None,
-        agency_id: int | None = None,
-        system_name: str = CLI_PRINCIPAL,
-    ) -> AuditEntry:
-        """Add one entry; a write with no actor is a command's, named ``system_name``."""
-        entry = AuditEntry(
-            principal_id=None if actor is None else actor.id,
-            principal_name=system_name if actor is None else actor.name,
-            role=None if actor is None else actor.role.value,
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            province_code=province_code,
-            agency_id=agency_id,
-            before=before,
-            after=after,
-        )
-        self.repo.add(entry)
-        return entry
+    @staticmethod
+    def visibility(actor: Actor, province: str | None = None) -> AuditVisibility:
+        """What ``actor`` may read of the trail, refusing a ``province`` filter they may not.
+
+        Parameters
+        ----------
+        actor
+            The authenticated reader.
+        province
+            The ``province`` filter of the request, if any.
+
+        Returns
+        -------
+        AuditVisibility
+            Everything (admins) or the curator's province: the scope of :meth:`page`.
+
+        Raises
+        ------
+        Forbidden
+            Agencies, which read no audit entries, and a curator filtering on another
+            province (403).
+        """
+        visibility = audit_visibility(actor)
+        if province is not None:
+            authorize(actor, Action.audit_read, ProvinceResource(province))
+        return visibility
 
     def page(
         self,

@@ -116,6 +116,22 @@ def backend_name(engine: Engine) -> str:
     return "spatialite" if engine.dialect.name == "sqlite" else "postgis"
 
 
+def is_postgresql(session: Session) -> bool:
+    """Whether ``session`` is bound to PostgreSQL (PostGIS) rather than SQLite (SpatiaLite).
+
+    Parameters
+    ----------
+    session
+        A session bound to the app's engine.
+
+    Returns
+    -------
+    bool
+        ``True`` on PostgreSQL, ``False`` on SQLite.
+    """
+    return session.get_bind().dialect.name == "postgresql"
+
+
 @contextmanager
 def lock_wait(session: Session, seconds: float) -> Iterator[None]:
     """Within the block, wait at most ``seconds`` for a lock another writer holds (then

@@ -41,7 +41,16 @@ def point_element(lon: float, lat: float) -> Any:
 
 
 def to_element(geometry: BaseGeometry) -> Any:
+    """A bindable EPSG:4326 geometry of a Shapely one (what a geometry column takes)."""
     return from_shape(geometry, srid=WGS84)
+
+
+def shape_of(element: Any) -> BaseGeometry:
+    """The Shapely geometry of a stored one (a geometry column's value).
+
+    The one place outside the repositories that knows GeoAlchemy2's element types: services
+    work on Shapely geometries."""
+    return to_shape(element)
 
 
 def geojson_of(element: Any) -> dict[str, Any] | None:

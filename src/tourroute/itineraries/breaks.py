@@ -63,6 +63,10 @@ class BreakPlace:
 
 @dataclass(frozen=True)
 class ConvoyRules:
+    """When a self-drive convoy stops (see the module docstring): after driving
+    ``regroup_every_s`` seconds without a stop or ``refuel_every_m`` metres without fuel, for
+    ``stop_s`` seconds, at a station at most ``max_offset_m`` metres off the road."""
+
     regroup_every_s: float = 2 * 3600
     refuel_every_m: float = 150_000
     stop_s: float = 20 * 60
@@ -71,6 +75,9 @@ class ConvoyRules:
 
 @dataclass(frozen=True)
 class MealRule:
+    """A meal of ``duration_s`` seconds, starting no earlier than ``earliest_s`` and ending
+    by ``latest_s`` (seconds after the day's local midnight)."""
+
     name: str  # lunch, dinner
     earliest_s: float
     latest_s: float  # the meal ends by then
@@ -80,6 +87,10 @@ class MealRule:
 
 @dataclass(frozen=True)
 class VisitSpec:
+    """A planned visit: ``service_s`` seconds on site, inside one of ``windows`` (seconds
+    after local midnight); of the optional visits (not ``must``, no fixed departure), the
+    one of lowest ``score`` is dropped first when the day does not hold."""
+
     id: str
     service_s: float
     windows: tuple[Window, ...] | None  # that day's; None = always open
@@ -90,6 +101,10 @@ class VisitSpec:
 
 @dataclass(frozen=True)
 class DayInput:
+    """A planned day: from ``start_id`` at ``departure_s`` through ``visits`` in order to
+    ``end_id`` by ``end_by_s`` (seconds after local midnight), driving at most
+    ``driving_cap_s`` seconds (``None``: no cap); ``last_day`` is not read here."""
+
     start_id: str
     end_id: str
     departure_s: float
@@ -101,6 +116,9 @@ class DayInput:
 
 @dataclass
 class LegResult:
+    """A routed leg from place ``a`` to place ``b``: metres, seconds, its line (lon, lat)
+    and the router's document of it (copied to both parts when the leg is cut)."""
+
     a: str
     b: str
     distance_m: float
@@ -128,6 +146,9 @@ class Event:
 
 @dataclass
 class DaySchedule:
+    """A laid-out day: its timeline, the optional visits ``dropped`` (ids), and the
+    ``problems`` of a day that holds only leniently (empty otherwise)."""
+
     events: list[Event]
     dropped: list[str]
     fuel_since_m: float  # driving since the last refuel, carried to the next day
@@ -135,10 +156,13 @@ class DaySchedule:
 
     @property
     def driving_s(self) -> float:
+        """Seconds spent driving (the legs, breaks excluded)."""
         return sum(e.end_s - e.start_s for e in self.events if e.kind == "leg")
 
     @property
     def arrival_s(self) -> float:
+        """When the last leg ends, else the last event (seconds after local midnight; 0.0
+        for an empty day)."""
         legs = [e for e in self.events if e.kind == "leg"]
         return legs[-1].end_s if legs else self.events[-1].end_s if self.events else 0.0
 

@@ -20,16 +20,15 @@ from __future__ import annotations
 import itertools
 import math
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from geoalchemy2.shape import to_shape
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.db.spatial import shape_of
+from tourroute.errors import InvalidParameter
 from tourroute.itineraries.breaks import (
     BreakPlace,
     ConvoyRules,
@@ -41,18 +40,29 @@ from tourroute.itineraries.breaks import (
     schedule_day,
 )
 from tourroute.itineraries.models import Itinerary
+from tourroute.itineraries.repository import ItineraryRepository
 from tourroute.itineraries.schemas import PACE_FACTOR, ItineraryRequest, MealWindow, OvernightKind
 from tourroute.itineraries.windows import windows
 from tourroute.localtime import local_datetime, today_local
-from tourroute.network.graph_cache import GraphCache, NetworkGraph
-from tourroute.network.routing_service import Endpoint, RoutingService, route_breakdown
-from tourroute.planning import COACH_RULES, Day, Overnight, PlanningError, Problem, Stop, solve
+from tourroute.planning import (
+    COACH_RULES,
+    Day,
+    Overnight,
+    PlanningError,
+    Problem,
+    Solution,
+    Stop,
+    solve,
+)
 from tourroute.provinces.repository import ProvinceRepository
-from tourroute.routing import NoRoute, Snap, SnapError, Vehicle
+from tourroute.routes.graph_cache import GraphCache, NetworkGraph
+from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document
+from tourroute.routes.service import Endpoint, RoutingService
+from tourroute.routing import Snap, Vehicle
 from tourroute.routing.convoy import convoy_factor
-from tourroute.routing.route import RouteCost
-from tourroute.sites.domain import SiteKind, SiteStatus, SiteType
+from tourroute.sites.domain import SiteKind, SiteType
 from tourroute.sites.models import Site
+from tourroute.sites.repository import SiteRepository
 
 OSM_CREDIT = "Map data © OpenStreetMap contributors (ODbL)"
 UNREACHABLE_S = 1e9  # a pair with no route: the planner will never choose it
@@ -73,13 +83,65 @@ class _Place:
     slug: str | None = None  # a start/end given as a site slug
 
 
+@dataclass
+class _Candidates:
+    """The places the planner may use, and the sites left out before it runs."""
+
+    start: _Place
+    end: _Place
+    stops: list[_Place] = field(default_factory=list)
+    nights: list[_Place] = field(default_factory=list)  # overnight places
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    unplaced: list[dict[str, str]] = field(default_factory=list)  # must-visits left out
+
+    @property
+    def places(self) -> list[_Place]:
+        """Every place in the planner's node order: start, end, stops, overnight places."""
+        return [self.start, self.end, *self.stops, *self.nights]
+
+
+@dataclass
+class _Trip:
+    """What every step of one composition reads: the request, its days and its roads."""
+
+    req: ItineraryRequest
+    graph: NetworkGraph
+    dates: list[date]
+    day_prefer: list[str | None]  # day index → the corridor it prefers
+    legs: dict[str | None, LegBuilder]  # preferred corridor → the legs routed with it
+    convoy: ConvoyRules | None
+    meals: list[MealRule]
+    slow: float  # a convoy drives this many times slower than one car
+
+    @property
+    def inflate(self) -> float:
+        """How much longer the plan's drives take: the convoy's pace and its stops."""
+        convoy = self.convoy
+        return self.slow * (1 + convoy.stop_s / convoy.regroup_every_s) if convoy else 1.0
+
+    def legs_of(self, day: int) -> LegBuilder:
+        """The legs of day ``day`` (an index): routed with that day's preferred corridor."""
+        return self.legs[self.day_prefer[day]]
+
+
 def _seconds(t: time) -> float:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
 class ItineraryComposer:
+    """Composes and stores itineraries: candidates → problem → solve → rendered plan.
+
+    Parameters
+    ----------
+    session
+        The request's database session: sites are read, the itinerary is added to it.
+    cache
+        The app's road graphs, one per network version.
+    """
+
     def __init__(self, session: Session, cache: GraphCache) -> None:
         self.session = session
+        self.itineraries = ItineraryRepository(session)
         self.cache = cache
         self.routing = RoutingService(session, cache)
 
@@ -100,11 +162,7 @@ class ItineraryComposer:
         return out
 
     def _sites(self, req: ItineraryRequest, provinces: set[str]) -> tuple[list[Site], list[Site]]:
-        rows = list(
-            self.session.scalars(
-                select(Site).where(Site.status == SiteStatus.published).order_by(Site.slug)
-            )
-        )
+        rows = SiteRepository(self.session).published()
         by_slug = {s.slug: s for s in rows}
         unknown = [slug for slug in req.must_visit if slug not in by_slug]
         if unknown:
@@ -135,204 +193,121 @@ class ItineraryComposer:
     def compose(
         self, req: ItineraryRequest, region: tuple[float, float, float, float]
     ) -> Itinerary:
+        """Plan the request's trip and store it: candidates → problem → solve → render.
+
+        Parameters
+        ----------
+        req
+            The itinerary request (start, end, days, must-visits, themes, constraints).
+        region
+            (west, south, east, north) of the served region: ``lon,lat`` points of the
+            request must lie inside it.
+
+        Returns
+        -------
+        Itinerary
+            The stored itinerary (added to the session and flushed), its ``plan`` the
+            document of days, stops, legs, breaks and totals.
+
+        Raises
+        ------
+        InvalidParameter
+            A field of the request the region cannot satisfy: an unknown corridor or
+            province, a must-visit that is not a published attraction or does not fit the
+            trip, no place to stay, a point with no usable road near it, meals that leave
+            no day, nights near places that have no place to stay, or a problem the planner
+            rejects (named ``itinerary``).
+        NoRouteFound
+            The road nearest to the start or end is cut off, or a leg of the plan has no
+            route.
+        """
         graph = self.cache.get(self.session)
-        for leg in req.corridor_legs:
-            if leg.corridor not in graph.corridor_names:
-                raise InvalidParameter(
-                    "corridor_legs",
-                    f"unknown corridor '{leg.corridor}'; use {sorted(graph.corridor_names)}",
-                    "body",
-                )
+        _check_corridors(graph, req)
+        chosen = self._candidates(graph, req, region)
+        trip = _trip(graph, req)
+        problem = self._problem(trip, chosen, region)
+        solution = _solve(problem, req)
+        return self._render(trip, chosen, problem, solution)
+
+    # -- the steps ------------------------------------------------------------------------
+    def _candidates(
+        self, graph: NetworkGraph, req: ItineraryRequest, region: tuple[float, float, float, float]
+    ) -> _Candidates:
+        """Start, end, the stops and the places to stay, each snapped onto a usable road."""
         start = self.routing.endpoint(req.start, "start", region, "body")
         end = self.routing.endpoint(req.end, "end", region, "body") if req.end else start
-        provinces = self._provinces(req.provinces)
-        candidates, overnight_sites = self._sites(req, provinces)
-        vehicle = req.route_vehicle
-        base = graph.router.model(vehicle)
-        if req.days > 1 and not any(
-            s.motorhome_overnight or req.vehicle is not Vehicle.motorhome for s in overnight_sites
-        ):
-            what = (
-                "motorhome-suitable overnight place"
-                if req.vehicle is Vehicle.motorhome
-                else ("place to stay")
-            )
-            raise InvalidParameter(
-                "overnight",
-                f"no published {what} of the kinds asked for in these provinces",
-                "body",
-            )
-
-        places = [self._place("start", start, base, "start"), self._place("end", end, base, "end")]
-        skipped: list[dict[str, str]] = []
-        unplaced: list[dict[str, str]] = []
-        stops: list[_Place] = []
+        candidates, overnight_sites = self._sites(req, self._provinces(req.provinces))
+        _check_overnights(req, overnight_sites)
+        snapping = LegBuilder.of(graph, req.route_vehicle)
+        chosen = _Candidates(
+            _place("start", start, snapping, "start"), _place("end", end, snapping, "end")
+        )
         for s in candidates:
-            place = self._site_place(s, base)
-            if place is None:
-                reason = f"no road usable by a {vehicle.value} leads there"
-                if s.slug in req.must_visit:
-                    unplaced.append({"site": s.slug, "reason": reason})
-                else:
-                    skipped.append({"site": s.slug, "reason": reason})
+            place = _site_place(s, snapping)
+            if place is not None:
+                chosen.stops.append(place)
                 continue
-            stops.append(place)
-        nights = [p for s in overnight_sites if (p := self._site_place(s, base)) is not None]
-        places += stops + nights
+            left_out = chosen.unplaced if s.slug in req.must_visit else chosen.skipped
+            reason = f"no road usable by a {req.route_vehicle.value} leads there"
+            left_out.append({"site": s.slug, "reason": reason})
+        chosen.nights = [p for s in overnight_sites if (p := _site_place(s, snapping)) is not None]
+        return chosen
 
-        dates = [req.start_date + timedelta(days=d) for d in range(req.days)]
-        day_prefer: list[str | None] = [None] * req.days
-        for leg in req.corridor_legs:
-            for d in leg.days:
-                day_prefer[d - 1] = leg.corridor
-        # The same cost model as the legs routed below: the plan's drive times are then the
-        # routed legs' (a different corridor discount could pick other roads, over the cap).
-        # A convoy drives slower than one car, and its stops take time the planner must
-        # keep free: travel times are inflated by the convoy factor and by the share of
-        # driving time its regroup stops take (the stops are placed after the plan).
-        convoy = _convoy_rules(req)
-        slow = convoy_factor(req.convoy.vehicles) if req.convoy else 1.0
-        inflate = slow * (1 + convoy.stop_s / convoy.regroup_every_s) if convoy else 1.0
+    def _problem(
+        self, trip: _Trip, chosen: _Candidates, region: tuple[float, float, float, float]
+    ) -> Problem:
+        """The planner's problem: the stops' visits, the days, travel times, overnights."""
+        req = trip.req
+        # The same cost models as the legs routed from the plan: the plan's drive times are
+        # then the routed legs' (a different corridor discount could pick other roads, over
+        # the cap).  A convoy drives slower than one car, and its stops take time the
+        # planner must keep free: travel times are inflated by the convoy factor and by the
+        # share of driving time its regroup stops take (the stops are placed after the plan).
         matrices = {
-            prefer: self._matrix(
-                graph,
-                places,
-                graph.router.model(
-                    vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
-                ),
-                inflate,
-            )
-            for prefer in set(day_prefer)
+            prefer: _matrix(legs, chosen.places, trip.inflate) for prefer, legs in trip.legs.items()
         }
-        factor = PACE_FACTOR[req.pace]
-        day_s = _seconds(req.day_end) - _seconds(req.day_start)
-        planned: list[Stop] = []
-        for place in stops:
-            if place.site is None:
-                continue
-            service = round(place.site.visit_duration_min * 60 * factor)
-            must = place.id in req.must_visit
-            multi_day = must and place.site.visit_duration_min >= MULTI_DAY_VISIT_MIN
-            on_site = _visit_nights(service, day_s) if multi_day else 0
-            if on_site and req.vehicle is Vehicle.motorhome and not place.site.motorhome_overnight:
-                raise InvalidParameter(
-                    "must_visit",
-                    f"'{place.id}' is a visit of {on_site} night(s) on site, and a motorhome "
-                    "may not stay there overnight",
-                    "body",
-                )
-            if on_site >= req.days:
-                raise InvalidParameter(
-                    "must_visit",
-                    f"'{place.id}' takes {place.site.visit_duration_min / 60:g} h, "
-                    f"{on_site} night(s) on site: a trip of at least {on_site + 1} days",
-                    "body",
-                )
-            planned.append(
-                Stop(
-                    id=place.id,
-                    score=_score(place.site, req),
-                    service_s=service,
-                    windows=windows(place.site.opening_hours, dates),
-                    must_visit=must,
-                    name=place.site.name_en,
-                    nights=on_site,
-                )
-            )
-        meals = _meal_rules(req)
-        # Meals inside the day's window take their time from it (dinner after the day's
-        # drive does not); a convoy's stops may round up to one more than planned for.
-        reserve = sum(m.duration_s for m in meals if m.earliest_s < _seconds(req.day_end))
-        reserve += convoy.stop_s if convoy else 0.0
-        day_end = _seconds(req.day_end) - reserve
-        if day_end <= _seconds(req.day_start) + 3600:
-            raise InvalidParameter(
-                "meals", "the meals and stops leave less than an hour of the day", "body"
-            )
-        night_allowed = self._nights_near(req, region, nights)
-        first_night = 2 + len(planned)
-
-        def travel(i: int, j: int, d: int) -> float:
-            # A night bound to a place: no other overnight place ends that day.
-            allowed = night_allowed.get(d)
-            if allowed is not None and j >= first_night and j - first_night not in allowed:
-                return UNREACHABLE_S
-            return matrices[day_prefer[d]][i][j]
-
-        problem = Problem(
+        planned = _stops(req, chosen.stops, trip.dates)
+        day_end = _day_end(req, trip.convoy, trip.meals)
+        night_allowed = self._nights_near(req, region, chosen.nights)
+        return Problem(
             stops=tuple(planned),
-            days=tuple(Day(_seconds(req.day_start), day_end) for _ in dates),
-            travel_s=travel if night_allowed else lambda i, j, d: matrices[day_prefer[d]][i][j],
+            days=tuple(Day(_seconds(req.day_start), day_end) for _ in trip.dates),
+            travel_s=_travel(matrices, trip.day_prefer, night_allowed, 2 + len(planned)),
             overnights=tuple(
                 Overnight(p.id, motorhome_ok=bool(p.site and p.site.motorhome_overnight))
-                for p in nights
+                for p in chosen.nights
             ),
             max_daily_driving_s=req.driving_cap_s,
             driver_rules=COACH_RULES if req.vehicle is Vehicle.coach else None,
             motorhome=req.vehicle is Vehicle.motorhome,
         )
-        try:
-            solution = solve(problem, seed=req.seed, time_limit_s=req.time_limit_s)
-        except PlanningError as exc:
-            raise InvalidParameter("itinerary", str(exc), "body") from None
 
-        by_id = {p.id: p for p in places}
-        unplaced += [{"site": u.stop_id, "reason": u.reason} for u in solution.unplaced]
-        days_out = []
-        score = solution.score
-        if convoy is None and not meals:
-            for plan, day in zip(solution.days, dates, strict=True):
-                model = graph.router.model(
-                    vehicle, prefer_corridor=day_prefer[plan.day], prefer_factor=CORRIDOR_LEG_FACTOR
-                )
-                days_out.append(self._day(graph, plan, day, by_id, model))
+    def _render(
+        self, trip: _Trip, chosen: _Candidates, problem: Problem, solution: Solution
+    ) -> Itinerary:
+        """The solution routed and timed day by day, stored as an itinerary's plan."""
+        by_id = {p.id: p for p in chosen.places}
+        if trip.convoy is None and not trip.meals:
+            days = [
+                self._day(trip.legs_of(plan.day), plan, day, by_id)
+                for plan, day in zip(solution.days, trip.dates, strict=True)
+            ]
+            dropped: list[dict[str, str]] = []
+            score = solution.score
         else:
-            laid_out = _BreakPlanner(self, graph, req, by_id, planned, day_prefer, slow)
-            days_out, dropped, score = laid_out.days(solution, dates, convoy, meals)
-            skipped += dropped
-        doc: dict[str, Any] = {
-            "vehicle": req.vehicle.value,
-            "route_vehicle": vehicle.value,
-            "convoy": (
-                req.convoy.model_dump() | {"vehicles": req.convoy.vehicles, "factor": slow}
-                if req.convoy
-                else None
-            ),
-            "meals": req.meals.model_dump(mode="json") if req.meals else None,
-            "start_date": req.start_date.isoformat(),
-            "days": days_out,
-            "score": round(score, 3),
-            "totals": {
-                "driving_s": round(sum(d["totals"]["driving_s"] for d in days_out), 1),
-                "distance_m": round(sum(d["totals"]["distance_m"] for d in days_out), 1),
-                "visits": sum(len(d["stops"]) for d in days_out),
-            },
-            "unplaced": unplaced,
-            "skipped": skipped,
-            "warnings": _warnings(req),
-            # The roads are OpenStreetMap's, and so are the imported places to stay, fuel
-            # and meal stops the plan may use.
-            "attribution": OSM_CREDIT,
-            "solver": {
-                "seed": req.seed,
-                "iterations": solution.iterations,
-                "elapsed_s": round(solution.elapsed_s, 3),
-                "timed_out": solution.timed_out,
-                "candidates": len(stops),
-                "overnight_candidates": len(nights),
-            },
-            "network_version": graph.version,
-        }
+            laid_out = _BreakPlanner(self._service_rows, trip, by_id, problem.stops)
+            days, dropped, score = laid_out.days(solution, trip.dates, trip.convoy, trip.meals)
+        req = trip.req
         itinerary = Itinerary(
             id=uuid.uuid4().hex,
             vehicle=req.vehicle.value,
             days=req.days,
             score=score,
-            network_version=graph.version,
+            network_version=trip.graph.version,
             request=req.model_dump(mode="json"),
-            plan=doc,
+            plan=_document(trip, chosen, solution, days, dropped, score),
         )
-        self.session.add(itinerary)
+        self.itineraries.add(itinerary)
         self.session.flush()
         return itinerary
 
@@ -346,8 +321,8 @@ class ItineraryComposer:
         """Day index → the overnight places (indices into ``nights``) allowed to end it."""
         out: dict[int, set[int]] = {}
         for k, wish in enumerate(req.nights_near):
-            field = f"nights_near[{k}]"
-            point = self.routing.endpoint(wish.near, field, region, "body")
+            name = f"nights_near[{k}]"
+            point = self.routing.endpoint(wish.near, name, region, "body")
             allowed = {
                 i
                 for i, place in enumerate(nights)
@@ -355,7 +330,7 @@ class ItineraryComposer:
             }
             if not allowed:
                 raise InvalidParameter(
-                    field,
+                    name,
                     f"no published place to stay of the kinds asked for within "
                     f"{wish.within_km:g} km of {wish.near}",
                     "body",
@@ -364,51 +339,16 @@ class ItineraryComposer:
             out[day] = out[day] & allowed if day in out else allowed
             if not out[day]:
                 raise InvalidParameter(
-                    field, f"the places asked for night {wish.night} do not overlap", "body"
+                    name, f"the places asked for night {wish.night} do not overlap", "body"
                 )
         return out
 
-    def _place(self, pid: str, point: Endpoint, model: RouteCost, name: str) -> _Place:
-        graph = self.cache.get(self.session)
-        try:
-            snap = graph.router.snap(point.coord, model)
-        except SnapError as exc:
-            raise InvalidParameter(name, str(exc), "body") from None
-        except NoRoute as exc:
-            raise NoRouteFound(f"{point.query}: {exc}") from None
-        return _Place(pid, point.coord, snap, slug=point.site)
-
-    def _site_place(self, site: Site, model: RouteCost) -> _Place | None:
-        graph = self.cache.get(self.session)
-        p = to_shape(site.geom)
-        coord = (float(p.x), float(p.y))
-        try:
-            snap = graph.router.snap(coord, model)
-        except (SnapError, NoRoute):
-            return None
-        return _Place(site.slug, coord, snap, site)
-
-    @staticmethod
-    def _matrix(
-        graph: NetworkGraph, places: list[_Place], model: RouteCost, factor: float = 1.0
-    ) -> list[list[float]]:
-        snaps = [p.snap for p in places if p.snap is not None]
-        m = graph.router.matrix(snaps, snaps, model, distances=False)
-        return [
-            [
-                0.0 if i == j else (UNREACHABLE_S if v is None else v * factor)
-                for j, v in enumerate(row)
-            ]
-            for i, row in enumerate(m.durations_s)
-        ]
-
     def _day(
         self,
-        graph: NetworkGraph,
+        legs: LegBuilder,
         plan: Any,
         day: date,
         places: dict[str, _Place],
-        model: RouteCost,
     ) -> dict[str, Any]:
         midnight = local_datetime(day)
 
@@ -419,9 +359,7 @@ class ItineraryComposer:
             return _describe(places, pid)
 
         sequence = [plan.start_id, *[v.stop_id for v in plan.visits], plan.end_id]
-        legs = []
-        for a, b in itertools.pairwise(sequence):
-            legs.append(self._leg(graph, places[a], places[b], model))
+        legs_out = [_leg(legs, places[a], places[b]) for a, b in itertools.pairwise(sequence)]
         stops = []
         for v in plan.visits:
             site = places[v.stop_id].site
@@ -442,41 +380,235 @@ class ItineraryComposer:
             "date": day.isoformat(),
             "start": describe(plan.start_id) | {"departure": at(plan.departure_s)},
             "stops": stops,
-            "legs": legs,
+            "legs": legs_out,
             "overnight": describe(plan.overnight) if plan.overnight else None,
             "end": describe(plan.end_id) | {"arrival": at(plan.arrival_s)},
             "totals": {
-                "driving_s": round(sum(leg["duration_s"] for leg in legs), 1),
-                "distance_m": round(sum(leg["distance_m"] for leg in legs), 1),
+                "driving_s": round(sum(leg["duration_s"] for leg in legs_out), 1),
+                "distance_m": round(sum(leg["distance_m"] for leg in legs_out), 1),
                 "visits": len(stops),
                 "score": round(plan.score, 3),
                 "max_continuous_driving_s": round(plan.max_continuous_driving_s, 1),
             },
         }
 
-    @staticmethod
-    def _leg(graph: NetworkGraph, a: _Place, b: _Place, model: RouteCost) -> dict[str, Any]:
-        if a.id == b.id or a.coord == b.coord:
-            return {
-                "from": a.id,
-                "to": b.id,
-                "distance_m": 0.0,
-                "duration_s": 0.0,
-                "geometry": {"type": "LineString", "coordinates": [list(a.coord)] * 2},
-                "breakdown": None,
-            }
-        try:
-            r = graph.router.route(a.coord, b.coord, model)
-        except (NoRoute, SnapError) as exc:
-            raise NoRouteFound(f"no route from {a.id} to {b.id}: {exc}") from None
-        return {
-            "from": a.id,
-            "to": b.id,
-            "distance_m": round(r.distance_m, 1),
-            "duration_s": round(r.duration_s, 1),
-            "geometry": {"type": "LineString", "coordinates": [list(c) for c in r.coords]},
-            "breakdown": route_breakdown(graph, [r], "en", both_languages=True),
-        }
+
+# -- the steps of compose, as functions of their inputs ---------------------------------------
+def _check_corridors(graph: NetworkGraph, req: ItineraryRequest) -> None:
+    """Corridor legs must name corridors of the network (before any work is done)."""
+    for leg in req.corridor_legs:
+        if leg.corridor not in graph.corridor_names:
+            raise InvalidParameter(
+                "corridor_legs",
+                f"unknown corridor '{leg.corridor}'; use {sorted(graph.corridor_names)}",
+                "body",
+            )
+
+
+def _check_overnights(req: ItineraryRequest, overnight_sites: Sequence[Site]) -> None:
+    """A trip of several days needs somewhere to stay that takes the vehicle."""
+    if req.days > 1 and not any(
+        s.motorhome_overnight or req.vehicle is not Vehicle.motorhome for s in overnight_sites
+    ):
+        what = (
+            "motorhome-suitable overnight place"
+            if req.vehicle is Vehicle.motorhome
+            else ("place to stay")
+        )
+        raise InvalidParameter(
+            "overnight",
+            f"no published {what} of the kinds asked for in these provinces",
+            "body",
+        )
+
+
+def _place(pid: str, point: Endpoint, legs: LegBuilder, name: str) -> _Place:
+    """The start or end, snapped: a 422 naming the field if no usable road is near."""
+    snap = legs.snap(point.coord, ErrorNames.point(point.query, name, "body"))
+    return _Place(pid, point.coord, snap, slug=point.site)
+
+
+def _site_place(site: Site, legs: LegBuilder) -> _Place | None:
+    """A candidate site, snapped; ``None`` when no road the vehicle may use leads there."""
+    p = shape_of(site.geom)
+    coord = (float(p.x), float(p.y))
+    snap = legs.try_snap(coord)
+    return None if snap is None else _Place(site.slug, coord, snap, site)
+
+
+def _trip(graph: NetworkGraph, req: ItineraryRequest) -> _Trip:
+    """The request's dates, each day's preferred corridor and the legs routed for it."""
+    day_prefer: list[str | None] = [None] * req.days
+    for leg in req.corridor_legs:
+        for d in leg.days:
+            day_prefer[d - 1] = leg.corridor
+    legs = {
+        prefer: LegBuilder.of(
+            graph, req.route_vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
+        )
+        for prefer in set(day_prefer)
+    }
+    return _Trip(
+        req=req,
+        graph=graph,
+        dates=[req.start_date + timedelta(days=d) for d in range(req.days)],
+        day_prefer=day_prefer,
+        legs=legs,
+        convoy=_convoy_rules(req),
+        meals=_meal_rules(req),
+        slow=convoy_factor(req.convoy.vehicles) if req.convoy else 1.0,
+    )
+
+
+def _matrix(legs: LegBuilder, places: list[_Place], factor: float = 1.0) -> list[list[float]]:
+    """The planner's travel times between snapped places, inflated by ``factor``."""
+    snaps = [p.snap for p in places if p.snap is not None]
+    m = legs.matrix(snaps, snaps, distances=False)
+    return [
+        [0.0 if i == j else (UNREACHABLE_S if v is None else v * factor) for j, v in enumerate(row)]
+        for i, row in enumerate(m.durations_s)
+    ]
+
+
+def _stops(req: ItineraryRequest, places: Sequence[_Place], dates: Sequence[date]) -> list[Stop]:
+    """The planner's stops: visit time at the request's pace, windows, nights on site."""
+    factor = PACE_FACTOR[req.pace]
+    day_s = _seconds(req.day_end) - _seconds(req.day_start)
+    planned: list[Stop] = []
+    for place in places:
+        if place.site is None:
+            continue
+        service = round(place.site.visit_duration_min * 60 * factor)
+        must = place.id in req.must_visit
+        multi_day = must and place.site.visit_duration_min >= MULTI_DAY_VISIT_MIN
+        on_site = _visit_nights(service, day_s) if multi_day else 0
+        _check_nights_on_site(req, place.site, on_site)
+        planned.append(
+            Stop(
+                id=place.id,
+                score=_score(place.site, req),
+                service_s=service,
+                windows=windows(place.site.opening_hours, dates),
+                must_visit=must,
+                name=place.site.name_en,
+                nights=on_site,
+            )
+        )
+    return planned
+
+
+def _check_nights_on_site(req: ItineraryRequest, site: Site, on_site: int) -> None:
+    """A must-visit with nights on site must allow the vehicle there and fit the trip."""
+    if on_site and req.vehicle is Vehicle.motorhome and not site.motorhome_overnight:
+        raise InvalidParameter(
+            "must_visit",
+            f"'{site.slug}' is a visit of {on_site} night(s) on site, and a motorhome "
+            "may not stay there overnight",
+            "body",
+        )
+    if on_site >= req.days:
+        raise InvalidParameter(
+            "must_visit",
+            f"'{site.slug}' takes {site.visit_duration_min / 60:g} h, "
+            f"{on_site} night(s) on site: a trip of at least {on_site + 1} days",
+            "body",
+        )
+
+
+def _day_end(req: ItineraryRequest, convoy: ConvoyRules | None, meals: Sequence[MealRule]) -> float:
+    """When the planner's day ends: the day's end less the meals and stops it must hold."""
+    # Meals inside the day's window take their time from it (dinner after the day's
+    # drive does not); a convoy's stops may round up to one more than planned for.
+    reserve = sum(m.duration_s for m in meals if m.earliest_s < _seconds(req.day_end))
+    reserve += convoy.stop_s if convoy else 0.0
+    day_end = _seconds(req.day_end) - reserve
+    if day_end <= _seconds(req.day_start) + 3600:
+        raise InvalidParameter(
+            "meals", "the meals and stops leave less than an hour of the day", "body"
+        )
+    return day_end
+
+
+def _travel(
+    matrices: dict[str | None, list[list[float]]],
+    day_prefer: Sequence[str | None],
+    night_allowed: dict[int, set[int]],
+    first_night: int,
+) -> Callable[[int, int, int], float]:
+    """The planner's travel time from node i to j on day d: that day's corridor matrix."""
+    if not night_allowed:
+        return lambda i, j, d: matrices[day_prefer[d]][i][j]
+
+    def travel(i: int, j: int, d: int) -> float:
+        # A night bound to a place: no other overnight place ends that day.
+        allowed = night_allowed.get(d)
+        if allowed is not None and j >= first_night and j - first_night not in allowed:
+            return UNREACHABLE_S
+        return matrices[day_prefer[d]][i][j]
+
+    return travel
+
+
+def _solve(problem: Problem, req: ItineraryRequest) -> Solution:
+    """The planner's solution; a problem it rejects is the request's fault (422)."""
+    try:
+        return solve(problem, seed=req.seed, time_limit_s=req.time_limit_s)
+    except PlanningError as exc:
+        raise InvalidParameter("itinerary", str(exc), "body") from None
+
+
+def _leg(legs: LegBuilder, a: _Place, b: _Place) -> dict[str, Any]:
+    """A leg of the plan, routed by the day's builder and named by the plan's place ids."""
+    leg = legs.leg(a.coord, b.coord, ErrorNames.leg(f"from {a.id} to {b.id}"))
+    return leg_document(legs.graph, leg, a.id, b.id)
+
+
+def _document(
+    trip: _Trip,
+    chosen: _Candidates,
+    solution: Solution,
+    days: list[dict[str, Any]],
+    dropped: list[dict[str, str]],
+    score: float,
+) -> dict[str, Any]:
+    """The plan document: the days, totals, what was left out and how it was solved."""
+    req = trip.req
+    unplaced = chosen.unplaced + [
+        {"site": u.stop_id, "reason": u.reason} for u in solution.unplaced
+    ]
+    return {
+        "vehicle": req.vehicle.value,
+        "route_vehicle": req.route_vehicle.value,
+        "convoy": (
+            req.convoy.model_dump() | {"vehicles": req.convoy.vehicles, "factor": trip.slow}
+            if req.convoy
+            else None
+        ),
+        "meals": req.meals.model_dump(mode="json") if req.meals else None,
+        "start_date": req.start_date.isoformat(),
+        "days": days,
+        "score": round(score, 3),
+        "totals": {
+            "driving_s": round(sum(d["totals"]["driving_s"] for d in days), 1),
+            "distance_m": round(sum(d["totals"]["distance_m"] for d in days), 1),
+            "visits": sum(len(d["stops"]) for d in days),
+        },
+        "unplaced": unplaced,
+        "skipped": chosen.skipped + dropped,
+        "warnings": _warnings(req),
+        # The roads are OpenStreetMap's, and so are the imported places to stay, fuel
+        # and meal stops the plan may use.
+        "attribution": OSM_CREDIT,
+        "solver": {
+            "seed": req.seed,
+            "iterations": solution.iterations,
+            "elapsed_s": round(solution.elapsed_s, 3),
+            "timed_out": solution.timed_out,
+            "candidates": len(chosen.stops),
+            "overnight_candidates": len(chosen.nights),
+        },
+        "network_version": trip.graph.version,
+    }
 
 
 def _describe(places: dict[str, _Place], pid: str) -> dict[str, Any]:
@@ -562,7 +694,7 @@ def _thin(sites: Sequence[Site]) -> list[Site]:
     """
     best: dict[tuple[int, int], tuple[tuple[bool, bool, str], Site]] = {}
     for site in sites:
-        p = to_shape(site.geom)
+        p = shape_of(site.geom)
         cell = (math.floor(p.x / OVERNIGHT_CELL_DEG), math.floor(p.y / OVERNIGHT_CELL_DEG))
         rank = (site.external_ref is not None, site.name_generated, site.slug)
         held = best.get(cell)
@@ -624,23 +756,19 @@ class _BreakPlanner:
 
     def __init__(
         self,
-        composer: ItineraryComposer,
-        graph: NetworkGraph,
-        req: ItineraryRequest,
+        service_sites: Sequence[Site],
+        trip: _Trip,
         places: dict[str, _Place],
         stops: Sequence[Stop],
-        day_prefer: Sequence[str | None],
-        slow: float,
     ) -> None:
-        self.composer, self.graph, self.req = composer, graph, req
+        self.trip, self.req = trip, trip.req
         self.places = places
         self.stops = {s.id: s for s in stops}
-        self.day_prefer = day_prefer
-        self.slow = slow
+        self.slow = trip.slow
         self.fuel: list[BreakPlace] = []
         self.meal_places: list[BreakPlace] = []
-        for site in composer._service_rows:
-            p = to_shape(site.geom)
+        for site in service_sites:
+            p = shape_of(site.geom)
             coord = (float(p.x), float(p.y))
             pid = site.slug
             if site.subtype is SiteType.fuel:
@@ -658,15 +786,13 @@ class _BreakPlanner:
         raise KeyError(pid)
 
     def _router(self, day: int) -> Any:
-        prefer = self.day_prefer[day]
-        model = self.graph.router.model(
-            self.req.route_vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
-        )
+        prefer = self.trip.day_prefer[day]
+        legs = self.trip.legs_of(day)
 
         def route(a: str, b: str) -> LegResult:
             key = (a, b, prefer)
             if key not in self._legs:
-                doc = ItineraryComposer._leg(self.graph, self.places[a], self.places[b], model)
+                doc = _leg(legs, self.places[a], self.places[b])
                 doc["duration_s"] = round(doc["duration_s"] * self.slow, 1)
                 self._legs[key] = LegResult(
                     a,

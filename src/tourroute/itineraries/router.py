@@ -7,20 +7,28 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from tourroute.api.deps import AppSettings
-from tourroute.api.http import GEOJSON, cached_bytes, cached_json
-from tourroute.api.openapi import problem_responses
-from tourroute.db.session import DbSession
+from tourroute.api.deps import AppSettings, DbSession
+from tourroute.api.http import GEOJSON, cached_json
+from tourroute.api.openapi import NOT_MODIFIED, Responses, problem_responses
 from tourroute.errors import NotFound
+from tourroute.exports.geojson import PlanFeatureCollection, to_geojson
+from tourroute.exports.gpx import GPX, to_gpx
+from tourroute.exports.http import export_file, export_json, file_responses, json_responses
+from tourroute.exports.ical import ICALENDAR, to_ics
 from tourroute.itineraries.composer import ItineraryComposer
-from tourroute.itineraries.exports import to_geojson, to_gpx, to_ics
 from tourroute.itineraries.models import Itinerary
-from tourroute.itineraries.schemas import ItineraryRequest
+from tourroute.itineraries.repository import ItineraryRepository
+from tourroute.itineraries.schemas import ItineraryDocument, ItineraryRequest
 from tourroute.localtime import to_local
-from tourroute.network.graph_cache import GraphCache
+from tourroute.plans import Plan
+from tourroute.routes.deps import Graphs
 
 router = APIRouter(tags=["itineraries"])
 _HEX = set("0123456789abcdef")
+_READ_ERRORS: Responses = {
+    304: NOT_MODIFIED,
+    **problem_responses(described={404: "No itinerary with this id"}),
+}
 
 
 def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
@@ -42,10 +50,15 @@ def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
 def _load(session: Session, itinerary_id: str) -> Itinerary:
     if len(itinerary_id) != 32 or not set(itinerary_id) <= _HEX:
         raise NotFound(f"no itinerary '{itinerary_id}' (ids are 32 hex digits)")
-    found = session.get(Itinerary, itinerary_id)
+    found = ItineraryRepository(session).get(itinerary_id)
     if found is None:
         raise NotFound(f"no itinerary '{itinerary_id}'")
     return found
+
+
+def _plan(itinerary: Itinerary) -> Plan:
+    """The stored plan, validated: the exports render the typed document."""
+    return Plan.model_validate(itinerary.plan)
 
 
 @router.post(
@@ -61,47 +74,60 @@ def _load(session: Session, itinerary_id: str) -> Itinerary:
         "cannot be placed come back in `unplaced` with the reason. The plan is stored: "
         "`GET /v1/itineraries/{id}` and exports `.geojson`, `.gpx`, `.ics`."
     ),
+    response_model=ItineraryDocument,
     responses=problem_responses(422),
 )
 def post_itinerary(
-    request: Request, session: DbSession, settings: AppSettings, body: ItineraryRequest
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    graphs: Graphs,
+    body: ItineraryRequest,
 ) -> Response:
-    cache: GraphCache = request.app.state.graph_cache
-    itinerary = ItineraryComposer(session, cache).compose(body, settings.region_bbox)
+    itinerary = ItineraryComposer(session, graphs).compose(body, settings.region_bbox)
     doc = _document(request, itinerary)
     response = cached_json(request, doc, headers={"Location": doc["links"]["self"]})
     response.status_code = 201
     return response
 
 
-@router.get("/v1/itineraries/{itinerary_id}.geojson", summary="An itinerary as GeoJSON")
+@router.get(
+    "/v1/itineraries/{itinerary_id}.geojson",
+    summary="An itinerary as GeoJSON",
+    response_model=PlanFeatureCollection,
+    responses={**json_responses(GEOJSON, PlanFeatureCollection), **_READ_ERRORS},
+)
 def get_itinerary_geojson(request: Request, session: DbSession, itinerary_id: str) -> Response:
     it = _load(session, itinerary_id)
-    return cached_json(request, to_geojson(it.id, it.plan), GEOJSON)
+    return export_json(request, to_geojson(it.id, _plan(it)), GEOJSON)
 
 
-@router.get("/v1/itineraries/{itinerary_id}.gpx", summary="An itinerary as GPX 1.1")
+@router.get(
+    "/v1/itineraries/{itinerary_id}.gpx",
+    summary="An itinerary as GPX 1.1",
+    responses={**file_responses(GPX), **_READ_ERRORS},
+)
 def get_itinerary_gpx(request: Request, session: DbSession, itinerary_id: str) -> Response:
     it = _load(session, itinerary_id)
-    return cached_bytes(
-        request,
-        to_gpx(it.id, it.plan).encode(),
-        "application/gpx+xml",
-        {"Content-Disposition": f'attachment; filename="itinerary-{it.id}.gpx"'},
-    )
+    return export_file(request, to_gpx(it.id, _plan(it)), GPX, f"itinerary-{it.id}.gpx")
 
 
-@router.get("/v1/itineraries/{itinerary_id}.ics", summary="An itinerary as iCalendar")
+@router.get(
+    "/v1/itineraries/{itinerary_id}.ics",
+    summary="An itinerary as iCalendar",
+    responses={**file_responses(ICALENDAR), **_READ_ERRORS},
+)
 def get_itinerary_ics(request: Request, session: DbSession, itinerary_id: str) -> Response:
     it = _load(session, itinerary_id)
-    return cached_bytes(
-        request,
-        to_ics(it.id, it.plan, it.created_at),
-        "text/calendar",
-        {"Content-Disposition": f'attachment; filename="itinerary-{it.id}.ics"'},
-    )
+    body = to_ics(it.id, _plan(it), it.created_at)
+    return export_file(request, body, ICALENDAR, f"itinerary-{it.id}.ics")
 
 
-@router.get("/v1/itineraries/{itinerary_id}", summary="A stored itinerary")
+@router.get(
+    "/v1/itineraries/{itinerary_id}",
+    summary="A stored itinerary",
+    response_model=ItineraryDocument,
+    responses=_READ_ERRORS,
+)
 def get_itinerary(request: Request, session: DbSession, itinerary_id: str) -> Response:
     return cached_json(request, _document(request, _load(session, itinerary_id)))

@@ -1,14 +1,16 @@
-"""The itinerary request as the API accepts it (validated before any work is done)."""
+"""The itinerary request as the API accepts it (validated before any work is done), and
+the stored itinerary as the API answers it."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tourroute.localtime import LocalTime, today_local
+from tourroute.plans import Plan
 from tourroute.routing import Vehicle
 from tourroute.routing.convoy import convoy_vehicle
 from tourroute.sites.domain import Category
@@ -231,3 +233,25 @@ class ItineraryRequest(BaseModel):
     def driving_cap_s(self) -> float:
         hours = self.max_driving_hours or DEFAULT_DRIVING_H[self.route_vehicle]
         return hours * 3600
+
+
+class ItineraryLinks(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    self: str
+    geojson: str
+    gpx: str
+    ics: str
+
+
+class ItineraryDocument(Plan):
+    """A stored itinerary: its id, when it was composed, its links and request, and its plan
+    (the members of :class:`~tourroute.plans.Plan` at the top level)."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    created_at: datetime
+    links: ItineraryLinks
+    # The request as validated, every default filled in. The plan's own ``request`` (a
+    # tour's: the request it was composed from, kept as plain JSON) is a JSON object too,
+    # but mypy sees only that the types differ.
+    request: ItineraryRequest  # type: ignore[assignment]  # a JSON object either way

@@ -1,9 +1,10 @@
 """Curation of road segments: create drafts, edit, publish and archive them.
 
-The same path as site curation (:mod:`tourroute.sites.curation`): load the segment, ask
-:mod:`tourroute.accounts.authorization` (``segment.write``, on the provinces the line
-touches), check ``If-Match`` against the row's version, change it, flush, and add the audit
-entry to the same session, so the change and its entry commit together or not at all.
+The same path as site curation, written once in :mod:`tourroute.db.versioned`: load the
+segment, ask :mod:`tourroute.accounts.authorization` (``segment.write``, on the provinces
+the line touches), check ``If-Match`` against the row's version, change it, flush, and add
+the audit entry to the same session, so the change and its entry commit together or not at
+all.
 
 ``draft → published → archived`` (a draft may be archived too).  Only published segments
 are routed on; every write bumps the row's version, which changes the network version and
@@ -14,26 +15,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from geoalchemy2.shape import to_shape
-from pydantic import ValidationError
 from shapely.geometry import LineString
 from shapely.ops import unary_union
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, SegmentResource, authorize
 from tourroute.accounts.domain import Actor
-from tourroute.audit.service import AuditLog
-from tourroute.db.base import utcnow
 from tourroute.db.changes import apply_changes, same_geometry
-from tourroute.db.spatial import to_element
-from tourroute.db.versioned import PreconditionFailed, check_if_match
-from tourroute.errors import Conflict, FieldError, NotFound
-from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
+from tourroute.db.spatial import shape_of, to_element
+from tourroute.db.versioned import Lifecycle, Snapshot, VersionedWorkflow, validated
+from tourroute.errors import Conflict, FieldError, InvalidBody, NotFound
+from tourroute.network.models import RoadSegment, SegmentCorridor, SegmentStatus
+from tourroute.network.repository import NetworkRepository
 from tourroute.network.schemas import RoadSegmentCreate, RoadSegmentRead, RoadSegmentStored
 from tourroute.provinces.repository import ProvinceRepository
-from tourroute.sites.curation import InvalidBody
 
 __all__ = ["SEGMENT_WORKFLOW", "SegmentCuration", "segment_snapshot"]
 
@@ -42,6 +37,13 @@ SEGMENT_WORKFLOW: dict[str, tuple[frozenset[SegmentStatus], SegmentStatus]] = {
     "publish": (frozenset({SegmentStatus.draft}), SegmentStatus.published),
     "archive": (frozenset({SegmentStatus.draft, SegmentStatus.published}), SegmentStatus.archived),
 }
+_LIFECYCLE = Lifecycle(
+    resource_type="segment",
+    noun="road segment",
+    steps=SEGMENT_WORKFLOW,
+    final=SegmentStatus.archived,
+    final_note="archived segments are final",
+)
 # Beyond this (in degrees, about 500 m) a line leaves the three provinces' outlines.
 _OUTLINE_TOLERANCE_DEG = 0.005
 _FIELDS = (
@@ -66,34 +68,66 @@ def _document(segment: RoadSegment) -> dict[str, Any]:
     doc: dict[str, Any] = {name: getattr(segment, name) for name in _FIELDS}
     doc["id"] = segment.key
     doc["corridors"] = segment.corridors
-    doc["coordinates"] = [(float(x), float(y)) for x, y in to_shape(segment.geom).coords]
+    doc["coordinates"] = [(float(x), float(y)) for x, y in shape_of(segment.geom).coords]
     return doc
 
 
-def _invalid(exc: ValidationError) -> InvalidBody:
-    return InvalidBody(
-        [
-            FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"], "body")
-            for e in exc.errors()
-        ]
-    )
-
-
 class SegmentCuration:
+    """The curation use cases of road segments, for one actor in one session.
+
+    Parameters
+    ----------
+    session
+        The request's session (never committed here).
+    actor
+        The authenticated curator or admin.
+    """
+
     def __init__(self, session: Session, actor: Actor) -> None:
         self.session = session
+        self.segments = NetworkRepository(session)
         self.actor = actor
-        self.audit = AuditLog(session)
+        self.versions = VersionedWorkflow(session, actor, _LIFECYCLE, self._audited)
 
     # --- reads ----------------------------------------------------------------------
 
     def get(self, key: str) -> RoadSegment:
-        """A segment in any status, for those who may curate it (404, else 403)."""
+        """A segment in any status, for those who may curate it.
+
+        Parameters
+        ----------
+        key
+            The segment's id.
+
+        Returns
+        -------
+        RoadSegment
+            The row.
+
+        Raises
+        ------
+        NotFound
+            No segment has this id (404).
+        Forbidden
+            The actor may not curate it (403).
+        """
         segment = self._load(key)
         authorize(self.actor, Action.segment_write, self.resource(segment))
         return segment
 
     def read(self, segment: RoadSegment) -> RoadSegmentRead:
+        """The curators' view of a segment.
+
+        Parameters
+        ----------
+        segment
+            The row.
+
+        Returns
+        -------
+        RoadSegmentRead
+            Its fields, status, provinces, version and timestamps.
+        """
         return RoadSegmentRead(
             **_document(segment),
             status=segment.status.value,
@@ -104,9 +138,20 @@ class SegmentCuration:
         )
 
     def resource(self, segment: RoadSegment | LineString) -> SegmentResource:
-        """The provinces the line touches, and whether it leaves their outlines."""
-        line = to_shape(segment.geom) if isinstance(segment, RoadSegment) else segment
-        outlines = {p.code: to_shape(p.boundary) for p in ProvinceRepository(self.session).list()}
+        """The provinces a line touches, and whether it leaves their outlines.
+
+        Parameters
+        ----------
+        segment
+            A stored segment, or the line a segment would have.
+
+        Returns
+        -------
+        SegmentResource
+            What :func:`~tourroute.accounts.authorization.authorize` decides on.
+        """
+        line = shape_of(segment.geom) if isinstance(segment, RoadSegment) else segment
+        outlines = {p.code: shape_of(p.boundary) for p in ProvinceRepository(self.session).list()}
         touched = frozenset(code for code, outline in outlines.items() if outline.intersects(line))
         region = unary_union(list(outlines.values())).buffer(_OUTLINE_TOLERANCE_DEG)
         return SegmentResource(touched, beyond_provinces=not region.covers(line))
@@ -114,9 +159,30 @@ class SegmentCuration:
     # --- writes ---------------------------------------------------------------------
 
     def create(self, body: RoadSegmentCreate) -> RoadSegment:
+        """Create a draft segment, audited as ``segment.create``.
+
+        Parameters
+        ----------
+        body
+            The validated body.
+
+        Returns
+        -------
+        RoadSegment
+            The new row (status ``draft``: not routed on).
+
+        Raises
+        ------
+        Forbidden
+            The actor may not curate where the line lies (403).
+        Conflict
+            The id is taken (409).
+        InvalidBody
+            An unknown corridor (422).
+        """
         line = LineString(body.coordinates)
         authorize(self.actor, Action.segment_write, self.resource(line))
-        if self.session.scalar(select(RoadSegment.id).where(RoadSegment.key == body.id)):
+        if self.segments.segment_key_taken(body.id):
             raise Conflict(f"A road segment with id '{body.id}' exists already.")
         self._check_corridors(body.corridors)
         values = body.model_dump(exclude={"id", "corridors", "coordinates"})
@@ -125,27 +191,49 @@ class SegmentCuration:
         )
         segment.corridor_rows = [SegmentCorridor(corridor_slug=c) for c in sorted(body.corridors)]
         self.session.add(segment)
-        self._flush(body.id)
-        self._record("segment.create", segment, None)
-        self._flush(body.id)
+        self.versions.flush(body.id)
+        self.versions.record(segment, segment.key, "create", None)
         return segment
 
     def update(self, key: str, if_match: str | None, patch: dict[str, Any]) -> RoadSegment:
-        """Apply a JSON merge patch (already parsed: absent = keep, None = clear)."""
+        """Apply a JSON merge patch, audited as ``segment.update`` when it changes anything.
+
+        Parameters
+        ----------
+        key
+            The segment's id.
+        if_match
+            The request's ``If-Match``.
+        patch
+            The parsed merge patch: an absent member is kept, ``None`` clears it.
+
+        Returns
+        -------
+        RoadSegment
+            The row as it is now (the same version if nothing changed).
+
+        Raises
+        ------
+        NotFound
+            No segment has this id (404).
+        Forbidden
+            The actor may not curate it, or where it is moved to (403).
+        PreconditionRequired, PreconditionFailed
+            No usable ``If-Match`` (428); a stale one, or a lost race (412).
+        Conflict
+            The segment is archived (409).
+        InvalidBody
+            The patched segment is not valid, or names an unknown corridor (422).
+        """
         segment = self._load(key)
         authorize(self.actor, Action.segment_write, self.resource(segment))
-        check_if_match(if_match, segment.version, f"road segment '{key}'")
-        if segment.status is SegmentStatus.archived:
-            raise Conflict(f"Road segment '{key}' is archived; archived segments are final.")
-        try:
-            merged = RoadSegmentStored.model_validate({**_document(segment), **patch})
-        except ValidationError as exc:
-            raise _invalid(exc) from None
+        self.versions.check_editable(segment, key, if_match)
+        merged = validated(RoadSegmentStored, {**_document(segment), **patch})
         line = LineString(merged.coordinates)
         if "coordinates" in patch:  # moved: the curator must be allowed where it lies now
             authorize(self.actor, Action.segment_write, self.resource(line))
         self._check_corridors(merged.corridors)
-        before = self._snapshot(segment)
+        before = self.versions.snapshot(segment)
         changed = apply_changes(segment, merged.model_dump(include=set(_FIELDS)))
         if not same_geometry(segment.geom, line):
             segment.geom = to_element(line)
@@ -155,41 +243,53 @@ class SegmentCuration:
                 SegmentCorridor(corridor_slug=c) for c in sorted(set(merged.corridors))
             ]
             changed = True
-        if changed:
-            segment.updated_at = utcnow()  # a corridor-only edit must bump the version too
-            self._flush(key)
-            self._record("segment.update", segment, before)
-            self._flush(key)
+        if changed:  # a corridor-only edit must bump the version too: save() stamps it
+            self.versions.save(segment, key, "update", before)
         return segment
 
     def transition(self, key: str, if_match: str | None, verb: str) -> RoadSegment:
-        """``publish`` or ``archive``; 409 if the segment is in the wrong state."""
-        sources, target = SEGMENT_WORKFLOW[verb]
+        """``publish`` or ``archive`` (:data:`SEGMENT_WORKFLOW`), audited as ``segment.<verb>``.
+
+        Parameters
+        ----------
+        key
+            The segment's id.
+        if_match
+            The request's ``If-Match``.
+        verb
+            ``publish`` or ``archive``.
+
+        Returns
+        -------
+        RoadSegment
+            The row in its new status.
+
+        Raises
+        ------
+        NotFound
+            No segment has this id (404).
+        Forbidden
+            The actor may not curate it (403).
+        PreconditionRequired, PreconditionFailed
+            No usable ``If-Match`` (428); a stale one, or a lost race (412).
+        Conflict
+            The segment is in a status the step does not start from (409).
+        """
         segment = self._load(key)
         authorize(self.actor, Action.segment_write, self.resource(segment))
-        check_if_match(if_match, segment.version, f"road segment '{key}'")
-        if segment.status not in sources:
-            raise Conflict(f"Cannot {verb} road segment '{key}': it is {segment.status.value}.")
-        before = self._snapshot(segment)
-        segment.status = target
-        segment.updated_at = utcnow()
-        self._flush(key)
-        self._record(f"segment.{verb}", segment, before)
-        self._flush(key)
+        self.versions.transition(segment, key, if_match, verb)
         return segment
 
     # --- helpers --------------------------------------------------------------------
 
     def _load(self, key: str) -> RoadSegment:
-        segment = self.session.scalars(
-            select(RoadSegment).where(RoadSegment.key == key)
-        ).one_or_none()
+        segment = self.segments.segment_by_key(key)
         if segment is None:
             raise NotFound(f"No road segment with id '{key}'.")
         return segment
 
     def _check_corridors(self, slugs: list[str]) -> None:
-        known = set(self.session.scalars(select(Corridor.slug)))
+        known = self.segments.corridor_slugs()
         unknown = sorted(set(slugs) - known)
         if unknown:
             raise InvalidBody(
@@ -203,31 +303,11 @@ class SegmentCuration:
                 ]
             )
 
-    def _snapshot(self, segment: RoadSegment) -> dict[str, Any]:
-        return segment_snapshot(self.read(segment))
-
-    def _record(self, action: str, segment: RoadSegment, before: dict[str, Any] | None) -> None:
-        after = self._snapshot(segment)
+    def _audited(self, segment: RoadSegment) -> Snapshot:
+        after = segment_snapshot(self.read(segment))
         provinces = after["provinces"]
-        self.audit.record(
-            self.actor,
-            action,
-            "segment",
-            segment.key,
-            before=before,
-            after=after,
-            # A curator reads the entries of their province: that of a segment lying in one.
-            province_code=provinces[0] if len(provinces) == 1 else None,
-        )
-
-    def _flush(self, key: str) -> None:
-        try:
-            self.session.flush()
-        except StaleDataError:
-            raise PreconditionFailed(
-                f"road segment '{key}' was changed by someone else while this request ran; "
-                "GET it again and retry with the new ETag."
-            ) from None
+        # A curator reads the entries of their province: that of a segment lying in one.
+        return Snapshot(after, province_code=provinces[0] if len(provinces) == 1 else None)
 
 
 def segment_snapshot(read: RoadSegmentRead) -> dict[str, Any]:

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from tourroute.network.models import Corridor, RoadSegment, SegmentStatus
+from tourroute.db.spatial import geojson_of
+from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
 from tourroute.routing import Segment
+
+
+@dataclass(frozen=True)
+class RoadRow:
+    """A published segment as a map draws it: its GeoJSON geometry and what the legend shows."""
+
+    key: str
+    geometry: dict[str, Any] | None  # a GeoJSON LineString
+    ref: str | None
+    name: str | None
+    corridors: list[str]
+    road_class: str
+    toll: bool
+    motorbike_forbidden: bool
+    motorhome_unsuitable: bool
+    scenic: int
 
 
 class NetworkRepository:
@@ -38,6 +57,81 @@ class NetworkRepository:
 
     def corridors(self) -> Sequence[Corridor]:
         return self.session.scalars(select(Corridor).order_by(Corridor.slug)).all()
+
+    def corridor_slugs(self) -> set[str]:
+        """The slugs of every corridor."""
+        return set(self.session.scalars(select(Corridor.slug)))
+
+    def segment_by_key(self, key: str) -> RoadSegment | None:
+        """A segment in any status.
+
+        Parameters
+        ----------
+        key
+            The segment's id (``key``).
+
+        Returns
+        -------
+        RoadSegment or None
+            The row, or ``None`` if no segment has this id.
+        """
+        return self.session.scalars(select(RoadSegment).where(RoadSegment.key == key)).one_or_none()
+
+    def segment_key_taken(self, key: str) -> bool:
+        """Whether a segment (in any status) has the id ``key``.
+
+        Parameters
+        ----------
+        key
+            A segment id.
+
+        Returns
+        -------
+        bool
+            ``True`` if the id is taken.
+        """
+        return self.session.scalar(select(RoadSegment.id).where(RoadSegment.key == key)) is not None
+
+    def road_rows(self, corridor: str | None = None) -> list[RoadRow]:
+        """The published segments with GeoJSON geometry, in id order, for ``/v1/roads``.
+
+        Parameters
+        ----------
+        corridor
+            Only the segments of this corridor; every published segment if ``None``.
+
+        Returns
+        -------
+        list of RoadRow
+            One per segment, ordered by its id (``key``).
+        """
+        stmt = (
+            select(RoadSegment)
+            .where(RoadSegment.status == SegmentStatus.published)
+            .order_by(RoadSegment.key)
+        )
+        if corridor is not None:
+            stmt = stmt.where(
+                exists().where(
+                    SegmentCorridor.segment_id == RoadSegment.id,
+                    SegmentCorridor.corridor_slug == corridor,
+                )
+            )
+        return [
+            RoadRow(
+                key=r.key,
+                geometry=geojson_of(r.geom),
+                ref=r.ref,
+                name=r.name,
+                corridors=r.corridors,
+                road_class=r.road_class,
+                toll=r.toll,
+                motorbike_forbidden=r.motorbike_forbidden,
+                motorhome_unsuitable=r.motorhome_unsuitable,
+                scenic=r.scenic,
+            )
+            for r in self.session.scalars(stmt)
+        ]
 
     def segment_rows(self) -> Sequence[RoadSegment]:
         """The published segments (drafts and archived ones are not part of the network)."""

@@ -1,15 +1,15 @@
-"""Schemas of road segments and corridors as curated (seed, import, later the write API)."""
+"""Schemas of road segments and corridors as curated (seed, import, later the write API),
+and what the map endpoints answer (``GET /v1/corridors``, ``GET /v1/roads``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shapely.geometry import LineString
 
 from tourroute.geojson import Latitude, Longitude
 from tourroute.localtime import LocalDateTime
-from tourroute.routing import Vehicle
 
 RoadClass = Literal["motorway", "trunk", "primary", "secondary", "tertiary", "unclassified"]
 
@@ -106,44 +106,72 @@ class RoadSegmentRead(RoadSegmentStored):
     updated_at: LocalDateTime
 
 
-MAX_MATRIX_SIDE = 100
-Annotation = Literal["duration", "distance"]
-DURATION: Annotation = "duration"
-MatrixPoint = Annotated[
-    str | tuple[Longitude, Latitude],
-    Field(
-        description="a published site slug, `lon,lat`, or [lon, lat]",
-        examples=["kim-lien", "105.69,18.67", [105.69, 18.67]],
-    ),
-]
+# --- What the map endpoints answer -------------------------------------------------------
 
 
-class MatrixRequest(BaseModel):
-    """Durations (and distances) between up to 100 sources and 100 destinations."""
+class CorridorRead(BaseModel):
+    """A named corridor, for legends and corridor choices (``avoid``, ``prefer``)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "sources": ["thanh-nha-ho", "kim-lien"],
-                    "destinations": ["thien-cam", "105.69,18.67"],
-                    "vehicle": "car",
-                    "annotations": ["duration", "distance"],
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid")
 
-    sources: list[MatrixPoint] = Field(min_length=1, max_length=MAX_MATRIX_SIDE)
-    destinations: list[MatrixPoint] | None = Field(
-        default=None,
-        min_length=1,
-        max_length=MAX_MATRIX_SIDE,
-        description="defaults to the sources (a square matrix)",
-    )
-    vehicle: Vehicle = Vehicle.car
-    avoid: list[str] = Field(default_factory=list, max_length=20)
-    annotations: list[Annotation] = Field(
-        default_factory=lambda: [DURATION], min_length=1, max_length=2
+    slug: str = Field(examples=["hcm-road"])
+    name_vi: str = Field(examples=["Đường Hồ Chí Minh"])
+    name_en: str = Field(examples=["Hồ Chí Minh road"])
+    description_en: str
+    source: str
+
+
+class CorridorList(BaseModel):
+    """``GET /v1/corridors``: every corridor, by slug."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[CorridorRead]
+
+
+class RoadLineString(BaseModel):
+    """A road segment's line: a GeoJSON LineString (RFC 7946) of (lon, lat) positions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["LineString"]
+    coordinates: list[tuple[Longitude, Latitude]] = Field(min_length=2)
+
+
+class RoadProperties(BaseModel):
+    """What a map needs of a published road segment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ref: str | None = Field(examples=["QL1A"])
+    name: str | None
+    corridors: list[str] = Field(description="slugs of the corridors the segment is part of")
+    road_class: RoadClass
+    toll: bool
+    motorbike_forbidden: bool
+    motorhome_unsuitable: bool
+    scenic: int = Field(ge=0, le=5)
+
+
+class RoadFeature(BaseModel):
+    """A published road segment: id = its key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["Feature"]
+    id: str = Field(examples=["ql1a-0001"])
+    geometry: RoadLineString
+    properties: RoadProperties
+
+
+class RoadCollection(BaseModel):
+    """``GET /v1/roads``: the published road network as a GeoJSON FeatureCollection."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["FeatureCollection"]
+    features: list[RoadFeature]
+    attribution: str = Field(
+        description="The credit to show with the roads",
+        examples=["© OpenStreetMap contributors (ODbL)"],
     )

@@ -1,7 +1,7 @@
 """Seed of the road network (``seed/roads/``): corridors and segments, validated then upserted.
 
 Segments the seed wrote keep the record of it (``RoadSegment.seeded``): a later load
-updates only those no one changed since, like sites (:mod:`tourroute.seed_ownership`).
+updates only those no one changed since, like sites (:mod:`tourroute.db.seed_ownership`).
 """
 
 from __future__ import annotations
@@ -13,22 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from geoalchemy2.shape import to_shape
 from pydantic import ValidationError
 from shapely.geometry import LineString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourroute.audit.service import AuditLog
+from tourroute.db.audit import AuditTrail
 from tourroute.db.base import utcnow
 from tourroute.db.changes import apply_changes, same_geometry
-from tourroute.db.spatial import to_element
-from tourroute.network.curation import segment_snapshot
-from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
-from tourroute.network.schemas import CorridorCreate, RoadSegmentCreate, RoadSegmentRead
-from tourroute.provinces.repository import ProvinceRepository
-from tourroute.seed_common import SeedProblem, nfc
-from tourroute.seed_ownership import (
+from tourroute.db.seed_ownership import (
     SEED_ACTOR,
     SeedTally,
     Verdict,
@@ -37,6 +30,12 @@ from tourroute.seed_ownership import (
     row_values,
     write_record,
 )
+from tourroute.db.spatial import shape_of, to_element
+from tourroute.network.curation import segment_snapshot
+from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
+from tourroute.network.schemas import CorridorCreate, RoadSegmentCreate, RoadSegmentRead
+from tourroute.provinces.repository import ProvinceRepository
+from tourroute.seed_common import SeedProblem, nfc
 
 
 @dataclass
@@ -122,10 +121,10 @@ class _Snapshots:
     the provinces' outlines are read once, not once per segment."""
 
     def __init__(self, session: Session) -> None:
-        self.outlines = {p.code: to_shape(p.boundary) for p in ProvinceRepository(session).list()}
+        self.outlines = {p.code: shape_of(p.boundary) for p in ProvinceRepository(session).list()}
 
     def __call__(self, row: RoadSegment) -> dict[str, Any]:
-        line = to_shape(row.geom)
+        line = shape_of(row.geom)
         read = RoadSegmentRead(
             **{k: getattr(row, k) for k in _VALUES},
             id=row.key,
@@ -164,7 +163,7 @@ def upsert_network(session: Session, data: NetworkSeed, *, force: bool = False) 
     Every segment the seed creates or updates is audited (``seed``, ``seed --force``).
     """
     _upsert_corridors(session, data.corridors)
-    audit = AuditLog(session)
+    audit = AuditTrail(session)
     snapshot = _Snapshots(session)
     tally = SeedTally()
     existing = {s.key: s for s in session.scalars(select(RoadSegment))}

@@ -13,17 +13,15 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shapely.geometry import box, shape
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tourroute.errors import NotFound
-from tourroute.sites.domain import SiteStatus
-from tourroute.sites.models import Site
-from tourroute.sites.repository import SiteFilters
+from tourroute.sites.repository import SiteFilters, SiteRepository
 from tourroute.sites.service import SiteService, item_feature, site_feature
 from tourroute.sync.kinds import tour_kind
-from tourroute.tours.domain import TourStatus
+from tourroute.sync.repository import ChangeRepository
 from tourroute.tours.models import Tour
+from tourroute.tours.service import TourService
 
 __all__ = [
     "COLLECTIONS",
@@ -99,16 +97,7 @@ class SitesCollection:
     )
 
     def extent(self, session: Session) -> BBox | None:
-        # Sites are points, so min/max of X and Y is the extent; ST_X/ST_Y mean the same on
-        # SpatiaLite and PostGIS.
-        x, y = func.ST_X(Site.geom), func.ST_Y(Site.geom)
-        stmt = select(func.min(x), func.min(y), func.max(x), func.max(y)).where(
-            Site.status == SiteStatus.published
-        )
-        minx, miny, maxx, maxy = session.execute(stmt).one()
-        if minx is None:
-            return None
-        return float(minx), float(miny), float(maxx), float(maxy)
+        return SiteRepository(session).published_extent()
 
     def items(self, session: Session, query: ItemsQuery) -> ItemsPage:
         if query.interval is not None:
@@ -148,8 +137,8 @@ class ToursCollection:
 
     @staticmethod
     def _published(session: Session) -> list[Tour]:
-        stmt = select(Tour).where(Tour.status == TourStatus.published).order_by(Tour.slug)
-        return list(session.scalars(stmt).unique())
+        tours: list[Tour] = ChangeRepository(session).published(tour_kind)
+        return tours
 
     @staticmethod
     def _feature(tour: Tour, language: str) -> Feature:
@@ -187,11 +176,7 @@ class ToursCollection:
         return ItemsPage(page, len(features))
 
     def item(self, session: Session, feature_id: str, language: str) -> Feature:
-        stmt = select(Tour).where(Tour.slug == feature_id, Tour.status == TourStatus.published)
-        tour = session.scalars(stmt).unique().one_or_none()
-        if tour is None:
-            raise NotFound(f"No published tour with slug '{feature_id}'.")
-        return self._feature(tour, language)
+        return self._feature(TourService(session).published(feature_id), language)
 
 
 COLLECTIONS: tuple[FeatureSource, ...] = (SitesCollection(), ToursCollection())

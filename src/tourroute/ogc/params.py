@@ -8,7 +8,7 @@ parameters from the route's own declaration so the rule cannot drift from the Op
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 
 from tourroute.api.http import GEOJSON, OutputFormat, cached_bytes
 from tourroute.api.params import parse_bbox
-from tourroute.errors import DomainError, FieldError, InvalidParameter
+from tourroute.errors import BadQuery, FieldError, InvalidParameter
 from tourroute.ogc.collections import BBox, Interval
 from tourroute.ogc.documents import JSON
 
@@ -32,29 +32,6 @@ __all__ = [
     "parse_ogc_bbox",
     "stamped_json",
 ]
-
-
-class BadQuery(DomainError):
-    """A query parameter the operation does not know, or a value it cannot accept: 400."""
-
-    def __init__(self, errors: Sequence[FieldError], unknown: bool = False) -> None:
-        names = ", ".join(dict.fromkeys(e.name for e in errors))
-        if unknown:
-            super().__init__(
-                f"Unknown query parameter: {names}",
-                400,
-                "unknown-parameter",
-                "Unknown request parameter",
-                tuple(errors),
-            )
-        else:
-            super().__init__(
-                f"Invalid value for: {names}",
-                400,
-                "invalid-parameter",
-                "Invalid request parameter",
-                tuple(errors),
-            )
 
 
 def _query_names(dependant: Dependant) -> frozenset[str]:

@@ -13,9 +13,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.datastructures import URLPath
 
+from tourroute.api.deps import DbSession
 from tourroute.api.http import GEOJSON, OutputFormat, cached_json, preferred_language
 from tourroute.api.openapi import NOT_MODIFIED, Responses, problem, problem_responses
-from tourroute.db.session import DbSession
+from tourroute.api.paging import url_with
 from tourroute.ogc import documents
 from tourroute.ogc.collections import COLLECTIONS, FeatureSource, ItemsQuery, find_collection
 from tourroute.ogc.documents import JSON, link
@@ -25,6 +26,13 @@ from tourroute.ogc.params import (
     parse_interval,
     parse_ogc_bbox,
     stamped_json,
+)
+from tourroute.ogc.schemas import (
+    OgcCollection,
+    OgcCollections,
+    OgcConformance,
+    OgcLandingPage,
+    dump,
 )
 
 router = APIRouter(prefix="/ogc", tags=["ogc"], route_class=OgcRoute)
@@ -87,6 +95,7 @@ def _base(request: Request) -> str:
     "",
     name="ogc_landing",
     summary="OGC API – Features landing page",
+    response_model=OgcLandingPage,
     responses=_ERRORS,
     dependencies=_JSON_ONLY,
 )
@@ -103,41 +112,43 @@ def landing(request: Request) -> Response:
     if app.docs_url:
         docs = link(root + app.docs_url, "service-doc", "text/html", "The API documentation")
     page = documents.landing_page(_base(request), TITLE, DESCRIPTION, api, docs)
-    return cached_json(request, page)
+    return cached_json(request, dump(page))
 
 
 @router.get(
     "/conformance",
     summary="Conformance classes implemented",
+    response_model=OgcConformance,
     responses=_ERRORS,
     dependencies=_JSON_ONLY,
 )
 def conformance(request: Request) -> Response:
-    return cached_json(request, documents.conformance())
+    return cached_json(request, dump(documents.conformance()))
 
 
 @router.get(
     "/collections",
     summary="The feature collections",
+    response_model=OgcCollections,
     responses=_ERRORS,
     dependencies=_JSON_ONLY,
 )
 def collections(request: Request, session: DbSession) -> Response:
     described = [(source, source.extent(session)) for source in COLLECTIONS]
-    return cached_json(request, documents.collections(_base(request), described))
+    return cached_json(request, dump(documents.collections(_base(request), described)))
 
 
 @router.get(
     "/collections/{collectionId}",
     summary="One feature collection",
+    response_model=OgcCollection,
     responses={**_ERRORS, **_NOT_FOUND},
     dependencies=_JSON_ONLY,
 )
 def collection(request: Request, session: DbSession, collection_id: _CollectionId) -> Response:
     source = find_collection(collection_id)
-    return cached_json(
-        request, documents.collection(_base(request), source, source.extent(session))
-    )
+    document = documents.collection(_base(request), source, source.extent(session))
+    return cached_json(request, dump(document))
 
 
 @router.get(
@@ -190,10 +201,10 @@ def items(
     media_type = feature_media_type(request, f)
     links = _self_links(request, media_type)
     if query.offset + len(page.features) < page.number_matched:
-        href = _with(request, offset=query.offset + query.limit, limit=query.limit)
+        href = url_with(request, offset=query.offset + query.limit, limit=query.limit)
         links.append(link(href, "next", media_type, "Next page"))
     if query.offset > 0:
-        href = _with(request, offset=max(0, query.offset - query.limit), limit=query.limit)
+        href = url_with(request, offset=max(0, query.offset - query.limit), limit=query.limit)
         links.append(link(href, "prev", media_type, "Previous page"))
     links.append(link(_collection_href(request, source), "collection", JSON, source.title))
     return stamped_json(request, documents.feature_collection(page, links), media_type)
@@ -225,17 +236,13 @@ def item(
     return cached_json(request, {**feature, "links": links}, media_type)
 
 
-def _with(request: Request, **params: Any) -> str:
-    return str(request.url.include_query_params(**params))
-
-
 def _self_links(request: Request, media_type: str) -> list[dict[str, str]]:
     """``self`` in the encoding served and ``alternate`` in the other one."""
     other = JSON if media_type == GEOJSON else GEOJSON
     other_f = OutputFormat.json if other == JSON else OutputFormat.geojson
     return [
         link(str(request.url), "self", media_type, "This document"),
-        link(_with(request, f=other_f.value), "alternate", other, f"This document as {other}"),
+        link(url_with(request, f=other_f.value), "alternate", other, f"This document as {other}"),
     ]
 
 

@@ -46,9 +46,24 @@ class Compiled:
     def __init__(self, problem: Problem) -> None:
         p = problem
         self.problem = p
-        self.n = n = p.n_stops
-        self.n_nodes = nn = p.n_nodes
-        self.n_days = nd = p.n_days
+        self.n = p.n_stops
+        self.n_nodes = p.n_nodes
+        self.n_days = p.n_days
+        self._compile_travel(p)
+        self._compile_stops(p)
+        self._compile_limits(p)
+        self._compile_windows(p)
+        self._compile_fast_path()
+        self.any_must = bool(self.must.any())
+        self.overnights = p.allowed_overnights()
+        self.work = 0.0  # effort spent so far (see the W_* constants)
+        # (open, latest start) when a stop has at most one window that day, for the fast path
+        self.single = [all(w is None or len(w) <= 1 for w in row) for row in self.win]
+        self.win1 = [[_first_window(w) for w in row] for row in self.win]
+
+    def _compile_travel(self, p: Problem) -> None:
+        """The travel matrix of every day, as arrays and as lists (shared when days share)."""
+        nn, nd = self.n_nodes, self.n_days
         if callable(p.travel_s):
             self.T = [
                 np.array([[p.travel(i, j, d) for j in range(nn)] for i in range(nn)], float)
@@ -59,6 +74,9 @@ class Compiled:
             self.T = [m] * nd
         lists: dict[int, list[list[float]]] = {}
         self.TL = [lists.setdefault(id(m), m.tolist()) for m in self.T]
+
+    def _compile_stops(self, p: Problem) -> None:
+        """Per stop: service, score, must-visit and break flags, as arrays and as lists."""
         self.svc = np.array([s.service_s for s in p.stops], float)
         self.svc_l: list[float] = self.svc.tolist()
         self.score = np.array([s.score for s in p.stops], float)
@@ -66,11 +84,14 @@ class Compiled:
         self.score2 = self.score**2
         self.must = np.array([s.must_visit for s in p.stops], bool)
         self.must_l: list[bool] = self.must.tolist()
-        self.brk = np.array([p.is_break(i) for i in range(n)], bool)
+        self.brk = np.array([p.is_break(i) for i in range(self.n)], bool)
         self.brk_l: list[bool] = self.brk.tolist()
+
+    def _compile_limits(self, p: Problem) -> None:
+        """Per day its window and driving cap; the continuous and weekly driving limits."""
         self.day_start = [d.start_s for d in p.days]
         self.day_end = [d.end_s for d in p.days]
-        self.cap = [p.daily_cap_s(d) for d in range(nd)]
+        self.cap = [p.daily_cap_s(d) for d in range(self.n_days)]
         self.cont = p.continuous_limit_s()
         rules = p.driver_rules
         self.weekly = (
@@ -78,45 +99,25 @@ class Compiled:
             if rules is not None and rules.max_weekly_driving_s is not None
             else math.inf
         )
-        # Windows as (open, latest start) per day and stop; None = always open.
-        self.win: list[list[tuple[tuple[float, float], ...] | None]] = []
+
+    def _compile_windows(self, p: Problem) -> None:
+        """Per day and stop: windows as (open, latest start), their bounds, if open at all."""
+        self.win: list[list[_Windows | None]] = []
         self.w_open: list[FloatArray] = []
         self.w_late: list[FloatArray] = []
         self.open_day: list[BoolArray] = []
-        for d in range(nd):
-            row: list[tuple[tuple[float, float], ...] | None] = []
-            for i, s in enumerate(p.stops):
-                ws = s.windows_on(d)
-                if ws is None:
-                    row.append(None)
-                else:
-                    sv = self.svc_l[i]
-                    row.append(tuple((o, c - sv) for o, c in ws if c - sv >= o - EPS))
+        for d in range(self.n_days):
+            row = _day_windows(p, d, self.svc_l)
             self.win.append(row)
-            k = max([1] + [len(w) for w in row if w is not None])
-            wo = np.full((k, n), math.inf)
-            wl = np.full((k, n), -math.inf)
-            for i, w in enumerate(row):
-                if w is None:
-                    wo[0, i], wl[0, i] = -math.inf, math.inf
-                else:
-                    for q, (o, late) in enumerate(w):
-                        wo[q, i], wl[q, i] = o, late
+            wo, wl = _window_bounds(row, self.n)
             self.w_open.append(wo)
             self.w_late.append(wl)
-            ds, de = self.day_start[d], self.day_end[d]
-            self.open_day.append(
-                np.array(
-                    [
-                        w is None or any(late >= ds - EPS and o <= de + EPS for o, late in w)
-                        for w in row
-                    ],
-                    bool,
-                )
-            )
-        # the fast insertion path: travel plus the service at the node left, and the first
-        # window's bounds (single-window days)
-        svc_node = np.zeros(nn)
+            self.open_day.append(_open_on_day(row, self.day_start[d], self.day_end[d]))
+
+    def _compile_fast_path(self) -> None:
+        """For the fast insertion path: travel with service added, first windows' bounds."""
+        n = self.n
+        svc_node = np.zeros(self.n_nodes)
         svc_node[2 : 2 + n] = self.svc
         tin: dict[int, FloatArray] = {}
         tout: dict[int, FloatArray] = {}
@@ -129,18 +130,9 @@ class Compiled:
         self.wo1 = [np.ascontiguousarray(w[0]) for w in self.w_open]
         self.wl1 = [np.ascontiguousarray(w[0] + EPS) for w in self.w_late]
         # per stop: latest start + EPS, opening, score², score (one take for all four)
-        self.P = [np.stack([self.wl1[d], self.wo1[d], self.score2, self.score]) for d in range(nd)]
-        self.any_must = bool(self.must.any())
-        self.overnights = p.allowed_overnights()
-        self.work = 0.0  # effort spent so far (see the W_* constants)
-        # (open, latest start) when a stop has at most one window that day, for the fast path
-        self.single = [all(w is None or len(w) <= 1 for w in row) for row in self.win]
-        self.win1 = [
-            [
-                (-math.inf, math.inf) if w is None else (w[0] if w else (math.inf, -math.inf))
-                for w in row
-            ]
-            for row in self.win
+        self.P = [
+            np.stack([self.wl1[d], self.wo1[d], self.score2, self.score])
+            for d in range(self.n_days)
         ]
 
     def earliest_start(self, d: int, i: int, arrive: float) -> tuple[float, float] | None:
@@ -153,6 +145,49 @@ class Compiled:
             if st <= late + EPS:
                 return st, late
         return None
+
+
+_Windows = tuple[tuple[float, float], ...]  # a stop's (open, latest start) windows of a day
+
+
+def _day_windows(p: Problem, d: int, svc: list[float]) -> list[_Windows | None]:
+    """Day ``d``'s windows of every stop as (open, latest start), dropping those too short."""
+    row: list[_Windows | None] = []
+    for i, s in enumerate(p.stops):
+        ws = s.windows_on(d)
+        if ws is None:
+            row.append(None)
+        else:
+            sv = svc[i]
+            row.append(tuple((o, c - sv) for o, c in ws if c - sv >= o - EPS))
+    return row
+
+
+def _window_bounds(row: list[_Windows | None], n: int) -> tuple[FloatArray, FloatArray]:
+    """The day's openings and latest starts as (window rank × stop) arrays, for numpy checks."""
+    k = max([1] + [len(w) for w in row if w is not None])
+    wo = np.full((k, n), math.inf)
+    wl = np.full((k, n), -math.inf)
+    for i, w in enumerate(row):
+        if w is None:
+            wo[0, i], wl[0, i] = -math.inf, math.inf
+        else:
+            for q, (o, late) in enumerate(w):
+                wo[q, i], wl[q, i] = o, late
+    return wo, wl
+
+
+def _open_on_day(row: list[_Windows | None], ds: float, de: float) -> BoolArray:
+    """Which stops have a window that overlaps the day's own window ``ds..de``."""
+    return np.array(
+        [w is None or any(late >= ds - EPS and o <= de + EPS for o, late in w) for w in row],
+        bool,
+    )
+
+
+def _first_window(w: _Windows | None) -> tuple[float, float]:
+    """A stop's first window of the day (always open: unbounded; none left: empty)."""
+    return (-math.inf, math.inf) if w is None else (w[0] if w else (math.inf, -math.inf))
 
 
 class Route:

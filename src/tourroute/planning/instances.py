@@ -221,63 +221,91 @@ def instance_from_dict(doc: dict[str, Any]) -> Instance:
         A wrong ``format``, a missing or mistyped member (named with its path, e.g.
         ``stops[3].score``), an unknown metric, or a matrix of the wrong shape.
     """
+    # the steps run in the order of the document's checks, so the first defect is reported
     doc = _dict(doc, "instance")
     if doc.get("format", FORMAT) != FORMAT:
         raise PlanningError(f"format must be {FORMAT!r}, got {doc.get('format')!r}")
+    days = _read_days(doc)
+    travel, metric = _read_travel_model(doc)
+    start_id, end_id, points = _read_ends(doc, metric)
+    stops = _read_stops(doc, days, metric, points)
+    overnights = _read_overnights(doc, metric, points)
+    ids = [start_id, end_id, *(s.id for s in stops), *(o.id for o in overnights)]
+    durations, distances, coords = _read_travel(travel, metric, points, ids)
+    rules = _read_driver_rules(doc.get("driver_rules"))
+    problem = Problem(
+        stops=stops,
+        days=days,
+        travel_s=durations,
+        distance_m=distances,
+        overnights=overnights,
+        start_id=start_id,
+        end_id=end_id,
+        max_daily_driving_s=_opt_num(doc, "max_daily_driving_s", "instance"),
+        driver_rules=rules,
+        # "caravan"/"caravan_ok" are the names before 2026-12 (they meant a motorhome): still read.
+        motorhome=bool(doc.get("motorhome", doc.get("caravan", False))),
+        name=str(doc.get("name", "")),
+    )
+    return Instance(problem, coords, dict(travel) if metric != "matrix" else {"metric": "matrix"})
+
+
+def _read_days(doc: dict[str, Any]) -> tuple[Day, ...]:
+    """The days, written out one by one (``days``) or as ``tours`` identical ones."""
     if "days" in doc:
-        days = tuple(
-            Day(
-                _num(d, "start_s", f"days[{k}]"),
-                _num(d, "end_s", f"days[{k}]"),
-                _opt_num(d, "max_driving_s", f"days[{k}]"),
-            )
-            for k, d in enumerate(
-                _dict(x, f"days[{k}]") for k, x in enumerate(_list(doc["days"], "days"))
-            )
+        return tuple(
+            _read_day(_dict(x, f"days[{k}]"), f"days[{k}]")
+            for k, x in enumerate(_list(doc["days"], "days"))
         )
-    elif "tours" in doc:
+    if "tours" in doc:
         m = doc["tours"]
         if isinstance(m, bool) or not isinstance(m, int):
             raise PlanningError(f"tours must be an integer, got {m!r}")
         win = _windows([doc.get("tour_window_s")], "tour_window_s")[0]
-        days = tuple(Day(*win) for _ in range(m))
-    else:
-        raise PlanningError("the instance needs 'days' (or 'tours' with 'tour_window_s')")
+        return tuple(Day(*win) for _ in range(m))
+    raise PlanningError("the instance needs 'days' (or 'tours' with 'tour_window_s')")
+
+
+def _read_day(d: dict[str, Any], where: str) -> Day:
+    """One entry of ``days``: its window and optional driving cap."""
+    return Day(
+        _num(d, "start_s", where), _num(d, "end_s", where), _opt_num(d, "max_driving_s", where)
+    )
+
+
+def _read_travel_model(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The ``travel`` object and its metric, refused early if the metric is unknown."""
     travel = _dict(doc.get("travel"), "travel")
     metric = travel.get("metric")
     if metric not in ("euclidean", "haversine", "matrix"):
         raise PlanningError(f"travel.metric must be euclidean, haversine or matrix, got {metric!r}")
+    return travel, str(metric)
+
+
+_Points = list[tuple[float, float] | None]
+
+
+def _read_ends(doc: dict[str, Any], metric: str) -> tuple[str, str, _Points]:
+    """The start and end ids and their points (no ``end``, or ``null``: a loop)."""
     start = _dict(doc.get("start"), "start")
     end = _dict(doc["end"], "end") if doc.get("end") is not None else None
-    coords: dict[str, tuple[float, float]] = {}
-    points: list[tuple[float, float] | None] = [
-        _point(start, metric, "start"),
-        _point(end or start, metric, "end"),
-    ]
+    points: _Points = [_point(start, metric, "start"), _point(end or start, metric, "end")]
     start_id = str(start.get("id", "start"))
     end_id = str(end.get("id", "end")) if end is not None else start_id
+    return start_id, end_id, points
+
+
+def _read_stops(
+    doc: dict[str, Any], days: tuple[Day, ...], metric: str, points: _Points
+) -> tuple[Stop, ...]:
+    """The ``stops``, their points appended to ``points`` (travel nodes in order)."""
     stops: list[Stop] = []
     for k, raw in enumerate(_list(doc.get("stops", []), "stops")):
         s = _dict(raw, f"stops[{k}]")
         where = f"stops[{k}]"
         if "id" not in s:
             raise PlanningError(f"{where}.id is missing")
-        windows: tuple[tuple[Window, ...], ...] | None = None
-        if s.get("windows") is not None:
-            w = _windows(s["windows"], f"{where}.windows")
-            windows = tuple(w for _ in days)
-        elif s.get("windows_by_day") is not None:
-            by_day = _list(s["windows_by_day"], f"{where}.windows_by_day")
-            windows = tuple(
-                ((day.start_s, day.end_s),)
-                if w is None
-                else _windows(w, f"{where}.windows_by_day[{q}]")
-                for q, (w, day) in enumerate(zip(by_day, days, strict=False))
-            )
-            if len(by_day) != len(days):
-                raise PlanningError(
-                    f"{where}.windows_by_day has {len(by_day)} entries for {len(days)} days"
-                )
+        windows = _stop_windows(s, where, days)  # checked before the numbers, as ever
         stops.append(
             Stop(
                 id=str(s["id"]),
@@ -290,6 +318,34 @@ def instance_from_dict(doc: dict[str, Any]) -> Instance:
             )
         )
         points.append(_point(s, metric, where))
+    return tuple(stops)
+
+
+def _stop_windows(
+    s: dict[str, Any], where: str, days: tuple[Day, ...]
+) -> tuple[tuple[Window, ...], ...] | None:
+    """A stop's windows per day: the same every day (``windows``), per day, or none."""
+    if s.get("windows") is not None:
+        w = _windows(s["windows"], f"{where}.windows")
+        return tuple(w for _ in days)
+    if s.get("windows_by_day") is not None:
+        by_day = _list(s["windows_by_day"], f"{where}.windows_by_day")
+        windows = tuple(
+            ((day.start_s, day.end_s),)
+            if w is None
+            else _windows(w, f"{where}.windows_by_day[{q}]")
+            for q, (w, day) in enumerate(zip(by_day, days, strict=False))
+        )
+        if len(by_day) != len(days):
+            raise PlanningError(
+                f"{where}.windows_by_day has {len(by_day)} entries for {len(days)} days"
+            )
+        return windows
+    return None
+
+
+def _read_overnights(doc: dict[str, Any], metric: str, points: _Points) -> tuple[Overnight, ...]:
+    """The ``overnights``, their points appended to ``points`` (after the stops')."""
     overnights: list[Overnight] = []
     for k, raw in enumerate(_list(doc.get("overnights", []), "overnights")):
         o = _dict(raw, f"overnights[{k}]")
@@ -303,46 +359,37 @@ def instance_from_dict(doc: dict[str, Any]) -> Instance:
             )
         )
         points.append(_point(o, metric, f"overnights[{k}]"))
-    n_nodes = len(points)
-    distances: list[list[float]] | None
+    return tuple(overnights)
+
+
+def _read_travel(
+    travel: dict[str, Any], metric: str, points: _Points, ids: list[str]
+) -> tuple[list[list[float]], list[list[float]] | None, dict[str, tuple[float, float]]]:
+    """(durations, distances, coordinates per node id): the given matrices, or computed."""
     if metric == "matrix":
+        n_nodes = len(points)
         durations = _matrix(travel.get("durations_s"), n_nodes, "travel.durations_s")
         raw_d = travel.get("distances_m")
         distances = None if raw_d is None else _matrix(raw_d, n_nodes, "travel.distances_m")
-    else:
-        pts = [p for p in points if p is not None]
-        durations, distances = travel_matrices(pts, travel)
-        ids = [start_id, end_id, *(s.id for s in stops), *(o.id for o in overnights)]
-        coords = dict(zip(ids, pts, strict=True))
-    rules_raw = doc.get("driver_rules")
-    rules: DriverRules | None
-    if rules_raw is None:
-        rules = None
-    elif rules_raw == "coach":
-        rules = COACH_RULES
-    else:
-        r = _dict(rules_raw, "driver_rules")
-        rules = DriverRules(
-            max_daily_driving_s=_num(r, "max_daily_driving_s", "driver_rules", 36000),
-            max_continuous_driving_s=_num(r, "max_continuous_driving_s", "driver_rules", 14400),
-            min_break_s=_num(r, "min_break_s", "driver_rules", 900),
-            max_weekly_driving_s=_opt_num(r, "max_weekly_driving_s", "driver_rules"),
-        )
-    problem = Problem(
-        stops=tuple(stops),
-        days=days,
-        travel_s=durations,
-        distance_m=distances,
-        overnights=tuple(overnights),
-        start_id=start_id,
-        end_id=end_id,
-        max_daily_driving_s=_opt_num(doc, "max_daily_driving_s", "instance"),
-        driver_rules=rules,
-        # "caravan"/"caravan_ok" are the names before 2026-12 (they meant a motorhome): still read.
-        motorhome=bool(doc.get("motorhome", doc.get("caravan", False))),
-        name=str(doc.get("name", "")),
+        return durations, distances, {}
+    pts = [p for p in points if p is not None]
+    durations, distances = travel_matrices(pts, travel)
+    return durations, distances, dict(zip(ids, pts, strict=True))
+
+
+def _read_driver_rules(raw: Any) -> DriverRules | None:
+    """``driver_rules``: none, ``"coach"`` (the legal coach limits) or an object."""
+    if raw is None:
+        return None
+    if raw == "coach":
+        return COACH_RULES
+    r = _dict(raw, "driver_rules")
+    return DriverRules(
+        max_daily_driving_s=_num(r, "max_daily_driving_s", "driver_rules", 36000),
+        max_continuous_driving_s=_num(r, "max_continuous_driving_s", "driver_rules", 14400),
+        min_break_s=_num(r, "min_break_s", "driver_rules", 900),
+        max_weekly_driving_s=_opt_num(r, "max_weekly_driving_s", "driver_rules"),
     )
-    return Instance(problem, coords, dict(travel) if metric != "matrix" else {"metric": "matrix"})
 
 
 def _matrix(raw: Any, n: int, where: str) -> list[list[float]]:
@@ -376,82 +423,107 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
     """
     p = inst.problem
     metric = inst.travel.get("metric", "matrix") if inst.coords else "matrix"
-    keys = ("lon", "lat") if metric == "haversine" else ("x", "y")
-
-    def place(pid: str, extra: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": pid}
-        if metric != "matrix":
-            xy = inst.coords[pid]
-            out[keys[0]], out[keys[1]] = xy[0], xy[1]
-        out.update(extra)
-        return out
-
     doc: dict[str, Any] = {"format": FORMAT}
     if p.name:
         doc["name"] = p.name
     doc["days"] = [
         {"start_s": d.start_s, "end_s": d.end_s, "max_driving_s": d.max_driving_s} for d in p.days
     ]
-    doc["start"] = place(p.start_id, {})
-    doc["end"] = place(p.end_id, {})
-    if metric == "matrix":
-        nn = p.n_nodes
-        if callable(p.travel_s) and p.n_days > 1:
-            t0 = [[p.travel(i, j, 0) for j in range(nn)] for i in range(nn)]
-            if any(
-                p.travel(i, j, d) != t0[i][j]
-                for d in range(p.n_days)
-                for i in range(nn)
-                for j in range(nn)
-            ):
-                raise PlanningError("day-dependent travel times cannot be written as one matrix")
-        tr: dict[str, Any] = {
-            "metric": "matrix",
-            "durations_s": [[p.travel(i, j, 0) for j in range(nn)] for i in range(nn)],
-        }
-        if p.distance_m is not None:
-            tr["distances_m"] = [[p.distance(i, j, 0) for j in range(nn)] for i in range(nn)]
-        doc["travel"] = tr
-    else:
-        doc["travel"] = dict(inst.travel)
-    stops = []
-    for s in p.stops:
-        extra: dict[str, Any] = {"score": s.score, "service_s": s.service_s}
-        if s.windows is not None:
-            if all(w == s.windows[0] for w in s.windows):
-                extra["windows"] = [list(w) for w in s.windows[0]]
-            else:
-                extra["windows_by_day"] = [[list(w) for w in day] for day in s.windows]
-        if s.must_visit:
-            extra["must_visit"] = True
-        if s.nights:
-            extra["nights"] = s.nights
-        if s.name:
-            extra["name"] = s.name
-        stops.append(place(s.id, extra))
-    doc["stops"] = stops
+    doc["start"] = _place(inst, metric, p.start_id, {})
+    doc["end"] = _place(inst, metric, p.end_id, {})
+    doc["travel"] = _matrix_travel(p) if metric == "matrix" else dict(inst.travel)
+    doc["stops"] = [_place(inst, metric, s.id, _stop_members(s)) for s in p.stops]
     if p.overnights:
         doc["overnights"] = [
-            place(o.id, {"motorhome_ok": o.motorhome_ok, **({"name": o.name} if o.name else {})})
+            _place(inst, metric, o.id, {"motorhome_ok": o.motorhome_ok, **_named(o.name)})
             for o in p.overnights
         ]
-    if p.max_daily_driving_s is not None:
-        doc["max_daily_driving_s"] = p.max_daily_driving_s
-    r = p.driver_rules
-    if r is not None:
-        doc["driver_rules"] = (
-            "coach"
-            if r == COACH_RULES
-            else {
-                "max_daily_driving_s": r.max_daily_driving_s,
-                "max_continuous_driving_s": r.max_continuous_driving_s,
-                "min_break_s": r.min_break_s,
-                "max_weekly_driving_s": r.max_weekly_driving_s,
-            }
-        )
-    if p.motorhome:
-        doc["motorhome"] = True
+    doc.update(_vehicle_members(p))
     return doc
+
+
+def _place(inst: Instance, metric: str, pid: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """A place's object: its id, its coordinates under a coordinate metric, then ``extra``."""
+    out: dict[str, Any] = {"id": pid}
+    if metric != "matrix":
+        keys = ("lon", "lat") if metric == "haversine" else ("x", "y")
+        xy = inst.coords[pid]
+        out[keys[0]], out[keys[1]] = xy[0], xy[1]
+    out.update(extra)
+    return out
+
+
+def _named(name: str) -> dict[str, Any]:
+    """``{"name": name}`` if there is a name, else nothing (names are optional members)."""
+    return {"name": name} if name else {}
+
+
+def _matrix_travel(p: Problem) -> dict[str, Any]:
+    """The ``travel`` object of a matrix instance: day 0's matrices, which hold every day's."""
+    nn = p.n_nodes
+    if callable(p.travel_s) and p.n_days > 1:
+        _check_same_travel_every_day(p)
+    tr: dict[str, Any] = {
+        "metric": "matrix",
+        "durations_s": [[p.travel(i, j, 0) for j in range(nn)] for i in range(nn)],
+    }
+    if p.distance_m is not None:
+        tr["distances_m"] = [[p.distance(i, j, 0) for j in range(nn)] for i in range(nn)]
+    return tr
+
+
+def _check_same_travel_every_day(p: Problem) -> None:
+    """Refuse travel times that differ by day: one matrix cannot hold them."""
+    nn = p.n_nodes
+    t0 = [[p.travel(i, j, 0) for j in range(nn)] for i in range(nn)]
+    if any(
+        p.travel(i, j, d) != t0[i][j] for d in range(p.n_days) for i in range(nn) for j in range(nn)
+    ):
+        raise PlanningError("day-dependent travel times cannot be written as one matrix")
+
+
+def _stop_members(s: Stop) -> dict[str, Any]:
+    """A stop's members besides id and coordinates (optional ones only when set)."""
+    extra: dict[str, Any] = {"score": s.score, "service_s": s.service_s}
+    if s.windows is not None:
+        extra.update(_stop_windows_doc(s.windows))
+    if s.must_visit:
+        extra["must_visit"] = True
+    if s.nights:
+        extra["nights"] = s.nights
+    extra.update(_named(s.name))
+    return extra
+
+
+def _stop_windows_doc(windows: tuple[tuple[Window, ...], ...]) -> dict[str, Any]:
+    """``windows`` when every day has the same, else ``windows_by_day``."""
+    if all(w == windows[0] for w in windows):
+        return {"windows": [list(w) for w in windows[0]]}
+    return {"windows_by_day": [[list(w) for w in day] for day in windows]}
+
+
+def _vehicle_members(p: Problem) -> dict[str, Any]:
+    """The trip-wide optional members last in the document: driving cap, rules, motorhome."""
+    out: dict[str, Any] = {}
+    if p.max_daily_driving_s is not None:
+        out["max_daily_driving_s"] = p.max_daily_driving_s
+    if p.driver_rules is not None:
+        out["driver_rules"] = _driver_rules_doc(p.driver_rules)
+    if p.motorhome:
+        out["motorhome"] = True
+    return out
+
+
+def _driver_rules_doc(r: DriverRules) -> str | dict[str, Any]:
+    """``"coach"`` for the legal coach limits, else the rules' object."""
+    if r == COACH_RULES:
+        return "coach"
+    return {
+        "max_daily_driving_s": r.max_daily_driving_s,
+        "max_continuous_driving_s": r.max_continuous_driving_s,
+        "min_break_s": r.min_break_s,
+        "max_weekly_driving_s": r.max_weekly_driving_s,
+    }
 
 
 def read_json_text(text: str) -> Instance:

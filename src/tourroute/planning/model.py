@@ -405,61 +405,9 @@ class Problem:
             limits; a travel or distance matrix that is not ``n_nodes`` square or holds a
             negative or non-finite entry.
         """
-        if not 1 <= self.n_days <= MAX_DAYS:
-            raise PlanningError(f"days must be between 1 and {MAX_DAYS}, got {self.n_days}")
-        if max_candidates is not None and self.n_stops > max_candidates:
-            raise PlanningError(
-                f"too many candidate stops: {self.n_stops} (at most {max_candidates})"
-            )
-        for d, day in enumerate(self.days):
-            if not (_finite(day.start_s) and _finite(day.end_s)):
-                raise PlanningError(f"day {d + 1}: start and end must be finite numbers")
-            if day.end_s <= day.start_s:
-                raise PlanningError(
-                    f"day {d + 1}: end ({_hm(day.end_s)}) is not after start ({_hm(day.start_s)})"
-                )
-            if day.max_driving_s is not None and not day.max_driving_s >= 0:
-                raise PlanningError(f"day {d + 1}: max_driving_s must be >= 0")
-        if self.max_daily_driving_s is not None and not self.max_daily_driving_s >= 0:
-            raise PlanningError("max_daily_driving_s must be >= 0")
-        seen: set[str] = set()
-        for s in self.stops:
-            if s.id in seen:
-                raise PlanningError(f"duplicate stop id {s.id!r}")
-            seen.add(s.id)
-            if not (_finite(s.score) and s.score >= 0):
-                raise PlanningError(f"stop {s.id!r}: score must be a finite number >= 0")
-            if not (_finite(s.service_s) and s.service_s >= 0):
-                raise PlanningError(f"stop {s.id!r}: service_s must be a finite number >= 0")
-            if not (isinstance(s.nights, int) and 0 <= s.nights < self.n_days):
-                raise PlanningError(
-                    f"stop {s.id!r}: nights must be a whole number from 0 to {self.n_days - 1} "
-                    f"(the trip has {self.n_days} days), got {s.nights!r}"
-                )
-            if s.nights and not s.must_visit:
-                raise PlanningError(
-                    f"stop {s.id!r}: a multi-day visit ({s.nights} nights) must be a "
-                    "must-visit stop"
-                )
-            if s.windows is not None:
-                if len(s.windows) != self.n_days:
-                    raise PlanningError(
-                        f"stop {s.id!r}: windows for {len(s.windows)} days, "
-                        f"the trip has {self.n_days}"
-                    )
-                for d, wins in enumerate(s.windows):
-                    last = -math.inf
-                    for o, c in wins:
-                        if not (_finite(o) and _finite(c)) or c < o or o < last:
-                            raise PlanningError(
-                                f"stop {s.id!r}, day {d + 1}: windows must be sorted, "
-                                f"non-overlapping (open, close) pairs with close >= open, "
-                                f"got {list(wins)}"
-                            )
-                        last = c
-        for night in self.overnights:
-            if night.id in seen:
-                raise PlanningError(f"overnight id {night.id!r} is also a stop id")
+        _check_size(self, max_candidates)
+        _check_days(self)
+        _check_stops(self)
         if self.driver_rules is not None:
             r = self.driver_rules
             if r.max_continuous_driving_s <= 0 or r.max_daily_driving_s <= 0:
@@ -468,6 +416,79 @@ class Problem:
             _check_matrix("travel_s", self.travel_s, self.n_nodes)
         if self.distance_m is not None and not callable(self.distance_m):
             _check_matrix("distance_m", self.distance_m, self.n_nodes)
+
+
+def _check_size(p: Problem, max_candidates: int | None) -> None:
+    """The trip's days and candidate stops within the product's limits."""
+    if not 1 <= p.n_days <= MAX_DAYS:
+        raise PlanningError(f"days must be between 1 and {MAX_DAYS}, got {p.n_days}")
+    if max_candidates is not None and p.n_stops > max_candidates:
+        raise PlanningError(f"too many candidate stops: {p.n_stops} (at most {max_candidates})")
+
+
+def _check_days(p: Problem) -> None:
+    """Every day a finite window that ends after it starts, and no negative driving cap."""
+    for d, day in enumerate(p.days):
+        if not (_finite(day.start_s) and _finite(day.end_s)):
+            raise PlanningError(f"day {d + 1}: start and end must be finite numbers")
+        if day.end_s <= day.start_s:
+            raise PlanningError(
+                f"day {d + 1}: end ({_hm(day.end_s)}) is not after start ({_hm(day.start_s)})"
+            )
+        if day.max_driving_s is not None and not day.max_driving_s >= 0:
+            raise PlanningError(f"day {d + 1}: max_driving_s must be >= 0")
+    if p.max_daily_driving_s is not None and not p.max_daily_driving_s >= 0:
+        raise PlanningError("max_daily_driving_s must be >= 0")
+
+
+def _check_stops(p: Problem) -> None:
+    """Each stop well-formed, in order, and no id used twice by stops or overnight places."""
+    seen: set[str] = set()
+    for s in p.stops:
+        if s.id in seen:
+            raise PlanningError(f"duplicate stop id {s.id!r}")
+        seen.add(s.id)
+        _check_stop(s, p.n_days)
+    for night in p.overnights:
+        if night.id in seen:
+            raise PlanningError(f"overnight id {night.id!r} is also a stop id")
+
+
+def _check_stop(s: Stop, n_days: int) -> None:
+    """A stop's score, service time, nights (multi-day only when a must-visit) and windows."""
+    if not (_finite(s.score) and s.score >= 0):
+        raise PlanningError(f"stop {s.id!r}: score must be a finite number >= 0")
+    if not (_finite(s.service_s) and s.service_s >= 0):
+        raise PlanningError(f"stop {s.id!r}: service_s must be a finite number >= 0")
+    if not (isinstance(s.nights, int) and 0 <= s.nights < n_days):
+        raise PlanningError(
+            f"stop {s.id!r}: nights must be a whole number from 0 to {n_days - 1} "
+            f"(the trip has {n_days} days), got {s.nights!r}"
+        )
+    if s.nights and not s.must_visit:
+        raise PlanningError(
+            f"stop {s.id!r}: a multi-day visit ({s.nights} nights) must be a must-visit stop"
+        )
+    if s.windows is not None:
+        _check_windows(s, s.windows, n_days)
+
+
+def _check_windows(s: Stop, windows: tuple[tuple[Window, ...], ...], n_days: int) -> None:
+    """One list of windows per day, each sorted, non-overlapping and not inverted."""
+    if len(windows) != n_days:
+        raise PlanningError(
+            f"stop {s.id!r}: windows for {len(windows)} days, the trip has {n_days}"
+        )
+    for d, wins in enumerate(windows):
+        last = -math.inf
+        for o, c in wins:
+            if not (_finite(o) and _finite(c)) or c < o or o < last:
+                raise PlanningError(
+                    f"stop {s.id!r}, day {d + 1}: windows must be sorted, "
+                    f"non-overlapping (open, close) pairs with close >= open, "
+                    f"got {list(wins)}"
+                )
+            last = c
 
 
 def _check_matrix(name: str, m: Matrix, n: int) -> None:

@@ -42,9 +42,11 @@ import numpy as np
 
 from tourroute.planning._core import Compiled, FloatArray
 from tourroute.planning._search import SolverOptions, default_work
+from tourroute.planning._toptw import check_trip, must_misfits, solve_trip
 from tourroute.planning.model import (
     DAY_S,
     EPS,
+    MAX_CANDIDATES,
     Day,
     DayPlan,
     DriverRules,
@@ -57,7 +59,6 @@ from tourroute.planning.model import (
     Unplaced,
     Visit,
 )
-from tourroute.planning.solver import check_trip, must_misfits, solve
 
 __all__ = ["solve_multiday"]
 
@@ -235,7 +236,7 @@ def _plan(
             seg_anchor = anchor if lo == first else None
             seg_pin = pin if hi == last else None
             seg = _segment(p, day_travel, lo, hi, seg_anchor, seg_pin, carried, visited, cap)
-            sol = solve(seg.problem, seed=seed, options=_share(opts, (hi - lo + 1) / p.n_days))
+            sol = _solve_segment(seg.problem, seed, _share(opts, (hi - lo + 1) / p.n_days))
             iterations += sol.iterations
             timed_out |= sol.timed_out
             for plan in sol.days:
@@ -265,6 +266,13 @@ def _plan(
         if i not in visited
     }
     return _Plan(days, visited, left_out, iterations, timed_out)
+
+
+def _solve_segment(problem: Problem, seed: int, opts: SolverOptions) -> Solution:
+    """A segment, checked and solved as :func:`~.solver.solve` would (it has no multi-day stop)."""
+    t0 = time.perf_counter()
+    problem.validate(MAX_CANDIDATES)
+    return solve_trip(problem, seed=seed, options=opts, started=t0)
 
 
 def _day_blocks(
@@ -379,8 +387,36 @@ def _segment(
     end): the stops not yet visited, the must-visit stops that fit it on their own."""
     must = set(carried)
     stops = [i for i, s in enumerate(p.stops) if not s.nights and i not in visited]
-    start_node = 0 if anchor is None else p.node_of_stop(anchor[0])
-    end_node = 1 if pin is None else p.node_of_stop(pin.stop)
+    days = _segment_days(p, lo, hi, anchor, pin, weekly_cap)
+    frame = _Frame(p, day_travel, lo, hi, anchor, pin, days)
+    sub = frame.problem(stops, must)
+    c = Compiled(sub)
+    reach = check_trip(c)
+    misfit_why = {stops[i]: why for i, why in must_misfits(c, reach, lo)}
+    misfits = set(misfit_why)
+    reachable = _reachable(c, reach, stops)
+    if misfits or len(reachable) < len(stops):
+        stops = reachable  # a segment may have no time for any other visit
+        sub = frame.problem(stops, must - misfits)
+    return _Segment(
+        sub,
+        {p.stops[i].id: i for i in stops},
+        lo,
+        pin,
+        None if pin is None else p.stops[pin.stop],
+        {i: "; ".join(why) for i, why in misfit_why.items()},
+    )
+
+
+def _segment_days(
+    p: Problem,
+    lo: int,
+    hi: int,
+    anchor: tuple[int, float] | None,
+    pin: _Pin | None,
+    weekly_cap: float | None,
+) -> tuple[Day, ...]:
+    """The days ``lo..hi``, cut to after the anchor's visit and to the pin's latest start."""
     days = []
     for d in range(lo, hi + 1):
         day = p.days[d]
@@ -391,27 +427,40 @@ def _segment(
             end_s = min(end_s, _latest_start(p, pin))
         if end_s <= start_s + EPS:
             raise PlanningError(f"day {d + 1} has no time left around the multi-day visit")
-        cap = day.max_driving_s
-        if weekly_cap is not None:
-            cap = weekly_cap if cap is None else min(cap, weekly_cap)
-        days.append(Day(start_s, end_s, cap))
+        days.append(Day(start_s, end_s, _capped(day.max_driving_s, weekly_cap)))
+    return tuple(days)
 
-    def build(must_now: set[int]) -> Problem:
+
+def _capped(cap: float | None, weekly_cap: float | None) -> float | None:
+    """A day's driving cap, lowered to the daily share of the weekly limit if there is one."""
+    if weekly_cap is None:
+        return cap
+    return weekly_cap if cap is None else min(cap, weekly_cap)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What every version of a segment's sub-problem shares: its days and its two ends."""
+
+    p: Problem
+    day_travel: Sequence[FloatArray]
+    lo: int
+    hi: int
+    anchor: tuple[int, float] | None  # (pinned stop, time it ends) the segment leaves from
+    pin: _Pin | None  # the multi-day stop the segment ends at
+    days: tuple[Day, ...]
+
+    def problem(self, stops: Sequence[int], must_now: set[int]) -> Problem:
+        """The sub-problem over ``stops`` (trip indices), those in ``must_now`` must-visit."""
+        p, lo, hi, anchor, pin = self.p, self.lo, self.hi, self.anchor, self.pin
+        start_node = 0 if anchor is None else p.node_of_stop(anchor[0])
+        end_node = 1 if pin is None else p.node_of_stop(pin.stop)
         nodes = [start_node, end_node, *(p.node_of_stop(i) for i in stops)]
         nodes += [p.node_of_overnight(k) for k in range(len(p.overnights))]
         return Problem(
-            stops=tuple(
-                replace(
-                    p.stops[i],
-                    must_visit=i in must_now,
-                    windows=None
-                    if p.stops[i].windows is None
-                    else tuple(p.stops[i].windows_on(d) or () for d in range(lo, hi + 1)),
-                )
-                for i in stops
-            ),
-            days=tuple(days),
-            travel_s=_sub_travel(day_travel[lo : hi + 1], nodes),
+            stops=tuple(self._stop(i, i in must_now) for i in stops),
+            days=self.days,
+            travel_s=_sub_travel(self.day_travel[lo : hi + 1], nodes),
             distance_m=None if p.distance_m is None else _Remap(p, nodes, lo, distance=True),
             overnights=p.overnights,
             start_id=p.start_id if anchor is None else p.stops[anchor[0]].id,
@@ -422,12 +471,21 @@ def _segment(
             name=p.name,
         )
 
-    sub = build(must)
-    c = Compiled(sub)
-    reach = check_trip(c)
-    misfit_why = {stops[i]: why for i, why in must_misfits(c, reach, lo)}
-    misfits = set(misfit_why)
-    reachable = [
+    def _stop(self, i: int, must: bool) -> Stop:
+        """Stop ``i`` of the trip as the segment sees it: its windows on the segment's days."""
+        stop = self.p.stops[i]
+        return replace(
+            stop,
+            must_visit=must,
+            windows=None
+            if stop.windows is None
+            else tuple(stop.windows_on(d) or () for d in range(self.lo, self.hi + 1)),
+        )
+
+
+def _reachable(c: Compiled, reach: list[list[int]], stops: Sequence[int]) -> list[int]:
+    """The segment's stops some day can reach in time from a place it may start from."""
+    return [
         stops[i]
         for i in range(c.n)
         if any(
@@ -436,17 +494,6 @@ def _segment(
             for s in reach[d]
         )
     ]
-    if misfits or len(reachable) < len(stops):
-        stops = reachable  # a segment may have no time for any other visit
-        sub = build(must - misfits)
-    return _Segment(
-        sub,
-        {p.stops[i].id: i for i in stops},
-        lo,
-        pin,
-        None if pin is None else p.stops[pin.stop],
-        {i: "; ".join(why) for i, why in misfit_why.items()},
-    )
 
 
 def _daily_rules(rules: DriverRules) -> DriverRules:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tourroute.provinces.models import Province
@@ -23,14 +23,3 @@ class ProvinceRepository:
         return self.session.scalars(
             select(Province).where(or_(Province.code == key.upper(), Province.slug == key.lower()))
         ).one_or_none()
-
-    def site_counts(self) -> dict[str, int]:
-        from tourroute.sites.domain import SiteStatus
-        from tourroute.sites.models import Site
-
-        rows = self.session.execute(
-            select(Site.province_code, func.count())
-            .where(Site.status == SiteStatus.published)
-            .group_by(Site.province_code)
-        ).all()
-        return {code: int(n) for code, n in rows}

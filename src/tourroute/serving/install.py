@@ -10,7 +10,7 @@ from fastapi import FastAPI, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from tourroute.config import Settings
-from tourroute.network.graph_cache import GraphCache
+from tourroute.routes.graph_cache import GraphCache
 from tourroute.serving import metrics
 from tourroute.serving.edge import EdgeMiddleware
 from tourroute.serving.ratelimit import Limiter, RateLimitMiddleware, RateLimits
@@ -44,7 +44,7 @@ def install_edge(app: FastAPI, settings: Settings) -> None:
         tags=["operations"],
         summary="Prometheus metrics of all worker processes",
         response_class=Response,
-        responses={200: {"content": {"text/plain": {}}}},
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
     )
     def prometheus_metrics() -> Response:
         body, content_type = metrics.exposition()

@@ -1,15 +1,16 @@
 """Curation use cases: create, edit and move sites through their workflow.
 
-Every write here follows the same path: load the site, ask
-:mod:`tourroute.accounts.authorization`, check ``If-Match`` against the row's version, change
-it, flush, and add the audit entry to the same session — so the change and its audit entry
-commit together or not at all.  ``draft → in_review → published → archived`` is the
-workflow; each step is recorded (from, to, who, when) in ``site_transitions``.
+Every write here follows the same path, written once in :mod:`tourroute.db.versioned`:
+load the site, ask :mod:`tourroute.accounts.authorization`, check ``If-Match`` against the
+row's version, change it, flush, and add the audit entry to the same session — so the
+change and its audit entry commit together or not at all.  ``draft → in_review → published
+→ archived`` is the workflow; each step is recorded (from, to, who, when) in
+``site_transitions``.
 
 Two editors holding the same ETag cannot both win: the second fails the ``If-Match`` check
 (412); and if both pass it at the same moment, the row's version counter
-(SQLAlchemy's ``version_id_col``) makes the second UPDATE match no row, which is turned into
-the same 412 here, never a 500.
+(SQLAlchemy's ``version_id_col``) makes the second UPDATE match no row, which the kit turns
+into the same 412, never a 500.
 """
 
 from __future__ import annotations
@@ -17,20 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from geoalchemy2.shape import to_shape
-from pydantic import ValidationError
 from shapely.geometry import MultiPolygon, Point, shape
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from tourroute.accounts.authorization import Action, ProvinceResource, authorize
 from tourroute.accounts.domain import Actor
-from tourroute.audit.service import AuditLog
 from tourroute.db.base import utcnow
 from tourroute.db.changes import apply_changes, same_geometry
-from tourroute.db.spatial import geojson_of, to_element
-from tourroute.db.versioned import PreconditionFailed, check_if_match
-from tourroute.errors import Conflict, DomainError, FieldError, InvalidParameter, NotFound
+from tourroute.db.spatial import geojson_of, shape_of, to_element
+from tourroute.db.versioned import Lifecycle, Snapshot, VersionedWorkflow, validated
+from tourroute.errors import Conflict, InvalidParameter, NotFound
 from tourroute.provinces.models import Province
 from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
 from tourroute.provinces.repository import ProvinceRepository
@@ -47,7 +44,7 @@ from tourroute.sites.schemas import (
 from tourroute.sites.service import SitePageResult, to_read
 from tourroute.sites.values import site_values
 
-__all__ = ["WORKFLOW", "CurationService", "InvalidBody", "site_snapshot"]
+__all__ = ["WORKFLOW", "CurationService", "site_snapshot"]
 
 # action → (statuses it may start from, status it leads to)
 WORKFLOW: dict[Action, tuple[frozenset[SiteStatus], SiteStatus]] = {
@@ -58,26 +55,19 @@ WORKFLOW: dict[Action, tuple[frozenset[SiteStatus], SiteStatus]] = {
         SiteStatus.archived,
     ),
 }
-_HINT = {
-    SiteStatus.draft: "submit it for review first",
-    SiteStatus.in_review: "publish it, or archive it",
-    SiteStatus.published: "archive it to withdraw it",
-    SiteStatus.archived: "archived sites are final",
-}
-
-
-class InvalidBody(DomainError):
-    """422 for a request body that is well-formed JSON but not a valid site."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        names = ", ".join(sorted({e.name for e in errors}))
-        super().__init__(
-            f"Invalid value for: {names}",
-            422,
-            "invalid-parameter",
-            "Invalid request parameter",
-            tuple(errors),
-        )
+_LIFECYCLE = Lifecycle(
+    resource_type="site",
+    noun="site",
+    steps=WORKFLOW,
+    final=SiteStatus.archived,
+    final_note="archived sites cannot be edited",
+    hints={
+        SiteStatus.draft: "submit it for review first",
+        SiteStatus.in_review: "publish it, or archive it",
+        SiteStatus.published: "archive it to withdraw it",
+        SiteStatus.archived: "archived sites are final",
+    },
+)
 
 
 def _read(site: Site, language: str) -> SiteRead:
@@ -90,6 +80,11 @@ def _read(site: Site, language: str) -> SiteRead:
 def site_snapshot(site: Site) -> dict[str, Any]:
     """A site as recorded in the audit log: language-neutral, JSON-ready."""
     return _read(site, "en").model_dump(mode="json", exclude={"name", "distance_m"})
+
+
+def _audited(site: Site) -> Snapshot:
+    """The audit snapshot of a site, in its province's part of the log."""
+    return Snapshot(site_snapshot(site), province_code=site.province_code)
 
 
 def _editable_document(site: Site) -> dict[str, Any]:
@@ -145,22 +140,69 @@ class CuratedSite:
 
 
 class CurationService:
+    """The curation use cases of sites, for one actor in one session (never committed here).
+
+    Parameters
+    ----------
+    session
+        The request's session.
+    actor
+        The authenticated curator or admin.
+    """
+
     def __init__(self, session: Session, actor: Actor) -> None:
         self.session = session
         self.actor = actor
         self.sites = SiteRepository(session)
         self.provinces = ProvinceRepository(session)
-        self.audit = AuditLog(session)
+        self.versions = VersionedWorkflow(session, actor, _LIFECYCLE, _audited)
 
     # --- reads ----------------------------------------------------------------------
 
     def get(self, slug: str) -> CuratedSite:
+        """A site in any status, with its workflow history.
+
+        Parameters
+        ----------
+        slug
+            The site's slug.
+
+        Returns
+        -------
+        CuratedSite
+            The site and its transitions, oldest first.
+
+        Raises
+        ------
+        NotFound
+            No site has this slug (404).
+        Forbidden
+            The actor may not read unpublished sites of its province (403).
+        """
         site = self._load(slug)
         authorize(self.actor, Action.site_read_unpublished, ProvinceResource(site.province_code))
         return CuratedSite(site, list(self.sites.transitions(site.id)))
 
     def scope_province(self, province: str | None) -> str | None:
-        """The province a curation list covers: a curator's own by default; 403 outside it."""
+        """The province a curation list covers: a curator's own by default.
+
+        Parameters
+        ----------
+        province
+            The ISO 3166-2 code or slug asked for, if any.
+
+        Returns
+        -------
+        str or None
+            The province code; ``None`` for every province (an admin's default).
+
+        Raises
+        ------
+        InvalidParameter
+            An unknown province (422).
+        Forbidden
+            A province outside the actor's scope (403).
+        """
         code = self._province(province).code if province is not None else None
         target = code or self.actor.province_code
         authorize(self.actor, Action.site_read_unpublished, ProvinceResource(target or "*"))
@@ -169,6 +211,24 @@ class CurationService:
     def list_sites(
         self, filters: SiteFilters, offset: int, limit: int, language: str
     ) -> SitePageResult:
+        """One page of sites in any status.
+
+        Parameters
+        ----------
+        filters
+            The list's filters (:meth:`scope_province` gives its province).
+        offset
+            How many sites to skip.
+        limit
+            The page size.
+        language
+            ``vi`` or ``en``, for the sites' ``name``.
+
+        Returns
+        -------
+        SitePageResult
+            The page's sites and whether more follow.
+        """
         rows = self.sites.page(filters, offset, limit + 1)
         items = [_read(site, language) for site, _ in rows[:limit]]
         return SitePageResult(items=items, has_more=len(rows) > limit)
@@ -176,6 +236,27 @@ class CurationService:
     # --- writes ---------------------------------------------------------------------
 
     def create(self, draft: SiteDraft) -> CuratedSite:
+        """Create a draft site, audited as ``site.create``.
+
+        Parameters
+        ----------
+        draft
+            The validated body.
+
+        Returns
+        -------
+        CuratedSite
+            The new site (status ``draft``) and its first transition.
+
+        Raises
+        ------
+        Forbidden
+            The actor may not create sites in this province (403).
+        InvalidParameter
+            An unknown province, or a point outside it (422).
+        Conflict
+            The slug is taken (409).
+        """
         authorize(self.actor, Action.site_create, ProvinceResource(draft.province))
         province = self._province(draft.province, location="body")
         self._check_inside(province, draft.location.lon, draft.location.lat)
@@ -191,85 +272,94 @@ class CurationService:
         site.province = province
         site.category_rows = [SiteCategory(category=c) for c in sorted(draft.categories)]
         self.sites.add(site)
-        self._flush(site.slug)
+        self.versions.flush(site.slug)
         transition = self._record_transition(site, None)
-        self.audit.record(
-            self.actor,
-            Action.site_create.value,
-            "site",
-            site.slug,
-            before=None,
-            after=site_snapshot(site),
-            province_code=site.province_code,
-        )
-        self._flush(site.slug)
+        self.versions.record(site, site.slug, "create", None)
         return CuratedSite(site, [transition])
 
     def update(self, slug: str, if_match: str | None, patch: dict[str, Any]) -> CuratedSite:
-        """Apply a JSON merge patch (already parsed: absent = keep, None = clear)."""
+        """Apply a JSON merge patch, audited as ``site.update`` when it changes anything.
+
+        Parameters
+        ----------
+        slug
+            The site's slug.
+        if_match
+            The request's ``If-Match``: the ETag of the version the patch was made against.
+        patch
+            The parsed merge patch: an absent member is kept, ``None`` clears it.
+
+        Returns
+        -------
+        CuratedSite
+            The site as it is now (the same version if nothing changed).
+
+        Raises
+        ------
+        NotFound
+            No site has this slug (404).
+        Forbidden
+            The actor may not edit it, or move it to the province named (403).
+        PreconditionRequired, PreconditionFailed
+            No usable ``If-Match`` (428); a stale one, or a lost race (412).
+        Conflict
+            The site is archived (409).
+        InvalidBody, InvalidParameter
+            The patched site is not valid, or lies outside its province (422).
+        """
         site = self._load(slug)
         authorize(self.actor, Action.site_update, ProvinceResource(site.province_code))
-        check_if_match(if_match, site.version, f"site '{slug}'")
-        if site.status is SiteStatus.archived:
-            raise Conflict(f"Site '{slug}' is archived; archived sites cannot be edited.")
+        self.versions.check_editable(site, slug, if_match)
         target = patch.get("province") or site.province_code
         if target != site.province_code:
             authorize(self.actor, Action.site_update, ProvinceResource(target))
-        try:
-            merged = SiteCreate.model_validate({**_editable_document(site), **patch})
-        except ValidationError as exc:
-            raise InvalidBody(
-                [
-                    FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"], "body")
-                    for e in exc.errors()
-                ]
-            ) from None
+        merged = validated(SiteCreate, {**_editable_document(site), **patch})
         province = self._province(merged.province, location="body")
         if "location" in patch or "province" in patch:
             self._check_inside(province, merged.location.lon, merged.location.lat)
-        before = site_snapshot(site)
+        before = self.versions.snapshot(site)
         if self._apply(site, merged, province):
-            site.updated_at = utcnow()  # a category-only edit must bump the version too
-            self._flush(slug)
-            self.audit.record(
-                self.actor,
-                Action.site_update.value,
-                "site",
-                slug,
-                before=before,
-                after=site_snapshot(site),
-                province_code=site.province_code,
-            )
-            self._flush(slug)
+            # A category-only edit must bump the version too: save() stamps updated_at.
+            self.versions.save(site, slug, "update", before)
         return CuratedSite(site, list(self.sites.transitions(site.id)))
 
     def transition(self, slug: str, if_match: str | None, action: Action) -> CuratedSite:
-        """One workflow step (submit, publish, archive); 409 if the site is in the wrong state."""
-        sources, target = WORKFLOW[action]
+        """One workflow step (:data:`WORKFLOW`), recorded and audited as ``action``.
+
+        Parameters
+        ----------
+        slug
+            The site's slug.
+        if_match
+            The request's ``If-Match``.
+        action
+            ``Action.site_submit``, ``site_publish`` or ``site_archive``.
+
+        Returns
+        -------
+        CuratedSite
+            The site in its new status, with its workflow history.
+
+        Raises
+        ------
+        NotFound
+            No site has this slug (404).
+        Forbidden
+            The actor may not take this step here (403).
+        PreconditionRequired, PreconditionFailed
+            No usable ``If-Match`` (428); a stale one, or a lost race (412).
+        Conflict
+            The site is in a status the step does not start from (409).
+        """
         site = self._load(slug)
         authorize(self.actor, action, ProvinceResource(site.province_code))
-        check_if_match(if_match, site.version, f"site '{slug}'")
-        if site.status not in sources:
-            verb = action.value.split(".", 1)[1]
-            raise Conflict(
-                f"Cannot {verb} site '{slug}': it is {site.status.value}; {_HINT[site.status]}."
-            )
-        before = site_snapshot(site)
-        previous = site.status
-        site.status = target
-        site.updated_at = utcnow()
-        self._flush(slug)
-        self._record_transition(site, previous)
-        self.audit.record(
-            self.actor,
-            action.value,
-            "site",
+        self.versions.transition(
+            site,
             slug,
-            before=before,
-            after=site_snapshot(site),
-            province_code=site.province_code,
+            if_match,
+            action,
+            then=lambda previous: self._record_transition(site, previous),
         )
-        self._flush(slug)
         return CuratedSite(site, list(self.sites.transitions(site.id)))
 
     # --- helpers --------------------------------------------------------------------
@@ -291,7 +381,7 @@ class CurationService:
 
     def _check_inside(self, province: Province, lon: float, lat: float) -> None:
         """The seed loader's rule: the point lies in its province (2 km tolerance)."""
-        boundary = to_shape(province.boundary)
+        boundary = shape_of(province.boundary)
         if not isinstance(boundary, MultiPolygon):  # pragma: no cover - the column's type
             boundary = MultiPolygon([boundary])
         outline = ProvinceSeed(
@@ -334,13 +424,3 @@ class CurationService:
         )
         self.sites.add_transition(transition)
         return transition
-
-    def _flush(self, slug: str) -> None:
-        try:
-            self.session.flush()
-        except StaleDataError:
-            # Another transaction updated the row between our read and our write.
-            raise PreconditionFailed(
-                f"site '{slug}' was changed by someone else while this request ran; "
-                "GET it again and retry with the new ETag."
-            ) from None

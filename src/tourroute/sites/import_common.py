@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geoalchemy2.shape import to_shape
 from shapely.geometry import MultiPolygon
 from sqlalchemy.orm import Session
 
 from tourroute.accounts.authorization import Action
-from tourroute.audit.service import AuditLog
+from tourroute.db.audit import AuditTrail
+from tourroute.db.spatial import shape_of
 from tourroute.provinces.models import Province
 from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
 from tourroute.provinces.repository import ProvinceRepository
@@ -39,7 +39,7 @@ def province_outlines(session: Session) -> list[ProvinceOutline]:
     """The database's provinces with their outlines (in UTM 48N for distances)."""
     out = []
     for p in ProvinceRepository(session).list():
-        boundary = to_shape(p.boundary)
+        boundary = shape_of(p.boundary)
         if not isinstance(boundary, MultiPolygon):  # pragma: no cover - the column's type
             boundary = MultiPolygon([boundary])
         out.append(
@@ -68,7 +68,7 @@ def slug_words(text: str) -> str:
 
 
 def record_creation(
-    sites: SiteRepository, audit: AuditLog, site: Site, principal_name: str
+    sites: SiteRepository, audit: AuditTrail, site: Site, principal_name: str
 ) -> None:
     """An imported site's creation in its workflow history and in the audit log."""
     sites.add_transition(

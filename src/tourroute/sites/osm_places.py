@@ -83,9 +83,10 @@ from shapely.geometry import Point, Polygon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourroute.audit.service import AuditLog
+from tourroute.db.audit import AuditTrail
 from tourroute.db.spatial import to_element
-from tourroute.network.osm_import import OsmImportError, _progress, check_readable
+from tourroute.network.osm_reader import OsmImportError, check_readable
+from tourroute.network.osm_reader import progress_bar as _progress
 from tourroute.routing.graph import Coord
 from tourroute.sites.domain import SiteKind, SiteStatus
 from tourroute.sites.import_common import province_of as _province_of
@@ -431,7 +432,7 @@ def write_places(
     )
     skipped = Counter(extract.skipped)
     sites = SiteRepository(session)
-    audit = AuditLog(session)
+    audit = AuditTrail(session)
     session.flush()
     with session.begin_nested():
         outlines = _outlines(session)
@@ -487,7 +488,7 @@ def write_places(
     return report
 
 
-def _record(sites: SiteRepository, audit: AuditLog, site: Site) -> None:
+def _record(sites: SiteRepository, audit: AuditTrail, site: Site) -> None:
     """The creation in the site's workflow history and in the audit log."""
     record_creation(sites, audit, site, IMPORT_PRINCIPAL)
 

@@ -87,16 +87,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geoalchemy2.shape import to_shape
 from pydantic import ValidationError
 from pyproj import Transformer
 from shapely.geometry import Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tourroute.audit.service import AuditLog
-from tourroute.db.spatial import to_element
-from tourroute.network.osm_import import OsmImportError
+from tourroute.db.audit import AuditTrail
+from tourroute.db.spatial import shape_of, to_element
+from tourroute.network.osm_reader import OsmImportError
 from tourroute.sites.domain import Category, SiteKind, SiteStatus, SiteType
 from tourroute.sites.import_common import (
     province_of,
@@ -537,7 +536,7 @@ def _existing(session: Session) -> _Identities:
         select(Site.external_ref, Site.geom).where(Site.external_ref.like(f"{KEY_PREFIX}%"))
     )
     for ref, geom in rows:
-        point = to_shape(geom)
+        point = shape_of(geom)
         known.add(ref, [_TO_UTM(point.x, point.y)])
     return known
 
@@ -551,7 +550,7 @@ def _other_sites(session: Session) -> dict[str, list[tuple[float, float]]]:
     )
     out: dict[str, list[tuple[float, float]]] = {}
     for name_vi, name_en, geom in rows:
-        point = to_shape(geom)
+        point = shape_of(geom)
         xy = _TO_UTM(point.x, point.y)
         names = {folded_key(name_vi), folded_key(name_en)}
         # "Thành nhà Hồ (Thành Tây Đô)" is also "Thành nhà Hồ"
@@ -571,7 +570,7 @@ def _attractions(session: Session) -> list[_Landmark]:
     )
     out = []
     for site in rows:
-        point = to_shape(site.geom)
+        point = shape_of(site.geom)
         x, y = _TO_UTM(point.x, point.y)
         out.append(_Landmark(site.name_vi, site.name_en, x, y))
     return out
@@ -613,7 +612,7 @@ def write_places(
         skipped=dict(places.skipped),
     )
     sites = SiteRepository(session)
-    log = AuditLog(session)
+    log = AuditTrail(session)
     session.flush()
     with session.begin_nested():
         outlines = province_outlines(session)

@@ -96,6 +96,37 @@ class SiteRepository:
     def all_by_slug(self) -> dict[str, Site]:
         return {s.slug: s for s in self.session.scalars(select(Site))}
 
+    def published(self) -> list[Site]:
+        """Every published site, by slug (the composer's candidates)."""
+        return list(
+            self.session.scalars(
+                select(Site).where(Site.status == SiteStatus.published).order_by(Site.slug)
+            )
+        )
+
+    def published_extent(self) -> tuple[float, float, float, float] | None:
+        """(min lon, min lat, max lon, max lat) of the published sites; ``None`` if none."""
+        # Sites are points, so min/max of X and Y is the extent; ST_X/ST_Y mean the same on
+        # SpatiaLite and PostGIS.
+        x, y = func.ST_X(Site.geom), func.ST_Y(Site.geom)
+        minx, miny, maxx, maxy = self.session.execute(
+            select(func.min(x), func.min(y), func.max(x), func.max(y)).where(
+                Site.status == SiteStatus.published
+            )
+        ).one()
+        if minx is None:
+            return None
+        return float(minx), float(miny), float(maxx), float(maxy)
+
+    def published_counts_by_province(self) -> dict[str, int]:
+        """How many published sites each province holds (for ``/v1/provinces``)."""
+        rows = self.session.execute(
+            select(Site.province_code, func.count())
+            .where(Site.status == SiteStatus.published)
+            .group_by(Site.province_code)
+        ).all()
+        return {code: int(n) for code, n in rows}
+
     def published_in_bbox(self, bounds: tuple[float, float, float, float]) -> list[SitePoint]:
         """Published sites inside ``bounds`` (minx, miny, maxx, maxy) as light records."""
         stmt = select(Site).where(Site.status == SiteStatus.published)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Path, Query, Request, Response
 
 from tourroute.accounts.authorization import Action
 from tourroute.accounts.deps import CurrentActor
-from tourroute.api.conditional import versioned_json
-from tourroute.api.deps import Cursors
+from tourroute.api.conditional import private_versioned_json, versioned_json
+from tourroute.api.deps import Cursors, DbSession
 from tourroute.api.http import (
     GEOJSON,
     OutputFormat,
@@ -27,10 +27,9 @@ from tourroute.api.openapi import (
     pick,
     write_errors,
 )
-from tourroute.api.paging import CursorCodec, query_fingerprint
+from tourroute.api.paging import CursorCodec, CursorPaging
 from tourroute.api.params import parse_bbox
 from tourroute.config import Settings
-from tourroute.db.session import DbSession
 from tourroute.errors import InvalidParameter
 from tourroute.geo import parse_lon_lat
 from tourroute.sites.curation import CuratedSite, CurationService
@@ -40,7 +39,6 @@ from tourroute.sites.schemas import (
     SLUG_PATTERN,
     CuratedSitePage,
     CuratedSiteRead,
-    Link,
     SiteDraft,
     SitePage,
     SiteRead,
@@ -141,7 +139,10 @@ def list_sites(
         near=parse_lon_lat(near, settings.region_bbox) if near else None,
         radius_m=radius_m,
     )
-    fingerprint = query_fingerprint(
+    paging = CursorPaging(
+        request,
+        cursors,
+        cursor,
         {
             "province": filters.province_code,
             "kind": kind,
@@ -151,43 +152,25 @@ def list_sites(
             "bbox": filters.bbox,
             "near": filters.near,
             "radius_m": radius_m,
-        }
+        },
     )
-    offset = cursors.decode(cursor, fingerprint) if cursor else 0
     language = preferred_language(request)
     # The hot path: rows straight into the JSON SitePage would write (see service.site_item).
-    page = service.list_items(filters, offset, limit, language)
-
-    self_url = str(request.url)
-    next_url = (
-        str(request.url.include_query_params(cursor=cursors.encode(offset + limit, fingerprint)))
-        if page.has_more
-        else None
-    )
-    links = [{"rel": "self", "href": self_url}]
-    headers = {}
-    if next_url:
-        links.append({"rel": "next", "href": next_url})
-        headers["Link"] = f'<{next_url}>; rel="next"'
+    page = service.list_items(filters, paging.offset, limit, language)
+    links = paging.page_links(paging.offset + limit if page.has_more else None)
     if wants_geojson(request, f):
         body: dict[str, Any] = {
             "type": "FeatureCollection",
             "features": [item_feature(item) for item in page.items],
             "numberReturned": len(page.items),
-            "next": next_url,
-            "links": [{**link, "type": GEOJSON} for link in links],
+            "next": links.next_url,
+            "links": links.links(type=GEOJSON),
             "attribution": page.attribution,
         }
-        return cached_bytes(request, orjson.dumps(body), GEOJSON, headers)
-    out = {  # SitePage, as model_dump(mode="json") writes it (Link.type is null here)
-        "items": page.items,
-        "count": len(page.items),
-        "limit": limit,
-        "next": next_url,
-        "links": [{**link, "type": None} for link in links],
-        "attribution": page.attribution,
-    }
-    return cached_bytes(request, orjson.dumps(out), "application/json", headers)
+        return cached_bytes(request, orjson.dumps(body), GEOJSON, links.headers)
+    # SitePage, as model_dump(mode="json") writes it (Link.type is null here)
+    out = links.envelope(page.items, limit, {"type": None}, attribution=page.attribution)
+    return cached_bytes(request, orjson.dumps(out), "application/json", links.headers)
 
 
 def _parse_types(values: list[str] | None) -> tuple[SiteType, ...] | None:
@@ -264,16 +247,13 @@ def _curated(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """A curator's view of a site, tagged with its version ETag, never shared by caches."""
-    return versioned_json(
+    return private_versioned_json(
         request,
         curated.read(preferred_language(request)).model_dump(mode="json"),
         curated.site.version,
+        vary="Accept, Accept-Language, Authorization",
         status_code=status_code,
-        headers={
-            "Cache-Control": "private, no-cache",
-            "Vary": "Accept, Accept-Language, Authorization",
-            **(headers or {}),
-        },
+        headers=headers,
     )
 
 
@@ -413,25 +393,24 @@ def list_curated_sites(
         include_unpublished=True,
         statuses=tuple(sorted(set(status))) if status else None,
     )
-    fingerprint = query_fingerprint(
-        {"curation": True, "province": filters.province_code, "status": filters.statuses, "q": q}
+    paging = CursorPaging(
+        request,
+        cursors,
+        cursor,
+        {"curation": True, "province": filters.province_code, "status": filters.statuses, "q": q},
     )
-    offset = cursors.decode(cursor, fingerprint) if cursor else 0
-    page = service.list_sites(filters, offset, limit, preferred_language(request))
-    next_url = (
-        str(request.url.include_query_params(cursor=cursors.encode(offset + limit, fingerprint)))
-        if page.has_more
-        else None
+    page = service.list_sites(filters, paging.offset, limit, preferred_language(request))
+    links = paging.page_links(paging.offset + limit if page.has_more else None)
+    items = [item.model_dump(mode="json") for item in page.items]
+    return cached_json(
+        request,
+        links.envelope(items, limit, {"type": None}),  # CuratedSitePage
+        headers={
+            "Cache-Control": "private, no-cache",
+            "Vary": "Accept-Language, Authorization",
+            **links.headers,
+        },
     )
-    links = [Link(rel="self", href=str(request.url))]
-    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept-Language, Authorization"}
-    if next_url:
-        links.append(Link(rel="next", href=next_url))
-        headers["Link"] = f'<{next_url}>; rel="next"'
-    out = CuratedSitePage(
-        items=page.items, count=len(page.items), limit=limit, next=next_url, links=links
-    )
-    return cached_json(request, out.model_dump(mode="json"), headers=headers)
 
 
 @curation_router.get(

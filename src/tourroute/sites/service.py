@@ -36,6 +36,8 @@ def attribution_of(licence: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class SitePageResult:
+    """A page of sites as models, and whether more follow it."""
+
     items: list[SiteRead]
     has_more: bool
 
@@ -189,6 +191,8 @@ def item_feature(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_read(site: Site, language: str, distance_m: float | None = None) -> SiteRead:
+    """A site as the API shows it: ``name`` in ``language`` (``vi``, else English), and
+    ``distance_m`` (metres, rounded to cm; ``None`` when not asked) as given."""
     location = geojson_of(site.geom)
     if location is None:  # geom is NOT NULL; this would be database corruption
         raise ValueError(f"site {site.slug} has no location")
@@ -236,12 +240,40 @@ def to_read(site: Site, language: str, distance_m: float | None = None) -> SiteR
 
 
 class SiteService:
+    """Reads of the public site catalogue (nothing here writes).
+
+    The methods that take ``language`` name each site in it: ``vi`` gives the Vietnamese
+    name, anything else the English one (both are always there as ``name_vi`` and
+    ``name_en``).
+
+    Parameters
+    ----------
+    session
+        The request's session (only read).
+    """
+
     def __init__(self, session: Session) -> None:
         self.sites = SiteRepository(session)
         self.provinces = ProvinceRepository(session)
 
     def resolve_province(self, value: str | None) -> str | None:
-        """The ISO code for a province given by code or slug; 422 if there is none such."""
+        """The ISO code of a province given by code (``VN-21``) or slug (``thanh-hoa``).
+
+        Parameters
+        ----------
+        value
+            The code or slug, any case; ``None``: no province filter.
+
+        Returns
+        -------
+        str or None
+            The code; ``None`` if ``value`` is ``None``.
+
+        Raises
+        ------
+        InvalidParameter
+            No province has this code or slug; the message lists the known ones (422).
+        """
         if value is None:
             return None
         province = self.provinces.find(value)
@@ -259,8 +291,26 @@ class SiteService:
         *,
         with_count: bool = False,
     ) -> SiteItemsPage:
-        """One page of the public lists in one statement: plain rows, not ORM objects, and
-        with ``with_count`` the number of sites that match in all from the same statement."""
+        """One page of the public lists in one statement: plain rows, not ORM objects.
+
+        Parameters
+        ----------
+        filters
+            The validated query (published sites only unless it says otherwise).
+        offset, limit
+            Sites to skip, and the most to return.
+        language
+            See the class.
+        with_count
+            Also count the sites that match in all, in the same statement.
+
+        Returns
+        -------
+        SiteItemsPage
+            The items as ``SiteRead`` serialises them (``distance_m`` in metres when
+            ``filters.near`` is set), whether more follow, the count (``None`` unless
+            asked for) and the credits the page's data requires.
+        """
         rows = self.sites.page_rows(filters, offset, limit + 1, with_count=with_count)
         items = [site_item(row, language) for row in rows[:limit]]
         matched: int | None = None
@@ -275,6 +325,28 @@ class SiteService:
         return SiteItemsPage(items, len(rows) > limit, matched, "; ".join(credits) or None)
 
     def get_site(self, slug: str, language: str, include_unpublished: bool = False) -> SiteRead:
+        """One site by slug.
+
+        Parameters
+        ----------
+        slug
+            The site's slug.
+        language
+            See the class.
+        include_unpublished
+            Find the site in any status, not only a published one.
+
+        Returns
+        -------
+        SiteRead
+            The site (``distance_m`` is ``None``).
+
+        Raises
+        ------
+        NotFound
+            No site (no published one, without ``include_unpublished``) has this slug
+            (404).
+        """
         site = self.sites.get_by_slug(slug, include_unpublished)
         if site is None:
             raise NotFound(f"No published site with slug '{slug}'.")

@@ -2,9 +2,9 @@
 
 A kind is an ORM class with ``id``, ``slug``, ``status``, ``created_at`` and ``updated_at``
 (every write bumps ``updated_at``), the status value that means "public", a function that
-turns a row into a GeoJSON Feature, and a query telling which of some rows were ever public
-(only those get tombstones: a draft that never was published is on no phone, and its slug
-is not announced to anonymous clients).
+turns a row into a GeoJSON Feature, and a function telling which of some rows were ever
+public (only those get tombstones: a draft that never was published is on no phone, and its
+slug is not announced to anonymous clients); the queries are :class:`ChangeRepository`'s.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tourroute.sites.domain import SiteStatus
-from tourroute.sites.models import Site, SiteTransition
+from tourroute.sites.models import Site
 from tourroute.sites.service import site_feature, to_read
+from tourroute.sync.repository import ChangeRepository
 from tourroute.tours.documents import tour_summary
 from tourroute.tours.domain import TourStatus
-from tourroute.tours.models import Tour, TourVersion
+from tourroute.tours.models import Tour
 
 __all__ = ["KINDS", "SyncKind", "site_kind", "tour_kind"]
 
@@ -43,18 +43,7 @@ def _site_feature(site: Site, language: str) -> dict[str, Any]:
 
 
 def _sites_ever_published(session: Session, ids: Collection[int]) -> set[int]:
-    # Every workflow step through the API is recorded; a published site leaves only by one.
-    rows = session.scalars(
-        select(SiteTransition.site_id)
-        .where(SiteTransition.site_id.in_(ids))
-        .where(
-            or_(
-                SiteTransition.to_status == SiteStatus.published,
-                SiteTransition.from_status == SiteStatus.published,
-            )
-        )
-    )
-    return set(rows)
+    return ChangeRepository(session).sites_ever_published(ids)
 
 
 site_kind = SyncKind(
@@ -89,15 +78,7 @@ def _tour_feature(tour: Tour, language: str) -> dict[str, Any]:
 
 
 def _tours_ever_published(session: Session, ids: Collection[int]) -> set[int]:
-    # Each write saves the whole document as a version; one of them says "published".
-    rows = session.execute(
-        select(TourVersion.tour_id, TourVersion.document).where(TourVersion.tour_id.in_(ids))
-    )
-    return {
-        tour_id
-        for tour_id, document in rows
-        if isinstance(document, dict) and document.get("status") == TourStatus.published.value
-    }
+    return ChangeRepository(session).tours_ever_published(ids)
 
 
 tour_kind = SyncKind(

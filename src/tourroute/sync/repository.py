@@ -1,28 +1,35 @@
-"""Every query of the sync feed: keyset scans over (updated_at, kind, id), and the clock."""
+"""Every query of the sync feed: keyset scans over (updated_at, kind, id), the clock, and
+which rows were ever public (the tombstones)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tourroute.accounts.domain import as_utc
 from tourroute.db.base import utcnow
-from tourroute.sync.kinds import SyncKind
+from tourroute.db.engine import is_postgresql
+from tourroute.sites.domain import SiteStatus
+from tourroute.sites.models import SiteTransition
 from tourroute.sync.tokens import Position
+from tourroute.tours.domain import TourStatus
+from tourroute.tours.models import TourVersion
+
+if TYPE_CHECKING:  # kinds.py builds its kinds on this module's queries
+    from tourroute.sync.kinds import SyncKind
 
 
 class ChangeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.dialect = session.get_bind().dialect.name
 
     def now(self) -> datetime:
         """The database server's clock (PostgreSQL), or ours where the database is a file."""
-        if self.dialect == "postgresql":
+        if is_postgresql(self.session):
             # clock_timestamp(), not now(): now() is frozen at the start of the transaction.
             moment = self.session.scalar(select(func.clock_timestamp()))
             if isinstance(moment, datetime):
@@ -63,12 +70,81 @@ class ChangeRepository:
             stmt = stmt.limit(limit)
         return self.session.scalars(stmt).all()
 
+    def published(self, kind: SyncKind) -> list[Any]:
+        """Every public row of ``kind`` (the rows a full download holds), in slug order.
+
+        Parameters
+        ----------
+        kind
+            The kind whose table is read.
+
+        Returns
+        -------
+        list
+            Its rows whose status is ``kind.published``, ordered by slug.
+        """
+        model = kind.model
+        stmt = select(model).where(model.status == kind.published).order_by(model.slug)
+        return list(self.session.scalars(stmt).unique())
+
+    def sites_ever_published(self, ids: Collection[int]) -> set[int]:
+        """Which of the sites ``ids`` were ever published (and so get a tombstone).
+
+        Every workflow step through the API is recorded; a published site leaves only by one.
+
+        Parameters
+        ----------
+        ids
+            Site ids.
+
+        Returns
+        -------
+        set of int
+            Those with a transition into or out of ``published``.
+        """
+        rows = self.session.scalars(
+            select(SiteTransition.site_id)
+            .where(SiteTransition.site_id.in_(ids))
+            .where(
+                or_(
+                    SiteTransition.to_status == SiteStatus.published,
+                    SiteTransition.from_status == SiteStatus.published,
+                )
+            )
+        )
+        return set(rows)
+
+    def tours_ever_published(self, ids: Collection[int]) -> set[int]:
+        """Which of the tours ``ids`` were ever published (and so get a tombstone).
+
+        Each write saves the whole document as a version; one of them says "published".
+
+        Parameters
+        ----------
+        ids
+            Tour ids.
+
+        Returns
+        -------
+        set of int
+            Those with a saved version whose status is ``published``.
+        """
+        rows = self.session.execute(
+            select(TourVersion.tour_id, TourVersion.document).where(TourVersion.tour_id.in_(ids))
+        )
+        return {
+            tour_id
+            for tour_id, document in rows
+            if isinstance(document, dict) and document.get("status") == TourStatus.published.value
+        }
+
 
 def _after(kind: SyncKind, model: Any, position: Position) -> ColumnElement[bool]:
     """The keyset predicate (updated_at, kind, id) > position, for one kind's table."""
     at = position.at
+    updated_at: ColumnElement[datetime] = model.updated_at  # the kinds' models are untyped
     if kind.name > position.kind:
-        return model.updated_at >= at  # type: ignore[no-any-return]
+        return updated_at >= at
     if kind.name < position.kind:
-        return model.updated_at > at  # type: ignore[no-any-return]
-    return or_(model.updated_at > at, (model.updated_at == at) & (model.id > position.id))
+        return updated_at > at
+    return or_(updated_at > at, (updated_at == at) & (model.id > position.id))

@@ -14,17 +14,22 @@ outweigh JSON's repeated keys, which gzip removes. The features are exactly thos
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from tourroute.api.deps import AppSettings
-from tourroute.api.http import GEOJSON, cached_json, preferred_language
+from tourroute.api.deps import AppSettings, DbSession
+from tourroute.api.http import (
+    GEOJSON,
+    cached_json,
+    etag_matches,
+    json_bytes,
+    preferred_language,
+    strong_etag,
+)
 from tourroute.api.openapi import NOT_MODIFIED, PROBLEM
-from tourroute.db.session import DbSession
+from tourroute.sync.schemas import SyncBundle, SyncPage
 from tourroute.sync.service import SETTLE_WINDOW, Changes, SyncService
 from tourroute.sync.tokens import SyncTokenCodec
 
@@ -69,6 +74,7 @@ def _changes_body(changes: Changes, codec: SyncTokenCodec) -> dict[str, Any]:
         "call again at once while `more` is true. Changes appear a few seconds after they "
         "are written. Unchanged answers keep their ETag: poll with `If-None-Match`."
     ),
+    response_model=SyncPage,
     responses={304: NOT_MODIFIED, 422: PROBLEM},
 )
 def sync(
@@ -101,14 +107,6 @@ def _accepts_gzip(request: Request) -> bool:
     return False
 
 
-def _none_match(request: Request, tags: tuple[str, ...]) -> bool:
-    header = request.headers.get("if-none-match")
-    if header is None:
-        return False
-    given = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return "*" in given or any(tag in given for tag in tags)
-
-
 @router.get(
     "/bundle",
     summary="The published catalogue in one offline download",
@@ -118,7 +116,12 @@ def _none_match(request: Request, tags: tuple[str, ...]) -> bool:
         "token from which `GET /v1/sync` continues. Strong ETag; revalidate with "
         "`If-None-Match`."
     ),
-    responses={200: {"content": {GEOJSON: {}}}, 304: NOT_MODIFIED},
+    response_model=SyncBundle,
+    # response_model documents application/json only; the body is GeoJSON.
+    responses={
+        200: {"content": {GEOJSON: {"schema": {"$ref": "#/components/schemas/SyncBundle"}}}},
+        304: NOT_MODIFIED,
+    },
 )
 def bundle(request: Request, session: DbSession, codec: Codec, settle: Settle) -> Response:
     changes = SyncService(session, settle).changes_since(None, None, preferred_language(request))
@@ -128,17 +131,17 @@ def bundle(request: Request, session: DbSession, codec: Codec, settle: Settle) -
         "numberReturned": len(changes.created),
         "sync": {"next": codec.encode(changes.next)},
     }
-    body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
-    digest = hashlib.sha256(body).hexdigest()[:32]
+    body = json_bytes(collection)
     # Each content coding is its own representation, so each has its own strong ETag.
-    plain_tag, gzip_tag = f'"{digest}"', f'"{digest}-gzip"'
+    plain_tag, gzip_tag = strong_etag(body), strong_etag(body, coding="gzip")
     compress = _accepts_gzip(request)
     headers = {
         "ETag": gzip_tag if compress else plain_tag,
         "Cache-Control": _BUNDLE_CACHE,
         "Vary": "Accept-Encoding, Accept-Language",
     }
-    if _none_match(request, (plain_tag, gzip_tag)):
+    inm = request.headers.get("if-none-match")
+    if inm is not None and etag_matches(inm, plain_tag, gzip_tag):
         return Response(status_code=304, headers=headers)
     if compress:
         # mtime=0: the same content always compresses to the same bytes.

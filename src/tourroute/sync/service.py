@@ -59,6 +59,14 @@ SETTLE_WINDOW = timedelta(seconds=5)
 
 @dataclass
 class Changes:
+    """One answer of the feed (see the module docstring for how a client applies it).
+
+    ``created`` and ``updated`` are GeoJSON Features with ``featureType`` (``site`` or
+    ``tour``); ``deleted`` holds ``{"type", "id", "at"}`` (``id`` is the slug, ``at`` the
+    change time in +07:00) for rows that left publication; ``next`` is the token to call
+    again with, at once while ``more`` is true.
+    """
+
     created: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
     deleted: list[dict[str, Any]] = field(default_factory=list)
@@ -79,6 +87,24 @@ def _feature(kind: SyncKind, row: Any, language: str) -> dict[str, Any]:
 
 
 class SyncService:
+    """The sync feed and the bundle: changes to the published catalogue, in change order.
+
+    Nothing here writes, and nothing raises a domain error: a malformed or forged token is
+    refused (422) when :class:`~tourroute.sync.tokens.SyncTokenCodec` decodes it, before
+    this service sees it.
+
+    Parameters
+    ----------
+    session
+        The request's session (only read).
+    settle
+        How far behind the database clock the feed stops reading (module docstring): a
+        change is sent at the earliest this long after it was stamped.
+    kinds
+        The kinds of row synced (sites and tours); ties in ``updated_at`` are broken by
+        kind name, then id.
+    """
+
     def __init__(
         self,
         session: Session,
@@ -91,12 +117,43 @@ class SyncService:
         self.kinds = tuple(sorted(kinds, key=lambda k: k.name))
 
     def start(self, cap: datetime) -> SyncToken:
-        """A fresh snapshot, pinned to the last change before ``cap`` (deterministic)."""
+        """A fresh snapshot token, pinned to the last change no later than ``cap``.
+
+        Parameters
+        ----------
+        cap
+            The newest change time to read up to (UTC).
+
+        Returns
+        -------
+        SyncToken
+            A snapshot with no position yet; ``since`` is the newest ``updated_at`` of any
+            kind up to ``cap`` (``None`` if no row is that old), so the same catalogue
+            gives the same token.
+        """
         latest = [m for k in self.kinds if (m := self.changes.latest(k, cap)) is not None]
         return SyncToken(SyncMode.snapshot, None, max(latest) if latest else None)
 
     def changes_since(self, token: SyncToken | None, limit: int | None, language: str) -> Changes:
-        """What changed after ``token`` (everything published, without one), in order."""
+        """What changed after ``token`` (everything published, without one), in order.
+
+        Parameters
+        ----------
+        token
+            The ``next`` token of a previous answer; ``None``: start a snapshot.
+        limit
+            The most rows to send; ``None``: all of them (the bundle).
+        language
+            ``vi`` names and titles the features in Vietnamese, anything else in English.
+
+        Returns
+        -------
+        Changes
+            The page.  Rows stamped within the settle window of the database clock are
+            left for a later call.  In a snapshot every published row comes as
+            ``created``, and only rows unpublished after the snapshot was pinned come as
+            ``deleted``.  Once ``more`` is false, ``next`` is an incremental token.
+        """
         cap = self.changes.now() - self.settle
         token = token or self.start(cap)
         snapshot = token.mode is SyncMode.snapshot
@@ -130,6 +187,7 @@ class SyncService:
         snapshot: bool,
         language: str,
     ) -> None:
+        """Sort the page into ``out``: tombstones only for rows that were ever published."""
         gone = [r for r in page if r.row.status != r.kind.published]
         ever: dict[str, set[int]] = {}
         for kind in self.kinds:

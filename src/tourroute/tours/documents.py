@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tourroute.accounts.authorization import TourResource
+from tourroute.exports.jsonld import Agency, ProvinceOffice, Trip
 from tourroute.tours.models import Tour
 from tourroute.tours.schemas import (
     AgencyRef,
@@ -24,6 +25,7 @@ __all__ = [
     "tour_resource",
     "tour_snapshot",
     "tour_summary",
+    "trip_of",
 ]
 
 
@@ -52,6 +54,31 @@ def operator_read(tour: Tour) -> OperatorRead:
             name_vi=province.name_vi,
             name_en=province.name_en,
         ),
+    )
+
+
+def trip_of(tour: Tour) -> Trip:
+    """What the JSON-LD export says about the tour beyond its plan."""
+    agency, province = tour.operator_agency, tour.operator_province
+    operator: Agency | ProvinceOffice
+    if agency is not None:
+        operator = Agency(slug=agency.slug, name=agency.name)
+    elif province is not None:
+        operator = ProvinceOffice(
+            code=province.code, name_vi=province.name_vi, name_en=province.name_en
+        )
+    else:  # the CHECK constraint makes this impossible
+        raise ValueError(f"tour {tour.slug} has no operator")
+    return Trip(
+        slug=tour.slug,
+        title_vi=tour.title_vi,
+        title_en=tour.title_en,
+        summary_vi=tour.summary_vi,
+        summary_en=tour.summary_en,
+        themes=tour.themes,
+        operator=operator,
+        price_min_vnd=tour.price_min_vnd,
+        price_max_vnd=tour.price_max_vnd,
     )
 
 

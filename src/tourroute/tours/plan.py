@@ -27,17 +27,14 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from geoalchemy2.shape import to_shape
-
-from tourroute.errors import FieldError
+from tourroute.db.spatial import shape_of
+from tourroute.errors import FieldError, NoRouteFound
 from tourroute.itineraries.windows import windows
 from tourroute.localtime import local_datetime
-from tourroute.network.graph_cache import NetworkGraph
-from tourroute.network.routing_service import route_breakdown
-from tourroute.routing import NoRoute, SnapError
-from tourroute.routing.route import RouteCost
+from tourroute.routes.graph_cache import NetworkGraph
+from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document
 from tourroute.sites.models import Site
-from tourroute.tours.schemas import TourDefinition
+from tourroute.tours.schemas import TourDefinition, TourStopIn
 
 __all__ = ["PlanRejected", "build_plan"]
 
@@ -82,6 +79,15 @@ def _seconds(t: time) -> float:
     return float(t.hour * 3600 + t.minute * 60 + t.second)
 
 
+@dataclass
+class _Clock:
+    """Where a day's timeline stands: the place last left, and when."""
+
+    previous: _Place
+    time: float  # seconds after midnight
+    departure: float  # when the day sets off from its start
+
+
 class _Planner:
     def __init__(
         self, definition: TourDefinition, sites: dict[str, Site], graph: NetworkGraph
@@ -89,171 +95,140 @@ class _Planner:
         self.definition = definition
         self.sites = sites
         self.graph = graph
-        self.model: RouteCost = graph.router.model(definition.vehicle)
+        self.legs = LegBuilder.of(graph, definition.vehicle)
         self.errors: list[FieldError] = []
         self.warnings: list[dict[str, Any]] = []
         self._seen: Counter[str] = Counter()
-        self._legs: dict[tuple[tuple[float, float], tuple[float, float]], dict[str, Any]] = {}
+        self._unroutable: set[tuple[tuple[float, float], tuple[float, float]]] = set()
 
     def place(self, slug: str, field: str) -> _Place:
         self._seen[slug] += 1
         n = self._seen[slug]
         site = self.sites[slug]
-        point = to_shape(site.geom)
+        point = shape_of(site.geom)
         return _Place(
             slug if n == 1 else f"{slug}#{n}", site, (float(point.x), float(point.y)), field
         )
 
     def leg(self, a: _Place, b: _Place) -> dict[str, Any]:
-        out: dict[str, Any] = {"from": a.id, "to": b.id}
-        if a.coord == b.coord:
-            return out | {
-                "distance_m": 0.0,
-                "duration_s": 0.0,
-                "geometry": {"type": "LineString", "coordinates": [list(a.coord)] * 2},
-                "breakdown": None,
-            }
-        key = (a.coord, b.coord)
-        if key not in self._legs:
-            try:
-                r = self.graph.router.route(a.coord, b.coord, self.model)
-            except (NoRoute, SnapError) as exc:
-                vehicle = self.definition.vehicle.value
-                self.errors.append(
-                    FieldError(
-                        b.field,
-                        f"no route usable by a {vehicle} from {a.site.slug} to {b.site.slug}: "
-                        f"{exc}",
-                        "body",
-                    )
-                )
-                r = None
-            self._legs[key] = (
-                {"distance_m": 0.0, "duration_s": 0.0, "geometry": None, "breakdown": None}
-                if r is None
-                else {
-                    "distance_m": round(r.distance_m, 1),
-                    "duration_s": round(r.duration_s, 1),
-                    "geometry": {"type": "LineString", "coordinates": [list(c) for c in r.coords]},
-                    "breakdown": route_breakdown(self.graph, [r], "en", both_languages=True),
-                }
-            )
-        return out | self._legs[key]
+        """The leg from ``a`` to ``b``; no route is an error naming ``b``'s field (once)."""
+        vehicle = self.definition.vehicle.value
+        names = ErrorNames.leg(f"usable by a {vehicle} from {a.site.slug} to {b.site.slug}")
+        try:
+            return leg_document(self.graph, self.legs.leg(a.coord, b.coord, names), a.id, b.id)
+        except NoRouteFound as exc:
+            if (a.coord, b.coord) not in self._unroutable:
+                self._unroutable.add((a.coord, b.coord))
+                self.errors.append(FieldError(b.field, exc.detail, "body"))
+        return {
+            "from": a.id,
+            "to": b.id,
+            "distance_m": 0.0,
+            "duration_s": 0.0,
+            "geometry": None,
+            "breakdown": None,
+        }
 
     def warn(self, day: int, place: _Place, field: str, message: str) -> None:
         self.warnings.append({"day": day, "stop": place.id, "field": field, "message": message})
 
     def day(self, index: int, start: _Place | None, on: date) -> tuple[dict[str, Any], _Place]:
+        """Day ``index`` on date ``on``, starting at ``start`` (day 1: ``None``), and its end."""
         spec = self.definition.days[index]
-        midnight = local_datetime(on)
-
-        def at(seconds: float) -> str:
-            return (midnight + timedelta(seconds=round(seconds))).isoformat()
-
         prefix = f"days.{index}"
         stops = [self.place(s.site, f"{prefix}.stops.{j}.site") for j, s in enumerate(spec.stops)]
         overnight = self.place(spec.overnight, f"{prefix}.overnight") if spec.overnight else None
-        first_day = start is None
         begin = start if start is not None else stops[0]
-        legs: list[dict[str, Any]] = []
-        previous = begin
         day_start = _seconds(spec.start_time)
-        clock = day_start
-        departure = day_start
-        out_stops = []
+        clock = _Clock(begin, day_start, day_start)
+        legs: list[dict[str, Any]] = []
+        timed: list[tuple[_Place, float, float]] = []
         for j, (given, place) in enumerate(zip(spec.stops, stops, strict=True)):
-            field = f"{prefix}.stops.{j}"
+            sets_off = start is None and j == 0  # the tour sets off from its first stop
             drive = 0.0
-            if not (first_day and j == 0):
-                leg = self.leg(previous, place)
+            if not sets_off:
+                leg = self.leg(clock.previous, place)
                 legs.append(leg)
                 drive = leg["duration_s"]
-            earliest = clock + drive
-            if given.arrive is not None:
-                arrival = _seconds(given.arrive)
-                if first_day and j == 0:
-                    pass
-                elif arrival < clock:
-                    what = "the day starts" if j == 0 else f"leaving {previous.id}"
-                    self.errors.append(
-                        FieldError(
-                            f"{field}.arrive",
-                            f"arrives at {_hhmm(arrival)}, before {what} at {_hhmm(clock)}"
-                            + ("; set start_time" if j == 0 else ""),
-                            "body",
-                        )
-                    )
-                elif arrival + _EARLY_TOLERANCE_S < earliest:
-                    self.warn(
-                        index + 1,
-                        place,
-                        f"{field}.arrive",
-                        f"planned arrival {_hhmm(arrival)} allows {_hhmm(arrival - clock)} for "
-                        f"a drive estimated at {_hhmm(drive)} (earliest {_hhmm(earliest)})",
-                    )
-            elif first_day and j == 0:
-                arrival = day_start
-            else:
-                arrival = math.ceil(earliest / _ROUND_S) * _ROUND_S
-            if first_day and j == 0:
-                departure = arrival  # the tour sets off from its first stop
-            if given.depart is not None:
-                leave = _seconds(given.depart)
-                if leave < arrival:
-                    self.errors.append(
-                        FieldError(
-                            f"{field}.depart",
-                            f"departs at {_hhmm(leave)}, before arriving at {_hhmm(arrival)}",
-                            "body",
-                        )
-                    )
-            else:
-                leave = arrival + place.site.visit_duration_min * 60
-                if leave >= _DAY_S:
-                    self.errors.append(
-                        FieldError(
-                            f"{field}.depart",
-                            f"the visit ({place.site.visit_duration_min} min from "
-                            f"{_hhmm(arrival)}) would end after midnight; give depart, or "
-                            "continue the visit on the next day",
-                            "body",
-                        )
-                    )
+            field = f"{prefix}.stops.{j}"
+            arrival = self._arrival(index, j, given, place, clock, drive, sets_off)
+            if sets_off:
+                clock.departure = arrival
+            leave = self._departure(field, given, place, arrival)
             self._check_hours(index, place, on, arrival, leave, field)
-            out_stops.append(
-                place.describe()
-                | {
-                    "arrival": at(arrival),
-                    "wait_s": 0,
-                    "visit_start": at(arrival),
-                    "departure": at(leave),
-                    "visit_s": round(leave - arrival),
-                    "opening_hours": place.site.opening_hours,
-                }
-            )
-            clock = max(clock, leave)
-            previous = place
+            timed.append((place, arrival, leave))
+            clock.time = max(clock.time, leave)
+            clock.previous = place
         if overnight is not None:
-            leg = self.leg(previous, overnight)
+            leg = self.leg(clock.previous, overnight)
             legs.append(leg)
-            clock += leg["duration_s"]
-            previous = overnight
-        end = previous
-        document = {
-            "day": index + 1,
-            "date": on.isoformat(),
-            "start": begin.describe() | {"departure": at(departure)},
-            "stops": out_stops,
-            "legs": legs,
-            "overnight": overnight.describe() if overnight is not None else None,
-            "end": end.describe() | {"arrival": at(clock)},
-            "totals": {
-                "driving_s": round(sum(leg["duration_s"] for leg in legs), 1),
-                "distance_m": round(sum(leg["distance_m"] for leg in legs), 1),
-                "visits": len(out_stops),
-            },
-        }
-        return document, end
+            clock.time += leg["duration_s"]
+            clock.previous = overnight
+        return _day_document(index, on, begin, clock, timed, legs, overnight), clock.previous
+
+    def _arrival(
+        self,
+        index: int,
+        j: int,
+        given: TourStopIn,
+        place: _Place,
+        clock: _Clock,
+        drive: float,
+        sets_off: bool,
+    ) -> float:
+        """When stop ``j`` is reached: as given (checked against the drive), else computed."""
+        earliest = clock.time + drive
+        if given.arrive is None:
+            return clock.time if sets_off else math.ceil(earliest / _ROUND_S) * _ROUND_S
+        arrival = _seconds(given.arrive)
+        field = f"days.{index}.stops.{j}.arrive"
+        if sets_off:
+            pass
+        elif arrival < clock.time:
+            what = "the day starts" if j == 0 else f"leaving {clock.previous.id}"
+            self.errors.append(
+                FieldError(
+                    field,
+                    f"arrives at {_hhmm(arrival)}, before {what} at {_hhmm(clock.time)}"
+                    + ("; set start_time" if j == 0 else ""),
+                    "body",
+                )
+            )
+        elif arrival + _EARLY_TOLERANCE_S < earliest:
+            self.warn(
+                index + 1,
+                place,
+                field,
+                f"planned arrival {_hhmm(arrival)} allows {_hhmm(arrival - clock.time)} for "
+                f"a drive estimated at {_hhmm(drive)} (earliest {_hhmm(earliest)})",
+            )
+        return arrival
+
+    def _departure(self, field: str, given: TourStopIn, place: _Place, arrival: float) -> float:
+        """When a stop is left: as given, else after the site's visit time (before midnight)."""
+        if given.depart is not None:
+            leave = _seconds(given.depart)
+            if leave < arrival:
+                self.errors.append(
+                    FieldError(
+                        f"{field}.depart",
+                        f"departs at {_hhmm(leave)}, before arriving at {_hhmm(arrival)}",
+                        "body",
+                    )
+                )
+            return leave
+        leave = arrival + place.site.visit_duration_min * 60
+        if leave >= _DAY_S:
+            self.errors.append(
+                FieldError(
+                    f"{field}.depart",
+                    f"the visit ({place.site.visit_duration_min} min from "
+                    f"{_hhmm(arrival)}) would end after midnight; give depart, or "
+                    "continue the visit on the next day",
+                    "body",
+                )
+            )
+        return leave
 
     def _check_hours(
         self, index: int, place: _Place, on: date, arrival: float, leave: float, field: str
@@ -272,12 +247,81 @@ class _Planner:
             )
 
 
+def _day_document(
+    index: int,
+    on: date,
+    begin: _Place,
+    clock: _Clock,
+    timed: list[tuple[_Place, float, float]],
+    legs: list[dict[str, Any]],
+    overnight: _Place | None,
+) -> dict[str, Any]:
+    """A day of the plan: its start, timed stops (place, arrival, departure), legs, end."""
+    midnight = local_datetime(on)
+
+    def at(seconds: float) -> str:
+        return (midnight + timedelta(seconds=round(seconds))).isoformat()
+
+    stops = [
+        place.describe()
+        | {
+            "arrival": at(arrival),
+            "wait_s": 0,
+            "visit_start": at(arrival),
+            "departure": at(leave),
+            "visit_s": round(leave - arrival),
+            "opening_hours": place.site.opening_hours,
+        }
+        for place, arrival, leave in timed
+    ]
+    return {
+        "day": index + 1,
+        "date": on.isoformat(),
+        "start": begin.describe() | {"departure": at(clock.departure)},
+        "stops": stops,
+        "legs": legs,
+        "overnight": overnight.describe() if overnight is not None else None,
+        "end": clock.previous.describe() | {"arrival": at(clock.time)},
+        "totals": {
+            "driving_s": round(sum(leg["duration_s"] for leg in legs), 1),
+            "distance_m": round(sum(leg["distance_m"] for leg in legs), 1),
+            "visits": len(stops),
+        },
+    }
+
+
 def build_plan(
     definition: TourDefinition, start_date: date, sites: dict[str, Site], graph: NetworkGraph
 ) -> dict[str, Any]:
-    """The plan document of ``definition``; :class:`PlanRejected` names every bad field.
+    """The plan document of ``definition``: its days timed and their legs routed.
 
-    ``sites`` must hold every slug the days name (the caller has checked them).
+    Every leg is built by one :class:`~tourroute.routes.legs.LegBuilder` for the tour's
+    vehicle (a repeated pair of places is routed once).
+
+    Parameters
+    ----------
+    definition
+        The tour as written: its vehicle and days of stops, given times and overnights.
+    start_date
+        The nominal date of day 1 (opening hours are checked on the days from it).
+    sites
+        The published sites by slug; it must hold every slug the days name (the caller
+        has checked them).
+    graph
+        The road graph of the current network version.
+
+    Returns
+    -------
+    dict
+        The plan: ``vehicle``, ``start_date``, ``days`` (start, stops, legs, overnight,
+        end, totals), ``totals``, ``provinces``, ``warnings`` (early arrivals, visits
+        outside opening hours) and ``network_version``.
+
+    Raises
+    ------
+    PlanRejected
+        Naming every bad body field: times that go backwards, a visit past midnight, a
+        stop no road usable by the vehicle leads to.
     """
     planner = _Planner(definition, sites, graph)
     days: list[dict[str, Any]] = []

@@ -3,9 +3,8 @@ writes (If-Match on every change to an existing tour) and version history."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import (
     APIRouter,
@@ -21,8 +20,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tourroute.accounts.deps import CurrentActor, require_actor
 from tourroute.accounts.domain import Actor, as_utc
-from tourroute.api.conditional import versioned_json
-from tourroute.api.deps import AppSettings, Cursors
+from tourroute.api.conditional import private_versioned_json, versioned_json
+from tourroute.api.deps import AppSettings, Cursors, DbSession
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
 from tourroute.api.openapi import (
     CREATED_WITH_LOCATION,
@@ -33,16 +32,19 @@ from tourroute.api.openapi import (
     problem_responses,
     write_errors,
 )
-from tourroute.api.paging import query_fingerprint
-from tourroute.db.session import DbSession
-from tourroute.itineraries.exports import to_geojson, to_gpx, to_ics
-from tourroute.network.graph_cache import GraphCache
+from tourroute.api.paging import CursorPaging
+from tourroute.exports.geojson import PlanFeatureCollection, to_geojson
+from tourroute.exports.gpx import GPX, to_gpx
+from tourroute.exports.http import export_file, export_json, file_responses, json_responses
+from tourroute.exports.ical import ICALENDAR, to_ics
+from tourroute.exports.jsonld import JSONLD, TouristTrip, to_jsonld
+from tourroute.plans import Plan
+from tourroute.routes.deps import Graphs
 from tourroute.routing import Vehicle
 from tourroute.sites.domain import Category
 from tourroute.sites.schemas import SLUG_PATTERN, Link
-from tourroute.tours.documents import tour_read, tour_summary
+from tourroute.tours.documents import tour_read, tour_summary, trip_of
 from tourroute.tours.domain import MAX_DAYS
-from tourroute.tours.exports import JSONLD, redate, to_jsonld
 from tourroute.tours.models import Tour, TourVersion
 from tourroute.tours.schemas import (
     TourCreate,
@@ -115,11 +117,6 @@ def optional_actor(
     return require_actor(request, session, settings, background, credentials)
 
 
-def _graph_cache(request: Request) -> GraphCache:
-    cache: GraphCache = request.app.state.graph_cache
-    return cache
-
-
 def _base(request: Request, slug: str) -> str:
     return str(request.url_for("get_tour", slug=slug))
 
@@ -133,35 +130,20 @@ def _private(
 ) -> Response:
     """A tour as its managers see it, tagged with its version ETag, never shared by caches."""
     read = tour_read(tour, preferred_language(request), _base(request, tour.slug))
-    return versioned_json(
+    return private_versioned_json(
         request,
         read.model_dump(mode="json"),
         tour.version,
+        vary="Accept, Accept-Language, Authorization",
         status_code=status_code,
-        headers={
-            "Cache-Control": "private, no-cache",
-            "Vary": "Accept, Accept-Language, Authorization",
-            **(headers or {}),
-        },
+        headers=headers,
     )
 
 
-def _tagged(request: Request, body: bytes, media_type: str, filename: str) -> Response:
-    """A non-JSON export with a strong ETag (304 on If-None-Match)."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {
-        "ETag": etag,
-        "Cache-Control": "no-cache",
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    }
-    inm = request.headers.get("if-none-match")
-    if inm is not None and any(t.strip().removeprefix("W/") == etag for t in inm.split(",")):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
-
-
-def _plan(tour: Tour, start_date: date | None) -> dict[str, Any]:
-    return tour.plan if start_date is None else redate(tour.plan, start_date)
+def _plan(tour: Tour, start_date: date | None) -> Plan:
+    """The stored plan, validated, re-dated to ``start_date`` if given."""
+    plan = Plan.model_validate(tour.plan)
+    return plan if start_date is None else plan.redated(start_date)
 
 
 # --- public reads ------------------------------------------------------------------------
@@ -215,7 +197,10 @@ def list_tours(
         site=site,
         q=q,
     )
-    fingerprint = query_fingerprint(
+    paging = CursorPaging(
+        request,
+        cursors,
+        cursor,
         {
             "tours": True,
             "province": filters.province_code,
@@ -225,66 +210,64 @@ def list_tours(
             "days_max": days_max,
             "site": site,
             "q": q,
-        }
+        },
     )
-    offset = cursors.decode(cursor, fingerprint) if cursor else 0
-    tours, has_more = service.page(filters, offset, limit)
+    tours, has_more = service.page(filters, paging.offset, limit)
     language = preferred_language(request)
-    next_url = (
-        str(request.url.include_query_params(cursor=cursors.encode(offset + limit, fingerprint)))
-        if has_more
-        else None
-    )
-    links = [Link(rel="self", href=str(request.url))]
-    headers = {}
-    if next_url:
-        links.append(Link(rel="next", href=next_url))
-        headers["Link"] = f'<{next_url}>; rel="next"'
+    links = paging.page_links(paging.offset + limit if has_more else None)
     items = [tour_summary(t, language, _base(request, t.slug)) for t in tours]
-    page = TourPage(items=items, count=len(items), limit=limit, next=next_url, links=links)
-    return cached_json(request, page.model_dump(mode="json"), headers=headers)
+    page = TourPage(
+        items=items,
+        count=len(items),
+        limit=limit,
+        next=links.next_url,
+        links=[Link(rel=link["rel"], href=link["href"]) for link in links.links()],
+    )
+    return cached_json(request, page.model_dump(mode="json"), headers=links.headers)
 
 
 @router.get(
     "/{slug}.geojson",
     summary="A tour as GeoJSON",
     description="One LineString per leg, one Point per visit and overnight place.",
-    responses={200: {"content": {GEOJSON: {}}}, **_READ_ERRORS},
+    response_model=PlanFeatureCollection,
+    responses={**json_responses(GEOJSON, PlanFeatureCollection), **_READ_ERRORS},
 )
 def get_tour_geojson(
     request: Request, session: DbSession, slug: _SlugPath, start_date: _StartDate = None
 ) -> Response:
     tour = TourService(session).published(slug)
-    return cached_json(request, to_geojson(tour.slug, _plan(tour, start_date)), GEOJSON)
+    return export_json(request, to_geojson(tour.slug, _plan(tour, start_date)), GEOJSON)
 
 
 @router.get(
     "/{slug}.gpx",
     summary="A tour as GPX 1.1",
     description="One route per day with its legs' shape points; a waypoint per visit.",
-    responses={200: {"content": {"application/gpx+xml": {}}}, **_READ_ERRORS},
+    responses={**file_responses(GPX), **_READ_ERRORS},
 )
 def get_tour_gpx(
     request: Request, session: DbSession, slug: _SlugPath, start_date: _StartDate = None
 ) -> Response:
     tour = TourService(session).published(slug)
-    body = to_gpx(tour.slug, _plan(tour, start_date)).encode()
-    return _tagged(request, body, "application/gpx+xml", f"tour-{tour.slug}.gpx")
+    body = to_gpx(tour.slug, _plan(tour, start_date))
+    return export_file(request, body, GPX, f"tour-{tour.slug}.gpx")
 
 
 @router.get(
     "/{slug}.ics",
     summary="A tour as iCalendar",
     description="One event per visit, on the tour's nominal dates or from `start_date`.",
-    responses={200: {"content": {"text/calendar": {}}}, **_READ_ERRORS},
+    responses={**file_responses(ICALENDAR), **_READ_ERRORS},
 )
 def get_tour_ics(
     request: Request, session: DbSession, slug: _SlugPath, start_date: _StartDate = None
 ) -> Response:
     tour = TourService(session).published(slug)
     plan = _plan(tour, start_date)
-    body = to_ics(f"{tour.slug}-{plan['start_date']}", plan, as_utc(tour.updated_at))
-    return _tagged(request, body, "text/calendar", f"tour-{tour.slug}.ics")
+    calendar_id = f"{tour.slug}-{plan.start_date.isoformat()}"
+    body = to_ics(calendar_id, plan, as_utc(tour.updated_at))
+    return export_file(request, body, ICALENDAR, f"tour-{tour.slug}.ics")
 
 
 @router.get(
@@ -295,20 +278,21 @@ def get_tour_ics(
         "`TouristAttraction`/`Place` with `geo`; `provider` is the operator (a "
         "`TravelAgency` or the province's `GovernmentOrganization`); `offers` the price range."
     ),
-    responses={200: {"content": {JSONLD: {}}}, **_READ_ERRORS},
+    response_model=TouristTrip,
+    responses={**json_responses(JSONLD, TouristTrip), **_READ_ERRORS},
 )
 def get_tour_jsonld(
     request: Request, session: DbSession, slug: _SlugPath, start_date: _StartDate = None
 ) -> Response:
     tour = TourService(session).published(slug)
     doc = to_jsonld(
-        tour,
+        trip_of(tour),
         _plan(tour, start_date),
         preferred_language(request),
         _base(request, tour.slug),
         _sites_base(request),
     )
-    return cached_json(request, doc, JSONLD)
+    return export_json(request, doc, JSONLD, exclude_none=True)
 
 
 @router.get(
@@ -354,9 +338,9 @@ def get_tour(
     responses={**_WRITE_ERRORS, **CREATED_WITH_LOCATION},
 )
 def create_tour(
-    request: Request, session: DbSession, actor: CurrentActor, body: TourCreate
+    request: Request, session: DbSession, actor: CurrentActor, graphs: Graphs, body: TourCreate
 ) -> Response:
-    tour = TourWriter(session, _graph_cache(request), actor).create(body)
+    tour = TourWriter(session, graphs, actor).create(body)
     return _private(request, tour, 201, {"Location": _base(request, tour.slug)})
 
 
@@ -375,11 +359,12 @@ def patch_tour(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
+    graphs: Graphs,
     slug: _SlugPath,
     patch: Annotated[TourUpdate, Body(media_type="application/merge-patch+json")],
     if_match: _IfMatch = None,
 ) -> Response:
-    writer = TourWriter(session, _graph_cache(request), actor)
+    writer = TourWriter(session, graphs, actor)
     return _private(request, writer.update(slug, if_match, patch.model_dump(exclude_unset=True)))
 
 
@@ -394,10 +379,11 @@ def publish_tour(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
+    graphs: Graphs,
     slug: _SlugPath,
     if_match: _IfMatch = None,
 ) -> Response:
-    writer = TourWriter(session, _graph_cache(request), actor)
+    writer = TourWriter(session, graphs, actor)
     return _private(request, writer.transition(slug, if_match, "publish"))
 
 
@@ -415,10 +401,11 @@ def archive_tour(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
+    graphs: Graphs,
     slug: _SlugPath,
     if_match: _IfMatch = None,
 ) -> Response:
-    writer = TourWriter(session, _graph_cache(request), actor)
+    writer = TourWriter(session, graphs, actor)
     return _private(request, writer.transition(slug, if_match, "archive"))
 
 

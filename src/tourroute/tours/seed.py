@@ -13,7 +13,7 @@ Loading an unchanged seed on an unchanged network changes nothing (the plan is r
 compared); a changed definition, or a changed network, saves a new version (``by: seed``).
 
 Tours the seed wrote keep the record of it (``Tour.seeded``): a later load writes only
-those no one changed since, like sites (:mod:`tourroute.seed_ownership`); a tour its
+those no one changed since, like sites (:mod:`tourroute.db.seed_ownership`); a tour its
 operator edited or archived is theirs, and keeps its plan too.
 """
 
@@ -30,12 +30,9 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tourroute.audit.service import AuditLog
+from tourroute.db.audit import AuditTrail
 from tourroute.db.base import utcnow
-from tourroute.errors import DomainError
-from tourroute.network.graph_cache import GraphCache
-from tourroute.seed_common import SeedError, SeedProblem, nfc
-from tourroute.seed_ownership import (
+from tourroute.db.seed_ownership import (
     SEED_ACTOR,
     SeedTally,
     Verdict,
@@ -43,6 +40,9 @@ from tourroute.seed_ownership import (
     plain,
     write_record,
 )
+from tourroute.errors import DomainError
+from tourroute.routes.graph_cache import GraphCache
+from tourroute.seed_common import SeedError, SeedProblem, nfc
 from tourroute.sites.schemas import SiteCreate
 from tourroute.tours.documents import editable_document, tour_snapshot
 from tourroute.tours.domain import OVERNIGHT_KINDS, TourStatus
@@ -231,7 +231,7 @@ def upsert_tours(session: Session, tours: list[TourSeed], *, force: bool = False
     (``seed``, or ``seed --force``).
     """
     writer = TourWriter(session, GraphCache(keep=1), actor=None)
-    audit = AuditLog(session)
+    audit = AuditTrail(session)
     existing = TourRepository(session).all_by_slug(t.definition.slug for t in tours)
     operators = []
     for seed in tours:
@@ -286,7 +286,7 @@ def upsert_tours(session: Session, tours: list[TourSeed], *, force: bool = False
 
 
 def _audit(
-    audit: AuditLog, action: str, tour: Tour, before: dict[str, Any] | None, actor: str
+    audit: AuditTrail, action: str, tour: Tour, before: dict[str, Any] | None, actor: str
 ) -> None:
     audit.record(
         None,

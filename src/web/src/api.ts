@@ -1,15 +1,65 @@
 // The API client: JSON in/out, Accept-Language from the UI language, the bearer token
 // (sessionStorage) when signed in, RFC 9457 problems turned into ApiProblem errors.
+//
+// The API's types are generated from its OpenAPI document (api/schema.d.ts, by `make
+// console-types`); the aliases below are what the screens use. The few answers the document
+// does not describe yet are hand-written in api/manual.ts.
 
+import type { components } from "./api/schema";
+import type { Problem } from "./api/manual";
 import { lang } from "./i18n";
 
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { name: string; in?: string; reason: string }[];
-}
+type Schemas = components["schemas"];
+
+export type Site = Schemas["SiteRead"];
+export type SitePage = Schemas["SitePage"];
+export type CuratedSite = Schemas["CuratedSiteRead"];
+export type CuratedSitePage = Schemas["CuratedSitePage"];
+export type SiteDraft = Schemas["SiteDraft"];
+export type SiteUpdate = Schemas["SiteUpdate"];
+export type SiteKind = Schemas["SiteKind"];
+export type SiteType = Schemas["SiteType"];
+export type SiteStatus = Schemas["SiteStatus"];
+export type Category = Schemas["Category"];
+export type ProvinceRef = Schemas["ProvinceRef"];
+export type Tour = Schemas["TourRead"];
+export type TourSummary = Schemas["TourSummary"];
+export type TourPage = Schemas["TourPage"];
+export type TourCreate = Schemas["TourCreate"];
+export type Operator = Schemas["OperatorRead"];
+export type Corridor = Schemas["CorridorRead"];
+export type CorridorList = Schemas["CorridorList"];
+export type RouteAnswer = Schemas["RouteResponse"];
+export type RouteOption = Schemas["RouteOut"];
+export type RouteBreakdown = Schemas["RouteBreakdown"];
+export type RoadCollection = Schemas["RoadCollection"];
+export type RoadProperties = Schemas["RoadProperties"];
+export type AuditEntry = Schemas["AuditEntryRead"];
+export type AuditPage = Schemas["AuditPage"];
+export type ItineraryRequest = Schemas["ItineraryRequest"];
+export type Itinerary = Schemas["ItineraryDocument"];
+export type ItineraryDay = Schemas["Day"];
+export type ItineraryStop = Schemas["Visit"];
+export type ItineraryBreak = Schemas["Break"];
+export type ItineraryLeg = Schemas["Leg"];
+export type ItineraryPlace = Schemas["PlanPlace"];
+export type ItineraryConvoy = Schemas["PlanConvoy"];
+export type Convoy = Schemas["Convoy"];
+export type Meals = Schemas["Meals"];
+export type Vehicle = Schemas["Vehicle"];
+export type Whoami = Schemas["Me"];
+
+export type {
+  ConsoleSettings,
+  Feature,
+  FeatureCollection,
+  Problem,
+  ProvinceProperties,
+  SiteFeaturePage,
+  SiteProperties,
+  TourItinerary,
+} from "./api/manual";
+export { asItinerary } from "./api/manual";
 
 export class ApiProblem extends Error {
   constructor(
@@ -59,7 +109,8 @@ export interface ApiOptions {
   signal?: AbortSignal;
 }
 
-export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise<ApiResult<T>> {
+/** Call the API; `T` is what a 2xx answer holds (one of the types above). */
+export async function api<T>(path: string, opts: ApiOptions = {}): Promise<ApiResult<T>> {
   const headers: Record<string, string> = {
     Accept: opts.accept ?? "application/json, application/problem+json",
     "Accept-Language": lang(),
@@ -82,7 +133,7 @@ export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise
     throw new ApiProblem({ title: "Network error", status: 0, detail: String(err) });
   }
   const text = await response.text();
-  let data: any = null;
+  let data: unknown = null;
   if (text) {
     try {
       data = JSON.parse(text);
@@ -92,13 +143,18 @@ export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise
   }
   if (!response.ok) {
     const problem: Problem =
-      data && typeof data === "object" && "title" in data
-        ? (data as Problem)
+      isProblem(data)
+        ? data
         : { title: response.statusText || "Error", status: response.status, detail: String(data ?? "") };
     if (!problem.status) problem.status = response.status;
     throw new ApiProblem(problem, response);
   }
   return { data: data as T, etag: response.headers.get("ETag"), response };
+}
+
+/** A problem+json body: an object with a title (RFC 9457). */
+function isProblem(data: unknown): data is Problem {
+  return typeof data === "object" && data !== null && typeof (data as { title?: unknown }).title === "string";
 }
 
 export function qs(params: Record<string, string | number | boolean | null | undefined | string[]>): string {
@@ -110,14 +166,6 @@ export function qs(params: Record<string, string | number | boolean | null | und
   }
   const s = u.toString();
   return s ? `?${s}` : "";
-}
-
-export interface Whoami {
-  name: string;
-  role: "admin" | "curator" | "agency";
-  province: string | null;
-  agency: string | null;
-  scope: string;
 }
 
 let whoamiCache: { token: string; who: Whoami } | null = null;

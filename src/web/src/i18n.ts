@@ -331,12 +331,17 @@ export function initLang(): void {
   document.documentElement.lang = current;
 }
 
-/** A site's, tour's or corridor's name in the current language. */
-export function pick(obj: any, base = "name"): string {
+/** A site's, tour's or corridor's name (or another `<base>_vi`/`<base>_en` pair) in the current language. */
+export function pick(obj: object | null | undefined, base = "name"): string {
   if (!obj) return "";
-  const vi = obj[`${base}_vi`];
-  const en = obj[`${base}_en`];
-  return (current === "vi" ? vi || en : en || vi) || obj[base] || "";
+  const fields = obj as Record<string, unknown>;
+  const text = (key: string): string => {
+    const v = fields[key];
+    return typeof v === "string" ? v : "";
+  };
+  const vi = text(`${base}_vi`);
+  const en = text(`${base}_en`);
+  return (current === "vi" ? vi || en : en || vi) || text(base);
 }
 
 export function fmtKm(m: number): string {

@@ -7,22 +7,49 @@
 // Explore's layer toggle (attractions / places to stay / fuel / meals) filters the sites
 // loaded on the client, so toggling does not refetch them.
 
-import maplibregl, { GeoJSONSource, LngLatBoundsLike, Map as MlMap, StyleSpecification } from "maplibre-gl";
+import maplibregl, { ExpressionSpecification, GeoJSONSource, LngLatBoundsLike, Map as MlMap, StyleSpecification } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 
-import { api, qs } from "./api";
+import {
+  api,
+  qs,
+  type ConsoleSettings,
+  type Corridor,
+  type CorridorList,
+  type FeatureCollection,
+  type ProvinceProperties,
+  type RoadCollection,
+  type RoadProperties,
+  type SiteFeaturePage,
+  type SiteProperties,
+} from "./api";
 import { ALL_SYMBOLS, symbolImage, symbolImg, symbolOf } from "./icons";
 import { lang, pick, t } from "./i18n";
 import { h, Layer, layerOf, LAYERS } from "./ui";
 
-export interface ConsoleConfig {
-  tile_url: string | null;
-  tile_attribution: string;
-  corridors: { slug: string; name_vi: string; name_en: string }[];
+export interface ConsoleConfig extends ConsoleSettings {
+  corridors: Corridor[];
 }
 
-type FC = { type: "FeatureCollection"; features: any[] };
-const EMPTY: FC = { type: "FeatureCollection", features: [] };
+/** A site on the map: its API properties and what the layers draw it with (sitesWithProps). */
+export interface SiteOnMap extends SiteProperties {
+  category?: string;
+  label?: string;
+  layer?: Layer;
+  icon?: string;
+}
+type SitesFC = FeatureCollection<SiteOnMap>;
+type RoadsFC = FeatureCollection<RoadProperties & { corridor?: string }>;
+type ProvincesFC = FeatureCollection<ProvinceProperties>;
+const EMPTY: FeatureCollection<never> = { type: "FeatureCollection", features: [] };
+
+declare global {
+  interface Window {
+    /** For the browser tests and for debugging (TESTIDS.md). */
+    tourrouteMap?: MlMap;
+    tourrouteSites?: () => unknown;
+  }
+}
 const REGION: LngLatBoundsLike = [
   [103.85, 17.85],
   [106.6, 20.7],
@@ -67,7 +94,7 @@ export let config: ConsoleConfig = { tile_url: null, tile_attribution: "", corri
 export let map: MlMap | null = null;
 export let corridorColour: (slug: string) => string = (s) => CORRIDOR_COLOURS[s] ?? "#64748b";
 
-let siteClick: ((slug: string, feature: any) => void) | null = null;
+let siteClick: ((slug: string, feature: maplibregl.MapGeoJSONFeature) => void) | null = null;
 let mapClick: ((lon: number, lat: number) => void) | null = null;
 let readyResolve: () => void = () => undefined;
 export const ready: Promise<void> = new Promise((r) => (readyResolve = r));
@@ -76,11 +103,11 @@ let sitesParams: Record<string, string> = {};
 let sitesCount = 0;
 let mapContainer: HTMLElement | null = null;
 /** Every site loaded with the current filters (before the layer toggle). */
-let allSites: FC = EMPTY;
+let allSites: SitesFC = EMPTY;
 /** The first load of every site, shared by the map and Explore's first refresh (≈1 MB). */
-let initialSites: Promise<FC> | null = null;
+let initialSites: Promise<SitesFC> | null = null;
 let initialUsed = false;
-function firstSites(): Promise<FC> {
+function firstSites(): Promise<SitesFC> {
   return (initialSites ??= loadAllSites({}));
 }
 /** Explore's layer toggle and "type of stay" filter (kept while the page lives). */
@@ -89,7 +116,7 @@ const layerListeners = new Set<() => void>();
 /** Sites per layer among those loaded (after the filters, before the toggle). */
 export const layerCounts: Record<Layer, number> = { attractions: 0, stay: 0, fuel: 0, meal: 0 };
 
-export function onSiteClick(fn: ((slug: string, feature: any) => void) | null): void {
+export function onSiteClick(fn: ((slug: string, feature: maplibregl.MapGeoJSONFeature) => void) | null): void {
   siteClick = fn;
 }
 export function onMapClick(fn: ((lon: number, lat: number) => void) | null): void {
@@ -153,7 +180,7 @@ function markReady(container: HTMLElement, error?: string): void {
   readyResolve();
 }
 
-async function loadJson<T = any>(path: string): Promise<T> {
+async function loadJson<T>(path: string): Promise<T> {
   return (await api<T>(path, { accept: "application/geo+json, application/json" })).data;
 }
 
@@ -161,8 +188,8 @@ export async function initMap(container: HTMLElement, legend: HTMLElement): Prom
   // Deployment settings (the optional tile URL) and the corridors (public API) in parallel;
   // either may fail (an old server, a network blip) and the map still draws the roads.
   const [settings, corridors] = await Promise.allSettled([
-    api<Omit<ConsoleConfig, "corridors">>("/console-config.json"),
-    api<{ items: ConsoleConfig["corridors"] }>("/v1/corridors"),
+    api<ConsoleSettings>("/console-config.json"),
+    api<CorridorList>("/v1/corridors"),
   ]);
   config = {
     ...config,
@@ -175,8 +202,8 @@ export async function initMap(container: HTMLElement, legend: HTMLElement): Prom
   window.addEventListener("langchange", () => renderLegend(legend));
 
   const dataPromise = Promise.all([
-    loadJson<FC>("/v1/provinces?f=geojson"),
-    loadJson<FC>("/v1/roads"),
+    loadJson<ProvincesFC>("/v1/provinces?f=geojson"),
+    loadJson<RoadCollection>("/v1/roads"),
     firstSites(),
   ]);
 
@@ -205,14 +232,14 @@ export async function initMap(container: HTMLElement, legend: HTMLElement): Prom
   });
   map = m;
   // For the browser tests and for debugging in the console (extra, see TESTIDS.md).
-  (window as any).tourrouteMap = m;
-  (window as any).tourrouteSites = () => (m.getSource("sites") as any)?._data ?? EMPTY;
+  window.tourrouteMap = m;
+  window.tourrouteSites = () => m.getSource<GeoJSONSource>("sites")?._data ?? EMPTY;
   m.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   m.touchZoomRotate.disableRotation();
 
   await new Promise<void>((resolve) => m.once("load", () => resolve()));
   await addSymbolImages(m);
-  let provinces: FC, roads: FC, sites: FC;
+  let provinces: ProvincesFC, roads: RoadsFC, sites: SitesFC;
   try {
     [provinces, roads, sites] = await dataPromise;
   } catch {
@@ -241,13 +268,13 @@ async function addSymbolImages(m: MlMap): Promise<void> {
 }
 
 /** Every page of /v1/sites?f=geojson (the API answers at most 500 a page). */
-async function loadAllSites(params: Record<string, string>): Promise<FC> {
+async function loadAllSites(params: Record<string, string>): Promise<SitesFC> {
   let url: string | null = `/v1/sites${qs({ ...params, f: "geojson", limit: 500 })}`;
-  const features: any[] = [];
+  const features: SitesFC["features"] = [];
   for (let page = 0; url && page < 20; page++) {
-    const data: any = await loadJson(url);
+    const data: SiteFeaturePage = await loadJson<SiteFeaturePage>(url);
     features.push(...(data.features ?? []));
-    const next: string | null = data.next ?? data.links?.find((l: any) => l.rel === "next")?.href ?? null;
+    const next: string | null = data.next ?? data.links?.find((l) => l.rel === "next")?.href ?? null;
     if (!next) break;
     const u = new URL(next, location.href);
     url = u.pathname + u.search;
@@ -255,23 +282,24 @@ async function loadAllSites(params: Record<string, string>): Promise<FC> {
   return { type: "FeatureCollection", features };
 }
 
-function sitesWithProps(sites: FC): FC {
+function sitesWithProps(sites: SitesFC): SitesFC {
   for (const k of LAYERS) layerCounts[k] = 0;
   for (const f of sites.features) {
     const p = f.properties;
     p.category = p.categories?.[0] ?? "";
     p.label = pick(p);
-    p.subtype = p.subtype ?? p.type ?? null;
-    p.layer = layerOf(p.kind, p.subtype);
+    p.subtype = p.subtype ?? null;
+    const layer = layerOf(p.kind, p.subtype);
+    p.layer = layer;
     p.icon = symbolOf(p.kind, p.subtype) ? `sym-${symbolOf(p.kind, p.subtype)}` : "";
-    layerCounts[p.layer as Layer] += 1;
+    layerCounts[layer] += 1;
   }
   allSites = sites;
   return sites;
 }
 
 /** The loaded sites that pass the layer toggle: what the map's source holds. */
-function shownSites(): FC {
+function shownSites(): SitesFC {
   const features = allSites.features.filter((f) => siteShown(f.properties.kind, f.properties.subtype));
   sitesCount = features.length;
   if (mapContainer) {
@@ -283,21 +311,34 @@ function shownSites(): FC {
 
 function applySites(): void {
   const data = shownSites();
-  (map?.getSource("sites") as GeoJSONSource | undefined)?.setData(data as any);
+  map?.getSource<GeoJSONSource>("sites")?.setData(data);
 }
 
-function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
-  m.addSource("provinces", { type: "geojson", data: provinces as any });
-  m.addSource("roads", { type: "geojson", data: roads as any });
+/** A point feature's lon,lat (sites and clusters are points). */
+function pointOf(f: maplibregl.MapGeoJSONFeature): [number, number] | null {
+  const g = f.geometry;
+  return g.type === "Point" ? [g.coordinates[0], g.coordinates[1]] : null;
+}
+
+/** ["match", input, value1, output1, value2, output2, …, fallback]; just the fallback without pairs. */
+function matchExpression(input: ExpressionSpecification, pairs: [string, string][], fallback: string): ExpressionSpecification | string {
+  if (!pairs.length) return fallback;
+  const [[value, output], ...rest] = pairs;
+  return ["match", input, value, output, ...rest.flat(), fallback];
+}
+
+function addLayers(m: MlMap, provinces: ProvincesFC, roads: RoadsFC, sites: SitesFC): void {
+  m.addSource("provinces", { type: "geojson", data: provinces });
+  m.addSource("roads", { type: "geojson", data: roads });
   m.addSource("sites", {
     type: "geojson",
-    data: (sitesWithProps(sites), shownSites()) as any,
+    data: (sitesWithProps(sites), shownSites()),
     cluster: true,
     clusterRadius: 40,
     clusterMaxZoom: 11,
   });
-  m.addSource("overlay-lines", { type: "geojson", data: EMPTY as any });
-  m.addSource("overlay-points", { type: "geojson", data: EMPTY as any });
+  m.addSource("overlay-lines", { type: "geojson", data: EMPTY });
+  m.addSource("overlay-points", { type: "geojson", data: EMPTY });
 
   m.addLayer({
     id: "provinces-fill",
@@ -322,9 +363,6 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
     layout: { "line-cap": "round", "line-join": "round" },
     paint: { "line-color": "#94a3b8", "line-width": ["interpolate", ["linear"], ["zoom"], 7, 0.6, 12, 2] },
   });
-  const colourMatch: any[] = ["match", ["get", "corridor"]];
-  for (const c of config.corridors) colourMatch.push(c.slug, corridorColour(c.slug));
-  colourMatch.push("#64748b");
   m.addLayer({
     id: "roads-corridor",
     type: "line",
@@ -332,7 +370,7 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
     filter: ["!=", ["get", "corridor"], ""],
     layout: { "line-cap": "round", "line-join": "round" },
     paint: {
-      "line-color": config.corridors.length ? (colourMatch as any) : "#64748b",
+      "line-color": matchExpression(["get", "corridor"], config.corridors.map((c) => [c.slug, corridorColour(c.slug)]), "#64748b"),
       "line-width": [
         "interpolate",
         ["linear"],
@@ -390,10 +428,10 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
         KIND_COLOURS.campsite,
         "service",
         KIND_COLOURS.service,
-        ["match", ["get", "category"], ...Object.entries(CATEGORY_COLOURS).flat(), "#0f766e"],
-      ] as any,
+        matchExpression(["get", "category"], Object.entries(CATEGORY_COLOURS), "#0f766e"),
+      ],
       "circle-radius": ["interpolate", ["linear"], ["zoom"], 6, 5, 12, 9],
-      "circle-stroke-color": ["match", ["get", "kind"], "attraction", "#ffffff", "#fbbf24"] as any,
+      "circle-stroke-color": ["match", ["get", "kind"], "attraction", "#ffffff", "#fbbf24"],
       "circle-stroke-width": 2,
     },
   });
@@ -434,23 +472,28 @@ function addLayers(m: MlMap, provinces: FC, roads: FC, sites: FC): void {
     m.on("mousemove", layer, (e) => {
       const f = e.features?.[0];
       if (!f) return;
-      hover.setLngLat((f.geometry as any).coordinates).setText(pick(f.properties)).addTo(m);
+      const at = pointOf(f);
+      if (at) hover.setLngLat(at).setText(pick(f.properties)).addTo(m);
     });
   }
   m.on("mousemove", "site-clusters", (e) => {
     const f = e.features?.[0];
     if (!f) return;
-    hover.setLngLat((f.geometry as any).coordinates).setText(`${f.properties?.point_count} ${t("map.sites").toLowerCase()}`).addTo(m);
+    const at = pointOf(f);
+    if (at) hover.setLngLat(at).setText(`${f.properties?.point_count} ${t("map.sites").toLowerCase()}`).addTo(m);
   });
 
   m.on("click", (e) => {
     const feats = m.queryRenderedFeatures(e.point, { layers: ["site-icons", "site-points", "site-clusters"] });
     const f = feats[0];
     if (f && f.layer.id === "site-clusters") {
-      const src = m.getSource("sites") as GeoJSONSource;
-      Promise.resolve(src.getClusterExpansionZoom(f.properties?.cluster_id)).then((zoom: any) => {
-        m.easeTo({ center: (f.geometry as any).coordinates, zoom: Number(zoom) + 0.5 });
-      });
+      const src = m.getSource<GeoJSONSource>("sites");
+      const center = pointOf(f);
+      if (src && center) {
+        void Promise.resolve(src.getClusterExpansionZoom(f.properties?.cluster_id)).then((zoom) => {
+          m.easeTo({ center, zoom: Number(zoom) + 0.5 });
+        });
+      }
       return;
     }
     if (f && siteClick) {
@@ -488,7 +531,7 @@ export interface OverlayLine {
 }
 
 export function setLines(lines: OverlayLine[]): void {
-  const fc = {
+  const fc: FeatureCollection<{ color: string; width: number; opacity: number; id: string }> = {
     type: "FeatureCollection",
     features: lines.map((l) => ({
       type: "Feature",
@@ -496,7 +539,7 @@ export function setLines(lines: OverlayLine[]): void {
       properties: { color: l.color, width: l.width ?? 5, opacity: l.opacity ?? 1, id: l.id ?? "" },
     })),
   };
-  (map?.getSource("overlay-lines") as GeoJSONSource | undefined)?.setData(fc as any);
+  map?.getSource<GeoJSONSource>("overlay-lines")?.setData(fc);
   // Fade the base roads while a route or an itinerary is drawn over them.
   if (map?.getLayer("roads-corridor")) {
     map.setPaintProperty("roads-corridor", "line-opacity", lines.length ? 0.35 : 1);
@@ -512,11 +555,11 @@ export function setLines(lines: OverlayLine[]): void {
 }
 
 export function setPoints(points: { coordinates: number[]; color: string }[]): void {
-  const fc = {
+  const fc: FeatureCollection<{ color: string }> = {
     type: "FeatureCollection",
     features: points.map((p) => ({ type: "Feature", geometry: { type: "Point", coordinates: p.coordinates }, properties: { color: p.color } })),
   };
-  (map?.getSource("overlay-points") as GeoJSONSource | undefined)?.setData(fc as any);
+  map?.getSource<GeoJSONSource>("overlay-points")?.setData(fc);
 }
 
 /** An HTML marker (a label without glyphs); returns it so the caller may drag it. */

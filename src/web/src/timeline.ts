@@ -3,20 +3,24 @@
 // overnights marked; a convoy's breaks (fuel ⛽ / meal 🍴) interleaved with the visits by
 // time, and marked on the map.
 
+import type { Itinerary, ItineraryBreak, ItineraryConvoy, ItineraryDay, ItineraryLeg, ItineraryPlace, ItineraryStop } from "./api";
 import { symbolImg, symbolSvg } from "./icons";
 import { fmtDuration, fmtKm, fmtTime, pick, t } from "./i18n";
 import * as mapView from "./map";
 import { DAY_COLOURS, h } from "./ui";
 
+/** What the timeline reads of an itinerary: a composed one (Itinerary) or a tour's (asItinerary). */
+export type TimelineDoc = Partial<Pick<Itinerary, "days" | "totals" | "convoy">>;
+
 export function dayColour(day: number): string {
   return DAY_COLOURS[(day - 1) % DAY_COLOURS.length];
 }
 
-function placeName(p: any): string {
+function placeName(p: ItineraryPlace | null | undefined): string {
   if (!p) return "";
   if (p.name_vi || p.name_en) return pick(p);
   if (p.site) return p.site;
-  return Array.isArray(p.location) ? p.location.map((x: number) => x.toFixed(4)).join(", ") : String(p.id ?? "");
+  return Array.isArray(p.location) ? p.location.map((x) => x.toFixed(4)).join(", ") : String(p.id ?? "");
 }
 
 const BREAK_EMOJI: Record<string, string> = { fuel: "⛽", meal: "🍴" };
@@ -28,10 +32,10 @@ function near(a: unknown, b: unknown): boolean {
 }
 
 /** The leg that leads to a break: by id or slug, else the leg whose line ends at the place. */
-function legToBreak(legs: any[], b: any, used: Set<any>): any {
-  const place = b.place ?? {};
-  const ids = [b.id, place.id, place.site].filter(Boolean);
-  const endsThere = (l: any) => {
+function legToBreak(legs: ItineraryLeg[], b: ItineraryBreak, used: Set<ItineraryLeg>): ItineraryLeg | undefined {
+  const place: Partial<ItineraryPlace> = b.place ?? {};
+  const ids = [place.id, place.site].filter(Boolean);
+  const endsThere = (l: ItineraryLeg) => {
     const c = l.geometry?.coordinates;
     return Array.isArray(c) && c.length > 1 && near(c[c.length - 1], place.location) && !near(c[0], place.location);
   };
@@ -39,9 +43,9 @@ function legToBreak(legs: any[], b: any, used: Set<any>): any {
 }
 
 /** Visits and breaks of a day in time order (a break on a stop's arrival comes after it). */
-function dayEvents(d: any): ({ kind: "stop"; stop: any; index: number } | { kind: "break"; brk: any })[] {
-  const stops: any[] = d.stops ?? [];
-  const breaks: any[] = d.breaks ?? [];
+function dayEvents(d: ItineraryDay): ({ kind: "stop"; stop: ItineraryStop; index: number } | { kind: "break"; brk: ItineraryBreak })[] {
+  const stops = d.stops ?? [];
+  const breaks = d.breaks ?? [];
   const events = [
     ...stops.map((stop, index) => ({ kind: "stop" as const, stop, index, at: String(stop.arrival ?? stop.visit_start ?? ""), order: 0 })),
     ...breaks.map((brk) => ({ kind: "break" as const, brk, at: String(brk.start ?? ""), order: 1 })),
@@ -51,11 +55,11 @@ function dayEvents(d: any): ({ kind: "stop"; stop: any; index: number } | { kind
   return events;
 }
 
-function breakItem(b: any, legs: any[], used: Set<any>): HTMLElement {
+function breakItem(b: ItineraryBreak, legs: ItineraryLeg[], used: Set<ItineraryLeg>): HTMLElement {
   const type = b.type === "meal" ? "meal" : "fuel";
   const leg = legToBreak(legs, b, used);
   if (leg) used.add(leg);
-  const place = b.place ?? {};
+  const place = b.place;
   const note = pick(b, "note");
   const reason = b.reason ? t(`break.${b.reason}`) : "";
   return h(
@@ -65,7 +69,7 @@ function breakItem(b: any, legs: any[], used: Set<any>): HTMLElement {
       testid: "timeline-break",
       "data-type": type,
       "data-reason": b.reason ?? "",
-      "data-slug": place.site ?? "",
+      "data-slug": place?.site ?? "",
       "data-start": b.start ?? "",
       "data-end": b.end ?? "",
       "data-near-route": b.near_route === false ? "false" : "true",
@@ -84,7 +88,7 @@ function breakItem(b: any, legs: any[], used: Set<any>): HTMLElement {
         h("strong", {}, t(`break.${type}`)),
         reason && reason !== t(`break.${type}`).toLowerCase() ? ` (${reason})` : "",
         " · ",
-        place.site ? h("a", { class: "stop-name", href: `#/explore?site=${encodeURIComponent(place.site)}` }, placeName(place)) : placeName(place),
+        place?.site ? h("a", { class: "stop-name", href: `#/explore?site=${encodeURIComponent(place.site)}` }, placeName(place)) : placeName(place),
       ),
     ),
     // The API's note says why (e.g. no meal stop within reach); without one, say it is a detour.
@@ -92,13 +96,12 @@ function breakItem(b: any, legs: any[], used: Set<any>): HTMLElement {
   );
 }
 
-export function renderTimeline(doc: any): HTMLElement {
-  const days: any[] = doc.days ?? [];
+export function renderTimeline(doc: TimelineDoc): HTMLElement {
+  const days = doc.days ?? [];
   const el = h("ol", { class: "timeline", testid: "timeline" });
   for (const d of days) {
     const colour = dayColour(d.day);
-    const stops: any[] = d.stops ?? [];
-    const legs: any[] = d.legs ?? [];
+    const legs = d.legs ?? [];
     const dayEl = h(
       "li",
       { class: "timeline-day", testid: "timeline-day", "data-day": d.day, style: `--day:${colour}` },
@@ -117,7 +120,7 @@ export function renderTimeline(doc: any): HTMLElement {
     );
     const list = h("ol", { class: "stops" });
     const hasBreaks = (d.breaks ?? []).length > 0;
-    const used = new Set<any>();
+    const used = new Set<ItineraryLeg>();
     for (const ev of dayEvents(d)) {
       if (ev.kind === "break") {
         list.append(breakItem(ev.brk, legs, used));
@@ -165,7 +168,7 @@ export function renderTimeline(doc: any): HTMLElement {
 }
 
 /** Draw the itinerary on the shared map and fit it. */
-export function drawItinerary(doc: any): void {
+export function drawItinerary(doc: TimelineDoc): void {
   if (!mapView.map) {
     void mapView.ready.then(() => mapView.map && drawItinerary(doc));
     return;
@@ -182,13 +185,13 @@ export function drawItinerary(doc: any): void {
         all.push(...coords);
       }
     }
-    (d.stops ?? []).forEach((s: any, i: number) => {
+    (d.stops ?? []).forEach((s, i) => {
       if (!Array.isArray(s.location)) return;
       mapView.addMarker(s.location, { html: String(i + 1), className: "stop-marker", color: colour, title: `${t("common.day")} ${d.day}: ${placeName(s)}` });
       all.push(s.location);
     });
     // A break without a location of its own is where the convoy is: the last place before it.
-    let last: unknown = d.start?.location;
+    let last = d.start?.location ?? null;
     for (const ev of dayEvents(d)) {
       if (ev.kind === "stop") {
         last = ev.stop.location ?? last;
@@ -199,7 +202,7 @@ export function drawItinerary(doc: any): void {
       if (!Array.isArray(loc)) continue;
       last = loc;
       const type = b.type === "meal" ? "meal" : "fuel";
-      mapView.addMarker(loc as [number, number], {
+      mapView.addMarker(loc, {
         html: symbolSvg(type, 18),
         className: `break-marker ${type}`,
         title: `${t("common.day")} ${d.day} · ${fmtTime(b.start)} ${BREAK_EMOJI[type]} ${t(`break.${type}`)}: ${placeName(b.place)}`,
@@ -220,8 +223,8 @@ export function drawItinerary(doc: any): void {
   mapView.fitTo(all, 12);
 }
 
-export function totalsLine(doc: any): HTMLElement {
-  const tot = doc.totals ?? {};
+export function totalsLine(doc: TimelineDoc): HTMLElement {
+  const tot: Partial<NonNullable<TimelineDoc["totals"]>> = doc.totals ?? {};
   const convoy = doc.convoy;
   return h(
     "div",
@@ -233,7 +236,7 @@ export function totalsLine(doc: any): HTMLElement {
 }
 
 /** "Đoàn caravan tự lái: 4 ô tô, 2 xe máy · thời gian lái ×1.15". */
-export function convoyLine(convoy: any): HTMLElement {
+export function convoyLine(convoy: ItineraryConvoy): HTMLElement {
   const parts = [`${convoy.cars ?? 0} ${t("compose.convoy_cars_n")}`];
   if (convoy.motorbikes) parts.push(`${convoy.motorbikes} ${t("compose.convoy_motorbikes_n")}`);
   const factor = typeof convoy.factor === "number" ? ` · ${t("compose.convoy_factor")}${convoy.factor.toFixed(2)}` : "";

@@ -1,11 +1,12 @@
 // Small DOM helpers shared by the screens: element builder, toast, problem box,
 // debounce, and the site-suggestion text input used by Route and Compose.
 
-import { api, ApiProblem, Problem } from "./api";
+import { api, ApiProblem, type Problem, type SitePage } from "./api";
 import { pick, t } from "./i18n";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Attrs = Record<string, any>;
+/** Attributes: strings, numbers and booleans (true = present), on<event> listeners. */
+type AttrValue = string | number | boolean | null | undefined | ((ev: never) => unknown);
+type Attrs = Record<string, AttrValue>;
 type Child = Node | string | null | undefined | false;
 
 /** h("div", {class: "x", testid: "y", i18n: "key"}, ...children) */
@@ -56,7 +57,7 @@ export function fill(el: Element, ...children: Child[]): void {
 
 /** A translated text span. */
 export function tr(key: string, tag: keyof HTMLElementTagNameMap = "span"): HTMLElement {
-  return h(tag as any, { i18n: key });
+  return h(tag, { i18n: key });
 }
 
 export function labelled(key: string, control: HTMLElement, extraClass = ""): HTMLLabelElement {
@@ -149,10 +150,10 @@ export function placeInput(testid: string, opts: { placeholder?: string; onPick?
     }
     controller = new AbortController();
     try {
-      const { data } = await api(`/v1/sites?q=${encodeURIComponent(text)}&limit=8`, { signal: controller.signal });
+      const { data } = await api<SitePage>(`/v1/sites?q=${encodeURIComponent(text)}&limit=8`, { signal: controller.signal });
       if (input.value.trim() !== text || document.activeElement !== input) return;
       list.replaceChildren(
-        ...data.items.map((s: any) =>
+        ...data.items.map((s) =>
           h(
             "li",
             {
@@ -207,7 +208,7 @@ export async function resolvePlace(input: HTMLInputElement): Promise<string | nu
   const v = placeValue(input);
   if (v === null) return null;
   if (LONLAT_RE.test(v) || SLUG_RE.test(v)) return v;
-  const { data } = await api(`/v1/sites?q=${encodeURIComponent(v)}&limit=1`);
+  const { data } = await api<SitePage>(`/v1/sites?q=${encodeURIComponent(v)}&limit=1`);
   if (data.items.length) {
     input.value = data.items[0].slug;
     return data.items[0].slug;

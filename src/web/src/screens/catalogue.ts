@@ -1,7 +1,7 @@
 // Catalogue: published tours (/v1/tours with its filters) and a tour's page (#/tours/{slug})
 // with its map and timeline.
 
-import { api, qs } from "../api";
+import { api, asItinerary, qs, type Operator, type Tour, type TourPage, type TourSummary } from "../api";
 import { fmtDuration, fmtKm, pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
@@ -58,13 +58,13 @@ function list(panel: HTMLElement): void {
     count,
     listEl,
   );
-  let items: any[] = [];
+  let items: TourSummary[] = [];
   let seq = 0;
   const load = async () => {
     const my = ++seq;
     problem.clear();
     try {
-      const { data } = await api(`/v1/tours${qs({ ...filters, limit: 100 })}`);
+      const { data } = await api<TourPage>(`/v1/tours${qs({ ...filters, limit: 100 })}`);
       if (my !== seq) return;
       items = data.items;
       render();
@@ -86,8 +86,8 @@ function list(panel: HTMLElement): void {
             { class: "chips" },
             h("span", { class: "chip" }, `${tour.duration_days} ${t("cat.days")}`),
             h("span", { class: "chip", "data-vehicle": tour.vehicle }, vehicleLabel(tour)),
-            h("span", { class: "chip" }, fmtKm(tour.totals?.distance_m ?? 0)),
-            ...tour.themes.map((c: string) => h("span", { class: "chip", style: `border-color:${mapView.CATEGORY_COLOURS[c]}` }, t(`cat.${c}`))),
+            h("span", { class: "chip" }, fmtKm(totalDistance(tour))),
+            ...tour.themes.map((c) => h("span", { class: "chip", style: `border-color:${mapView.CATEGORY_COLOURS[c]}` }, t(`cat.${c}`))),
           ),
           h("div", { class: "muted small" }, `${t("cat.operator")}: ${operatorName(tour.operator)} · ${tour.provinces.join(", ")}`),
         ),
@@ -107,7 +107,7 @@ function list(panel: HTMLElement): void {
     [daysMax, "days_max"],
   ] as const) {
     el.addEventListener("change", () => {
-      (filters as any)[key] = el.value;
+      filters[key] = el.value;
       void load();
     });
   }
@@ -118,14 +118,21 @@ function list(panel: HTMLElement): void {
   void load();
 }
 
+/** A tour's distance: its `totals` are a free-form object in the API's schema. */
+function totalDistance(tour: TourSummary): number {
+  const m = tour.totals.distance_m;
+  return typeof m === "number" ? m : 0;
+}
+
 /** The tour's vehicle; a convoy (or a tour saved when "caravan" still named it) is a self-drive caravan. */
-function vehicleLabel(tour: any): string {
-  const convoy = tour.convoy ?? tour.request?.convoy ?? tour.itinerary?.convoy;
-  if (convoy || tour.vehicle === "caravan") return t("veh.convoy");
+function vehicleLabel(tour: TourSummary | Tour): string {
+  const convoy = "itinerary" in tour ? asItinerary(tour.itinerary).convoy : null;
+  // Before 2026-12 "caravan" named the motorhome profile: older tours may still say so.
+  if (convoy || (tour.vehicle as string) === "caravan") return t("veh.convoy");
   return t(`veh.${tour.vehicle}`);
 }
 
-function operatorName(op: any): string {
+function operatorName(op: Operator | null | undefined): string {
   if (!op) return "";
   if (op.kind === "agency") return op.agency?.name ?? op.agency?.slug ?? "";
   return pick(op.province);
@@ -135,11 +142,12 @@ function tourPage(panel: HTMLElement, slug: string): void {
   const problem = problemBox();
   const body = h("div", { class: "tour-page", testid: "tour-page", "data-slug": slug }, h("p", { class: "muted", i18n: "common.loading" }));
   panel.append(h("a", { href: "#/catalogue", class: "back", i18n: "cat.back" }), problem.el, body);
-  let tour: any = null;
+  let tour: Tour | null = null;
   const render = () => {
     if (!tour) return;
     const price = tour.price?.min_vnd != null ? `${tour.price.min_vnd.toLocaleString("vi-VN")}–${(tour.price.max_vnd ?? tour.price.min_vnd).toLocaleString("vi-VN")} ₫` : t("cat.price_unknown");
-    const links = tour.links ?? {};
+    const links = tour.links;
+    const doc = asItinerary(tour.itinerary);
     body.replaceChildren(
       h("h2", { testid: "tour-title" }, pick(tour, "title")),
       h("p", {}, pick(tour, "summary")),
@@ -149,11 +157,11 @@ function tourPage(panel: HTMLElement, slug: string): void {
         h("span", { class: "chip" }, `${tour.duration_days} ${t("cat.days")}`),
         h("span", { class: "chip", "data-vehicle": tour.vehicle }, vehicleLabel(tour)),
         h("span", { class: "chip" }, `${t("cat.price")}: ${price}`),
-        ...tour.themes.map((c: string) => h("span", { class: "chip" }, t(`cat.${c}`))),
+        ...tour.themes.map((c) => h("span", { class: "chip" }, t(`cat.${c}`))),
       ),
       h("div", { class: "muted small" }, `${t("cat.operator")}: ${operatorName(tour.operator)} · ${tour.start_date} · v${tour.version}`),
-      totalsLine(tour.itinerary ?? { totals: tour.totals }),
-      renderTimeline(tour.itinerary ?? { days: [] }),
+      totalsLine(doc),
+      renderTimeline(doc),
       h(
         "div",
         { class: "exports" },
@@ -167,11 +175,11 @@ function tourPage(panel: HTMLElement, slug: string): void {
     );
     void fmtDuration;
   };
-  void api(`/v1/tours/${encodeURIComponent(slug)}`)
+  void api<Tour>(`/v1/tours/${encodeURIComponent(slug)}`)
     .then(({ data }) => {
       tour = data;
       render();
-      void mapView.ready.then(() => drawItinerary(tour.itinerary ?? { days: [] }));
+      void mapView.ready.then(() => drawItinerary(asItinerary(data.itinerary)));
     })
     .catch((err) => {
       body.replaceChildren();

@@ -3,7 +3,21 @@
 // A self-drive caravan is a convoy of cars (and motorbikes): `vehicle: car` + `convoy`;
 // lunch and dinner are optional `meals` windows. The plan's breaks show in the timeline.
 
-import { api, whoami, Whoami } from "../api";
+import {
+  api,
+  asItinerary,
+  whoami,
+  type Convoy,
+  type Itinerary,
+  type ItineraryRequest,
+  type Meals,
+  type Tour,
+  type TourCreate,
+  type TourPage,
+  type TourSummary,
+  type Vehicle,
+  type Whoami,
+} from "../api";
 import { pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
@@ -11,7 +25,7 @@ import { drawItinerary, renderTimeline, totalsLine } from "../timeline";
 import { CATEGORIES, fill, h, PROVINCES, placeInput, problemBox, resolvePlace, select, toast, VEHICLES } from "../ui";
 
 let cleanup: (() => void) | null = null;
-let lastDoc: any = null;
+let lastDoc: Itinerary | null = null;
 let lastForm: Record<string, string | boolean> | null = null;
 
 export const MEALS = {
@@ -54,11 +68,18 @@ export function templateDate(iso: string | null | undefined): string {
   return isoDate(earliest);
 }
 
-/** The convoy and meals a tour's request carries, wherever the API puts them. */
-function tourExtras(tour: any): { convoy: any; meals: any } {
-  const sources = [tour, tour?.request, tour?.itinerary, tour?.itinerary?.request].filter((x) => x && typeof x === "object");
-  const convoy = sources.map((x) => x.convoy).find((x) => x) ?? null;
-  const meals = sources.map((x) => x.meals).find((x) => x && typeof x === "object") ?? null;
+/** What a template sets beyond the form's plain fields: the convoy and the meals. */
+interface Extras {
+  convoy: Convoy | null;
+  meals: Meals | null;
+}
+
+/** The convoy and meals a tour's request carries, wherever the API puts them (its itinerary or the itinerary's request). */
+function tourExtras(tour: TourSummary | Tour): Extras {
+  const doc = "itinerary" in tour ? asItinerary(tour.itinerary) : null;
+  const sources = [doc, doc?.request].filter((x) => x && typeof x === "object");
+  const convoy = sources.map((x) => x?.convoy).find((x) => x) ?? null;
+  const meals = sources.map((x) => x?.meals).find((x) => x && typeof x === "object") ?? null;
   return { convoy, meals };
 }
 
@@ -169,7 +190,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   syncConvoy();
 
   // Promoted tours as templates.
-  let tours: any[] = [];
+  let tours: TourSummary[] = [];
   const fillTemplates = () => {
     const keep = template.value;
     template.replaceChildren(
@@ -178,7 +199,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     );
     template.value = keep;
   };
-  void api("/v1/tours?limit=100")
+  void api<TourPage>("/v1/tours?limit=100")
     .then(({ data }) => {
       tours = data.items;
       fillTemplates();
@@ -189,7 +210,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       }
     })
     .catch(() => undefined);
-  const setExtras = (extras: { convoy: any; meals: any }) => {
+  const setExtras = (extras: Extras) => {
     convoy.checked = Boolean(extras.convoy);
     if (extras.convoy) {
       cars.value = String(extras.convoy.cars ?? DEFAULT_CARS);
@@ -208,13 +229,13 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       submit.disabled = false;
       return;
     }
-    const sites: string[] = tour.sites ?? [];
+    const sites = tour.sites ?? [];
     start.input.value = sites[0] ?? "";
     end.input.value = sites.length > 1 && sites[sites.length - 1] !== sites[0] ? sites[sites.length - 1] : "";
     date.value = templateDate(tour.start_date);
     days.value = String(tour.duration_days ?? 2);
     // Before 2026-12 "caravan" named the motorhome profile; a caravan tour is now a convoy of cars.
-    const legacyCaravan = tour.vehicle === "caravan";
+    const legacyCaravan = (tour.vehicle as string) === "caravan";
     vehicle.value = legacyCaravan || !VEHICLES.includes(tour.vehicle) ? "car" : tour.vehicle;
     const fallback = legacyCaravan ? { cars: DEFAULT_CARS } : null;
     const listed = tourExtras(tour);
@@ -222,7 +243,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     // The convoy and meals live in the tour's document: read it before allowing a submit.
     submit.disabled = true;
     form.dataset.loading = "template";
-    void api(`/v1/tours/${encodeURIComponent(slug)}`)
+    void api<Tour>(`/v1/tours/${encodeURIComponent(slug)}`)
       .then(({ data }) => {
         if (my !== templateSeq) return;
         const extras = tourExtras(data);
@@ -237,7 +258,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     // Every site the tour visits between its ends must be visited again.
     const ends = new Set([sites[0], sites[sites.length - 1]]);
     must.value = [...new Set(sites.slice(1, -1))].filter((x) => !ends.has(x)).join(", ");
-    themeBoxes.forEach((b) => (b.checked = (tour.themes ?? []).includes(b.value)));
+    themeBoxes.forEach((b) => (b.checked = (tour.themes ?? []).some((c) => c === b.value)));
   };
   template.addEventListener("change", () => applyTemplate(template.value));
 
@@ -273,12 +294,12 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       toast(t("route.need_ends"), "error");
       return;
     }
-    const body: Record<string, unknown> = {
+    const body: ItineraryRequest = {
       start: startV,
       start_date: date.value,
       days: Number(days.value),
-      vehicle: convoy.checked ? "car" : vehicle.value,
-      pace: pace.value,
+      vehicle: convoy.checked ? "car" : (vehicle.value as Vehicle),
+      pace: pace.value as ItineraryRequest["pace"],
     };
     if (convoy.checked) {
       body.convoy = { cars: Math.max(1, Number(cars.value) || 1), motorbikes: Math.max(0, Number(motorbikes.value) || 0) };
@@ -291,7 +312,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     if (mustList.length) body.must_visit = mustList;
     const themes = themeBoxes.filter((b) => b.checked).map((b) => b.value);
     if (themes.length) body.themes = Object.fromEntries(themes.map((x) => [x, 2]));
-    if (overnight.value) body.overnight = overnight.value.split(",");
+    if (overnight.value) body.overnight = overnight.value.split(",") as NonNullable<ItineraryRequest["overnight"]>;
     if (corridor.value) {
       const ds = corridorDays.value.split(",").map((s) => Number(s.trim())).filter((n) => n >= 1);
       body.corridor_legs = [{ corridor: corridor.value, days: ds.length ? ds : Array.from({ length: Number(days.value) }, (_, i) => i + 1) }];
@@ -312,7 +333,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     submit.disabled = true;
     result.replaceChildren(h("p", { class: "muted", i18n: "compose.working" }));
     try {
-      const { data } = await api("/v1/itineraries", { method: "POST", body });
+      const { data } = await api<Itinerary>("/v1/itineraries", { method: "POST", body });
       lastDoc = data;
       void render();
     } catch (err) {
@@ -328,8 +349,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     const doc = lastDoc;
     if (!doc) return;
     drawItinerary(doc);
-    const unplaced: any[] = doc.unplaced ?? [];
-    const skipped: any[] = doc.skipped ?? [];
+    const unplaced = doc.unplaced ?? [];
+    const skipped = doc.skipped ?? [];
     const links = doc.links ?? {};
     const saveBox = h("div", { class: "card save-tour" });
     fill(
@@ -355,7 +376,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     await renderSave(saveBox, doc);
   };
 
-  const renderSave = async (box: HTMLElement, doc: any) => {
+  const renderSave = async (box: HTMLElement, doc: Itinerary) => {
     let who: Whoami | null = null;
     try {
       who = await whoami();
@@ -376,14 +397,11 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
         toast(t("compose.save_hint"), "error");
         return;
       }
-      const operator = who!.role === "agency" ? { agency: who!.agency } : { province: who!.province ?? opProvince.value };
+      const operator: TourCreate["operator"] = who!.role === "agency" ? { agency: who!.agency } : { province: who!.province ?? opProvince.value };
+      const body: TourCreate = { from_itinerary: doc.id, slug: slug.value.trim(), title_vi: titleVi.value.trim(), title_en: titleEn.value.trim(), operator };
       try {
         button.disabled = true;
-        const { data } = await api("/v1/tours", {
-          method: "POST",
-          auth: true,
-          body: { from_itinerary: doc.id, slug: slug.value.trim(), title_vi: titleVi.value.trim(), title_en: titleEn.value.trim(), operator },
-        });
+        const { data } = await api<Tour>("/v1/tours", { method: "POST", auth: true, body });
         toast(`${t("compose.saved")}: ${data.slug}`);
         box.append(h("p", {}, h("a", { href: `#/tours/${encodeURIComponent(data.slug)}`, testid: "saved-tour-link" }, pick(data, "title"))));
       } catch (err) {

@@ -4,25 +4,56 @@
 // current version) to reapply my changes onto it or discard them. Field errors of a
 // problem+json are shown beside their fields; a 403 in a clear form-level message.
 
-import { api, ApiProblem, forgetWhoami, qs, setToken, getToken, whoami, Whoami } from "../api";
+import type { Marker } from "maplibre-gl";
+
+import {
+  api,
+  ApiProblem,
+  forgetWhoami,
+  qs,
+  setToken,
+  getToken,
+  whoami,
+  type AuditPage,
+  type CuratedSite,
+  type CuratedSitePage,
+  type Whoami,
+} from "../api";
 import { pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
 import { CATEGORIES, h, KINDS, problemBox, PROVINCES, select, SITE_TYPES, toast, toProblem } from "../ui";
-
-type Doc = Record<string, any>;
 
 const CAPITALS: Record<string, [number, number]> = {
   "VN-21": [105.776, 19.807],
   "VN-22": [105.692, 18.673],
   "VN-23": [105.905, 18.343],
 };
-const TEXT_FIELDS = ["name_vi", "name_en", "district", "opening_hours", "source"];
-const AREA_FIELDS = ["description_vi", "description_en"];
-const NUMBER_FIELDS = ["visit_duration_min", "interest_score", "ticket_price_vnd"];
-const BOOL_FIELDS = ["coach_parking", "motorhome_parking", "motorhome_overnight", "motorbike_only_access"];
+const TEXT_FIELDS = ["name_vi", "name_en", "district", "opening_hours", "source"] as const;
+const AREA_FIELDS = ["description_vi", "description_en"] as const;
+const NUMBER_FIELDS = ["visit_duration_min", "interest_score", "ticket_price_vnd"] as const;
+const BOOL_FIELDS = ["coach_parking", "motorhome_parking", "motorhome_overnight", "motorbike_only_access"] as const;
+
+/**
+ * A site as the editor holds it: the fields of the form, what a PATCH sends (the changed
+ * ones) and what a conflict compares. Choices are plain strings: the form may hold a value
+ * the API refuses, and the 422 then shows beside its field.
+ */
+type Doc = Record<(typeof TEXT_FIELDS)[number], string | null> &
+  Record<(typeof AREA_FIELDS)[number], string> &
+  Record<(typeof NUMBER_FIELDS)[number], number | null> &
+  Record<(typeof BOOL_FIELDS)[number], boolean> & {
+    province: string;
+    kind: string;
+    subtype: string | null;
+    categories: string[];
+    coord_confidence: string | null;
+    location: { type: "Point"; coordinates: [number, number] };
+  };
+type DocField = keyof Doc;
+
 /** Every field compared for changes and conflicts, in display order. */
-const DOC_FIELDS = [
+const DOC_FIELDS: DocField[] = [
   "name_vi",
   "name_en",
   "description_vi",
@@ -48,7 +79,7 @@ let who: Whoami | null = null;
 let listEl: HTMLElement | null = null;
 let editorEl: HTMLElement | null = null;
 let statusFilter = "";
-let marker: any = null;
+let marker: Marker | null = null;
 /** The screen's one `problem` box (TESTIDS.md: at most one per screen): sign-in, the site
  * list and a refused opening of a site all report here. */
 let problem: ReturnType<typeof problemBox> | null = null;
@@ -193,6 +224,10 @@ async function loadList(): Promise<void> {
     void loadList();
   });
   const ul = h("ul", { class: "curate-sites", testid: "curate-site-list" });
+  // A reload (after a save, a transition, a language change) keeps the sites listed until
+  // the answer replaces them, so the list never blinks empty.
+  const previous = el.querySelector('[data-testid="curate-site-list"]');
+  if (previous) ul.replaceChildren(...previous.childNodes);
   const box = problem;
   el.replaceChildren(
     h(
@@ -205,10 +240,10 @@ async function loadList(): Promise<void> {
     ul,
   );
   try {
-    const { data } = await api(`/v1/curation/sites${qs({ limit: 500, status: statusFilter })}`, { auth: true });
+    const { data } = await api<CuratedSitePage>(`/v1/curation/sites${qs({ limit: 500, status: statusFilter })}`, { auth: true });
     const current = currentSlug();
     ul.replaceChildren(
-      ...data.items.map((s: any) =>
+      ...data.items.map((s) =>
         h(
           "li",
           { testid: "curate-site", "data-slug": s.slug, "data-status": s.status, class: s.slug === current ? "active" : "" },
@@ -234,16 +269,21 @@ interface EditorState {
   slug: string;
   base: Doc | null; // the server version my edits start from
   etag: string | null;
-  site: any;
+  site: CuratedSite | null;
 }
 
-function docFromSite(s: any): Doc {
+/** {key: value(key)} for each of the keys. */
+function byKey<K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> {
+  return Object.fromEntries(keys.map((k) => [k, value(k)])) as Record<K, V>;
+}
+
+function docFromSite(s: CuratedSite): Doc {
   return {
     name_vi: s.name_vi,
     name_en: s.name_en,
     description_vi: s.description_vi ?? "",
     description_en: s.description_en ?? "",
-    province: s.province?.code ?? s.province,
+    province: s.province.code,
     district: s.district ?? null,
     kind: s.kind,
     subtype: s.subtype ?? null,
@@ -264,16 +304,20 @@ function docFromSite(s: any): Doc {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-function diff(mine: Doc, base: Doc): Doc {
-  const out: Doc = {};
-  for (const k of DOC_FIELDS) if (!same(mine[k], base[k])) out[k] = mine[k];
+function copyField<K extends DocField>(to: Partial<Doc>, from: Doc, k: K): void {
+  to[k] = from[k];
+}
+
+function diff(mine: Doc, base: Doc): Partial<Doc> {
+  const out: Partial<Doc> = {};
+  for (const k of DOC_FIELDS) if (!same(mine[k], base[k])) copyField(out, mine, k);
   return out;
 }
 
 function show(v: unknown): string {
   if (v === null || v === undefined || v === "") return "—";
   if (Array.isArray(v)) return v.join(", ");
-  if (typeof v === "object" && (v as any).coordinates) return (v as any).coordinates.join(", ");
+  if (typeof v === "object" && "coordinates" in v && Array.isArray(v.coordinates)) return v.coordinates.join(", ");
   return String(v);
 }
 
@@ -322,7 +366,7 @@ function openEditor(r: RouteInfo): void {
     return;
   }
   editorEl.replaceChildren(h("p", { class: "muted", i18n: "common.loading" }));
-  void api(`/v1/curation/sites/${encodeURIComponent(slug)}`, { auth: true })
+  void api<CuratedSite>(`/v1/curation/sites/${encodeURIComponent(slug)}`, { auth: true })
     .then(({ data, etag }) => buildEditor({ isNew: false, slug, base: docFromSite(data), etag, site: data }, docFromSite(data)))
     .catch((err) => {
       // The refusal in the editor (form-error, with the HTTP status as TESTIDS.md says),
@@ -442,26 +486,24 @@ function buildEditor(st: EditorState, initial: Doc): void {
     lat.value = String(d.location.coordinates[1]);
     placeMarker(d.location.coordinates);
   };
-  const read = (): Doc => {
-    const d: Doc = {};
-    for (const n of TEXT_FIELDS) {
+  const read = (): Doc => ({
+    ...byKey(TEXT_FIELDS, (n) => {
       const v = (inputs[n] as HTMLInputElement).value.trim();
-      d[n] = v === "" && n !== "name_vi" && n !== "name_en" && n !== "source" ? null : v;
-    }
-    for (const n of AREA_FIELDS) d[n] = (inputs[n] as HTMLTextAreaElement).value;
-    for (const n of NUMBER_FIELDS) {
+      return v === "" && n !== "name_vi" && n !== "name_en" && n !== "source" ? null : v;
+    }),
+    ...byKey(AREA_FIELDS, (n) => (inputs[n] as HTMLTextAreaElement).value),
+    ...byKey(NUMBER_FIELDS, (n) => {
       const v = (inputs[n] as HTMLInputElement).value.trim();
-      d[n] = v === "" ? null : Number(v);
-    }
-    for (const n of BOOL_FIELDS) d[n] = (inputs[n] as HTMLInputElement).checked;
-    d.province = province.value;
-    d.kind = kind.value;
-    d.subtype = subtype.value || null;
-    d.categories = categories.value.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
-    d.coord_confidence = confidence.value || null;
-    d.location = { type: "Point", coordinates: [Number(lon.value), Number(lat.value)] };
-    return d;
-  };
+      return v === "" ? null : Number(v);
+    }),
+    ...byKey(BOOL_FIELDS, (n) => (inputs[n] as HTMLInputElement).checked),
+    province: province.value,
+    kind: kind.value,
+    subtype: subtype.value || null,
+    categories: categories.value.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean),
+    coord_confidence: confidence.value || null,
+    location: { type: "Point", coordinates: [Number(lon.value), Number(lat.value)] },
+  });
   const setMeta = () => {
     const s = st.site;
     statusEl.textContent = s ? t(`st.${s.status}`) : t("st.draft");
@@ -515,16 +557,17 @@ function buildEditor(st: EditorState, initial: Doc): void {
   };
 
   // --- map ----------------------------------------------------------------------------
-  const placeMarker = (c: number[]) => {
+  const placeMarker = (c: [number, number]) => {
     if (!mapView.map) {
       void mapView.ready.then(() => form.isConnected && mapView.map && placeMarker(c));
       return;
     }
     if (!form.isConnected) return;
     if (!marker) {
-      marker = mapView.addMarker(c as [number, number], { draggable: true, color: "#e11d48" });
-      marker?.on("dragend", () => {
-        const ll = marker.getLngLat();
+      const added = mapView.addMarker(c, { draggable: true, color: "#e11d48" });
+      marker = added;
+      added?.on("dragend", () => {
+        const ll = added.getLngLat();
         lon.value = ll.lng.toFixed(5);
         lat.value = ll.lat.toFixed(5);
       });
@@ -532,7 +575,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
   };
   for (const inp of [lon, lat]) {
     inp.addEventListener("change", () => {
-      const c = [Number(lon.value), Number(lat.value)];
+      const c: [number, number] = [Number(lon.value), Number(lat.value)];
       if (c.every((x) => Number.isFinite(x))) placeMarker(c);
     });
   }
@@ -544,7 +587,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
   mapView.onSiteClick(null);
 
   // --- writes -------------------------------------------------------------------------
-  const afterWrite = (data: any, etag: string | null) => {
+  const afterWrite = (data: CuratedSite, etag: string | null) => {
     st.site = data;
     st.base = docFromSite(data);
     st.etag = etag;
@@ -560,11 +603,11 @@ function buildEditor(st: EditorState, initial: Doc): void {
     clearErrors();
     const mine = read();
     if (st.isNew) {
-      const body: Doc = { slug: slugInput.value.trim(), ...mine };
-      for (const k of ["district", "opening_hours", "ticket_price_vnd", "coord_confidence", "subtype"]) if (body[k] === null) delete body[k];
+      const body: Partial<Doc> & { slug: string } = { slug: slugInput.value.trim(), ...mine };
+      for (const k of ["district", "opening_hours", "ticket_price_vnd", "coord_confidence", "subtype"] as const) if (body[k] === null) delete body[k];
       try {
         save.disabled = true;
-        const { data, etag } = await api("/v1/sites", { method: "POST", body, auth: true });
+        const { data, etag } = await api<CuratedSite>("/v1/sites", { method: "POST", body, auth: true });
         toast(t("cur.created"));
         st.isNew = false;
         afterWrite(data, etag);
@@ -583,7 +626,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
     }
     try {
       save.disabled = true;
-      const { data, etag } = await api(`/v1/sites/${encodeURIComponent(st.slug)}`, {
+      const { data, etag } = await api<CuratedSite>(`/v1/sites/${encodeURIComponent(st.slug)}`, {
         method: "PATCH",
         body: patch,
         contentType: "application/merge-patch+json",
@@ -603,7 +646,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
   const transition = async (action: "submit" | "publish" | "archive") => {
     clearErrors();
     try {
-      const { data, etag } = await api(`/v1/sites/${encodeURIComponent(st.slug)}/${action}`, { method: "POST", ifMatch: st.etag, auth: true });
+      const { data, etag } = await api<CuratedSite>(`/v1/sites/${encodeURIComponent(st.slug)}/${action}`, { method: "POST", ifMatch: st.etag, auth: true });
       // Keep unsaved edits in the form: only the status and version change.
       const mine = read();
       const pending = diff(mine, st.base!);
@@ -621,9 +664,9 @@ function buildEditor(st: EditorState, initial: Doc): void {
 
   // --- conflicts ----------------------------------------------------------------------
   const showConflict = async (mine: Doc) => {
-    let theirs: any, theirsEtag: string | null;
+    let theirs: CuratedSite, theirsEtag: string | null;
     try {
-      const res = await api(`/v1/curation/sites/${encodeURIComponent(st.slug)}`, { auth: true });
+      const res = await api<CuratedSite>(`/v1/curation/sites/${encodeURIComponent(st.slug)}`, { auth: true });
       theirs = res.data;
       theirsEtag = res.etag;
     } catch (err) {
@@ -657,7 +700,7 @@ function buildEditor(st: EditorState, initial: Doc): void {
       { class: "conflict-side", testid: "conflict-mine", "data-version": st.site?.version ?? "" },
       h("strong", { i18n: "cur.mine" }),
       ` (v${st.site?.version ?? "?"} + ${Object.keys(myChanges).length})`,
-      h("ul", { class: "small" }, ...Object.keys(myChanges).map((k) => h("li", { "data-field": k }, fieldLabel(k), `: ${show(myChanges[k])}`))),
+      h("ul", { class: "small" }, ...DOC_FIELDS.filter((k) => k in myChanges).map((k) => h("li", { "data-field": k }, fieldLabel(k), `: ${show(myChanges[k])}`))),
     );
     const theirsBox = h(
       "div",
@@ -708,10 +751,11 @@ function buildEditor(st: EditorState, initial: Doc): void {
     const list = h("ol", { class: "audit-trail", testid: "audit-trail" });
     auditSlot.replaceChildren(h("h3", { i18n: "cur.audit" }), list);
     try {
-      const { data } = await api(`/v1/audit${qs({ resource: `site:${st.slug}`, limit: 100 })}`, { auth: true });
+      const { data } = await api<AuditPage>(`/v1/audit${qs({ resource: `site:${st.slug}`, limit: 100 })}`, { auth: true });
       list.replaceChildren(
-        ...data.items.map((e: any) => {
-          const changed = e.before && e.after ? Object.keys(e.after).filter((k) => !same(e.before[k], e.after[k]) && !["updated_at", "version"].includes(k)) : [];
+        ...data.items.map((e) => {
+          const { before, after } = e;
+          const changed = before && after ? Object.keys(after).filter((k) => !same(before[k], after[k]) && !["updated_at", "version"].includes(k)) : [];
           return h(
             "li",
             { class: "audit-entry", testid: "audit-entry", "data-action": e.action, "data-principal": e.principal },

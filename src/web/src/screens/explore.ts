@@ -1,7 +1,7 @@
 // Explore: the sites on the map, accent-insensitive search, filters, a layer toggle
 // (attractions / places to stay / fuel / meals) with a "type of stay" filter, a site panel.
 
-import { api, qs } from "../api";
+import { api, qs, type Site, type SitePage } from "../api";
 import { symbolImg, symbolOf } from "../icons";
 import { pick, t } from "../i18n";
 import * as mapView from "../map";
@@ -106,9 +106,9 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       // The list follows the layer toggle: one query per kind (and type) shown, merged.
       const base = { province: state.province, category: state.category, q: state.q };
       const queries = layerQueries(state.kind);
-      const answers = await Promise.all(queries.map((extra) => api(`/v1/sites${qs({ ...base, ...extra, limit: LIST_LIMIT })}`)));
+      const answers = await Promise.all(queries.map((extra) => api<SitePage>(`/v1/sites${qs({ ...base, ...extra, limit: LIST_LIMIT })}`)));
       if (my !== seq) return;
-      const items = answers.flatMap((a) => a.data.items as any[]).filter((s) => mapView.siteShown(s.kind, s.subtype ?? s.type));
+      const items = answers.flatMap((a) => a.data.items).filter((s) => mapView.siteShown(s.kind, s.subtype));
       loaded = true;
       results.removeAttribute("aria-busy");
       renderResults(items.slice(0, LIST_LIMIT));
@@ -121,8 +121,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       }
     }
   };
-  let lastItems: any[] = [];
-  const renderResults = (items: any[]) => {
+  let lastItems: Site[] = [];
+  const renderResults = (items: Site[]) => {
     if (!loaded) return; // still the loading message (e.g. the language changed meanwhile)
     lastItems = items;
     results.replaceChildren(
@@ -133,8 +133,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
             testid: "search-result",
             "data-slug": s.slug,
             "data-kind": s.kind,
-            "data-type": s.subtype ?? s.type ?? "",
-            "data-layer": layerOf(s.kind, s.subtype ?? s.type),
+            "data-type": s.subtype ?? "",
+            "data-layer": layerOf(s.kind, s.subtype),
             class: s.slug === state.slug ? "result active" : "result",
             tabindex: 0,
             onclick: () => openSite(s.slug, true),
@@ -153,7 +153,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     state.slug = slug;
     results.querySelectorAll("li").forEach((li) => li.classList.toggle("active", li.dataset.slug === slug));
     try {
-      const { data: s } = await api(`/v1/sites/${encodeURIComponent(slug)}`);
+      const { data: s } = await api<Site>(`/v1/sites/${encodeURIComponent(slug)}`);
       if (state.slug !== slug) return;
       renderSite(s);
       mapView.clearOverlays();
@@ -166,8 +166,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       problem.show(err);
     }
   };
-  let shownSite: any = null;
-  const renderSite = (s: any) => {
+  let shownSite: Site | null = null;
+  const renderSite = (s: Site) => {
     shownSite = s;
     const hours = s.opening_hours || t("site.hours_unknown");
     sitePanel.replaceChildren(
@@ -185,7 +185,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
           { class: "chips" },
           h("span", { class: "chip" }, t(`kind.${s.kind}`)),
           subtypeOf(s) ? h("span", { class: "chip", testid: "site-type", "data-type": subtypeOf(s) }, t(`type.${subtypeOf(s)}`)) : null,
-          ...s.categories.map((c: string) => h("span", { class: "chip", style: `border-color:${mapView.CATEGORY_COLOURS[c]}` }, t(`cat.${c}`))),
+          ...s.categories.map((c) => h("span", { class: "chip", style: `border-color:${mapView.CATEGORY_COLOURS[c]}` }, t(`cat.${c}`))),
           h("span", { class: "chip" }, `${pick(s.province)}${s.district ? ` · ${s.district}` : ""}`),
         ),
         h("p", { class: "desc" }, pick(s, "description")),
@@ -238,7 +238,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     [kind, "kind"],
   ] as const) {
     el.addEventListener("change", () => {
-      (state as any)[key] = el.value;
+      state[key] = el.value;
       void refresh();
     });
   }
@@ -275,17 +275,17 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   if (initial) void openSite(initial, true);
 }
 
-function subtypeOf(s: any): string {
-  return s.subtype ?? s.type ?? "";
+function subtypeOf(s: Site): string {
+  return s.subtype ?? "";
 }
 
-function typeLabel(s: any): string {
+function typeLabel(s: Site): string {
   const sub = subtypeOf(s);
   return sub ? t(`type.${sub}`) : t(`kind.${s.kind}`);
 }
 
 /** The list's marker: the map's symbol, or a dot in the category's colour for attractions. */
-function resultSymbol(s: any): HTMLElement {
+function resultSymbol(s: Site): HTMLElement {
   const sym = symbolOf(s.kind, subtypeOf(s));
   if (sym) {
     const img = symbolImg(sym, 14);

@@ -1,7 +1,7 @@
 // Route: from/to/via (slug, lon,lat, search or map click), vehicle, preference, avoid;
 // GET /v1/routes with alternatives; the routes on the map; summary and breakdowns.
 
-import { api, qs } from "../api";
+import { api, qs, type RouteAnswer, type RouteBreakdown, type RouteOption } from "../api";
 import { fmtDuration, fmtKm, pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
@@ -56,7 +56,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   );
   panel.append(form, problem.el, result);
 
-  let last: any = null;
+  let last: RouteAnswer | null = null;
   let selected = 0;
 
   const run = async () => {
@@ -92,11 +92,11 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     submit.disabled = true;
     result.replaceChildren(h("p", { class: "muted", i18n: "common.loading" }));
     try {
-      const { data } = await api(`/v1/routes${qs(query)}`);
+      const { data } = await api<RouteAnswer>(`/v1/routes${qs(query)}`);
       last = data;
       selected = 0;
       render();
-      const coords = data.routes.flatMap((rt: any) => rt.geometry.coordinates);
+      const coords = data.routes.flatMap(lineOf);
       mapView.fitTo(coords);
     } catch (err) {
       last = null;
@@ -110,17 +110,18 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
 
   const render = () => {
     if (!last) return;
-    const routes: any[] = last.routes;
+    const routes = last.routes;
     const best = routes[selected];
     const colour = (i: number) => (i === 0 ? COLOURS.best : COLOURS.alt[(i - 1) % COLOURS.alt.length]);
     mapView.clearOverlays();
     mapView.setLines(
       routes
-        .map((rt, i) => ({ coordinates: rt.geometry.coordinates, color: colour(i), width: i === selected ? 6 : 4, opacity: i === selected ? 1 : 0.55, i }))
+        .map((rt, i) => ({ coordinates: lineOf(rt), color: colour(i), width: i === selected ? 6 : 4, opacity: i === selected ? 1 : 0.55, i }))
         .sort((a, b) => (a.i === selected ? 1 : b.i === selected ? -1 : 0)),
     );
-    const first = best.geometry.coordinates[0];
-    const lastC = best.geometry.coordinates[best.geometry.coordinates.length - 1];
+    const line = lineOf(best);
+    const first = line[0];
+    const lastC = line[line.length - 1];
     if (first) mapView.addMarker(first, { html: "A", className: "pin pin-a" });
     if (lastC) mapView.addMarker(lastC, { html: "B", className: "pin pin-b" });
 
@@ -140,7 +141,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
         h("div", { class: "big" }, h("span", {}, fmtKm(best.distance_m)), " · ", h("span", {}, fmtDuration(best.duration_s))),
         h("div", { class: "muted small" }, `${t(`veh.${last.vehicle}`)} · ${t(`pref.${last.preference}`)}${best.avoided?.length ? ` · ${t("route.avoiding")} ${best.avoided.map(mapView.corridorName).join(", ")}` : ""}`),
         best.legs.length > 1
-          ? h("ol", { class: "legs small" }, ...best.legs.map((l: any) => h("li", {}, `${l.from} → ${l.to}: ${fmtKm(l.distance_m)}, ${fmtDuration(l.duration_s)}`)))
+          ? h("ol", { class: "legs small" }, ...best.legs.map((l) => h("li", {}, `${l.from} → ${l.to}: ${fmtKm(l.distance_m)}, ${fmtDuration(l.duration_s)}`)))
           : null,
       ),
       h(
@@ -177,19 +178,19 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
           "table",
           {},
           h("tbody", {}, h("tr", { class: "group" }, h("th", { colspan: 3, i18n: "route.by_road" }))),
-          h("tbody", {}, ...bd.by_ref.map((x: any) => row("road", x.ref ?? "", x.ref ?? t("common.unknown_road"), x.distance_m))),
+          h("tbody", {}, ...bd.by_ref.map((x) => row("road", x.ref ?? "", x.ref ?? t("common.unknown_road"), x.distance_m))),
           h("tbody", {}, h("tr", { class: "group" }, h("th", { colspan: 3, i18n: "route.by_corridor" }))),
           h(
             "tbody",
             {},
-            ...bd.by_corridor.map((x: any) => {
+            ...bd.by_corridor.map((x) => {
               const tr = row("corridor", x.corridor, mapView.corridorName(x.corridor) || x.name, x.distance_m);
               tr.firstElementChild!.prepend(h("span", { class: "swatch line", style: `background:${mapView.corridorColour(x.corridor)}` }));
               return tr;
             }),
           ),
           h("tbody", {}, h("tr", { class: "group" }, h("th", { colspan: 3, i18n: "route.by_province" }))),
-          h("tbody", {}, ...bd.by_province.map((x: any) => row("province", x.province, provinceName(x.province, x.name), x.distance_m))),
+          h("tbody", {}, ...bd.by_province.map((x) => row("province", x.province, provinceName(x.province, x.name), x.distance_m))),
         ),
       ),
     );
@@ -216,9 +217,14 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   else (from.input.value ? to.input : from.input).focus();
 }
 
+/** A route's line: GeoJSON, unless a polyline was asked for (this screen never does). */
+function lineOf(rt: RouteOption): [number, number][] {
+  return typeof rt.geometry === "string" ? [] : rt.geometry.coordinates;
+}
+
 /** "78 km on the expressway in Nghệ An", in the UI language, from by_corridor_and_province. */
-function summaryList(bd: any): HTMLElement | null {
-  const rows: any[] = (bd.by_corridor_and_province ?? []).filter((x: any) => x.distance_m >= 1000).slice(0, 6);
+function summaryList(bd: RouteBreakdown): HTMLElement | null {
+  const rows = (bd.by_corridor_and_province ?? []).filter((x) => x.distance_m >= 1000).slice(0, 6);
   if (!rows.length) return null;
   const vi = document.documentElement.lang === "vi";
   return h(

@@ -1,7 +1,7 @@
 """Import every ORM model so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from tourroute.accounts.models import Agency, ApiToken, Principal
-from tourroute.audit.models import AuditEntry
+from tourroute.db.audit import AuditEntry
 from tourroute.db.base import Base
 from tourroute.itineraries.models import Itinerary
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor

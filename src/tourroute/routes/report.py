@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from tourroute.network.graph_cache import GraphCache, NetworkGraph
+from tourroute.routes.graph_cache import GraphCache, NetworkGraph
 from tourroute.routing import NoRoute, SnapError, Vehicle
 from tourroute.sites.repository import SitePoint, SiteRepository
 

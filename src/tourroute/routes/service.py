@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
-from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NoRouteFound
 from tourroute.geo import parse_lon_lat
-from tourroute.network.graph_cache import GraphCache, NetworkGraph
-from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
+from tourroute.routes.graph_cache import GraphCache, NetworkGraph
+from tourroute.routes.legs import ErrorNames, LegBuilder
+from tourroute.routes.legs import route_breakdown as route_breakdown  # router.py imports it here
+from tourroute.routing import Preference, Route, Snap, Vehicle
 from tourroute.routing.graph import Coord
 from tourroute.routing.isochrone import reach_area
-from tourroute.routing.route import AVOIDABLE, Matrix, Reach, RouteCost
+from tourroute.routing.route import AVOIDABLE, Matrix, Reach
 from tourroute.sites.repository import SitePoint, SiteRepository
 
 
@@ -76,6 +78,19 @@ class RoutePlan:
 
 
 class RoutingService:
+    """Routes, travel-time matrices and reachable areas on the current road graph.
+
+    Every leg and snap goes through a :class:`~tourroute.routes.legs.LegBuilder`, which
+    also turns the router's failures into domain errors.
+
+    Parameters
+    ----------
+    session
+        The request's database session (sites, the network version).
+    cache
+        The app's road graphs, one per network version.
+    """
+
     def __init__(self, session: Session, cache: GraphCache) -> None:
         self.session = session
         self.cache = cache
@@ -87,7 +102,29 @@ class RoutingService:
         region: tuple[float, float, float, float],
         location: str = "query",
     ) -> Endpoint:
-        """A site slug or ``lon,lat``."""
+        """A site slug or ``lon,lat`` as a point to route from or to.
+
+        Parameters
+        ----------
+        raw
+            A published site's slug, or ``lon,lat`` inside ``region``.
+        name
+            The request parameter that gave it (named by errors).
+        region
+            (west, south, east, north) of the served region.
+        location
+            Where ``name`` was given: ``query`` or ``body``.
+
+        Returns
+        -------
+        Endpoint
+            ``raw``, its (lon, lat) and the site's slug (``None`` for a point).
+
+        Raises
+        ------
+        InvalidParameter
+            Neither a point inside the region nor a published site with a location.
+        """
         raw = raw.strip()
         if "," in raw:
             try:
@@ -106,6 +143,30 @@ class RoutingService:
         return Endpoint(raw, (float(lon), float(lat)), site.slug)
 
     def plan(self, req: RouteRequest) -> tuple[NetworkGraph, list[RoutePlan]]:
+        """The best route through ``req.points``, and up to ``req.alternatives`` others.
+
+        An alternative avoids one of :data:`ALTERNATIVE_CORRIDORS` that carries at least
+        15 % of the best route; it is kept when it shares at most 80 % of its segments with
+        every route kept before and takes at most twice as long as the best.
+
+        Parameters
+        ----------
+        req
+            The points (from, via…, to), the vehicle, preference and constraints.
+
+        Returns
+        -------
+        (NetworkGraph, list of RoutePlan)
+            The graph routed on and the routes, the best first.
+
+        Raises
+        ------
+        InvalidParameter
+            An unknown ``avoid`` or ``prefer`` value, or a point with no usable road near
+            it (named ``from`` on the first leg, ``via`` after).
+        NoRouteFound
+            No route for the best plan between two consecutive points.
+        """
         graph = self.cache.get(self.session)
         self._check_avoid(graph, req.avoid)
         if req.prefer and req.prefer not in graph.corridor_names:
@@ -139,14 +200,6 @@ class RoutingService:
                 location,
             )
 
-    def _snap(self, graph: NetworkGraph, point: Endpoint, model: RouteCost, name: str) -> Snap:
-        try:
-            return graph.router.snap(point.coord, model)
-        except SnapError as exc:
-            raise InvalidParameter(name, str(exc), "body" if "[" in name else "query") from None
-        except NoRoute as exc:
-            raise NoRouteFound(f"{point.query}: {exc}") from None
-
     def matrix(
         self,
         sources: list[Endpoint],
@@ -155,13 +208,43 @@ class RoutingService:
         avoid: frozenset[str],
         distances: bool,
     ) -> tuple[NetworkGraph, Matrix]:
-        """Durations (and distances) between every source and every destination."""
+        """Durations (and distances) between every source and every destination.
+
+        Parameters
+        ----------
+        sources, destinations
+            The points (named ``sources[i]`` and ``destinations[j]`` in the body).
+        vehicle
+            The vehicle, on its fastest routes.
+        avoid
+            ``toll``, ``expressway``, ``unpaved`` and/or corridor slugs.
+        distances
+            Also the metres of every route (slower).
+
+        Returns
+        -------
+        (NetworkGraph, Matrix)
+            The graph routed on and the matrix, with the snapped points.
+
+        Raises
+        ------
+        InvalidParameter
+            An unknown ``avoid`` value, or a point with no usable road near it.
+        NoRouteFound
+            A point's nearest usable road is cut off from the network.
+        """
         graph = self.cache.get(self.session)
         self._check_avoid(graph, avoid, "body")
-        model = graph.router.model(vehicle, Preference.fastest, avoid)
-        a = [self._snap(graph, p, model, f"sources[{i}]") for i, p in enumerate(sources)]
-        b = [self._snap(graph, p, model, f"destinations[{i}]") for i, p in enumerate(destinations)]
-        return graph, graph.router.matrix(a, b, model, distances)
+        legs = LegBuilder.of(graph, vehicle, Preference.fastest, avoid)
+        a = [
+            legs.snap(p.coord, ErrorNames.point(p.query, f"sources[{i}]", "body"))
+            for i, p in enumerate(sources)
+        ]
+        b = [
+            legs.snap(p.coord, ErrorNames.point(p.query, f"destinations[{i}]", "body"))
+            for i, p in enumerate(destinations)
+        ]
+        return graph, legs.matrix(a, b, distances)
 
     def reachable(
         self,
@@ -171,18 +254,44 @@ class RoutingService:
         avoid: frozenset[str],
         margin_m: float,
     ) -> Reachable:
-        """Sites and area within ``minutes`` of driving from ``origin``."""
+        """Sites and area within ``minutes`` of driving from ``origin``.
+
+        Parameters
+        ----------
+        origin
+            Where the drive starts (the ``from`` parameter).
+        minutes
+            The driving-time budget.
+        vehicle
+            The vehicle, on its fastest routes.
+        avoid
+            ``toll``, ``expressway``, ``unpaved`` and/or corridor slugs.
+        margin_m
+            How far either side of the roads driven the area reaches, in metres.
+
+        Returns
+        -------
+        Reachable
+            The snapped origin, the search, the area and the published sites reached
+            (quickest first; sites with no usable road near them are left out).
+
+        Raises
+        ------
+        InvalidParameter
+            An unknown ``avoid`` value, or no usable road near ``origin``.
+        NoRouteFound
+            The road nearest to ``origin`` is cut off from the network.
+        """
         graph = self.cache.get(self.session)
         self._check_avoid(graph, avoid)
-        model = graph.router.model(vehicle, Preference.fastest, avoid)
-        start = self._snap(graph, origin, model, "from")
-        reach = graph.router.reachable(start, model, minutes * 60)
+        legs = LegBuilder.of(graph, vehicle, Preference.fastest, avoid)
+        start = legs.snap(origin.coord, ErrorNames.point(origin.query, "from"))
+        reach = graph.router.reachable(start, legs.model, minutes * 60)
         area = reach_area(reach.pieces, start.on_road, margin_m)
         sites: list[ReachedSite] = []
         for site in SiteRepository(self.session).published_in_bbox(area.bounds):
-            try:
-                snap = graph.router.snap(site.coord, model)
-            except (SnapError, NoRoute):
+            snap = legs.try_snap(site.coord)
+            if snap is None:
                 continue
             seconds = graph.router.time_to(reach, snap)
             if seconds is not None:
@@ -195,95 +304,17 @@ class RoutingService:
         ids = candidate.segment_ids()
         return all(len(ids & p.segment_ids()) <= 0.8 * max(1, len(ids)) for p in plans)
 
+    @staticmethod
     def _plan(
-        self, graph: NetworkGraph, req: RouteRequest, avoid: frozenset[str], label: str
+        graph: NetworkGraph, req: RouteRequest, avoid: frozenset[str], label: str
     ) -> RoutePlan:
-        legs = []
-        for i, (a, b) in enumerate(zip(req.points, req.points[1:], strict=False)):
-            try:
-                model = graph.router.model(
-                    req.vehicle, req.preference, avoid, req.prefer, req.excluded
-                )
-                legs.append(graph.router.route(a.coord, b.coord, model))
-            except SnapError as exc:
-                name = "from" if i == 0 else "via"
-                raise InvalidParameter(name, str(exc)) from None
-            except NoRoute as exc:
-                raise NoRouteFound(
-                    f"no route from {a.query} to {b.query} for a {req.vehicle.value}: {exc}"
-                ) from None
-        return RoutePlan(legs, label)
-
-
-def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    vi, en = names.get(key, (key, key))
-    return vi if lang == "vi" else en
-
-
-def _summary_line(km: float, corridor: str, province: str, lang: str) -> str:
-    """One line of the breakdown's plain-language summary, in the response's language.
-
-    >>> _summary_line(61.6, "Đường Hồ Chí Minh", "Nghệ An", "vi")
-    '62 km trên Đường Hồ Chí Minh ở Nghệ An'
-    >>> _summary_line(61.6, "Hồ Chí Minh road", "Nghe An", "en")
-    '62 km on the Hồ Chí Minh road in Nghe An'
-    """
-    if lang == "vi":
-        return f"{km:.0f} km trên {corridor} ở {province}"
-    return f"{km:.0f} km on the {corridor} in {province}"
-
-
-def route_breakdown(
-    graph: NetworkGraph, legs: list[Route], lang: str, *, both_languages: bool = False
-) -> dict[str, Any]:
-    """Distance by road, corridor, province and both, and a plain-language summary in
-    ``lang``; a stored document (an itinerary, a tour) also keeps ``summary_vi`` and
-    ``summary_en``, since it is answered later to readers of either language."""
-    by_ref: dict[str, float] = {}
-    by_corridor: dict[str, float] = {}
-    by_province: dict[str, float] = {}
-    by_both: dict[tuple[str, str], float] = {}
-    for leg in legs:
-        for target, source in (
-            (by_ref, leg.by_ref),
-            (by_corridor, leg.by_corridor),
-            (by_province, leg.by_province),
-        ):
-            for k, v in source.items():
-                target[k] = target.get(k, 0.0) + v
-        for k2, v in leg.by_corridor_province.items():
-            by_both[k2] = by_both.get(k2, 0.0) + v
-
-    def rows(d: dict[str, float], key: str, names: dict[str, tuple[str, str]] | None) -> list[Any]:
-        out = []
-        for k, v in sorted(d.items(), key=lambda kv: -kv[1]):
-            row: dict[str, Any] = {key: k, "distance_m": round(v, 1)}
-            if names is not None:
-                row["name"] = _named(names, k, lang)
-            out.append(row)
-        return out
-
-    def summary(language: str) -> list[str]:
-        return [
-            _summary_line(
-                v / 1000,
-                _named(graph.corridor_names, c, language),
-                _named(graph.province_names, p, language),
-                language,
+        """One route through the points with these avoidances, leg by leg."""
+        legs = LegBuilder.of(graph, req.vehicle, req.preference, avoid, req.prefer, req.excluded)
+        routes = []
+        for i, (a, b) in enumerate(itertools.pairwise(req.points)):
+            names = ErrorNames.leg(
+                f"from {a.query} to {b.query} for a {req.vehicle.value}",
+                parameter="from" if i == 0 else "via",
             )
-            for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
-            if v >= 1000
-        ]
-
-    languages = {"summary_vi": summary("vi"), "summary_en": summary("en")} if both_languages else {}
-    return {
-        "by_ref": rows(by_ref, "ref", None),
-        "by_corridor": rows(by_corridor, "corridor", graph.corridor_names),
-        "by_province": rows(by_province, "province", graph.province_names),
-        "by_corridor_and_province": [
-            {"corridor": c, "province": p, "distance_m": round(v, 1)}
-            for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
-        ],
-        "summary": summary(lang),
-        **languages,
-    }
+            routes.append(legs.route(a.coord, b.coord, names))
+        return RoutePlan(routes, label)

@@ -34,7 +34,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tourroute.audit.models import AuditEntry
+from tourroute.db.audit import AuditEntry
 
 __all__ = [
     "FORCE_ACTOR",

@@ -1,4 +1,4 @@
-"""HTTP endpoints for provinces."""
+"""HTTP endpoints for provinces (`/v1/provinces`): see :mod:`tourroute.sites.province_service`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from tourroute.api.deps import DbSession
 from tourroute.api.http import GEOJSON, OutputFormat, cached_json, preferred_language, wants_geojson
 from tourroute.api.openapi import NOT_MODIFIED, PROBLEM, Responses
-from tourroute.db.session import DbSession
 from tourroute.provinces.schemas import ProvinceList, ProvinceRead
-from tourroute.provinces.service import ProvinceService, province_feature
+from tourroute.sites.province_service import ProvinceService, province_feature
 
 router = APIRouter(prefix="/v1/provinces", tags=["provinces"])
 _GEO: Responses = {200: {"content": {GEOJSON: {}}}, 304: NOT_MODIFIED}

@@ -8,11 +8,11 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from geoalchemy2.shape import to_shape
 from shapely.geometry import Point
 from shapely.prepared import prep
 from sqlalchemy.orm import Session
 
+from tourroute.db.spatial import shape_of
 from tourroute.network.repository import NetworkRepository
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routing import RoadGraph, build_graph
@@ -59,7 +59,7 @@ class GraphCache:
         started = time.perf_counter()
         repo = NetworkRepository(session)
         provinces = ProvinceRepository(session).list()
-        areas = [(p.code, prep(to_shape(p.boundary))) for p in provinces]
+        areas = [(p.code, prep(shape_of(p.boundary))) for p in provinces]
 
         def province_of(c: Coord) -> str | None:
             point = Point(c)

@@ -1,0 +1,471 @@
+"""One way to route a leg between two places, and to say why it cannot be routed.
+
+Routes (``/v1/routes``), composed itineraries and catalogue tours all drive from place to
+place on the shared road graph.  They do it through a :class:`LegBuilder`: one cost model
+on one :class:`~tourroute.routes.graph_cache.NetworkGraph`, a cache of the legs already
+routed (keyed by their endpoints), and :func:`routing_error`, the one translation of the
+router's :class:`~tourroute.routing.SnapError` and :class:`~tourroute.routing.NoRoute`
+into the domain errors of :mod:`tourroute.errors` — each caller says, with
+:class:`ErrorNames`, what its message names (the request parameter, the places).
+
+:func:`leg_document` renders the part of a leg that itineraries and tours store alike;
+:func:`route_breakdown` the distance of legs by road, corridor and province.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+
+from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.routes.graph_cache import NetworkGraph
+from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
+from tourroute.routing.graph import Coord
+from tourroute.routing.route import PREFERRED_CORRIDOR_FACTOR, Matrix, RouteCost
+
+__all__ = [
+    "ErrorNames",
+    "Leg",
+    "LegBuilder",
+    "leg_document",
+    "route_breakdown",
+    "routing_error",
+]
+
+
+@dataclass(frozen=True)
+class ErrorNames:
+    """What the domain error of a failed snap or route names.
+
+    Parameters
+    ----------
+    detail
+        The start of a :class:`~tourroute.errors.NoRouteFound` detail; the router's own
+        reason follows after a colon (``"no route from a to b: <reason>"``).
+    parameter
+        The request parameter an unsnappable point (:class:`~tourroute.routing.SnapError`)
+        is blamed on, as :class:`~tourroute.errors.InvalidParameter`; ``None`` makes it a
+        :class:`~tourroute.errors.NoRouteFound` like any other failure.
+    location
+        Where ``parameter`` was given: ``query`` or ``body``.
+    """
+
+    detail: str
+    parameter: str | None = None
+    location: str = "query"
+
+    @classmethod
+    def leg(cls, between: str, parameter: str | None = None, location: str = "query") -> ErrorNames:
+        """The names of a leg's failure: ``"no route " + between``.
+
+        Parameters
+        ----------
+        between
+            The leg in words, e.g. ``"from kim-lien to thien-cam for a car"``.
+        parameter, location
+            As in :class:`ErrorNames`.
+
+        Returns
+        -------
+        ErrorNames
+        """
+        return cls(f"no route {between}", parameter, location)
+
+    @classmethod
+    def point(cls, query: str, parameter: str, location: str = "query") -> ErrorNames:
+        """The names of a point's failure to snap: the point as asked for, and its parameter.
+
+        Parameters
+        ----------
+        query
+            The point as the request gave it (a site slug or ``lon,lat``).
+        parameter, location
+            As in :class:`ErrorNames`.
+
+        Returns
+        -------
+        ErrorNames
+        """
+        return cls(query, parameter, location)
+
+
+def routing_error(exc: SnapError | NoRoute, names: ErrorNames) -> InvalidParameter | NoRouteFound:
+    """The domain error for a failure of the router: the one place they are translated.
+
+    Parameters
+    ----------
+    exc
+        What :meth:`~tourroute.routing.route.Router.snap` or ``route`` raised.
+    names
+        What the error names.
+
+    Returns
+    -------
+    InvalidParameter or NoRouteFound
+        :class:`~tourroute.errors.InvalidParameter` of ``names.parameter`` for a point with
+        no usable road near it (when the caller names a parameter); otherwise
+        :class:`~tourroute.errors.NoRouteFound` with ``names.detail`` and the reason.
+    """
+    if isinstance(exc, SnapError) and names.parameter is not None:
+        return InvalidParameter(names.parameter, str(exc), names.location)
+    return NoRouteFound(f"{names.detail}: {exc}")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A leg from one place to another under one cost model.
+
+    Parameters
+    ----------
+    origin, destination
+        The places' (lon, lat), as asked for (not snapped).
+    route
+        The routed :class:`~tourroute.routing.Route`; ``None`` when the two places
+        coincide and there is nothing to drive.
+    distance_m, duration_s
+        The route's metres and seconds (0 for coinciding places).
+    coords
+        The line driven, from snapped point to snapped point; for coinciding places the
+        place twice (a LineString needs two positions).
+    """
+
+    origin: Coord
+    destination: Coord
+    route: Route | None
+    distance_m: float
+    duration_s: float
+    coords: tuple[Coord, ...]
+
+    @classmethod
+    def routed(cls, origin: Coord, destination: Coord, route: Route) -> Leg:
+        """The leg that drives ``route``.
+
+        Parameters
+        ----------
+        origin, destination
+            The places' (lon, lat).
+        route
+            Their route.
+
+        Returns
+        -------
+        Leg
+        """
+        coords = tuple(route.coords)
+        return cls(origin, destination, route, route.distance_m, route.duration_s, coords)
+
+    @classmethod
+    def staying(cls, place: Coord) -> Leg:
+        """The empty leg of a place to itself.
+
+        Parameters
+        ----------
+        place
+            Its (lon, lat).
+
+        Returns
+        -------
+        Leg
+            No route, 0 m, 0 s, ``place`` twice as its line.
+        """
+        return cls(place, place, None, 0.0, 0.0, (place, place))
+
+
+@dataclass
+class LegBuilder:
+    """Snaps, routes and times legs on one road graph under one cost model.
+
+    Routes are cached by their endpoints (failures too, so a second ask fails as fast and
+    may name its places differently): build one per request and cost model.
+
+    Parameters
+    ----------
+    graph
+        The road graph of the network version the request reads.
+    model
+        The cost model every snap, route and matrix of this builder uses.
+    """
+
+    graph: NetworkGraph
+    model: RouteCost
+    _routes: dict[tuple[Coord, Coord], Route | SnapError | NoRoute] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    @classmethod
+    def of(
+        cls,
+        graph: NetworkGraph,
+        vehicle: Vehicle = Vehicle.car,
+        preference: Preference = Preference.fastest,
+        avoid: Collection[str] = (),
+        prefer_corridor: str | None = None,
+        excluded: BaseGeometry | None = None,
+        prefer_factor: float = PREFERRED_CORRIDOR_FACTOR,
+    ) -> LegBuilder:
+        """A builder with the cost model of a vehicle, preference and avoidances.
+
+        Parameters
+        ----------
+        graph
+            The road graph.
+        vehicle, preference, avoid, prefer_corridor, excluded, prefer_factor
+            As in :meth:`tourroute.routing.route.Router.model`.
+
+        Returns
+        -------
+        LegBuilder
+        """
+        model = graph.router.model(
+            vehicle, preference, avoid, prefer_corridor, excluded, prefer_factor
+        )
+        return cls(graph, model)
+
+    def snap(self, point: Coord, names: ErrorNames) -> Snap:
+        """``point`` snapped onto the nearest road the model may use.
+
+        Parameters
+        ----------
+        point
+            (lon, lat).
+        names
+            What the error names if it cannot be snapped (usually :meth:`ErrorNames.point`).
+
+        Returns
+        -------
+        Snap
+
+        Raises
+        ------
+        InvalidParameter
+            No usable road near the point, and ``names`` has a parameter.
+        NoRouteFound
+            The nearest usable road is cut off (or no road, without a parameter).
+        """
+        try:
+            return self.graph.router.snap(point, self.model)
+        except (SnapError, NoRoute) as exc:
+            raise routing_error(exc, names) from None
+
+    def try_snap(self, point: Coord) -> Snap | None:
+        """``point`` snapped like :meth:`snap`, or ``None`` where that fails.
+
+        Parameters
+        ----------
+        point
+            (lon, lat).
+
+        Returns
+        -------
+        Snap or None
+        """
+        try:
+            return self.graph.router.snap(point, self.model)
+        except (SnapError, NoRoute):
+            return None
+
+    def matrix(self, origins: list[Snap], destinations: list[Snap], distances: bool) -> Matrix:
+        """Travel times (and distances) between snapped points under the model.
+
+        Parameters
+        ----------
+        origins, destinations
+            Snapped points (:meth:`snap`, :meth:`try_snap`, maybe of another builder on
+            the same graph).
+        distances
+            Also sum the metres of every path.
+
+        Returns
+        -------
+        Matrix
+            As :meth:`tourroute.routing.route.Router.matrix`.
+        """
+        return self.graph.router.matrix(origins, destinations, self.model, distances)
+
+    def route(self, origin: Coord, destination: Coord, names: ErrorNames) -> Route:
+        """The route from ``origin`` to ``destination``, routed once per pair.
+
+        Parameters
+        ----------
+        origin, destination
+            (lon, lat); routed even when they coincide (see :meth:`leg`).
+        names
+            What the error names if there is no route.
+
+        Returns
+        -------
+        Route
+
+        Raises
+        ------
+        InvalidParameter
+            A point has no usable road near it, and ``names`` has a parameter.
+        NoRouteFound
+            No route (or an unsnappable point, without a parameter).
+        """
+        key = (origin, destination)
+        found = self._routes.get(key)
+        if found is None:
+            try:
+                found = self.graph.router.route(origin, destination, self.model)
+            except (SnapError, NoRoute) as exc:
+                found = exc.with_traceback(None)  # cached: keep no frames alive
+            self._routes[key] = found
+        if isinstance(found, Route):
+            return found
+        raise routing_error(found, names) from None
+
+    def leg(self, origin: Coord, destination: Coord, names: ErrorNames) -> Leg:
+        """The leg between two places: nothing to drive if they coincide, else the route.
+
+        Parameters
+        ----------
+        origin, destination
+            The places' (lon, lat).
+        names
+            What the error names if there is no route.
+
+        Returns
+        -------
+        Leg
+
+        Raises
+        ------
+        InvalidParameter
+            A point has no usable road near it, and ``names`` has a parameter.
+        NoRouteFound
+            No route (or an unsnappable point, without a parameter).
+        """
+        if origin == destination:
+            return Leg.staying(origin)
+        return Leg.routed(origin, destination, self.route(origin, destination, names))
+
+
+def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -> dict[str, Any]:
+    """The part of a leg that itineraries and tours store alike.
+
+    Parameters
+    ----------
+    graph
+        The road graph the leg was routed on (for the corridors' and provinces' names).
+    leg
+        The leg.
+    origin, destination
+        The ids the plan knows the two places by.
+
+    Returns
+    -------
+    dict
+        ``from``, ``to``, ``distance_m`` and ``duration_s`` (to 0.1), ``geometry`` (a
+        GeoJSON LineString) and ``breakdown`` (:func:`route_breakdown` in both languages;
+        ``None`` for a place to itself).
+    """
+    return {
+        "from": origin,
+        "to": destination,
+        "distance_m": round(leg.distance_m, 1),
+        "duration_s": round(leg.duration_s, 1),
+        "geometry": {"type": "LineString", "coordinates": [list(c) for c in leg.coords]},
+        "breakdown": (
+            None
+            if leg.route is None
+            else route_breakdown(graph, [leg.route], "en", both_languages=True)
+        ),
+    }
+
+
+def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    vi, en = names.get(key, (key, key))
+    return vi if lang == "vi" else en
+
+
+def _summary_line(km: float, corridor: str, province: str, lang: str) -> str:
+    """One line of the breakdown's plain-language summary, in the response's language.
+
+    >>> _summary_line(61.6, "Đường Hồ Chí Minh", "Nghệ An", "vi")
+    '62 km trên Đường Hồ Chí Minh ở Nghệ An'
+    >>> _summary_line(61.6, "Hồ Chí Minh road", "Nghe An", "en")
+    '62 km on the Hồ Chí Minh road in Nghe An'
+    """
+    if lang == "vi":
+        return f"{km:.0f} km trên {corridor} ở {province}"
+    return f"{km:.0f} km on the {corridor} in {province}"
+
+
+def route_breakdown(
+    graph: NetworkGraph, legs: list[Route], lang: str, *, both_languages: bool = False
+) -> dict[str, Any]:
+    """Distance by road, corridor, province and both, and a plain-language summary.
+
+    A stored document (an itinerary, a tour) also keeps ``summary_vi`` and ``summary_en``,
+    since it is answered later to readers of either language.
+
+    Parameters
+    ----------
+    graph
+        The road graph the legs were routed on (the corridors' and provinces' names).
+    legs
+        The routes to add up.
+    lang
+        ``vi`` or ``en``: the language of ``summary`` and of the rows' names.
+    both_languages
+        Also give ``summary_vi`` and ``summary_en``.
+
+    Returns
+    -------
+    dict
+        ``by_ref``, ``by_corridor``, ``by_province`` and ``by_corridor_and_province``
+        (metres, longest first) and ``summary`` (a line per corridor and province of 1 km
+        or more).
+    """
+    by_ref: dict[str, float] = {}
+    by_corridor: dict[str, float] = {}
+    by_province: dict[str, float] = {}
+    by_both: dict[tuple[str, str], float] = {}
+    for leg in legs:
+        for target, source in (
+            (by_ref, leg.by_ref),
+            (by_corridor, leg.by_corridor),
+            (by_province, leg.by_province),
+        ):
+            for k, v in source.items():
+                target[k] = target.get(k, 0.0) + v
+        for k2, v in leg.by_corridor_province.items():
+            by_both[k2] = by_both.get(k2, 0.0) + v
+
+    def rows(d: dict[str, float], key: str, names: dict[str, tuple[str, str]] | None) -> list[Any]:
+        out = []
+        for k, v in sorted(d.items(), key=lambda kv: -kv[1]):
+            row: dict[str, Any] = {key: k, "distance_m": round(v, 1)}
+            if names is not None:
+                row["name"] = _named(names, k, lang)
+            out.append(row)
+        return out
+
+    def summary(language: str) -> list[str]:
+        return [
+            _summary_line(
+                v / 1000,
+                _named(graph.corridor_names, c, language),
+                _named(graph.province_names, p, language),
+                language,
+            )
+            for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
+            if v >= 1000
+        ]
+
+    languages = {"summary_vi": summary("vi"), "summary_en": summary("en")} if both_languages else {}
+    return {
+        "by_ref": rows(by_ref, "ref", None),
+        "by_corridor": rows(by_corridor, "corridor", graph.corridor_names),
+        "by_province": rows(by_province, "province", graph.province_names),
+        "by_corridor_and_province": [
+            {"corridor": c, "province": p, "distance_m": round(v, 1)}
+            for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
+        ],
+        "summary": summary(lang),
+        **languages,
+    }

@@ -1,0 +1,120 @@
+"""The leg builder (tourroute.routes.legs) on a small hand-made network.
+
+A straight road A–M–B on a corridor, and an island of road nobody can reach; a point far
+from both has no usable road at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.routes.graph_cache import NetworkGraph
+from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document
+from tourroute.routing import Segment, Vehicle, build_graph
+from tourroute.routing.route import Router
+
+A, M, B = (105.0, 19.0), (105.1, 19.0), (105.2, 19.0)
+ISLAND = ((105.0, 19.5), (105.01, 19.5))  # a road joined to nothing
+NOWHERE = (106.5, 19.0)  # over 20 km from any road
+
+
+@pytest.fixture(scope="module")
+def graph() -> NetworkGraph:
+    road = build_graph(
+        [
+            Segment("main", (A, M, B), ref="QL1A", corridors=("ql1a",), road_class="trunk"),
+            Segment("island", ISLAND, road_class="residential"),
+        ],
+        lambda _point: "VN-21",
+    )
+    return NetworkGraph(
+        version="test",
+        road=road,
+        router=Router(road, fast=False),
+        corridor_names={"ql1a": ("Quốc lộ 1A", "National Route 1A")},
+        province_names={"VN-21": ("Thanh Hóa", "Thanh Hoa")},
+    )
+
+
+def test_a_leg_is_routed_once_per_pair_of_endpoints(graph: NetworkGraph) -> None:
+    legs = LegBuilder.of(graph, Vehicle.car)
+    names = ErrorNames.leg("from a to b")
+    first = legs.leg(A, B, names)
+    assert first.route is not None
+    assert legs.route(A, B, names) is first.route
+    assert first.distance_m == pytest.approx(first.route.distance_m)
+    assert first.duration_s == pytest.approx(first.route.duration_s)
+    assert first.coords[0] == A
+    assert first.coords[-1] == B
+    assert legs.leg(B, A, names).route is not first.route
+
+
+def test_a_place_to_itself_is_an_empty_leg(graph: NetworkGraph) -> None:
+    leg = LegBuilder.of(graph).leg(M, M, ErrorNames.leg("from m to m"))
+    assert leg.route is None
+    assert (leg.distance_m, leg.duration_s, leg.coords) == (0.0, 0.0, (M, M))
+    assert leg_document(graph, leg, "m", "m") == {
+        "from": "m",
+        "to": "m",
+        "distance_m": 0.0,
+        "duration_s": 0.0,
+        "geometry": {"type": "LineString", "coordinates": [list(M), list(M)]},
+        "breakdown": None,
+    }
+
+
+def test_leg_document_rounds_and_breaks_down_by_corridor(graph: NetworkGraph) -> None:
+    leg = LegBuilder.of(graph).leg(A, B, ErrorNames.leg("from a to b"))
+    doc = leg_document(graph, leg, "a", "b")
+    assert (doc["from"], doc["to"]) == ("a", "b")
+    assert doc["distance_m"] == round(leg.distance_m, 1)
+    assert doc["duration_s"] == round(leg.duration_s, 1)
+    assert doc["geometry"]["coordinates"] == [list(c) for c in leg.coords]
+    assert [r["corridor"] for r in doc["breakdown"]["by_corridor"]] == ["ql1a"]
+    assert doc["breakdown"]["summary_vi"] == ["21 km trên Quốc lộ 1A ở Thanh Hóa"]
+    assert doc["breakdown"]["summary_en"] == ["21 km on the National Route 1A in Thanh Hoa"]
+
+
+def test_an_unsnappable_point_is_the_named_parameter(graph: NetworkGraph) -> None:
+    legs = LegBuilder.of(graph)
+    names = ErrorNames.leg("from a to nowhere", parameter="via", location="query")
+    with pytest.raises(InvalidParameter) as raised:
+        legs.leg(A, NOWHERE, names)
+    (error,) = raised.value.errors
+    assert (error.name, error.location) == ("via", "query")
+    assert "no usable road within 20 km" in error.reason
+    assert raised.value.status == 422
+
+
+def test_without_a_parameter_an_unsnappable_point_is_no_route(graph: NetworkGraph) -> None:
+    legs = LegBuilder.of(graph)
+    with pytest.raises(NoRouteFound) as raised:
+        legs.leg(A, NOWHERE, ErrorNames.leg("from a to nowhere"))
+    assert raised.value.detail.startswith("no route from a to nowhere: no usable road")
+
+
+def test_a_failed_leg_is_cached_and_named_by_each_caller(graph: NetworkGraph) -> None:
+    legs = LegBuilder.of(graph)
+    with pytest.raises(NoRouteFound, match=r"^no route from one: "):
+        legs.route(A, NOWHERE, ErrorNames.leg("from one"))
+    with pytest.raises(InvalidParameter, match="'to'"):
+        legs.route(A, NOWHERE, ErrorNames.leg("from two", parameter="to"))
+
+
+def test_a_cut_off_road_is_no_route_even_with_a_parameter(graph: NetworkGraph) -> None:
+    legs = LegBuilder.of(graph)
+    with pytest.raises(NoRouteFound, match="cut off"):
+        legs.leg(A, ISLAND[0], ErrorNames.leg("from a to the island", parameter="to"))
+
+
+def test_snaps_name_the_point_and_its_parameter(graph: NetworkGraph) -> None:
+    legs = LegBuilder.of(graph, Vehicle.motorbike)
+    assert legs.snap(M, ErrorNames.point("m", "from")).distance_m == pytest.approx(0.0, abs=1.0)
+    with pytest.raises(InvalidParameter) as raised:
+        legs.snap(NOWHERE, ErrorNames.point("106.5,19.0", "sources[0]", "body"))
+    assert raised.value.errors[0].as_dict()["in"] == "body"
+    with pytest.raises(NoRouteFound, match=r"^island: .*cut off"):
+        legs.snap(ISLAND[1], ErrorNames.point("island", "from"))
+    assert legs.try_snap(NOWHERE) is None
+    assert legs.try_snap(ISLAND[0]) is None
