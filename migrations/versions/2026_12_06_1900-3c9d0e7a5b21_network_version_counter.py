@@ -50,9 +50,12 @@ _IGNORED = ("seeded", "created_at", "updated_at", "version")
 _BUMP_SQLITE = (
     "UPDATE network_state SET version = version + 1, stamp = lower(hex(randomblob(6))) WHERE id = 1"
 )
+# The counter of the schema the changed table is in: a trigger function resolves plain names
+# by the *caller's* search path, which may be another schema's (a copy being filled from
+# ``public`` would otherwise bump ``public``'s counter).
 _BUMP_POSTGRES = (
-    "UPDATE network_state SET version = version + 1, stamp = substr(md5(random()::text), 1, 12) "
-    "WHERE id = 1"
+    "EXECUTE format('UPDATE %I.network_state SET version = version + 1, "
+    "stamp = substr(md5(random()::text), 1, 12) WHERE id = 1', TG_TABLE_SCHEMA)"
 )
 
 

@@ -160,3 +160,21 @@ def test_a_rolled_back_write_never_lends_its_version_to_another(session: Session
         second = _version(session)
     assert first.split("-")[0] == second.split("-")[0]  # the same counter value…
     assert first != second  # …and yet two versions: the stamp differs
+
+
+def test_the_counter_bumped_is_the_changed_tables_own(session: Session, database: Any) -> None:
+    """PostGIS resolves a trigger function's plain names by the caller's search path: a
+    writer whose path does not show the table's schema (a copy being filled from
+    ``public``, in the crash-safety tests) must still bump that schema's counter, never
+    another's."""
+    if database.backend != "postgis":
+        pytest.skip("schemas and search paths are PostgreSQL's")
+    before = _version(session)
+    segment = _a_segment(session)
+    session.execute(text("SET LOCAL search_path = pg_catalog"))
+    session.execute(
+        text("UPDATE public.road_segments SET scenic = scenic + 1 WHERE id = :id"),
+        {"id": segment.id},
+    )
+    session.execute(text("SET LOCAL search_path = public"))
+    assert _version(session) != before
