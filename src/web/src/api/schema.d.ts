@@ -2561,7 +2561,7 @@ export interface components {
              * Road Class
              * @enum {string}
              */
-            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified";
+            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track";
             /** Scenic */
             scenic: number;
             /** Toll */
@@ -2607,7 +2607,7 @@ export interface components {
              * Road Class
              * @enum {string}
              */
-            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified";
+            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track";
             /**
              * Scenic
              * @default 0
@@ -2680,7 +2680,7 @@ export interface components {
              * Road Class
              * @enum {string}
              */
-            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified";
+            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track";
             /**
              * Scenic
              * @default 0
@@ -2748,7 +2748,7 @@ export interface components {
             /** Ref */
             ref?: string | null;
             /** Road Class */
-            road_class?: ("motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified") | null;
+            road_class?: ("motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track") | null;
             /** Scenic */
             scenic?: number | null;
             /** Source */
