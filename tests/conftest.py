@@ -32,8 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "seed"
 BACKENDS = ("spatialite", "postgis")
 # Tests fire hundreds of requests from one address: rate limits are tested on their own
-# (tests/api/test_serving.py), not by every test.
-_SERVING: dict[str, Any] = {"rate_limit_enabled": False}
+# (tests/api/test_serving.py), not by every test. Tests change the network and route at
+# once, so they build a changed network's graph inline; background rebuilds (the default)
+# are tested on their own (tests/api/test_graph_rebuild.py).
+_SERVING: dict[str, Any] = {"rate_limit_enabled": False, "graph_rebuild": "inline"}
 
 
 @dataclass

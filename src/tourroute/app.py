@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
         engine = create_db_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        if settings.graph_rebuild == "background":
+            app.state.graph_cache.bind(app.state.sessionmaker)
         if settings.preload_graph:
             preload_graph(app.state.graph_cache, app.state.sessionmaker)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -83,6 +84,13 @@ class Settings(BaseSettings):
         default=False,
         description="Build the road graph when a worker starts instead of on the first route "
         "request (`serve` turns it on).",
+    )
+    graph_rebuild: Literal["background", "inline"] = Field(
+        default="background",
+        description="After a network change, build the new road graph in the background "
+        "while requests keep the previous one (`background`), or in the first request that "
+        "sees the change (`inline`: the answer always reflects the latest network, but that "
+        "request waits for the build).",
     )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",

@@ -10,19 +10,30 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, text
 
 from tourroute.api.openapi import problem_responses
+from tourroute.config import Settings
 from tourroute.errors import ServiceUnavailable
+from tourroute.routes.graph_cache import GraphCache
 
 router = APIRouter(tags=["operations"])
 
 
 class Readiness(BaseModel):
-    """``GET /readyz``: the database answers and holds the schema."""
+    """``GET /readyz``: the database answers and holds the schema, and the road graph is
+    built (or, without ``preload_graph``, will be built by the first route request)."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["ready"]
     database: Literal["ok"]
     provinces: int = Field(description="provinces in the database (a query that needs the schema)")
+    road_graph: Literal["ready", "on-demand"] = Field(
+        description="`ready`: built, routes answer at once; `on-demand`: the worker does not "
+        "preload it, the first route request builds it"
+    )
+    road_graph_rebuilding: bool = Field(
+        description="a newer network version is being built in the background; requests are "
+        "answered on the previous one meanwhile (their `network_version` says which)"
+    )
 
 
 @router.get("/healthz", summary="The process is up")
@@ -32,7 +43,7 @@ def healthz() -> dict[str, str]:
 
 @router.get(
     "/readyz",
-    summary="Ready to serve: the database answers and holds the schema",
+    summary="Ready to serve: the database answers, holds the schema, the road graph is built",
     response_model=Readiness,
     responses=problem_responses(503),
 )
@@ -45,5 +56,15 @@ def readyz(request: Request) -> JSONResponse:
         raise ServiceUnavailable(
             f"database not ready ({type(exc).__name__}); is it running and migrated?"
         ) from None
-    ready = Readiness(status="ready", database="ok", provinces=provinces)
+    graphs: GraphCache = request.app.state.graph_cache
+    settings: Settings = request.app.state.settings
+    if not graphs.ready and settings.preload_graph:
+        raise ServiceUnavailable("the road graph is being built; retry in a few seconds")
+    ready = Readiness(
+        status="ready",
+        database="ok",
+        provinces=provinces,
+        road_graph="ready" if graphs.ready else "on-demand",
+        road_graph_rebuilding=graphs.rebuilding,
+    )
     return JSONResponse(ready.model_dump(mode="json"))

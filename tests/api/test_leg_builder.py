@@ -20,6 +20,7 @@ from tests.api.tour_fixtures import tour_body
 from tests.builders import add_site, assert_problem
 from tests.conftest import Database
 from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.plans import plan_document
 from tourroute.routes.legs import ErrorNames, LegBuilder
 from tourroute.sites.domain import SiteStatus
 from tourroute.sites.models import Site
@@ -36,7 +37,8 @@ def _tour_plan(session: Session, database: Database, *slugs: str) -> dict[str, A
         tour_body("leg-check", days=[{"stops": [{"site": s} for s in slugs]}])
     )
     sites = {s.slug: s for s in session.scalars(select(Site).where(Site.slug.in_(slugs)))}
-    return build_plan(definition, date(2026, 12, 4), sites, database.graph_cache.get(session))
+    plan = build_plan(definition, date(2026, 12, 4), sites, database.graph_cache.get(session))
+    return plan_document(plan)
 
 
 def test_routes_itineraries_and_tours_time_a_leg_alike(

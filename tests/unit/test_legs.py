@@ -10,7 +10,13 @@ import pytest
 
 from tourroute.errors import InvalidParameter, NoRouteFound
 from tourroute.routes.graph_cache import NetworkGraph
-from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document
+from tourroute.routes.legs import (
+    ErrorNames,
+    LegBuilder,
+    breakdown_of,
+    leg_document,
+    route_breakdown,
+)
 from tourroute.routing import Segment, Vehicle, build_graph
 from tourroute.routing.route import Router
 
@@ -54,7 +60,8 @@ def test_a_place_to_itself_is_an_empty_leg(graph: NetworkGraph) -> None:
     leg = LegBuilder.of(graph).leg(M, M, ErrorNames.leg("from m to m"))
     assert leg.route is None
     assert (leg.distance_m, leg.duration_s, leg.coords) == (0.0, 0.0, (M, M))
-    assert leg_document(graph, leg, "m", "m") == {
+    document = leg_document(graph, leg, "m", "m")
+    assert document.model_dump(mode="json", by_alias=True, exclude_unset=True) == {
         "from": "m",
         "to": "m",
         "distance_m": 0.0,
@@ -67,13 +74,49 @@ def test_a_place_to_itself_is_an_empty_leg(graph: NetworkGraph) -> None:
 def test_leg_document_rounds_and_breaks_down_by_corridor(graph: NetworkGraph) -> None:
     leg = LegBuilder.of(graph).leg(A, B, ErrorNames.leg("from a to b"))
     doc = leg_document(graph, leg, "a", "b")
-    assert (doc["from"], doc["to"]) == ("a", "b")
-    assert doc["distance_m"] == round(leg.distance_m, 1)
-    assert doc["duration_s"] == round(leg.duration_s, 1)
-    assert doc["geometry"]["coordinates"] == [list(c) for c in leg.coords]
-    assert [r["corridor"] for r in doc["breakdown"]["by_corridor"]] == ["ql1a"]
-    assert doc["breakdown"]["summary_vi"] == ["21 km trên Quốc lộ 1A ở Thanh Hóa"]
-    assert doc["breakdown"]["summary_en"] == ["21 km on the National Route 1A in Thanh Hoa"]
+    assert (doc.from_, doc.to) == ("a", "b")
+    assert doc.distance_m == round(leg.distance_m, 1)
+    assert doc.duration_s == round(leg.duration_s, 1)
+    assert doc.geometry.coordinates == list(leg.coords)
+    assert doc.departure is None
+    assert doc.breakdown is not None
+    assert [r.corridor for r in doc.breakdown.by_corridor] == ["ql1a"]
+    assert doc.breakdown.summary_vi == ["21 km trên Quốc lộ 1A ở Thanh Hóa"]
+    assert doc.breakdown.summary_en == ["21 km on the National Route 1A in Thanh Hoa"]
+    # As stored: the members in the document's order, no clock times (set by the composer
+    # on days with breaks only).
+    stored = doc.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert list(stored) == ["from", "to", "distance_m", "duration_s", "geometry", "breakdown"]
+    assert list(stored["breakdown"]) == [
+        "by_ref",
+        "by_corridor",
+        "by_province",
+        "by_corridor_and_province",
+        "summary",
+        "summary_vi",
+        "summary_en",
+    ]
+
+
+def test_route_breakdown_answers_the_rows_of_a_stored_breakdown(graph: NetworkGraph) -> None:
+    leg = LegBuilder.of(graph).leg(A, B, ErrorNames.leg("from a to b"))
+    assert leg.route is not None
+    answered = route_breakdown(graph, [leg.route], "vi")
+    assert answered == {
+        "by_ref": [{"ref": "QL1A", "distance_m": round(leg.route.distance_m, 1)}],
+        "by_corridor": [
+            {"corridor": "ql1a", "distance_m": round(leg.route.distance_m, 1), "name": "Quốc lộ 1A"}
+        ],
+        "by_province": [
+            {"province": "VN-21", "distance_m": round(leg.route.distance_m, 1), "name": "Thanh Hóa"}
+        ],
+        "by_corridor_and_province": [
+            {"corridor": "ql1a", "province": "VN-21", "distance_m": round(leg.route.distance_m, 1)}
+        ],
+        "summary": ["21 km trên Quốc lộ 1A ở Thanh Hóa"],
+    }
+    both = breakdown_of(graph, [leg.route], "vi", both_languages=True)
+    assert both.summary_en == ["21 km on the National Route 1A in Thanh Hoa"]
 
 
 def test_an_unsnappable_point_is_the_named_parameter(graph: NetworkGraph) -> None:

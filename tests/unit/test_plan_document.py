@@ -4,6 +4,7 @@ drift caught, re-dating a plan."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from tourroute.exports.geojson import to_geojson
-from tourroute.plans import Plan, StopWarning
+from tourroute.plans import Plan, StopWarning, plan_document
 
 _PLACE = {
     "id": "kim-lien",
@@ -177,3 +178,42 @@ def test_geojson_of_a_plan() -> None:
     assert doc["features"][0]["properties"]["from"] == "kim-lien"
     assert doc["features"][1]["properties"]["arrival"] == "2026-12-04T08:00:00+07:00"
     assert doc["properties"] == {"score": 1.5, "vehicle": "car"}
+
+
+def test_plan_document_is_the_document_a_producer_wrote() -> None:
+    written = _tour_plan()
+    # A tour's day at one stop drives nothing: its totals (and the plan's, with no other
+    # day) were written as a sum of no legs, 0.
+    written["days"][0]["totals"] |= {"driving_s": 0, "distance_m": 0}
+    written["totals"] |= {"driving_s": 0, "distance_m": 0}
+    stored = plan_document(Plan.model_validate(written))
+    assert json.dumps(stored) == json.dumps(written)
+    assert stored["totals"]["driving_s"] == 0
+    assert isinstance(stored["totals"]["driving_s"], int)
+
+
+def test_plan_document_keeps_the_members_set_in_the_models_order() -> None:
+    stored = plan_document(Plan.model_validate(_itinerary_plan()))
+    assert list(stored)[:5] == ["vehicle", "route_vehicle", "convoy", "meals", "start_date"]
+    assert "provinces" not in stored
+    assert "request" not in stored
+    (day,) = stored["days"]
+    assert list(day) == [
+        "day",
+        "date",
+        "start",
+        "stops",
+        "breaks",
+        "legs",
+        "overnight",
+        "end",
+        "problems",
+        "totals",
+    ]
+    # A day with a leg: float totals; a regroup point by the road: id, site, location.
+    assert isinstance(day["totals"]["driving_s"], float)
+    assert list(day["breaks"][0]["place"]) == ["id", "site", "location"]
+    place = ["id", "location", "site", "name_vi", "name_en", "kind"]
+    assert list(day["start"]) == [*place, "departure"]
+    assert day["legs"][0]["from"] == "kim-lien"
+    assert Plan.model_validate(stored) == Plan.model_validate(_itinerary_plan())

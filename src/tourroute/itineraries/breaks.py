@@ -26,12 +26,13 @@ inflated for these stops, so this is rare).  Pure: the router comes in as a call
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import LineString
 from shapely.ops import substring
 
+from tourroute.plans import Leg
 from tourroute.routing.convoy import stations_along
 from tourroute.routing.graph import Coord
 
@@ -117,14 +118,15 @@ class DayInput:
 @dataclass
 class LegResult:
     """A routed leg from place ``a`` to place ``b``: metres, seconds, its line (lon, lat)
-    and the router's document of it (copied to both parts when the leg is cut)."""
+    and the router's document of it (both parts of a cut leg keep the whole leg's; ``None``
+    for a router that writes none)."""
 
     a: str
     b: str
     distance_m: float
     duration_s: float
     coords: list[Coord]
-    doc: dict[str, Any] = field(default_factory=dict)
+    doc: Leg | None = None
 
 
 @dataclass
@@ -181,14 +183,14 @@ def _split(leg: LegResult, share: float) -> tuple[LegResult, LegResult]:
     if len(cut) < 2:
         cut = [leg.coords[0], leg.coords[0]]
     return (
-        LegResult(leg.a, leg.b, leg.distance_m * share, leg.duration_s * share, cut, dict(leg.doc)),
+        LegResult(leg.a, leg.b, leg.distance_m * share, leg.duration_s * share, cut, leg.doc),
         LegResult(
             leg.a,
             leg.b,
             leg.distance_m * (1 - share),
             leg.duration_s * (1 - share),
             left,
-            dict(leg.doc),
+            leg.doc,
         ),
     )
 

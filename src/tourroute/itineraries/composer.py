@@ -22,8 +22,8 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,7 @@ from tourroute.localtime import local_datetime, today_local
 from tourroute.planning import (
     COACH_RULES,
     Day,
+    DayPlan,
     Overnight,
     PlanningError,
     Problem,
@@ -54,6 +55,25 @@ from tourroute.planning import (
     Stop,
     solve,
 )
+from tourroute.plans import (
+    Break,
+    DayEnd,
+    DayStart,
+    DayTotals,
+    LeftOutSite,
+    Plan,
+    PlanConvoy,
+    PlanMeals,
+    PlanMealWindow,
+    PlanPlace,
+    PlanTotals,
+    SolverStats,
+    Visit,
+    plan_document,
+)
+from tourroute.plans import Day as PlanDay
+from tourroute.plans import Leg as PlanLeg
+from tourroute.plans import Overnight as PlanOvernight
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routes.graph_cache import GraphCache, NetworkGraph
 from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document
@@ -70,6 +90,8 @@ CORRIDOR_LEG_FACTOR = 0.5  # a corridor leg's road looks half as long: people ch
 # A site whose visit lasts a day or more (a trek with camp nights) is visited over several
 # days with its nights on site; a shorter visit that does not fit the day window is not.
 MULTI_DAY_VISIT_MIN = 24 * 60
+
+_P = TypeVar("_P", bound=PlanPlace)
 
 
 @dataclass
@@ -91,8 +113,8 @@ class _Candidates:
     end: _Place
     stops: list[_Place] = field(default_factory=list)
     nights: list[_Place] = field(default_factory=list)  # overnight places
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    unplaced: list[dict[str, str]] = field(default_factory=list)  # must-visits left out
+    skipped: list[LeftOutSite] = field(default_factory=list)
+    unplaced: list[LeftOutSite] = field(default_factory=list)  # must-visits left out
 
     @property
     def places(self) -> list[_Place]:
@@ -249,7 +271,7 @@ class ItineraryComposer:
                 continue
             left_out = chosen.unplaced if s.slug in req.must_visit else chosen.skipped
             reason = f"no road usable by a {req.route_vehicle.value} leads there"
-            left_out.append({"site": s.slug, "reason": reason})
+            left_out.append(LeftOutSite(site=s.slug, reason=reason))
         chosen.nights = [p for s in overnight_sites if (p := _site_place(s, snapping)) is not None]
         return chosen
 
@@ -292,7 +314,7 @@ class ItineraryComposer:
                 self._day(trip.legs_of(plan.day), plan, day, by_id)
                 for plan, day in zip(solution.days, trip.dates, strict=True)
             ]
-            dropped: list[dict[str, str]] = []
+            dropped: list[LeftOutSite] = []
             score = solution.score
         else:
             laid_out = _BreakPlanner(self._service_rows, trip, by_id, problem.stops)
@@ -305,7 +327,7 @@ class ItineraryComposer:
             score=score,
             network_version=trip.graph.version,
             request=req.model_dump(mode="json"),
-            plan=_document(trip, chosen, solution, days, dropped, score),
+            plan=plan_document(_plan(trip, chosen, solution, days, dropped, score)),
         )
         self.itineraries.add(itinerary)
         self.session.flush()
@@ -346,17 +368,14 @@ class ItineraryComposer:
     def _day(
         self,
         legs: LegBuilder,
-        plan: Any,
+        plan: DayPlan,
         day: date,
         places: dict[str, _Place],
-    ) -> dict[str, Any]:
+    ) -> PlanDay:
         midnight = local_datetime(day)
 
-        def at(seconds: float) -> str:
-            return (midnight + timedelta(seconds=round(seconds))).isoformat()
-
-        def describe(pid: str) -> dict[str, Any]:
-            return _describe(places, pid)
+        def at(seconds: float) -> datetime:
+            return midnight + timedelta(seconds=round(seconds))
 
         sequence = [plan.start_id, *[v.stop_id for v in plan.visits], plan.end_id]
         legs_out = [_leg(legs, places[a], places[b]) for a, b in itertools.pairwise(sequence)]
@@ -364,33 +383,37 @@ class ItineraryComposer:
         for v in plan.visits:
             site = places[v.stop_id].site
             stops.append(
-                describe(v.stop_id)
-                | {
-                    "arrival": at(v.arrival_s),
-                    "wait_s": round(v.wait_s),
-                    "visit_start": at(v.start_s),
-                    "departure": at(v.departure_s),
-                    "visit_s": round(v.departure_s - v.start_s),
-                    "score": round(v.score, 3),
-                    "opening_hours": site.opening_hours if site is not None else None,
-                }
+                _describe(
+                    places,
+                    v.stop_id,
+                    Visit,
+                    arrival=at(v.arrival_s),
+                    wait_s=round(v.wait_s),
+                    visit_start=at(v.start_s),
+                    departure=at(v.departure_s),
+                    visit_s=round(v.departure_s - v.start_s),
+                    score=round(v.score, 3),
+                    opening_hours=site.opening_hours if site is not None else None,
+                )
             )
-        return {
-            "day": plan.day + 1,
-            "date": day.isoformat(),
-            "start": describe(plan.start_id) | {"departure": at(plan.departure_s)},
-            "stops": stops,
-            "legs": legs_out,
-            "overnight": describe(plan.overnight) if plan.overnight else None,
-            "end": describe(plan.end_id) | {"arrival": at(plan.arrival_s)},
-            "totals": {
-                "driving_s": round(sum(leg["duration_s"] for leg in legs_out), 1),
-                "distance_m": round(sum(leg["distance_m"] for leg in legs_out), 1),
-                "visits": len(stops),
-                "score": round(plan.score, 3),
-                "max_continuous_driving_s": round(plan.max_continuous_driving_s, 1),
-            },
-        }
+        return PlanDay(
+            day=plan.day + 1,
+            date=day,
+            start=_describe(places, plan.start_id, DayStart, departure=at(plan.departure_s)),
+            stops=stops,
+            legs=legs_out,
+            overnight=(
+                _describe(places, plan.overnight, PlanOvernight) if plan.overnight else None
+            ),
+            end=_describe(places, plan.end_id, DayEnd, arrival=at(plan.arrival_s)),
+            totals=DayTotals(
+                driving_s=round(sum(leg.duration_s for leg in legs_out), 1),
+                distance_m=round(sum(leg.distance_m for leg in legs_out), 1),
+                visits=len(stops),
+                score=round(plan.score, 3),
+                max_continuous_driving_s=round(plan.max_continuous_driving_s, 1),
+            ),
+        )
 
 
 # -- the steps of compose, as functions of their inputs ---------------------------------------
@@ -561,74 +584,99 @@ def _solve(problem: Problem, req: ItineraryRequest) -> Solution:
         raise InvalidParameter("itinerary", str(exc), "body") from None
 
 
-def _leg(legs: LegBuilder, a: _Place, b: _Place) -> dict[str, Any]:
+def _leg(legs: LegBuilder, a: _Place, b: _Place) -> PlanLeg:
     """A leg of the plan, routed by the day's builder and named by the plan's place ids."""
     leg = legs.leg(a.coord, b.coord, ErrorNames.leg(f"from {a.id} to {b.id}"))
     return leg_document(legs.graph, leg, a.id, b.id)
 
 
-def _document(
+def _plan(
     trip: _Trip,
     chosen: _Candidates,
     solution: Solution,
-    days: list[dict[str, Any]],
-    dropped: list[dict[str, str]],
+    days: list[PlanDay],
+    dropped: list[LeftOutSite],
     score: float,
-) -> dict[str, Any]:
-    """The plan document: the days, totals, what was left out and how it was solved."""
+) -> Plan:
+    """The plan: the days, totals, what was left out and how it was solved."""
     req = trip.req
     unplaced = chosen.unplaced + [
-        {"site": u.stop_id, "reason": u.reason} for u in solution.unplaced
+        LeftOutSite(site=u.stop_id, reason=u.reason) for u in solution.unplaced
     ]
-    return {
-        "vehicle": req.vehicle.value,
-        "route_vehicle": req.route_vehicle.value,
-        "convoy": (
-            req.convoy.model_dump() | {"vehicles": req.convoy.vehicles, "factor": trip.slow}
-            if req.convoy
+    convoy = req.convoy
+    return Plan(
+        vehicle=req.vehicle,
+        route_vehicle=req.route_vehicle,
+        convoy=(
+            PlanConvoy(
+                cars=convoy.cars,
+                motorbikes=convoy.motorbikes,
+                regroup_every_min=convoy.regroup_every_min,
+                refuel_every_km=convoy.refuel_every_km,
+                stop_min=convoy.stop_min,
+                vehicles=convoy.vehicles,
+                factor=trip.slow,
+            )
+            if convoy
             else None
         ),
-        "meals": req.meals.model_dump(mode="json") if req.meals else None,
-        "start_date": req.start_date.isoformat(),
-        "days": days,
-        "score": round(score, 3),
-        "totals": {
-            "driving_s": round(sum(d["totals"]["driving_s"] for d in days), 1),
-            "distance_m": round(sum(d["totals"]["distance_m"] for d in days), 1),
-            "visits": sum(len(d["stops"]) for d in days),
-        },
-        "unplaced": unplaced,
-        "skipped": chosen.skipped + dropped,
-        "warnings": _warnings(req),
+        meals=(
+            PlanMeals(lunch=_meal(req.meals.lunch), dinner=_meal(req.meals.dinner))
+            if req.meals
+            else None
+        ),
+        start_date=req.start_date,
+        days=days,
+        score=round(score, 3),
+        totals=PlanTotals(
+            driving_s=round(sum(d.totals.driving_s for d in days), 1),
+            distance_m=round(sum(d.totals.distance_m for d in days), 1),
+            visits=sum(len(d.stops) for d in days),
+        ),
+        unplaced=unplaced,
+        skipped=chosen.skipped + dropped,
+        warnings=_warnings(req),
         # The roads are OpenStreetMap's, and so are the imported places to stay, fuel
         # and meal stops the plan may use.
-        "attribution": OSM_CREDIT,
-        "solver": {
-            "seed": req.seed,
-            "iterations": solution.iterations,
-            "elapsed_s": round(solution.elapsed_s, 3),
-            "timed_out": solution.timed_out,
-            "candidates": len(chosen.stops),
-            "overnight_candidates": len(chosen.nights),
-        },
-        "network_version": trip.graph.version,
-    }
+        attribution=OSM_CREDIT,
+        solver=SolverStats(
+            seed=req.seed,
+            iterations=solution.iterations,
+            elapsed_s=round(solution.elapsed_s, 3),
+            timed_out=solution.timed_out,
+            candidates=len(chosen.stops),
+            overnight_candidates=len(chosen.nights),
+        ),
+        network_version=trip.graph.version,
+    )
 
 
-def _describe(places: dict[str, _Place], pid: str) -> dict[str, Any]:
-    """A place as the plan shows it: id, location, and the site's slug, names and kind."""
+def _meal(window: MealWindow | None) -> PlanMealWindow | None:
+    """A meal window of the request, as the plan repeats it."""
+    if window is None:
+        return None
+    return PlanMealWindow(
+        earliest=window.earliest, latest=window.latest, duration_min=window.duration_min
+    )
+
+
+def _describe(places: dict[str, _Place], pid: str, cls: type[_P], **members: Any) -> _P:
+    """A place as the plan shows it, as ``cls`` with ``members`` (its times): id, location,
+    and the site's slug, names and kind (a start or end given as a slug: the slug only)."""
     p = places.get(pid)
     if p is None:  # a regroup point by the road
-        return {"id": pid, "site": None, "location": None}
-    out: dict[str, Any] = {"id": pid, "location": list(p.coord), "site": p.slug}
-    if p.site is not None:
-        out |= {
-            "site": p.site.slug,
-            "name_vi": p.site.name_vi,
-            "name_en": p.site.name_en,
-            "kind": p.site.kind.value,
-        }
-    return out
+        return cls(id=pid, site=None, location=None, **members)
+    if p.site is None:
+        return cls(id=pid, location=p.coord, site=p.slug, **members)
+    return cls(
+        id=pid,
+        location=p.coord,
+        site=p.site.slug,
+        name_vi=p.site.name_vi,
+        name_en=p.site.name_en,
+        kind=p.site.kind,
+        **members,
+    )
 
 
 def _warnings(req: ItineraryRequest) -> list[str]:
@@ -796,14 +844,16 @@ class _BreakPlanner:
         def route(a: str, b: str) -> LegResult:
             key = (a, b, prefer)
             if key not in self._legs:
-                doc = _leg(legs, self.places[a], self.places[b])
-                doc["duration_s"] = round(doc["duration_s"] * self.slow, 1)
+                routed = _leg(legs, self.places[a], self.places[b])
+                doc = routed.model_copy(
+                    update={"duration_s": round(routed.duration_s * self.slow, 1)}
+                )
                 self._legs[key] = LegResult(
                     a,
                     b,
-                    doc["distance_m"],
-                    doc["duration_s"],
-                    [(c[0], c[1]) for c in doc["geometry"]["coordinates"]],
+                    doc.distance_m,
+                    doc.duration_s,
+                    [(c[0], c[1]) for c in doc.geometry.coordinates],
                     doc,
                 )
             return self._legs[key]
@@ -816,9 +866,9 @@ class _BreakPlanner:
         dates: Sequence[date],
         convoy: ConvoyRules | None,
         meals: Sequence[MealRule],
-    ) -> tuple[list[dict[str, Any]], list[dict[str, str]], float]:
-        out: list[dict[str, Any]] = []
-        dropped: list[dict[str, str]] = []
+    ) -> tuple[list[PlanDay], list[LeftOutSite], float]:
+        out: list[PlanDay] = []
+        dropped: list[LeftOutSite] = []
         fuel_since = 0.0
         total = 0.0
         last = len(solution.days) - 1
@@ -858,37 +908,30 @@ class _BreakPlanner:
             )
             fuel_since = schedule.fuel_since_m
             reason = "left out on the day to make room for the convoy's stops and meals"
-            dropped += [{"site": sid, "reason": reason} for sid in schedule.dropped]
-            doc = self._day_doc(plan, day, schedule)
-            total += doc["totals"]["score"]
+            dropped += [LeftOutSite(site=sid, reason=reason) for sid in schedule.dropped]
+            doc, score = self._day_doc(plan, day, schedule)
+            total += score
             out.append(doc)
         return out, dropped, total
 
-    def _describe(self, pid: str) -> dict[str, Any]:
-        return _describe(self.places, pid)
+    def _describe(self, pid: str, cls: type[_P], **members: Any) -> _P:
+        return _describe(self.places, pid, cls, **members)
 
-    def _day_doc(self, plan: Any, day: date, schedule: DaySchedule) -> dict[str, Any]:
+    def _day_doc(self, plan: DayPlan, day: date, schedule: DaySchedule) -> tuple[PlanDay, float]:
+        """The day laid out with its breaks, and its score (rounded as its totals say it)."""
         midnight = local_datetime(day)
 
-        def at(seconds: float) -> str:
-            return (midnight + timedelta(seconds=round(seconds))).isoformat()
+        def at(seconds: float) -> datetime:
+            return midnight + timedelta(seconds=round(seconds))
 
-        legs: list[dict[str, Any]] = []
-        stops: list[dict[str, Any]] = []
-        breaks: list[dict[str, Any]] = []
+        legs: list[PlanLeg] = []
+        stops: list[Visit] = []
+        breaks: list[Break] = []
         continuous = longest = 0.0
         score = 0.0
         for e in schedule.events:
             if e.leg is not None:
-                legs.append(
-                    e.leg.doc
-                    | {
-                        "distance_m": round(e.leg.distance_m, 1),
-                        "duration_s": round(e.end_s - e.start_s, 1),
-                        "departure": at(e.start_s),
-                        "arrival": at(e.end_s),
-                    }
-                )
+                legs.append(_timed_leg(e.leg, at(e.start_s), at(e.end_s), e.end_s - e.start_s))
                 continuous += e.end_s - e.start_s
                 longest = max(longest, continuous)
                 continue
@@ -900,47 +943,68 @@ class _BreakPlanner:
                 arrival = e.arrival_s if e.arrival_s is not None else e.start_s
                 score += e.visit.score
                 stops.append(
-                    self._describe(e.place)
-                    | {
-                        "arrival": at(arrival),
-                        "wait_s": round(e.start_s - arrival),
-                        "visit_start": at(e.start_s),
-                        "departure": at(e.end_s),
-                        "visit_s": round(e.end_s - e.start_s),
-                        "score": round(e.visit.score, 3),
-                        "opening_hours": place.site.opening_hours if place.site else None,
-                    }
+                    self._describe(
+                        e.place,
+                        Visit,
+                        arrival=at(arrival),
+                        wait_s=round(e.start_s - arrival),
+                        visit_start=at(e.start_s),
+                        departure=at(e.end_s),
+                        visit_s=round(e.end_s - e.start_s),
+                        score=round(e.visit.score, 3),
+                        opening_hours=place.site.opening_hours if place.site else None,
+                    )
                 )
             else:
                 breaks.append(
-                    {
-                        "type": e.break_type,
-                        "reason": e.reason,
-                        "start": at(e.start_s),
-                        "end": at(e.end_s),
-                        "duration_s": round(e.end_s - e.start_s),
-                        "place": self._describe(e.place),
-                        "near_route": e.near_route,
-                        "note_en": e.note,
-                        "note_vi": _NOTES_VI.get(e.note, e.note) if e.note else None,
-                    }
+                    Break(
+                        type=e.break_type,
+                        reason=e.reason,
+                        start=at(e.start_s),
+                        end=at(e.end_s),
+                        duration_s=round(e.end_s - e.start_s),
+                        place=self._describe(e.place, PlanPlace),
+                        near_route=e.near_route,
+                        note_en=e.note,
+                        note_vi=_NOTES_VI.get(e.note, e.note) if e.note else None,
+                    )
                 )
-        return {
-            "day": plan.day + 1,
-            "date": day.isoformat(),
-            "start": self._describe(plan.start_id) | {"departure": at(plan.departure_s)},
-            "stops": stops,
-            "breaks": breaks,
-            "legs": legs,
-            "overnight": self._describe(plan.overnight) if plan.overnight else None,
-            "end": self._describe(plan.end_id) | {"arrival": at(schedule.arrival_s)},
-            "problems": schedule.problems,
-            "totals": {
-                "driving_s": round(sum(leg["duration_s"] for leg in legs), 1),
-                "distance_m": round(sum(leg["distance_m"] for leg in legs), 1),
-                "visits": len(stops),
-                "breaks": len(breaks),
-                "score": round(score, 3),
-                "max_continuous_driving_s": round(longest, 1),
-            },
-        }
+        totals = DayTotals(
+            driving_s=round(sum(leg.duration_s for leg in legs), 1),
+            distance_m=round(sum(leg.distance_m for leg in legs), 1),
+            visits=len(stops),
+            breaks=len(breaks),
+            score=round(score, 3),
+            max_continuous_driving_s=round(longest, 1),
+        )
+        doc = PlanDay(
+            day=plan.day + 1,
+            date=day,
+            start=self._describe(plan.start_id, DayStart, departure=at(plan.departure_s)),
+            stops=stops,
+            breaks=breaks,
+            legs=legs,
+            overnight=self._describe(plan.overnight, PlanOvernight) if plan.overnight else None,
+            end=self._describe(plan.end_id, DayEnd, arrival=at(schedule.arrival_s)),
+            problems=schedule.problems,
+            totals=totals,
+        )
+        return doc, round(score, 3)
+
+
+def _timed_leg(leg: LegResult, departure: datetime, arrival: datetime, seconds: float) -> PlanLeg:
+    """A leg (or the part of one driven between two stops) with its clock times: the part's
+    metres and seconds, the routed leg's ends, line and breakdown."""
+    doc = leg.doc
+    if doc is None:  # every leg the composer routes carries its document
+        raise ValueError(f"the leg from {leg.a} to {leg.b} has no document")
+    return PlanLeg(
+        from_=doc.from_,
+        to=doc.to,
+        distance_m=round(leg.distance_m, 1),
+        duration_s=round(seconds, 1),
+        geometry=doc.geometry,
+        breakdown=doc.breakdown,
+        departure=departure,
+        arrival=arrival,
+    )

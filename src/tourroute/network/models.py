@@ -6,7 +6,17 @@ from enum import StrEnum
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourroute.db.base import Base, TimestampedVersioned, string_enum
@@ -89,3 +99,16 @@ class SegmentCorridor(Base):
     corridor_slug: Mapped[str] = mapped_column(
         ForeignKey("corridors.slug", ondelete="RESTRICT"), primary_key=True, index=True
     )
+
+
+class NetworkState(Base):
+    """One row: the network's version, bumped by database triggers in the same transaction
+    as every write to the tables the road graph is built from (migration 3c9d0e7a5b21).
+    Reading it is a primary-key lookup, whatever the size of the network."""
+
+    __tablename__ = "network_state"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)  # a counter, for people
+    stamp: Mapped[str] = mapped_column(String(16))  # random per bump: see the migration

@@ -2,13 +2,16 @@
 
 :mod:`tourroute.itineraries` (the composer) and :mod:`tourroute.tours` (a tour's days as
 written) store a plan in one document shape; :mod:`tourroute.exports` renders it. The shape
-is :class:`~tourroute.plans.document.Plan`: a stored document is validated against it where
-it is read (``Plan.model_validate(row.plan)``), so a producer that drifts from it is caught.
+is :class:`~tourroute.plans.document.Plan`: the producers build these models and store
+:func:`~tourroute.plans.document.plan_document` of them, and a stored document is validated
+against it where it is read (``Plan.model_validate(row.plan)``).
 """
 
 from tourroute.plans.document import (
     Break,
     Breakdown,
+    CorridorDistance,
+    CorridorProvinceDistance,
     Day,
     DayEnd,
     DayStart,
@@ -20,16 +23,22 @@ from tourroute.plans.document import (
     Plan,
     PlanConvoy,
     PlanMeals,
+    PlanMealWindow,
     PlanPlace,
     PlanTotals,
+    ProvinceDistance,
+    RefDistance,
     SolverStats,
     StopWarning,
     Visit,
+    plan_document,
 )
 
 __all__ = [
     "Break",
     "Breakdown",
+    "CorridorDistance",
+    "CorridorProvinceDistance",
     "Day",
     "DayEnd",
     "DayStart",
@@ -40,10 +49,14 @@ __all__ = [
     "Overnight",
     "Plan",
     "PlanConvoy",
+    "PlanMealWindow",
     "PlanMeals",
     "PlanPlace",
     "PlanTotals",
+    "ProvinceDistance",
+    "RefDistance",
     "SolverStats",
     "StopWarning",
     "Visit",
+    "plan_document",
 ]

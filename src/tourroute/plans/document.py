@@ -1,6 +1,7 @@
 """The plan document as Pydantic models: what composed itineraries and tours store.
 
-Two producers write it, as plain JSON in the ``plan`` column of their rows:
+Two producers build it, and store it as plain JSON (:func:`plan_document`) in the ``plan``
+column of their rows:
 
 * :mod:`tourroute.itineraries.composer` — a composed itinerary: visits with their scores,
   the solver's statistics, what was left out, and on days laid out for a convoy or meals,
@@ -8,16 +9,17 @@ Two producers write it, as plain JSON in the ``plan`` column of their rows:
 * :mod:`tourroute.tours.plan` — a catalogue tour: the days as written with the planned times
   filled in, the provinces visited, warnings about given times; no scores.
 
-Every member one of them leaves out is optional here (``None`` when absent); every model
-forbids members it does not know, so a producer that drifts from this shape fails the
-validation of its documents (``tests/api/test_plan_document.py``) instead of silently
-reaching the exports. The times are ISO 8601 with the region's offset (+07:00).
+Every member one of them leaves out is optional here (``None`` when absent, and left out of
+the stored document when the producer did not set it); every model forbids members it does
+not know, so a producer that drifts from this shape fails as it builds the plan instead of
+silently reaching the exports (``tests/unit/test_plan_document.py``). The times are
+ISO 8601 with the region's offset (+07:00).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -50,6 +52,7 @@ __all__ = [
     "SolverStats",
     "StopWarning",
     "Visit",
+    "plan_document",
 ]
 
 LonLat = tuple[Longitude, Latitude]
@@ -167,6 +170,9 @@ class Visit(PlanPlace):
 
 class Leg(_Document):
     """A drive from one place of the day to the next, routed for the vehicle."""
+
+    # Producers build it by field name (``from_=``); the document says ``from``.
+    model_config = ConfigDict(validate_by_name=True)
 
     from_: str = Field(alias="from", description="`id` of the place it leaves")
     to: str = Field(description="`id` of the place it reaches")
@@ -363,3 +369,38 @@ def _shifted_day(day: Day, delta: dt.timedelta) -> Day:
             ],
         }
     )
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The JSON document of ``plan`` as the producers store and answer it.
+
+    The members a producer set, in the models' order (``plan.model_dump(mode="json",
+    by_alias=True, exclude_unset=True)``), with two shapes of the documents written before
+    the producers built these models kept, so that the same plan is still the same bytes:
+
+    * the totals of a day with no leg (a tour's day at one stop) say ``0``, not ``0.0``
+      (a sum of no legs), and so do the plan's totals when no day has a leg;
+    * a regroup point by the road (a break's ``place`` with no site and no location) lists
+      ``id``, ``site``, ``location`` in that order.
+
+    Parameters
+    ----------
+    plan
+        A plan as a producer built it (``exclude_unset`` reads which members it set).
+
+    Returns
+    -------
+    dict
+        Plain JSON: what the ``plan`` column keeps and the API answers.
+    """
+    out = plan.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    for day, doc in zip(plan.days, out["days"], strict=True):
+        if not day.legs:
+            doc["totals"] |= {"driving_s": 0, "distance_m": 0}
+        for stop in doc.get("breaks") or ():
+            place = stop["place"]
+            if place["site"] is None and place["location"] is None:
+                stop["place"] = {"id": place["id"], "site": None, "location": None}
+    if not any(day.legs for day in plan.days):
+        out["totals"] |= {"driving_s": 0, "distance_m": 0}
+    return out

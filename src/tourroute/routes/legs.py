@@ -8,8 +8,9 @@ router's :class:`~tourroute.routing.SnapError` and :class:`~tourroute.routing.No
 into the domain errors of :mod:`tourroute.errors` — each caller says, with
 :class:`ErrorNames`, what its message names (the request parameter, the places).
 
-:func:`leg_document` renders the part of a leg that itineraries and tours store alike;
-:func:`route_breakdown` the distance of legs by road, corridor and province.
+:func:`leg_document` renders the part of a leg that itineraries and tours store alike (a
+:class:`tourroute.plans.Leg`); :func:`breakdown_of` the distance of legs by road, corridor
+and province (:func:`route_breakdown`: the same as ``/v1/routes`` answers it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.plans import (
+    Breakdown,
+    CorridorDistance,
+    CorridorProvinceDistance,
+    LineStringGeometry,
+    ProvinceDistance,
+    RefDistance,
+)
+from tourroute.plans import Leg as PlanLeg
 from tourroute.routes.graph_cache import NetworkGraph
 from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
 from tourroute.routing.graph import Coord
@@ -30,6 +40,7 @@ __all__ = [
     "ErrorNames",
     "Leg",
     "LegBuilder",
+    "breakdown_of",
     "leg_document",
     "route_breakdown",
     "routing_error",
@@ -344,7 +355,7 @@ class LegBuilder:
         return Leg.routed(origin, destination, self.route(origin, destination, names))
 
 
-def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -> dict[str, Any]:
+def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -> PlanLeg:
     """The part of a leg that itineraries and tours store alike.
 
     Parameters
@@ -358,23 +369,23 @@ def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -
 
     Returns
     -------
-    dict
+    tourroute.plans.Leg
         ``from``, ``to``, ``distance_m`` and ``duration_s`` (to 0.1), ``geometry`` (a
-        GeoJSON LineString) and ``breakdown`` (:func:`route_breakdown` in both languages;
-        ``None`` for a place to itself).
+        GeoJSON LineString) and ``breakdown`` (:func:`breakdown_of` in both languages;
+        ``None`` for a place to itself); no clock times.
     """
-    return {
-        "from": origin,
-        "to": destination,
-        "distance_m": round(leg.distance_m, 1),
-        "duration_s": round(leg.duration_s, 1),
-        "geometry": {"type": "LineString", "coordinates": [list(c) for c in leg.coords]},
-        "breakdown": (
+    return PlanLeg(
+        from_=origin,
+        to=destination,
+        distance_m=round(leg.distance_m, 1),
+        duration_s=round(leg.duration_s, 1),
+        geometry=LineStringGeometry(type="LineString", coordinates=list(leg.coords)),
+        breakdown=(
             None
             if leg.route is None
-            else route_breakdown(graph, [leg.route], "en", both_languages=True)
+            else breakdown_of(graph, [leg.route], "en", both_languages=True)
         ),
-    }
+    )
 
 
 def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -398,6 +409,29 @@ def _summary_line(km: float, corridor: str, province: str, lang: str) -> str:
 def route_breakdown(
     graph: NetworkGraph, legs: list[Route], lang: str, *, both_languages: bool = False
 ) -> dict[str, Any]:
+    """:func:`breakdown_of` as the JSON object ``/v1/routes`` answers.
+
+    Parameters
+    ----------
+    graph, legs, lang, both_languages
+        As in :func:`breakdown_of`.
+
+    Returns
+    -------
+    dict
+        The breakdown's members (``summary_vi`` and ``summary_en`` only with
+        ``both_languages``).
+    """
+    # The router builds its answer as plain JSON (routes/router.py): the typed rows are
+    # dumped here, in the members' order.
+    return breakdown_of(graph, legs, lang, both_languages=both_languages).model_dump(
+        exclude_unset=True
+    )
+
+
+def breakdown_of(
+    graph: NetworkGraph, legs: list[Route], lang: str, *, both_languages: bool = False
+) -> Breakdown:
     """Distance by road, corridor, province and both, and a plain-language summary.
 
     A stored document (an itinerary, a tour) also keeps ``summary_vi`` and ``summary_en``,
@@ -416,10 +450,10 @@ def route_breakdown(
 
     Returns
     -------
-    dict
+    tourroute.plans.Breakdown
         ``by_ref``, ``by_corridor``, ``by_province`` and ``by_corridor_and_province``
-        (metres, longest first) and ``summary`` (a line per corridor and province of 1 km
-        or more).
+        (metres to 0.1, longest first) and ``summary`` (a line per corridor and province
+        of 1 km or more).
     """
     by_ref: dict[str, float] = {}
     by_corridor: dict[str, float] = {}
@@ -436,14 +470,11 @@ def route_breakdown(
         for k2, v in leg.by_corridor_province.items():
             by_both[k2] = by_both.get(k2, 0.0) + v
 
-    def rows(d: dict[str, float], key: str, names: dict[str, tuple[str, str]] | None) -> list[Any]:
-        out = []
-        for k, v in sorted(d.items(), key=lambda kv: -kv[1]):
-            row: dict[str, Any] = {key: k, "distance_m": round(v, 1)}
-            if names is not None:
-                row["name"] = _named(names, k, lang)
-            out.append(row)
-        return out
+    def longest_first(d: dict[str, float]) -> list[tuple[str, float]]:
+        return sorted(d.items(), key=lambda kv: -kv[1])
+
+    def named(names: dict[str, tuple[str, str]], key: str) -> str:
+        return _named(names, key, lang)
 
     def summary(language: str) -> list[str]:
         return [
@@ -457,15 +488,27 @@ def route_breakdown(
             if v >= 1000
         ]
 
-    languages = {"summary_vi": summary("vi"), "summary_en": summary("en")} if both_languages else {}
-    return {
-        "by_ref": rows(by_ref, "ref", None),
-        "by_corridor": rows(by_corridor, "corridor", graph.corridor_names),
-        "by_province": rows(by_province, "province", graph.province_names),
-        "by_corridor_and_province": [
-            {"corridor": c, "province": p, "distance_m": round(v, 1)}
+    breakdown = Breakdown(
+        by_ref=[RefDistance(ref=k, distance_m=round(v, 1)) for k, v in longest_first(by_ref)],
+        by_corridor=[
+            CorridorDistance(
+                corridor=k, distance_m=round(v, 1), name=named(graph.corridor_names, k)
+            )
+            for k, v in longest_first(by_corridor)
+        ],
+        by_province=[
+            ProvinceDistance(
+                province=k, distance_m=round(v, 1), name=named(graph.province_names, k)
+            )
+            for k, v in longest_first(by_province)
+        ],
+        by_corridor_and_province=[
+            CorridorProvinceDistance(corridor=c, province=p, distance_m=round(v, 1))
             for (c, p), v in sorted(by_both.items(), key=lambda kv: -kv[1])
         ],
-        "summary": summary(lang),
-        **languages,
-    }
+        summary=summary(lang),
+    )
+    if both_languages:
+        breakdown.summary_vi = summary("vi")
+        breakdown.summary_en = summary("en")
+    return breakdown

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,8 +19,19 @@ from tourroute.sync.tokens import Position
 from tourroute.tours.domain import TourStatus
 from tourroute.tours.models import TourVersion
 
-if TYPE_CHECKING:  # kinds.py builds its kinds on this module's queries
-    from tourroute.sync.kinds import SyncKind
+
+class KindTable(Protocol):
+    """What the queries need of a kind of :mod:`tourroute.sync.kinds` (which builds its
+    kinds on these queries, so this module does not import it)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> Any: ...
+
+    @property
+    def published(self) -> Any: ...
 
 
 class ChangeRepository:
@@ -36,7 +47,7 @@ class ChangeRepository:
                 return as_utc(moment)
         return utcnow()
 
-    def latest(self, kind: SyncKind, cap: datetime) -> datetime | None:
+    def latest(self, kind: KindTable, cap: datetime) -> datetime | None:
         """The last change of ``kind`` no later than ``cap``."""
         model = kind.model
         moment = self.session.scalar(
@@ -46,7 +57,7 @@ class ChangeRepository:
 
     def changed_after(
         self,
-        kind: SyncKind,
+        kind: KindTable,
         position: Position | None,
         cap: datetime,
         hide_unpublished_until: datetime | None,
@@ -70,7 +81,7 @@ class ChangeRepository:
             stmt = stmt.limit(limit)
         return self.session.scalars(stmt).all()
 
-    def published(self, kind: SyncKind) -> list[Any]:
+    def published(self, kind: KindTable) -> list[Any]:
         """Every public row of ``kind`` (the rows a full download holds), in slug order.
 
         Parameters
@@ -139,7 +150,7 @@ class ChangeRepository:
         }
 
 
-def _after(kind: SyncKind, model: Any, position: Position) -> ColumnElement[bool]:
+def _after(kind: KindTable, model: Any, position: Position) -> ColumnElement[bool]:
     """The keyset predicate (updated_at, kind, id) > position, for one kind's table."""
     at = position.at
     updated_at: ColumnElement[datetime] = model.updated_at  # the kinds' models are untyped

@@ -24,13 +24,26 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from tourroute.db.spatial import shape_of
 from tourroute.errors import FieldError, NoRouteFound
 from tourroute.itineraries.windows import windows
 from tourroute.localtime import local_datetime
+from tourroute.plans import (
+    Day,
+    DayEnd,
+    DayStart,
+    DayTotals,
+    Leg,
+    Overnight,
+    Plan,
+    PlanPlace,
+    PlanTotals,
+    StopWarning,
+    Visit,
+)
 from tourroute.routes.graph_cache import NetworkGraph
 from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document
 from tourroute.sites.models import Site
@@ -41,6 +54,8 @@ __all__ = ["PlanRejected", "build_plan"]
 _DAY_S = 86_400
 _ROUND_S = 300  # computed arrivals are rounded up to 5 minutes
 _EARLY_TOLERANCE_S = 60
+
+_P = TypeVar("_P", bound=PlanPlace)
 
 
 class PlanRejected(Exception):
@@ -58,16 +73,18 @@ class _Place:
     coord: tuple[float, float]
     field: str  # the body field that named it
 
-    def describe(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "location": list(self.coord),
-            "site": self.site.slug,
-            "name_vi": self.site.name_vi,
-            "name_en": self.site.name_en,
-            "kind": self.site.kind.value,
-            "province": self.site.province_code,
-        }
+    def describe(self, cls: type[_P], **members: Any) -> _P:
+        """The place as the plan shows it, as ``cls`` with ``members`` (its times)."""
+        return cls(
+            id=self.id,
+            location=self.coord,
+            site=self.site.slug,
+            name_vi=self.site.name_vi,
+            name_en=self.site.name_en,
+            kind=self.site.kind,
+            province=self.site.province_code,
+            **members,
+        )
 
 
 def _hhmm(seconds: float) -> str:
@@ -97,7 +114,7 @@ class _Planner:
         self.graph = graph
         self.legs = LegBuilder.of(graph, definition.vehicle)
         self.errors: list[FieldError] = []
-        self.warnings: list[dict[str, Any]] = []
+        self.warnings: list[StopWarning] = []
         self._seen: Counter[str] = Counter()
         self._unroutable: set[tuple[tuple[float, float], tuple[float, float]]] = set()
 
@@ -110,8 +127,9 @@ class _Planner:
             slug if n == 1 else f"{slug}#{n}", site, (float(point.x), float(point.y)), field
         )
 
-    def leg(self, a: _Place, b: _Place) -> dict[str, Any]:
-        """The leg from ``a`` to ``b``; no route is an error naming ``b``'s field (once)."""
+    def leg(self, a: _Place, b: _Place) -> Leg | None:
+        """The leg from ``a`` to ``b``; no route (``None``, nothing driven) is an error naming
+        ``b``'s field (once), and the plan is rejected."""
         vehicle = self.definition.vehicle.value
         names = ErrorNames.leg(f"usable by a {vehicle} from {a.site.slug} to {b.site.slug}")
         try:
@@ -120,19 +138,12 @@ class _Planner:
             if (a.coord, b.coord) not in self._unroutable:
                 self._unroutable.add((a.coord, b.coord))
                 self.errors.append(FieldError(b.field, exc.detail, "body"))
-        return {
-            "from": a.id,
-            "to": b.id,
-            "distance_m": 0.0,
-            "duration_s": 0.0,
-            "geometry": None,
-            "breakdown": None,
-        }
+        return None
 
     def warn(self, day: int, place: _Place, field: str, message: str) -> None:
-        self.warnings.append({"day": day, "stop": place.id, "field": field, "message": message})
+        self.warnings.append(StopWarning(day=day, stop=place.id, field=field, message=message))
 
-    def day(self, index: int, start: _Place | None, on: date) -> tuple[dict[str, Any], _Place]:
+    def day(self, index: int, start: _Place | None, on: date) -> tuple[Day, _Place]:
         """Day ``index`` on date ``on``, starting at ``start`` (day 1: ``None``), and its end."""
         spec = self.definition.days[index]
         prefix = f"days.{index}"
@@ -141,15 +152,14 @@ class _Planner:
         begin = start if start is not None else stops[0]
         day_start = _seconds(spec.start_time)
         clock = _Clock(begin, day_start, day_start)
-        legs: list[dict[str, Any]] = []
+        legs: list[Leg] = []
         timed: list[tuple[_Place, float, float]] = []
         for j, (given, place) in enumerate(zip(spec.stops, stops, strict=True)):
             sets_off = start is None and j == 0  # the tour sets off from its first stop
             drive = 0.0
-            if not sets_off:
-                leg = self.leg(clock.previous, place)
+            if not sets_off and (leg := self.leg(clock.previous, place)) is not None:
                 legs.append(leg)
-                drive = leg["duration_s"]
+                drive = leg.duration_s
             field = f"{prefix}.stops.{j}"
             arrival = self._arrival(index, j, given, place, clock, drive, sets_off)
             if sets_off:
@@ -160,9 +170,9 @@ class _Planner:
             clock.time = max(clock.time, leave)
             clock.previous = place
         if overnight is not None:
-            leg = self.leg(clock.previous, overnight)
-            legs.append(leg)
-            clock.time += leg["duration_s"]
+            if (leg := self.leg(clock.previous, overnight)) is not None:
+                legs.append(leg)
+                clock.time += leg.duration_s
             clock.previous = overnight
         return _day_document(index, on, begin, clock, timed, legs, overnight), clock.previous
 
@@ -253,46 +263,46 @@ def _day_document(
     begin: _Place,
     clock: _Clock,
     timed: list[tuple[_Place, float, float]],
-    legs: list[dict[str, Any]],
+    legs: list[Leg],
     overnight: _Place | None,
-) -> dict[str, Any]:
+) -> Day:
     """A day of the plan: its start, timed stops (place, arrival, departure), legs, end."""
     midnight = local_datetime(on)
 
-    def at(seconds: float) -> str:
-        return (midnight + timedelta(seconds=round(seconds))).isoformat()
+    def at(seconds: float) -> datetime:
+        return midnight + timedelta(seconds=round(seconds))
 
     stops = [
-        place.describe()
-        | {
-            "arrival": at(arrival),
-            "wait_s": 0,
-            "visit_start": at(arrival),
-            "departure": at(leave),
-            "visit_s": round(leave - arrival),
-            "opening_hours": place.site.opening_hours,
-        }
+        place.describe(
+            Visit,
+            arrival=at(arrival),
+            wait_s=0,
+            visit_start=at(arrival),
+            departure=at(leave),
+            visit_s=round(leave - arrival),
+            opening_hours=place.site.opening_hours,
+        )
         for place, arrival, leave in timed
     ]
-    return {
-        "day": index + 1,
-        "date": on.isoformat(),
-        "start": begin.describe() | {"departure": at(clock.departure)},
-        "stops": stops,
-        "legs": legs,
-        "overnight": overnight.describe() if overnight is not None else None,
-        "end": clock.previous.describe() | {"arrival": at(clock.time)},
-        "totals": {
-            "driving_s": round(sum(leg["duration_s"] for leg in legs), 1),
-            "distance_m": round(sum(leg["distance_m"] for leg in legs), 1),
-            "visits": len(stops),
-        },
-    }
+    return Day(
+        day=index + 1,
+        date=on,
+        start=begin.describe(DayStart, departure=at(clock.departure)),
+        stops=stops,
+        legs=legs,
+        overnight=overnight.describe(Overnight) if overnight is not None else None,
+        end=clock.previous.describe(DayEnd, arrival=at(clock.time)),
+        totals=DayTotals(
+            driving_s=round(sum(leg.duration_s for leg in legs), 1),
+            distance_m=round(sum(leg.distance_m for leg in legs), 1),
+            visits=len(stops),
+        ),
+    )
 
 
 def build_plan(
     definition: TourDefinition, start_date: date, sites: dict[str, Site], graph: NetworkGraph
-) -> dict[str, Any]:
+) -> Plan:
     """The plan document of ``definition``: its days timed and their legs routed.
 
     Every leg is built by one :class:`~tourroute.routes.legs.LegBuilder` for the tour's
@@ -312,10 +322,12 @@ def build_plan(
 
     Returns
     -------
-    dict
+    Plan
         The plan: ``vehicle``, ``start_date``, ``days`` (start, stops, legs, overnight,
         end, totals), ``totals``, ``provinces``, ``warnings`` (early arrivals, visits
-        outside opening hours) and ``network_version``.
+        outside opening hours), ``network_version`` and, for a tour composed from an
+        itinerary request, that ``request``. Stored as
+        :func:`~tourroute.plans.plan_document` writes it.
 
     Raises
     ------
@@ -324,25 +336,29 @@ def build_plan(
         stop no road usable by the vehicle leads to.
     """
     planner = _Planner(definition, sites, graph)
-    days: list[dict[str, Any]] = []
+    days: list[Day] = []
     end: _Place | None = None
     for index in range(len(definition.days)):
-        document, end = planner.day(index, end, start_date + timedelta(days=index))
-        days.append(document)
+        day, end = planner.day(index, end, start_date + timedelta(days=index))
+        days.append(day)
     if planner.errors:
         raise PlanRejected(planner.errors)
-    provinces = sorted({s["province"] for d in days for s in d["stops"]})
-    return {
-        "vehicle": definition.vehicle.value,
-        "start_date": start_date.isoformat(),
-        "days": days,
-        "score": None,  # catalogue tours are written, not scored by the planner
-        "totals": {
-            "driving_s": round(sum(d["totals"]["driving_s"] for d in days), 1),
-            "distance_m": round(sum(d["totals"]["distance_m"] for d in days), 1),
-            "visits": sum(len(d["stops"]) for d in days),
-        },
-        "provinces": provinces,
-        "warnings": planner.warnings,
-        "network_version": graph.version,
-    }
+    provinces = sorted({s.province for d in days for s in d.stops if s.province is not None})
+    # The request a tour was composed from (a promoted tour's), kept for Compose; a plan
+    # without one has no ``request`` member at all.
+    request = definition.compose_request
+    return Plan(
+        vehicle=definition.vehicle,
+        start_date=start_date,
+        days=days,
+        score=None,  # catalogue tours are written, not scored by the planner
+        totals=PlanTotals(
+            driving_s=round(sum(d.totals.driving_s for d in days), 1),
+            distance_m=round(sum(d.totals.distance_m for d in days), 1),
+            visits=sum(len(d.stops) for d in days),
+        ),
+        provinces=provinces,
+        warnings=list(planner.warnings),
+        network_version=graph.version,
+        **({} if request is None else {"request": request}),
+    )

@@ -13,7 +13,7 @@ added.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from tourroute.db.versioned import Lifecycle, Snapshot, VersionedWorkflow, valid
 from tourroute.errors import Conflict, FieldError, InvalidBody, InvalidParameter, NotFound
 from tourroute.itineraries.models import Itinerary
 from tourroute.localtime import today_local
+from tourroute.plans import Plan, plan_document
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routes.graph_cache import GraphCache
 from tourroute.routing import Vehicle
@@ -473,9 +474,7 @@ class TourWriter:
             )
         return Operator(None, province.code)
 
-    def plan(
-        self, definition: TourDefinition, start_date: date
-    ) -> tuple[dict[str, Any], dict[str, Site]]:
+    def plan(self, definition: TourDefinition, start_date: date) -> tuple[Plan, dict[str, Site]]:
         """Check every stop, then route the legs.
 
         Parameters
@@ -487,8 +486,9 @@ class TourWriter:
 
         Returns
         -------
-        tuple of (dict, dict)
-            The plan document, and the sites visited (and slept at) by slug.
+        tuple of (Plan, dict)
+            The plan (stored as :func:`~tourroute.plans.plan_document` writes it), and the
+            sites visited (and slept at) by slug.
 
         Raises
         ------
@@ -508,8 +508,6 @@ class TourWriter:
             plan = build_plan(definition, start_date, sites, self.cache.get(self.session))
         except PlanRejected as exc:
             raise InvalidBody(exc.errors) from None
-        if definition.compose_request is not None:
-            plan["request"] = definition.compose_request
         return plan, sites
 
     def new_tour(
@@ -709,8 +707,8 @@ class TourWriter:
             "start_date": start_date,
             "days": [d.model_dump(mode="json") for d in definition.days],
             "duration_days": len(definition.days),
-            "plan": plan,
-            "network_version": plan["network_version"],
+            "plan": plan_document(plan),
+            "network_version": plan.network_version,
         }
         return values, sites
 
@@ -766,25 +764,24 @@ class TourWriter:
             raise InvalidParameter(
                 "from_itinerary", f"no itinerary '{itinerary_id}' (ids are 32 hex digits)", "body"
             )
-        days = []
-        for day in found.plan["days"]:
-            night = day.get("overnight") or {}
-            days.append(
-                {
-                    "stops": [
-                        {
-                            "site": s["site"],
-                            "arrive": datetime.fromisoformat(s["arrival"]).time(),
-                            "depart": datetime.fromisoformat(s["departure"]).time(),
-                        }
-                        for s in day["stops"]
-                    ],
-                    "overnight": night.get("site"),
-                    "start_time": datetime.fromisoformat(day["start"]["departure"]).time(),
-                }
-            )
+        plan = Plan.model_validate(found.plan)
+        days = [
+            {
+                "stops": [
+                    {
+                        "site": s.site,
+                        "arrive": s.arrival.time(),
+                        "depart": s.departure.time(),
+                    }
+                    for s in day.stops
+                ],
+                "overnight": day.overnight.site if day.overnight else None,
+                "start_time": day.start.departure.time(),
+            }
+            for day in plan.days
+        ]
         return {
             "days": days,
             "vehicle": body.vehicle or found.vehicle,
-            "start_date": body.start_date or date.fromisoformat(found.plan["start_date"]),
+            "start_date": body.start_date or plan.start_date,
         }

@@ -150,7 +150,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ready to serve: the database answers and holds the schema */
+        /** Ready to serve: the database answers, holds the schema, the road graph is built */
         get: operations["readyz_readyz_get"];
         put?: never;
         post?: never;
@@ -2454,7 +2454,8 @@ export interface components {
         };
         /**
          * Readiness
-         * @description ``GET /readyz``: the database answers and holds the schema.
+         * @description ``GET /readyz``: the database answers and holds the schema, and the road graph is
+         *     built (or, without ``preload_graph``, will be built by the first route request).
          */
         Readiness: {
             /**
@@ -2467,6 +2468,17 @@ export interface components {
              * @description provinces in the database (a query that needs the schema)
              */
             provinces: number;
+            /**
+             * Road Graph
+             * @description `ready`: built, routes answer at once; `on-demand`: the worker does not preload it, the first route request builds it
+             * @enum {string}
+             */
+            road_graph: "ready" | "on-demand";
+            /**
+             * Road Graph Rebuilding
+             * @description a newer network version is being built in the background; requests are answered on the previous one meanwhile (their `network_version` says which)
+             */
+            road_graph_rebuilding: boolean;
             /**
              * Status
              * @constant
