@@ -19,7 +19,7 @@ they had before: ``unclassified`` (a track keeps its ``unpaved`` surface).  Alem
 compare CHECK constraints; tests write every class on SpatiaLite and migrate down and up.
 
 Revision ID: d100fbe3c651
-Revises: 0b7e2d4c9a13
+Revises: 3c9d0e7a5b21
 Create Date: 2026-12-06 19:08:00
 """
 
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "d100fbe3c651"
-down_revision: str | None = "0b7e2d4c9a13"
+down_revision: str | None = "3c9d0e7a5b21"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,7 +22,7 @@ from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
 from tourroute.network.osm_import import import_osm
 
-BEFORE = "0b7e2d4c9a13"
+BEFORE = "3c9d0e7a5b21"  # the revision before d100fbe3c651
 NODES = {1: (107.50, 17.50), 2: (107.51, 17.50), 3: (107.52, 17.50), 4: (107.52, 17.51)}
 WAYS = {
     1: ([1, 2], {"highway": "tertiary"}),
