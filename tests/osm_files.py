@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 Way = tuple[list[int], dict[str, str]]
@@ -19,10 +19,11 @@ def _tags(tags: Mapping[str, str]) -> list[str]:
 def write_osm_xml(
     path: Path,
     nodes: Mapping[int, tuple[float, float]],
-    ways: Mapping[int, Way],
+    ways: Mapping[int, Way] | Sequence[tuple[int, Way]],
     node_tags: Mapping[int, Mapping[str, str]] | None = None,
 ) -> Path:
-    """An OSM XML file: ``nodes`` (id → lon, lat; tagged from ``node_tags``) and ``ways``."""
+    """An OSM XML file: ``nodes`` (id → lon, lat; tagged from ``node_tags``) and ``ways``
+    (id → way, or (id, way) pairs in file order, where an id may repeat)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="tests">']
     for node_id, (lon, lat) in nodes.items():
         head = f'  <node id="{node_id}" version="1" lat="{lat}" lon="{lon}"'
@@ -31,7 +32,7 @@ def write_osm_xml(
             lines.append(head + "/>")
             continue
         lines += [head + ">", *_tags(tags), "  </node>"]
-    for way_id, (refs, tags) in ways.items():
+    for way_id, (refs, tags) in ways.items() if isinstance(ways, Mapping) else ways:
         lines.append(f'  <way id="{way_id}" version="1">')
         lines += [f'    <nd ref="{ref}"/>' for ref in refs]
         lines += [*_tags(tags), "  </way>"]

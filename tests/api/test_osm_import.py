@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,13 +16,14 @@ from tourroute import cli
 from tourroute.config import Settings
 from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
-from tourroute.network import osm_writer
+from tourroute.network import osm_reader, osm_writer
 from tourroute.network.models import RoadSegment, SegmentCorridor
 from tourroute.network.osm_import import import_osm
 from tourroute.network.osm_reader import OsmImportError
+from tourroute.network.osm_tags import RoadTags
 from tourroute.network.osm_writer import OsmImportReport
 from tourroute.network.repository import NetworkRepository
-from tourroute.routing import Vehicle, build_graph, route
+from tourroute.routing import Preference, Vehicle, build_graph, route
 
 # At sea east of Hà Tĩnh: inside the served region, kilometres from every seeded road.
 NODES = {
@@ -110,8 +112,11 @@ def test_import_maps_tags_to_columns(session: Session, osm_file: Path) -> None:
         "primary": 1,
         "secondary": 1,
         "tertiary": 1,
-        "unclassified": 2,
+        "unclassified": 1,
+        "residential": 1,
     }
+    assert set(report.length_km_by_class) == set(report.kept)
+    assert sum(report.length_km_by_class.values()) == pytest.approx(report.length_km, abs=0.01)
     assert report.skipped == {
         "not a motor road": 1,
         "missing node locations": 1,
@@ -146,7 +151,7 @@ def test_import_maps_tags_to_columns(session: Session, osm_file: Path) -> None:
 
     street = rows["osm:w102"]
     assert (street.road_class, street.name, street.surface) == (
-        "unclassified",
+        "residential",
         "Phố Hàng Bạc",
         "unpaved",
     )
@@ -395,7 +400,11 @@ def test_cli_imports_and_prints_the_summary(
     out = capsys.readouterr().out
     assert "OSM file test.osm: 11 highway ways read" in out
     assert "kept 7 ways" in out
-    assert "motorway 1, trunk 1, primary 1, secondary 1, tertiary 1, unclassified 2" in out
+    assert (
+        "motorway 1, trunk 1, primary 1, secondary 1, tertiary 1, unclassified 1, "
+        "residential 1, living_street 0, service 0, track 0"
+    ) in out
+    assert "km by road class: motorway " in out
     assert "missing node locations 1" in out
     assert "road segments: 7 inserted, 0 updated, 0 unchanged, 0 deleted" in out
     assert _cli_osm_count(cli_db) == 7
@@ -438,3 +447,168 @@ def test_report_summary_lists_every_class() -> None:
     text = report.summary()
     assert "motorway 0, trunk 2" in text
     assert "skipped 1: area 1" in text
+
+
+# --- the classes the file carries, repeated ways, streaming --------------------------------
+
+CLASS_WAYS: dict[int, Way] = {
+    300: ([1, 2, 3], {"highway": "tertiary"}),
+    301: ([1, 4], {"highway": "residential", "name": "Ngõ 3"}),
+    302: ([4, 6], {"highway": "living_street"}),
+    303: ([6, 7], {"highway": "service", "service": "alley"}),
+    304: ([7, 5], {"highway": "service", "service": "driveway"}),
+    305: ([1, 5], {"highway": "track", "surface": "concrete"}),  # cuts the corner
+    306: ([5, 3], {"highway": "road"}),
+}
+
+
+def test_the_file_s_road_classes_are_kept_and_tracks_are_unpaved(
+    session: Session, tmp_path: Path
+) -> None:
+    report = import_osm(session, write_osm(tmp_path / "classes.osm", CLASS_WAYS))
+    assert report.kept == {
+        "tertiary": 1,
+        "residential": 1,
+        "living_street": 1,
+        "service": 1,
+        "track": 1,
+        "unclassified": 1,
+    }
+    assert report.skipped == {"parking aisle/driveway": 1}
+    assert "residential 1, living_street 1, service 1, track 1" in report.summary()
+    rows = _osm_rows(session)
+    assert {k: (r.road_class, r.surface) for k, r in rows.items()} == {
+        "osm:w300": ("tertiary", "paved"),
+        "osm:w301": ("residential", "paved"),
+        "osm:w302": ("living_street", "paved"),
+        "osm:w303": ("service", "paved"),
+        "osm:w305": ("track", "unpaved"),  # whatever its surface tag says
+        "osm:w306": ("unclassified", "paved"),
+    }
+
+    segments = [s for s in NetworkRepository(session).segments() if s.id.startswith("osm:")]
+    graph = build_graph(segments)
+    start, end = NODES[1], NODES[5]
+    assert "osm:w305" not in route(graph, start, end, Vehicle.car).segment_ids
+    assert route(graph, start, end, Vehicle.motorbike, Preference.shortest).segment_ids == [
+        "osm:w305"
+    ]
+    unpaved_avoided = route(
+        graph, start, end, Vehicle.motorbike, Preference.shortest, avoid={"unpaved"}
+    )
+    assert "osm:w305" not in unpaved_avoided.segment_ids
+
+
+def test_a_way_repeated_in_the_file_keeps_its_last_copy(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(osm_reader, "BATCH_ROWS", 2)  # the copies land in different batches
+    ways: list[tuple[int, Way]] = [
+        (400, ([1, 2], {"highway": "tertiary", "name": "Old"})),
+        (401, ([2, 3], {"highway": "primary"})),
+        (402, ([3, 5], {"highway": "secondary"})),
+        (403, ([4, 5], {"highway": "trunk"})),
+        (400, ([1, 2, 3], {"highway": "residential", "name": "New"})),
+        (401, ([2, 3], {"highway": "footway"})),  # its last copy is not a road
+    ]
+    path = write_osm_xml(tmp_path / "history.osm", NODES, ways)
+    report = import_osm(session, path)
+    assert report.ways_read == 6
+    assert report.skipped == {"earlier copy of a repeated way": 2, "not a motor road": 1}
+    assert report.kept == {"residential": 1, "secondary": 1, "trunk": 1}
+    assert (report.inserted, report.updated, report.unchanged) == (3, 0, 0)
+    rows = _osm_rows(session)
+    assert set(rows) == {"osm:w400", "osm:w402", "osm:w403"}
+    last = rows["osm:w400"]
+    assert (last.road_class, last.name, last.version) == ("residential", "New", 1)
+    assert _coords(last) == [NODES[1], NODES[2], NODES[3]]
+
+    again = import_osm(session, path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    assert {r.version for r in _osm_rows(session).values()} == {1}
+
+
+def _spatial_state(session: Session) -> tuple[set[str], int, int]:
+    """The insert triggers on road_segments, and the rows of the table and of its R*Tree."""
+    conn = session.connection()
+    triggers = set(
+        conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'road_segments'"
+        ).scalars()
+    )
+    rows = conn.exec_driver_sql("SELECT count(*) FROM road_segments").scalar_one()
+    boxes = conn.exec_driver_sql("SELECT count(*) FROM idx_road_segments_geom").scalar_one()
+    return triggers, rows, boxes
+
+
+def test_streamed_batches_leave_triggers_and_spatial_index_whole(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SpatiaLite's triggers and R*Tree: PostGIS keeps its GiST index itself")
+    monkeypatch.setattr(osm_reader, "BATCH_ROWS", 2)
+    triggers, rows, boxes = _spatial_state(session)
+    assert {"ggi_road_segments_geom", "gii_road_segments_geom", "tmi_road_segments_geom"} <= (
+        triggers
+    )
+    assert rows == boxes
+
+    # An interrupt in the middle of the load, while the insert triggers are set aside.
+    calls = 0
+    real_write = osm_writer._SegmentWriter.write
+
+    def interrupted(self: Any, batch: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        real_write(self, batch)
+
+    monkeypatch.setattr(osm_writer._SegmentWriter, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        import_osm(session, write_osm(tmp_path / "test.osm"))
+    assert _spatial_state(session) == (triggers, rows, boxes)
+    assert _osm_rows(session) == {}
+    monkeypatch.setattr(osm_writer._SegmentWriter, "write", real_write)
+
+    report = import_osm(session, write_osm(tmp_path / "test.osm"))
+    assert report.inserted == len(KEPT)
+    assert _spatial_state(session) == (triggers, rows + len(KEPT), boxes + len(KEPT))
+    # The spatial index finds the imported segments where they lie.
+    found = set(
+        session.connection()
+        .exec_driver_sql(
+            "SELECT key FROM road_segments WHERE id IN (SELECT rowid FROM SpatialIndex "
+            "WHERE f_table_name = 'road_segments' AND f_geometry_column = 'geom' "
+            "AND search_frame = BuildMbr(107.49, 17.49, 107.54, 17.53, 4326))"
+        )
+        .scalars()
+    )
+    assert found == KEPT
+    # An update moves a segment's box (the update trigger was never set aside).
+    ways = dict(WAYS)
+    ways[111] = ([5, 9], WAYS[111][1])
+    import_osm(session, write_osm(tmp_path / "moved.osm", ways))
+    box = (
+        session.connection()
+        .exec_driver_sql(
+            "SELECT xmax FROM idx_road_segments_geom WHERE pkid = "
+            "(SELECT id FROM road_segments WHERE key = 'osm:w111')"
+        )
+        .scalar_one()
+    )
+    assert box == pytest.approx(NODES[9][0], abs=1e-4)
+
+
+def test_a_geometry_the_column_refuses_is_caught_with_the_triggers_set_aside(
+    session: Session,
+) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SpatiaLite's geometry-check trigger is set aside for the load")
+    before = _spatial_state(session)
+    point = shapely.to_wkb(shapely.Point(107.5, 17.5))
+    road = osm_reader.OsmRoad("osm:w1", 1, RoadTags("primary"), point, 0.0, "test")
+    with pytest.raises(OsmImportError, match="not EPSG:4326 lines"):
+        osm_writer.upsert_osm(session, [[road]])
+    assert _spatial_state(session) == before
+    assert _osm_rows(session) == {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from tourroute.network.osm_tags import (
@@ -13,6 +15,8 @@ from tourroute.network.osm_tags import (
     parse_maxspeed_kph,
     parse_weight_t,
 )
+from tourroute.network.schemas import RoadClass
+from tourroute.routing.profiles import ROAD_CLASSES
 
 
 def _road(tags: dict[str, str]) -> RoadTags:
@@ -35,14 +39,49 @@ def _road(tags: dict[str, str]) -> RoadTags:
         ("tertiary", "tertiary"),
         ("tertiary_link", "tertiary"),
         ("unclassified", "unclassified"),
-        ("residential", "unclassified"),
-        ("living_street", "unclassified"),
-        ("service", "unclassified"),
         ("road", "unclassified"),
+        ("residential", "residential"),
+        ("living_street", "living_street"),
+        ("service", "service"),
+        ("track", "track"),
     ],
 )
 def test_road_classes(highway: str, road_class: str) -> None:
     assert _road({"highway": highway}).road_class == road_class
+
+
+def test_every_mapped_class_is_a_routing_class_and_a_schema_class() -> None:
+    highways = (*ROAD_CLASSES, "road", "motorway_link", "tertiary_link")
+    mapped = {_road({"highway": h}).road_class for h in highways}
+    assert mapped == set(ROAD_CLASSES)
+    assert get_args(RoadClass) == ROAD_CLASSES  # same classes, same order
+
+
+def test_residential_lanes_keep_their_class_and_service_roads_their_kind() -> None:
+    lane = _road({"highway": "residential", "name": "Ngõ 5", "surface": "concrete"})
+    assert (lane.road_class, lane.surface, lane.name) == ("residential", "paved", "Ngõ 5")
+    alley = _road({"highway": "service", "service": "alley"})
+    assert alley.road_class == "service"
+    assert map_tags({"highway": "service", "service": "driveway"}) is SkipReason.minor_service
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        {"highway": "track"},
+        {"highway": "track", "surface": "asphalt"},
+        {"highway": "track", "tracktype": "grade1"},
+        {"highway": "track", "surface": "concrete", "tracktype": "grade1"},
+    ],
+)
+def test_tracks_are_kept_and_always_unpaved(tags: dict[str, str]) -> None:
+    track = _road(tags)
+    assert (track.road_class, track.surface) == ("track", "unpaved")
+
+
+def test_a_track_closed_to_motor_vehicles_is_skipped() -> None:
+    tags = {"highway": "track", "motor_vehicle": "agricultural;forestry"}
+    assert map_tags(tags) is SkipReason.no_motor_access
 
 
 @pytest.mark.parametrize(
@@ -55,7 +94,7 @@ def test_road_classes(highway: str, road_class: str) -> None:
         ({"highway": "pedestrian"}, SkipReason.not_motor_road),
         ({"highway": "bus_stop"}, SkipReason.not_motor_road),
         ({"highway": ""}, SkipReason.not_motor_road),
-        ({"highway": "track"}, SkipReason.track),
+        ({"highway": "bridleway"}, SkipReason.not_motor_road),
         ({"highway": "construction", "construction": "primary"}, SkipReason.not_built),
         ({"highway": "proposed"}, SkipReason.not_built),
         ({"highway": "service", "service": "parking_aisle"}, SkipReason.minor_service),

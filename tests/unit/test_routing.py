@@ -9,6 +9,7 @@ from pyproj import Geod
 from shapely.geometry import box
 
 from tourroute.routing import NoRoute, Preference, Segment, SnapError, Vehicle, build_graph, route
+from tourroute.routing.convoy import convoy_avoid, convoy_vehicle
 from tourroute.routing.graph import RoadGraph
 from tourroute.routing.profiles import PROFILES
 from tourroute.routing.snap import Snapper
@@ -125,6 +126,71 @@ def test_caravan_keeps_off_unsuitable_roads() -> None:
     g = build_graph([pass_road, detour])
     assert route(g, (105.0, 19.0), (105.1, 19.0), Vehicle.car).segment_ids == ["pass"]
     assert route(g, (105.0, 19.0), (105.1, 19.0), Vehicle.motorhome).segment_ids == ["detour"]
+
+
+# A tertiary road between two villages, a straighter residential lane beside it and a
+# farm track that cuts the corner (tracks are always stored unpaved).
+T_WEST, T_EAST = (105.0, 19.0), (105.1, 19.0)
+TERTIARY = Segment("tertiary", (T_WEST, (105.05, 19.012), T_EAST), road_class="tertiary")
+LANE = Segment("lane", (T_WEST, (105.05, 19.006), T_EAST), road_class="residential")
+TRACK = Segment("track", (T_WEST, T_EAST), road_class="track", surface="unpaved")
+
+
+def test_a_residential_lane_is_slower_than_a_tertiary_road() -> None:
+    for vehicle in Vehicle:
+        profile = PROFILES[vehicle]
+        residential = profile.speed_kph("residential", None)
+        tertiary = profile.speed_kph("tertiary", None)
+        assert residential is not None
+        assert tertiary is not None
+        assert residential < tertiary
+        for slow in ("living_street", "service"):
+            assert (profile.speed_kph(slow, None) or 0) <= residential
+    g = build_graph([TERTIARY, LANE])
+    fastest = route(g, T_WEST, T_EAST, Vehicle.car)
+    shortest = route(g, T_WEST, T_EAST, Vehicle.car, Preference.shortest)
+    assert fastest.segment_ids == ["tertiary"]  # longer, but faster than the lane
+    assert shortest.segment_ids == ["lane"]
+    assert shortest.distance_m < fastest.distance_m
+    assert shortest.duration_s > fastest.duration_s
+
+
+def test_tracks_only_for_a_profile_that_allows_them_and_never_with_avoid_unpaved() -> None:
+    assert [v for v in Vehicle if PROFILES[v].speed_kph("track", None) is not None] == [
+        Vehicle.motorbike
+    ]
+    g = build_graph([TERTIARY, TRACK])
+    for vehicle in (Vehicle.car, Vehicle.coach, Vehicle.motorhome):
+        assert route(g, T_WEST, T_EAST, vehicle).segment_ids == ["tertiary"]
+    by_motorbike = route(g, T_WEST, T_EAST, Vehicle.motorbike, Preference.shortest)
+    assert by_motorbike.segment_ids == ["track"]
+    for vehicle in Vehicle:
+        r = route(g, T_WEST, T_EAST, vehicle, Preference.shortest, avoid={"unpaved"})
+        assert r.segment_ids == ["tertiary"]
+    # A track counts as unpaved even if someone stored it as paved.
+    paved_track = Segment("track", TRACK.coords, road_class="track", surface="paved")
+    g = build_graph([TERTIARY, paved_track])
+    r = route(g, T_WEST, T_EAST, Vehicle.motorbike, Preference.shortest, avoid={"unpaved"})
+    assert r.segment_ids == ["tertiary"]
+
+
+def test_a_convoy_of_cars_and_motorbikes_keeps_off_tracks() -> None:
+    g = build_graph([TERTIARY, TRACK])
+    vehicle = convoy_vehicle(cars=3, motorbikes=2)
+    avoid = convoy_avoid(cars=3, motorbikes=2)
+    assert vehicle is Vehicle.motorbike
+    r = route(g, T_WEST, T_EAST, vehicle, Preference.shortest, avoid=avoid)
+    assert r.segment_ids == ["tertiary"]
+    motorbikes_only = convoy_avoid(cars=0, motorbikes=2)
+    r = route(g, T_WEST, T_EAST, Vehicle.motorbike, Preference.shortest, avoid=motorbikes_only)
+    assert r.segment_ids == ["track"]
+
+
+def test_a_track_alone_is_no_route_for_a_car() -> None:
+    g = build_graph([TRACK])
+    with pytest.raises((NoRoute, SnapError)):
+        route(g, T_WEST, T_EAST, Vehicle.car)
+    assert route(g, T_WEST, T_EAST, Vehicle.motorbike).segment_ids == ["track"]
 
 
 def test_far_point_cannot_snap() -> None:

@@ -260,7 +260,7 @@ class ItineraryComposer:
         end = self.routing.endpoint(req.end, "end", region, "body") if req.end else start
         candidates, overnight_sites = self._sites(req, self._provinces(req.provinces))
         _check_overnights(req, overnight_sites)
-        snapping = LegBuilder.of(graph, req.route_vehicle)
+        snapping = LegBuilder.of(graph, req.route_vehicle, avoid=req.route_avoid)
         chosen = _Candidates(
             _place("start", start, snapping, "start"), _place("end", end, snapping, "end")
         )
@@ -467,7 +467,11 @@ def _trip(graph: NetworkGraph, req: ItineraryRequest) -> _Trip:
             day_prefer[d - 1] = leg.corridor
     legs = {
         prefer: LegBuilder.of(
-            graph, req.route_vehicle, prefer_corridor=prefer, prefer_factor=CORRIDOR_LEG_FACTOR
+            graph,
+            req.route_vehicle,
+            avoid=req.route_avoid,
+            prefer_corridor=prefer,
+            prefer_factor=CORRIDOR_LEG_FACTOR,
         )
         for prefer in set(day_prefer)
     }

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tourroute.localtime import LocalTime, today_local
 from tourroute.plans import Plan
 from tourroute.routing import Vehicle
-from tourroute.routing.convoy import convoy_vehicle
+from tourroute.routing.convoy import convoy_avoid, convoy_vehicle
 from tourroute.sites.domain import Category
 
 MAX_DAYS = 14
@@ -228,6 +228,13 @@ class ItineraryRequest(BaseModel):
         if self.convoy is None:
             return self.vehicle
         return convoy_vehicle(cars=self.convoy.cars, motorbikes=self.convoy.motorbikes)
+
+    @property
+    def route_avoid(self) -> frozenset[str]:
+        """What the roads are chosen avoiding beyond :attr:`route_vehicle`'s rules."""
+        if self.convoy is None:
+            return frozenset()
+        return convoy_avoid(cars=self.convoy.cars, motorbikes=self.convoy.motorbikes)
 
     @property
     def driving_cap_s(self) -> float:

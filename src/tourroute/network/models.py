@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourroute.db.base import Base, TimestampedVersioned, string_enum
+from tourroute.routing.profiles import ROAD_CLASSES
 
 
 class SegmentStatus(StrEnum):
@@ -47,8 +48,7 @@ class RoadSegment(TimestampedVersioned, Base):
     __table_args__ = (
         CheckConstraint("scenic BETWEEN 0 AND 5", name="scenic_range"),
         CheckConstraint(
-            "road_class IN ('motorway','trunk','primary','secondary','tertiary','unclassified')",
-            name="road_class",
+            "road_class IN (" + ",".join(f"'{c}'" for c in ROAD_CLASSES) + ")", name="road_class"
         ),
         CheckConstraint("surface IN ('paved','unpaved')", name="surface"),
     )

@@ -3,15 +3,14 @@
 This module is the entry point of ``tourroute import osm``; it only ties the three parts
 together, so the CLI and scripts have one function to call.
 
-The import runs in two phases.  *Reading* (:mod:`.osm_reader`) streams the file with
-pyosmium (node locations cached in memory), maps each ``highway=*`` way's tags to
-road-segment columns with the pure functions of :mod:`.osm_tags` and keeps the result in
-memory; nothing touches the database, so a corrupt, truncated or unreadable file fails before
-anything is written.  *Writing* (:mod:`.osm_writer`) upserts the segments by key
-(``osm:w<way id>``) in the caller's transaction, inside a SAVEPOINT: any error or an
-interrupt rolls back every row this import wrote and leaves the caller's transaction usable.
-Rows are written with bulk ``INSERT``/``UPDATE`` statements in chunks, not one ORM object per
-way.
+The import streams: :mod:`.osm_reader` reads the file with pyosmium (node locations cached
+in memory) and maps each ``highway=*`` way's tags with the pure functions of
+:mod:`.osm_tags`, yielding the roads in batches; :mod:`.osm_writer` upserts each batch by key
+(``osm:w<way id>``) as it comes, in the caller's transaction, inside one SAVEPOINT.  Memory
+is bounded by a batch (plus the node locations and one id per way), not by the file.  Any
+error — a file found corrupt or truncated half-way included — or an interrupt rolls back
+every row this import wrote and leaves the caller's transaction usable.  A missing or
+unreadable file, or an unknown corridor, fails before anything is written.
 """
 
 from __future__ import annotations

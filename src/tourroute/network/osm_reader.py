@@ -1,61 +1,85 @@
-"""Reading OpenStreetMap files (``.osm`` / ``.osm.pbf``) before anything is written.
+"""Reading OpenStreetMap files (``.osm`` / ``.osm.pbf``) as a stream of road batches.
 
-This module exists so reading stays apart from writing: the whole file is streamed and
-mapped into memory first, so a missing, corrupt, truncated or unreadable file fails before
-the database is touched.  The places importers (:mod:`tourroute.sites.osm_places`,
+This module exists so reading stays apart from writing: it knows pyosmium and the tag rules,
+never the database.  The places importers (:mod:`tourroute.sites.osm_places`,
 :mod:`tourroute.sites.places_import`) share its file check, progress bar and
 :class:`OsmImportError`; they never need the road writer.
 
-:func:`read_osm` streams the file with pyosmium (node locations cached in memory) and maps
-each ``highway=*`` way's tags with :func:`~tourroute.network.osm_tags.map_tags`.  Ways are not
-split: one way is one segment (the routing graph splits segments at shared vertices anyway),
-so every key is ``osm:w<id>``; the same way twice (a history or merged file) keeps the last.
-Ways with a node whose location is missing from the file, or with fewer than two distinct
-positions, are skipped and counted.  Each road's ``source`` reads
-``OpenStreetMap way <id> (© OpenStreetMap contributors, ODbL); file <name>``.
+:func:`read_osm` streams the file with pyosmium (node locations cached in memory, the one
+whole-file structure: ways need their nodes' positions) and maps each ``highway=*`` way's
+tags with :func:`~tourroute.network.osm_tags.map_tags`.  It yields the kept ways in batches
+of :data:`BATCH_ROWS`, so memory stays bounded whatever the file's size; the writer
+(:mod:`.osm_writer`) writes each batch inside one SAVEPOINT, so a file found corrupt or
+truncated half-way still leaves the database as it was.
+
+Ways are not split: one way is one segment (the routing graph splits segments at shared
+vertices anyway), so every key is ``osm:w<id>``.  A quick first pass over the ways alone
+(no node locations) counts them, for the progress bar, and finds ids that occur more than
+once (a history or merged file): of those the last copy is read and the earlier ones are
+counted as superseded, so the last one wins.  Geometries are built by libosmium (WKB,
+consecutive repeated positions dropped, reversed for ``oneway=-1``) and measured in one
+vectorised call per batch.  Ways with a node whose location is missing from the file, or
+with fewer than two distinct positions, are skipped and counted.  Each road's ``source``
+reads ``OpenStreetMap way <id> (© OpenStreetMap contributors, ODbL); file <name>``.
 """
 
 from __future__ import annotations
 
 import sys
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import osmium
 import osmium.filter
+import osmium.geom
+import shapely
+from pyproj import Geod
 from tqdm import tqdm
 
 from tourroute.network.osm_tags import RoadTags, SkipReason, map_tags
-from tourroute.routing.graph import Coord, line_length_m
 
 __all__ = [
+    "BATCH_ROWS",
     "KEY_PREFIX",
     "OsmExtract",
     "OsmImportError",
     "OsmRoad",
     "check_readable",
+    "lengths_m",
     "progress_bar",
     "read_osm",
 ]
 
 KEY_PREFIX = "osm:"
+BATCH_ROWS = 2000  # ways per batch: one lookup query and one bulk insert each
+_TAG_CACHE_SIZE = 20_000  # distinct tag sets remembered (most ways repeat a few)
+_GEOD = Geod(ellps="WGS84")
+
+TagItems = tuple[tuple[str, str], ...]
 
 
 class OsmImportError(Exception):
     """The file cannot be imported (missing, unreadable, corrupt) or an option is invalid."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OsmRoad:
-    """One kept way: its segment key, mapped tags, cleaned geometry and source text."""
+    """One kept way: its segment key, mapped tags, geometry, length and source text.
+
+    ``wkb`` is a 2-D LINESTRING in EPSG:4326, in driving direction, as written to the
+    database.
+    """
 
     key: str
     way_id: int
     tags: RoadTags
-    coords: tuple[Coord, ...]
+    wkb: bytes
+    length_m: float
     source: str
 
     def columns(self) -> dict[str, Any]:
@@ -67,18 +91,6 @@ class OsmRoad:
             The tag columns (:meth:`RoadTags.columns`) and ``source``.
         """
         return {**self.tags.columns(), "source": self.source}
-
-
-@dataclass
-class OsmExtract:
-    """What one file holds: the roads to write and the counts for the report."""
-
-    file: Path
-    roads: dict[str, OsmRoad] = field(default_factory=dict)
-    ways_read: int = 0
-    kept: Counter[str] = field(default_factory=Counter)
-    skipped: Counter[str] = field(default_factory=Counter)
-    length_m: float = 0.0
 
 
 def check_readable(path: Path) -> None:
@@ -123,82 +135,182 @@ def progress_bar(enabled: bool, **kwargs: Any) -> tqdm[Any]:
     return tqdm(disable=not enabled or not sys.stderr.isatty(), file=sys.stderr, **kwargs)
 
 
-def read_osm(path: Path, *, progress: bool = False) -> OsmExtract:
-    """Read every ``highway=*`` way of an OSM file and map it to a road or a skip reason.
+def lengths_m(wkbs: Sequence[bytes]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Geodesic lengths (WGS84 ellipsoid, metres) of lon/lat lines, in one vectorised pass.
+
+    Parameters
+    ----------
+    wkbs
+        The lines as WKB; each has at least one position.
+
+    Returns
+    -------
+    numpy.ndarray
+        One length per line, in order: the sum of its pieces' geodesic lengths, as
+        :func:`tourroute.routing.graph.line_length_m` measures them.
+
+    Examples
+    --------
+    >>> from shapely import LineString, to_wkb
+    >>> lines = [LineString([(105, 19), (105, 19.01)]), LineString([(105, 19), (105.01, 19)])]
+    >>> [round(m) for m in lengths_m([to_wkb(line) for line in lines])]
+    [1107, 1053]
+    """
+    if not wkbs:
+        return np.zeros(0)
+    coords, index = shapely.get_coordinates(shapely.from_wkb(wkbs), return_index=True)
+    if len(coords) < 2:
+        return np.zeros(len(wkbs))
+    pieces = np.asarray(_GEOD.line_lengths(coords[:, 0], coords[:, 1]), dtype=np.float64)
+    inside = index[1:] == index[:-1]  # a piece from one line's vertex to its next
+    sums = np.bincount(index[1:][inside], weights=pieces[inside], minlength=len(wkbs))
+    return sums.astype(np.float64)
+
+
+def _tag_items(way: osmium.osm.Way) -> TagItems:
+    """The way's tags as (key, value) pairs, in file order.
+
+    Most ways carry ``highway`` alone: reading that one tag by key skips pyosmium's
+    per-tag iterator, the costliest step of reading such a way.
+    """
+    if len(way.tags) == 1:
+        highway = way.tags.get("highway")
+        if highway is not None:
+            return (("highway", highway),)
+    return tuple((tag.k, tag.v) for tag in way.tags)
+
+
+@dataclass
+class OsmExtract:
+    """One pass over a file's highways: iterate it for batches of roads to write.
+
+    The counts fill as the file is read: ways read and skipped (by reason).  The roads
+    themselves are never all held: each batch is dropped once written.
+    """
+
+    file: Path
+    progress: bool = False
+    batch_rows: int = BATCH_ROWS
+    ways_read: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def __iter__(self) -> Iterator[list[OsmRoad]]:
+        self.ways_read = 0
+        self.skipped.clear()
+        try:
+            total, repeated = self._scan_ways()
+            with progress_bar(
+                self.progress, desc="importing highways", unit=" ways", total=total
+            ) as bar:
+                yield from self._batches(bar, repeated)
+        except RuntimeError as exc:  # pyosmium reports open, format and parse errors this way
+            raise OsmImportError(f"{self.file}: cannot read OSM data: {exc}") from exc
+
+    def _processor(self, *, locations: bool) -> osmium.FileProcessor:
+        entities = osmium.osm.NODE | osmium.osm.WAY if locations else osmium.osm.WAY
+        processor = osmium.FileProcessor(str(self.file), entities)
+        if locations:
+            processor = processor.with_locations()
+        return processor.with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)).with_filter(
+            osmium.filter.KeyFilter("highway")
+        )
+
+    def _scan_ways(self) -> tuple[int, dict[int, int]]:
+        """The number of highway ways, and how often each repeated way id occurs.
+
+        One pass over the ways alone: no node locations, no tags mapped; the ids are held
+        as 8 bytes each, only for the duration of the scan.
+        """
+        ids = array("q")
+        for way in self._processor(locations=False):
+            ids.append(way.id)
+        unique, counts = np.unique(np.frombuffer(ids, dtype=np.int64), return_counts=True)
+        many = counts > 1
+        return len(ids), dict(zip(unique[many].tolist(), counts[many].tolist(), strict=True))
+
+    def _batches(self, bar: tqdm[Any], repeated: dict[int, int]) -> Iterator[list[OsmRoad]]:
+        """The kept ways, in batches; ``repeated``: way id → copies still to come."""
+        factory = osmium.geom.WKBFactory()
+        mapped_tags: dict[TagItems, RoadTags | SkipReason] = {}
+        pending: list[tuple[int, RoadTags, str]] = []
+        for way in self._processor(locations=True):
+            if not isinstance(way, osmium.osm.Way):
+                continue
+            if not self.ways_read:  # the nodes are read: time the ways from here
+                bar.reset(total=bar.total)
+            bar.update()
+            self.ways_read += 1
+            if repeated and repeated.get(way.id, 1) > 1:  # a later copy of it follows
+                repeated[way.id] -= 1
+                self.skipped[SkipReason.superseded.value] += 1
+                continue
+            items = _tag_items(way)
+            mapped = mapped_tags.get(items)
+            if mapped is None:
+                if len(mapped_tags) >= _TAG_CACHE_SIZE:
+                    mapped_tags.clear()
+                mapped = mapped_tags[items] = map_tags(dict(items))
+            if isinstance(mapped, SkipReason):
+                self.skipped[mapped.value] += 1
+                continue
+            direction = osmium.geom.BACKWARD if mapped.reverse else osmium.geom.FORWARD
+            try:
+                wkb = factory.create_linestring(way, osmium.geom.UNIQUE, direction)
+            except osmium.InvalidLocationError:
+                self.skipped[SkipReason.missing_nodes.value] += 1
+                continue
+            except RuntimeError:  # libosmium: fewer than two distinct positions
+                self.skipped[SkipReason.degenerate.value] += 1
+                continue
+            pending.append((way.id, mapped, wkb))
+            if len(pending) >= self.batch_rows:
+                yield self._roads(pending)
+                pending = []
+        if pending:
+            yield self._roads(pending)
+
+    def _roads(self, pending: Sequence[tuple[int, RoadTags, str]]) -> list[OsmRoad]:
+        wkbs = [bytes.fromhex(wkb) for _, _, wkb in pending]
+        lengths = lengths_m(wkbs)
+        name = self.file.name
+        return [
+            OsmRoad(
+                f"{KEY_PREFIX}w{way_id}",
+                way_id,
+                tags,
+                wkb,
+                float(length),
+                f"OpenStreetMap way {way_id} (© OpenStreetMap contributors, ODbL); file {name}",
+            )
+            for (way_id, tags, _), wkb, length in zip(pending, wkbs, lengths, strict=True)
+        ]
+
+
+def read_osm(path: Path, *, progress: bool = False, batch_rows: int | None = None) -> OsmExtract:
+    """Check ``path`` and return the stream of its ``highway=*`` ways, mapped to roads.
+
+    Nothing is read until the result is iterated; every iteration reads the file again.
 
     Parameters
     ----------
     path
         The ``.osm`` or ``.osm.pbf`` file.
     progress
-        Show a progress bar on standard error (when it is a terminal).
+        Show a progress bar on standard error (when it is a terminal) while iterating.
+    batch_rows
+        Roads per batch; :data:`BATCH_ROWS` by default.
 
     Returns
     -------
     OsmExtract
-        The roads to write, keyed ``osm:w<way id>``, and the counts for the report.
+        Iterate it for lists of :class:`OsmRoad` (keyed ``osm:w<way id>``); its counts
+        (ways read, skipped by reason) fill as it is read.
 
     Raises
     ------
     OsmImportError
-        The file is missing or unreadable, or pyosmium cannot parse it.
+        The file is missing or unreadable now, or (while iterating) pyosmium cannot parse
+        it.
     """
     check_readable(path)
-    extract = OsmExtract(path)
-    processor = (
-        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-        .with_locations()
-        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-        .with_filter(osmium.filter.KeyFilter("highway"))
-    )
-    bar = progress_bar(progress, desc="reading highways", unit=" ways")
-    try:
-        for way in processor:
-            if not isinstance(way, osmium.osm.Way):
-                continue
-            bar.update()
-            extract.ways_read += 1
-            _keep_way(extract, way)
-    except RuntimeError as exc:  # pyosmium reports open, format and parse errors this way
-        raise OsmImportError(f"{path}: cannot read OSM data: {exc}") from exc
-    finally:
-        bar.close()
-    return extract
-
-
-def _clean_line(coords: Iterable[Coord]) -> tuple[Coord, ...] | None:
-    """Drop consecutive repeated positions; ``None`` if fewer than two remain."""
-    out: list[Coord] = []
-    for c in coords:
-        if not out or out[-1] != c:
-            out.append(c)
-    return tuple(out) if len(out) >= 2 else None
-
-
-def _keep_way(extract: OsmExtract, way: osmium.osm.Way) -> None:
-    mapped = map_tags({tag.k: tag.v for tag in way.tags})
-    if isinstance(mapped, SkipReason):
-        extract.skipped[mapped.value] += 1
-        return
-    positions: list[Coord] = []
-    for node in way.nodes:
-        location = node.location
-        if not location.valid():
-            extract.skipped[SkipReason.missing_nodes.value] += 1
-            return
-        positions.append((location.lon, location.lat))
-    coords = _clean_line(reversed(positions) if mapped.reverse else positions)
-    if coords is None:
-        extract.skipped[SkipReason.degenerate.value] += 1
-        return
-    key = f"{KEY_PREFIX}w{way.id}"
-    if key in extract.roads:  # the same way twice (a history or merged file): last one wins
-        old = extract.roads.pop(key)
-        extract.kept[old.tags.road_class] -= 1
-        extract.length_m -= line_length_m(old.coords)
-    source = (
-        f"OpenStreetMap way {way.id} (© OpenStreetMap contributors, ODbL); file {extract.file.name}"
-    )
-    extract.roads[key] = OsmRoad(key, way.id, mapped, coords, source)
-    extract.kept[mapped.road_class] += 1
-    extract.length_m += line_length_m(coords)
+    return OsmExtract(path, progress=progress, batch_rows=batch_rows or BATCH_ROWS)

@@ -8,14 +8,17 @@ is one named step of :func:`map_tags`.
 What is kept and how tags map (the rules the unit tests pin down):
 
 * ``highway``: ``motorway``, ``trunk``, ``primary``, ``secondary``, ``tertiary`` and their
-  ``*_link`` roads map to that class; ``unclassified``, ``residential``, ``living_street``,
-  ``road`` and ``service`` map to ``unclassified``.  Service roads tagged
+  ``*_link`` roads map to that class; ``residential``, ``living_street``, ``service`` and
+  ``track`` keep their own class (a residential lane is not a tertiary road); ``unclassified``
+  and ``road`` (a road of unknown kind) map to ``unclassified``.  A track is always stored
+  ``unpaved``, whatever its ``surface`` says: farm and forest tracks are what
+  ``avoid=unpaved`` is for, and the routing profiles keep every vehicle but the motorbike
+  off them.  Service roads tagged
   ``service=parking_aisle|driveway|drive-through|emergency_access`` are skipped (they add
-  segments, not connections).  ``track`` is skipped: farm and forest tracks are not roads a
-  tour should be sent down.  ``construction``, ``proposed`` (and ``planned``, ``abandoned``,
-  ``disused``, ``razed``) are skipped as not built; every other value (``footway``, ``path``,
-  ``cycleway``, ``steps``, ``pedestrian``, ``bridleway`` …) as not a motor road; and
-  ``area=yes`` as an area, not a line.
+  segments, not connections).  ``construction``, ``proposed`` (and ``planned``,
+  ``abandoned``, ``disused``, ``razed``) are skipped as not built; every other value
+  (``footway``, ``path``, ``cycleway``, ``steps``, ``pedestrian``, ``bridleway`` …) as not a
+  motor road; and ``area=yes`` as an area, not a line.
 * Access: ``motorcar > motor_vehicle > vehicle > access`` decides for cars and
   ``motorcycle > motor_vehicle > vehicle > access`` for motorbikes, the most specific tag
   present winning.  ``no``, ``private``, ``agricultural``, ``forestry``, ``delivery``,
@@ -30,7 +33,8 @@ What is kept and how tags map (the rules the unit tests pin down):
 * ``surface``: ``unpaved`` for ``unpaved``, ``gravel``, ``fine_gravel``, ``compacted``,
   ``dirt``, ``earth``, ``ground``, ``soil``, ``clay``, ``sand``, ``mud``, ``grass``,
   ``pebblestone``, ``rock`` and ``woodchips`` (or, without ``surface``, ``tracktype``
-  ``grade2``–``grade5``); everything else, including no tag at all, is ``paved``.
+  ``grade2``–``grade5``); everything else, including no tag at all, is ``paved``.  A
+  ``track`` is ``unpaved`` whatever its tags say.
 * ``oneway``: ``yes``/``1``/``true``; ``-1``/``reverse`` reverses the geometry and is one way;
   ``no``/``false``/``0`` is two way even on a motorway or roundabout; without the tag,
   ``junction=roundabout|circular`` and ``motorway``/``motorway_link`` are one way.
@@ -84,10 +88,11 @@ _CLASS_OF = {
     "tertiary": "tertiary",
     "tertiary_link": "tertiary",
     "unclassified": "unclassified",
-    "residential": "unclassified",
-    "living_street": "unclassified",
     "road": "unclassified",
-    "service": "unclassified",
+    "residential": "residential",
+    "living_street": "living_street",
+    "service": "service",
+    "track": "track",
 }
 _NOT_BUILT = {"construction", "proposed", "planned", "abandoned", "disused", "razed"}
 _MINOR_SERVICE = {"parking_aisle", "driveway", "drive-through", "emergency_access"}
@@ -143,13 +148,13 @@ class SkipReason(StrEnum):
     """Why a ``highway=*`` way is not imported (the value is the report's wording)."""
 
     not_motor_road = "not a motor road"
-    track = "track"
     not_built = "construction/proposed"
     minor_service = "parking aisle/driveway"
     area = "area"
     no_motor_access = "no motor access"
     missing_nodes = "missing node locations"
     degenerate = "degenerate geometry"
+    superseded = "earlier copy of a repeated way"
 
 
 @dataclass(frozen=True)
@@ -318,18 +323,16 @@ def parse_weight_t(raw: str | None) -> float | None:
 # --- the steps of map_tags ----------------------------------------------------------------
 
 
-def _unclassified_reason(highway: str) -> SkipReason:
+def _skip_reason(highway: str) -> SkipReason:
     """Why a ``highway`` value with no road class is skipped."""
-    if highway in _NOT_BUILT:
-        return SkipReason.not_built
-    return SkipReason.track if highway == "track" else SkipReason.not_motor_road
+    return SkipReason.not_built if highway in _NOT_BUILT else SkipReason.not_motor_road
 
 
 def _road_class(highway: str, tags: Mapping[str, str]) -> str | SkipReason:
     """The road class of a ``highway`` value, or why the way is not a road to keep."""
     road_class = _CLASS_OF.get(highway)
     if road_class is None:
-        return _unclassified_reason(highway)
+        return _skip_reason(highway)
     if highway == "service" and tags.get("service") in _MINOR_SERVICE:
         return SkipReason.minor_service
     if tags.get("area") == "yes":
@@ -367,7 +370,10 @@ def _oneway(tags: Mapping[str, str], highway: str) -> tuple[bool, bool]:
     return implied, False
 
 
-def _surface(tags: Mapping[str, str]) -> str:
+def _surface(tags: Mapping[str, str], road_class: str) -> str:
+    """``paved`` or ``unpaved`` (see the module docstring); a track is always unpaved."""
+    if road_class == "track":
+        return "unpaved"
     surface = _first(tags.get("surface")).lower()
     if surface:
         return "unpaved" if surface in _UNPAVED else "paved"
@@ -452,7 +458,7 @@ def map_tags(tags: Mapping[str, str]) -> RoadTags | SkipReason:
         road_class=road_class,
         ref=normalise_ref(tags.get("ref")),
         name=_name(tags),
-        surface=_surface(tags),
+        surface=_surface(tags, road_class),
         oneway=oneway,
         reverse=reverse,
         toll=_toll(tags),

@@ -5,9 +5,16 @@ reading (:mod:`.osm_reader`) and tag rules (:mod:`.osm_tags`): it alone knows th
 ``road_segment`` and ``segment_corridor`` tables.
 
 :func:`upsert_osm` upserts the segments by key (``osm:w<way id>``) in the caller's
-transaction, inside a SAVEPOINT: any error or an interrupt rolls back every row this import
-wrote and leaves the caller's transaction usable.  Rows are written with bulk
-``INSERT``/``UPDATE`` statements in chunks, not one ORM object per way.
+transaction, inside a SAVEPOINT, batch by batch as the reader streams them: any error (a
+file found corrupt half-way included) or an interrupt rolls back every row this import
+wrote and leaves the caller's transaction usable.  Per batch there is one lookup query and
+one bulk ``INSERT``/``UPDATE`` each, with plain tuples and the geometry passed as WKB
+(``ST_GeomFromWKB``); never one ORM object or one round trip per way.  On SpatiaLite the
+table's insert triggers (geometry check, spatial index, statistics) are set aside for the
+load and their work is done once at the end, in bulk: the R*Tree is filled with one
+``INSERT … SELECT`` (the same boxes the trigger's ``RTreeAlign`` gives).  The triggers are
+put back before the SAVEPOINT is released; a rollback puts them back too (SQLite's schema
+is transactional).
 
 * ``scenic`` is editorial: 0 for a new segment, and an update never overwrites it.
 * Corridors are not guessed: with ``corridor=`` every imported segment joins that (existing)
@@ -16,23 +23,41 @@ wrote and leaves the caller's transaction usable.  Rows are written with bulk
   kept.
 * A row is updated, and its ``version`` bumped, only when one of its columns, its geometry or
   its corridor membership actually changes, so re-importing the same file changes nothing.
+* A key twice in one batch: the last one wins (the reader already keeps only the last copy
+  of a way repeated in the file).
+
+Memory stays bounded by a batch, plus 8 bytes per kept way (its id), which ``replace``
+needs to tell vanished segments.
 """
 
 from __future__ import annotations
 
+import re
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from shapely.geometry import LineString
-from sqlalchemy import CursorResult, bindparam, delete, insert, select, update
+import numpy as np
+import shapely
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    LargeBinary,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from tourroute.db.base import utcnow
-from tourroute.db.spatial import shape_of, to_element
-from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor
+from tourroute.db.spatial import WGS84
+from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
 from tourroute.network.osm_reader import (
     KEY_PREFIX,
     OsmExtract,
@@ -41,6 +66,7 @@ from tourroute.network.osm_reader import (
     progress_bar,
 )
 from tourroute.network.osm_tags import RoadTags
+from tourroute.routing.profiles import ROAD_CLASSES
 
 __all__ = [
     "CHUNK_ROWS",
@@ -49,19 +75,41 @@ __all__ = [
     "upsert_osm",
 ]
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 500  # ids per DELETE and memberships per INSERT
 
-_ROAD_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified")
+_VALUE_COLUMNS = (*RoadTags("unclassified").columns(), "source")
+# Core tables (typed as Table): rows are written in bulk, not as ORM objects.
+_SEGMENTS = RoadSegment.metadata.tables[RoadSegment.__tablename__]
+_MEMBERS = SegmentCorridor.metadata.tables[SegmentCorridor.__tablename__]
+_INSERT_COLUMNS = (
+    "key",
+    *_VALUE_COLUMNS,
+    "scenic",
+    "geom",
+    "version",
+    "created_at",
+    "updated_at",
+    "status",
+)
+_WAY_KEY = re.compile(rf"^{KEY_PREFIX}w([0-9]+)$")
+_COORD_TOLERANCE = 1e-9  # degrees: a stored position this close is the same
 
 
 @dataclass
 class OsmWriteCounts:
-    """Segments written by :func:`upsert_osm`."""
+    """Segments written by :func:`upsert_osm`, and the roads kept, by road class."""
 
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    kept: Counter[str] = field(default_factory=Counter)
+    length_m: dict[str, float] = field(default_factory=dict)
+
+    def keep(self, road_class: str, length_m: float) -> None:
+        """Count a kept road of ``road_class``, ``length_m`` metres long."""
+        self.kept[road_class] += 1
+        self.length_m[road_class] = self.length_m.get(road_class, 0.0) + length_m
 
 
 @dataclass
@@ -78,6 +126,7 @@ class OsmImportReport:
     deleted: int = 0
     length_km: float = 0.0
     seconds: float = 0.0
+    length_km_by_class: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def of(cls, extract: OsmExtract, counts: OsmWriteCounts, *, seconds: float) -> OsmImportReport:
@@ -86,9 +135,9 @@ class OsmImportReport:
         Parameters
         ----------
         extract
-            What :func:`~tourroute.network.osm_reader.read_osm` read.
+            What :func:`~tourroute.network.osm_reader.read_osm` read (ways read, skipped).
         counts
-            What :func:`upsert_osm` wrote.
+            What :func:`upsert_osm` kept and wrote.
         seconds
             How long the whole import took.
 
@@ -97,17 +146,19 @@ class OsmImportReport:
         OsmImportReport
             The counts, with road classes that kept nothing left out.
         """
+        kept = {k: n for k, n in counts.kept.items() if n}
         return cls(
             file=extract.file.name,
             ways_read=extract.ways_read,
-            kept={k: n for k, n in extract.kept.items() if n},
+            kept=kept,
             skipped=dict(extract.skipped),
             inserted=counts.inserted,
             updated=counts.updated,
             unchanged=counts.unchanged,
             deleted=counts.deleted,
-            length_km=round(extract.length_m / 1000, 3),
+            length_km=round(sum(counts.length_m.values()) / 1000, 3),
             seconds=round(seconds, 3),
+            length_km_by_class={k: round(counts.length_m.get(k, 0.0) / 1000, 3) for k in kept},
         )
 
     @property
@@ -121,15 +172,17 @@ class OsmImportReport:
         Returns
         -------
         str
-            Five lines: ways read, kept by road class, skipped by reason, segments written,
-            time taken.
+            Six lines: ways read, kept by road class, kilometres by road class, skipped by
+            reason, segments written, time taken.
         """
-        kept = ", ".join(f"{c} {self.kept.get(c, 0):,}" for c in _ROAD_CLASSES)
+        kept = ", ".join(f"{c} {self.kept.get(c, 0):,}" for c in ROAD_CLASSES)
+        km = ", ".join(f"{c} {self.length_km_by_class.get(c, 0.0):,.1f}" for c in ROAD_CLASSES)
         skipped = ", ".join(f"{r} {n:,}" for r, n in sorted(self.skipped.items())) or "none"
         return "\n".join(
             [
                 f"OSM file {self.file}: {self.ways_read:,} highway ways read",
                 f"kept {sum(self.kept.values()):,} ways, {self.length_km:,.1f} km: {kept}",
+                f"km by road class: {km}",
                 f"skipped {sum(self.skipped.values()):,}: {skipped}",
                 f"road segments: {self.inserted:,} inserted, {self.updated:,} updated, "
                 f"{self.unchanged:,} unchanged, {self.deleted:,} deleted",
@@ -138,120 +191,228 @@ class OsmImportReport:
         )
 
 
-_T = TypeVar("_T")
-
-
-def _chunks(items: Sequence[_T], size: int = CHUNK_ROWS) -> Iterator[Sequence[_T]]:
+def _chunks(items: Sequence[Any], size: int = CHUNK_ROWS) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-_VALUE_COLUMNS = (*RoadTags("unclassified").columns(), "source")
-# Core tables (typed as Table): rows are written in bulk, not as ORM objects.
-_SEGMENTS = RoadSegment.metadata.tables[RoadSegment.__tablename__]
-_MEMBERS = SegmentCorridor.metadata.tables[SegmentCorridor.__tablename__]
+def _values(road: OsmRoad) -> tuple[Any, ...]:
+    """The road's column values in :data:`_VALUE_COLUMNS` order."""
+    return tuple(road.columns().values())
 
 
-@dataclass
-class _Plan:
-    """What :func:`upsert_osm` will write: rows to insert, update values, ids to delete."""
+def _way_id(key: str) -> int:
+    """The way id of an ``osm:w<id>`` key; -1 for any other key."""
+    match = _WAY_KEY.match(key)
+    return int(match.group(1)) if match else -1
 
-    new: list[OsmRoad] = field(default_factory=list)
-    changed: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: int = 0
-    vanished: list[int] = field(default_factory=list)
+
+def _same_line(stored: bytes | None, wkb: bytes) -> bool:
+    """Whether a stored geometry (WKB) has the road's positions, to 1e-9°."""
+    if stored is None:
+        return False
+    if stored == wkb:
+        return True
+    a = shapely.get_coordinates(shapely.from_wkb(stored))
+    b = shapely.get_coordinates(shapely.from_wkb(wkb))
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= _COORD_TOLERANCE))
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A stored ``osm:`` segment, as much of it as the comparison needs."""
+
+    id: int
+    version: int
+    values: tuple[Any, ...]
+    wkb: bytes | None
+
+
+class _SegmentWriter:
+    """Writes batches of roads; counts what it kept and wrote; remembers the ways it kept."""
+
+    def __init__(self, session: Session, corridor: str | None) -> None:
+        self.session = session
+        self.corridor = corridor
+        self.counts = OsmWriteCounts()
+        self._kept = array("q")  # way ids, 8 bytes each: what `replace` must not delete
+        conn = session.connection()
+        dialect = conn.dialect
+        # Bound as the column type binds it (SQLite: SQLAlchemy's text format), done once.
+        stamp = _SEGMENTS.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
+        now = utcnow()
+        self._stamp = stamp(now) if stamp else now
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer.quote
+        geom = f"ST_GeomFromWKB({marker}, {WGS84})"
+        table = quote(_SEGMENTS.name)
+        columns = ", ".join(quote(c) for c in _INSERT_COLUMNS)
+        values = ", ".join(geom if c == "geom" else marker for c in _INSERT_COLUMNS)
+        # Built from the model's own table and column names, never from input.
+        self._insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608 - model names only
+        assignments = [f"{quote(c)} = {marker}" for c in _VALUE_COLUMNS]
+        assignments += [f"geom = {geom}", f"version = {marker}", f"updated_at = {marker}"]
+        self._update_sql = (
+            f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 - model names only
+            f"WHERE id = {marker} AND version = {marker}"
+        )
+        self._sane_rowcount = dialect.supports_sane_multi_rowcount
 
     @property
-    def total(self) -> int:
-        return len(self.new) + len(self.changed) + len(self.vanished)
+    def _conn(self) -> Connection:
+        return self.session.connection()
 
+    def write(self, batch: Sequence[OsmRoad]) -> None:
+        """Insert, update or confirm one batch of roads (a key twice: the last one wins)."""
+        roads = list({road.key: road for road in batch}.values())
+        stored = self._stored([road.key for road in roads])
+        members = self._members([row.id for row in stored.values()])
+        new: list[OsmRoad] = []
+        changed: list[tuple[Any, ...]] = []
+        for road in roads:
+            self._kept.append(road.way_id)
+            self.counts.keep(road.tags.road_class, road.length_m)
+            row = stored.get(road.key)
+            if row is None:
+                new.append(road)
+                continue
+            values = _values(road)
+            joins = self.corridor is not None and row.id not in members
+            if values == row.values and _same_line(row.wkb, road.wkb) and not joins:
+                self.counts.unchanged += 1
+                continue
+            changed.append((*values, road.wkb, row.version + 1, self._stamp, row.id, row.version))
+        self._insert(new)
+        self._update(changed)
+        self.counts.inserted += len(new)
+        self.counts.updated += len(changed)
+        if self.corridor is not None:
+            self._join_corridor([row.id for row in stored.values() if row.id not in members], new)
 
-def _same(stored: dict[str, Any], road: OsmRoad) -> bool:
-    if any(stored[k] != v for k, v in road.columns().items()):
-        return False
-    coords = tuple((float(x), float(y)) for x, y in shape_of(stored["geom"]).coords)
-    return len(coords) == len(road.coords) and all(
-        abs(a[0] - b[0]) <= 1e-9 and abs(a[1] - b[1]) <= 1e-9
-        for a, b in zip(coords, road.coords, strict=True)
-    )
+    def vanished(self) -> list[int]:
+        """Ids of the stored ``osm:`` segments whose way was not kept from the file."""
+        t = _SEGMENTS
+        query = select(t.c.id, t.c.key).where(t.c.key.startswith(KEY_PREFIX))
+        ids, ways = array("q"), array("q")
+        for segment_id, key in self.session.execute(query):
+            ids.append(segment_id)
+            ways.append(_way_id(key))
+        kept = np.isin(np.frombuffer(ways, dtype=np.int64), np.frombuffer(self._kept, np.int64))
+        return [int(i) for i in np.frombuffer(ids, dtype=np.int64)[~kept]]
 
+    def _stored(self, keys: Sequence[str]) -> dict[str, _Stored]:
+        t = _SEGMENTS
+        wkb = type_coerce(func.ST_AsBinary(t.c.geom), LargeBinary)
+        query = select(t.c.key, t.c.id, t.c.version, *(t.c[k] for k in _VALUE_COLUMNS), wkb)
+        out = {}
+        for key, segment_id, version, *rest in self.session.execute(query.where(t.c.key.in_(keys))):
+            *values, geometry = rest
+            out[key] = _Stored(
+                segment_id, version, tuple(values), None if geometry is None else bytes(geometry)
+            )
+        return out
 
-def _stored_osm_rows(session: Session) -> dict[str, dict[str, Any]]:
-    t = _SEGMENTS
-    columns = [t.c.id, t.c.key, t.c.version, t.c.geom, *(t.c[k] for k in _VALUE_COLUMNS)]
-    rows = session.execute(select(*columns).where(t.c.key.startswith(KEY_PREFIX)))
-    return {row.key: dict(row._mapping) for row in rows}
+    def _members(self, ids: Sequence[int]) -> set[int]:
+        if self.corridor is None or not ids:
+            return set()
+        sc = _MEMBERS
+        query = select(sc.c.segment_id).where(
+            sc.c.corridor_slug == self.corridor, sc.c.segment_id.in_(ids)
+        )
+        return set(self.session.scalars(query))
 
-
-def _corridor_members(session: Session, corridor: str | None) -> set[int]:
-    if corridor is None:
-        return set()
-    sc = _MEMBERS
-    return set(session.scalars(select(sc.c.segment_id).where(sc.c.corridor_slug == corridor)))
-
-
-def _update_values(row: dict[str, Any], road: OsmRoad, now: datetime) -> dict[str, Any]:
-    """The bound values that update stored ``row`` to ``road`` (if its version still holds)."""
-    return {
-        "b_id": row["id"],
-        "b_version": row["version"],
-        **road.columns(),
-        "geom": to_element(LineString(road.coords)),
-        "version": row["version"] + 1,
-        "updated_at": now,
-    }
-
-
-def _plan(session: Session, extract: OsmExtract, *, replace: bool, corridor: str | None) -> _Plan:
-    """Compare the extract with the stored ``osm:`` segments."""
-    stored = _stored_osm_rows(session)
-    members = _corridor_members(session, corridor)
-    plan = _Plan()
-    now = utcnow()
-    for road in extract.roads.values():
-        row = stored.get(road.key)
-        if row is None:
-            plan.new.append(road)
-            continue
-        joins = corridor is not None and row["id"] not in members
-        if _same(row, road) and not joins:
-            plan.unchanged += 1
-            continue
-        plan.changed.append(_update_values(row, road, now))
-    if replace:
-        plan.vanished = [r["id"] for k, r in stored.items() if k not in extract.roads]
-    return plan
-
-
-def _insert_rows(session: Session, roads: Sequence[OsmRoad], bar: tqdm[Any]) -> None:
-    now = utcnow()
-    stmt = insert(_SEGMENTS)
-    for chunk in _chunks(roads):
+    def _insert(self, roads: Sequence[OsmRoad]) -> None:
+        if not roads:
+            return
+        published = SegmentStatus.published.value
         rows = [
-            {
-                "key": r.key,
-                **r.columns(),
-                "scenic": 0,
-                "geom": to_element(LineString(r.coords)),
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for r in chunk
+            (r.key, *_values(r), 0, r.wkb, 1, self._stamp, self._stamp, published) for r in roads
         ]
-        session.execute(stmt, rows)
-        bar.update(len(chunk))
+        self._conn.exec_driver_sql(self._insert_sql, rows)
 
-
-def _update_rows(session: Session, rows: Sequence[dict[str, Any]], bar: tqdm[Any]) -> None:
-    t = _SEGMENTS
-    stmt = update(t).where(t.c.id == bindparam("b_id"), t.c.version == bindparam("b_version"))
-    sane = session.get_bind().dialect.supports_sane_multi_rowcount
-    for chunk in _chunks(rows):
-        result = cast("CursorResult[Any]", session.execute(stmt, list(chunk)))
-        if sane and result.rowcount != len(chunk):
+    def _update(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        result = cast("CursorResult[Any]", self._conn.exec_driver_sql(self._update_sql, rows))
+        if self._sane_rowcount and result.rowcount != len(rows):
             raise OsmImportError("road segments were changed concurrently; nothing was written")
-        bar.update(len(chunk))
+
+    def _join_corridor(self, ids: list[int], new: Sequence[OsmRoad]) -> None:
+        t = _SEGMENTS
+        if new:
+            ids += self.session.scalars(select(t.c.id).where(t.c.key.in_([r.key for r in new])))
+        rows = [{"segment_id": i, "corridor_slug": self.corridor} for i in ids]
+        for chunk in _chunks(rows):
+            self.session.execute(insert(_MEMBERS), list(chunk))
+
+
+# SpatiaLite's per-row triggers on INSERT into road_segments: the geometry check, the
+# statistics time stamp and the R*Tree entry (see _spatial_work_after_load).
+_GEOM_CHECK = "ggi_road_segments_geom"
+_INSERT_STAMP = "tmi_road_segments_geom"
+_INDEX_INSERT = "gii_road_segments_geom"
+
+
+@contextmanager
+def _spatial_work_after_load(session: Session) -> Iterator[None]:
+    """On SpatiaLite, set the insert triggers aside while the body loads rows; then do their
+    work once for every row inserted meanwhile, and put them back.  Elsewhere: nothing.
+
+    If the body raises, the triggers stay dropped here: the caller's SAVEPOINT rollback
+    restores them with everything else.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    names = (_GEOM_CHECK, _INSERT_STAMP, _INDEX_INSERT)
+    rows = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+        "AND name IN (?, ?, ?)",
+        (_SEGMENTS.name, *names),
+    )
+    triggers: dict[str, str] = dict(rows.all())
+    first_new = int(
+        conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM road_segments").scalar_one()
+    )
+    for name in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    inserted = conn.exec_driver_sql(
+        "SELECT count(*) FROM road_segments WHERE id >= ?", (first_new,)
+    ).scalar_one()
+    if inserted and _GEOM_CHECK in triggers:
+        _check_new_geometries(conn, first_new)
+    if inserted and _INDEX_INSERT in triggers:
+        conn.exec_driver_sql("DELETE FROM idx_road_segments_geom WHERE pkid >= ?", (first_new,))
+        conn.exec_driver_sql(
+            "INSERT INTO idx_road_segments_geom (pkid, xmin, xmax, ymin, ymax) "
+            "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
+            "FROM road_segments WHERE id >= ?",
+            (first_new,),
+        )
+    if inserted and _INSERT_STAMP in triggers:
+        conn.exec_driver_sql(
+            "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            "WHERE Lower(f_table_name) = 'road_segments' AND Lower(f_geometry_column) = 'geom'"
+        )
+    for sql in triggers.values():
+        conn.exec_driver_sql(sql)
+
+
+def _check_new_geometries(conn: Connection, first_new: int) -> None:
+    """What the geometry-check trigger does, for every row from ``first_new`` on at once."""
+    kind, srid = conn.exec_driver_sql(
+        "SELECT geometry_type, srid FROM geometry_columns "
+        "WHERE f_table_name = 'road_segments' AND f_geometry_column = 'geom'"
+    ).one()
+    bad = conn.exec_driver_sql(
+        "SELECT count(*) FROM road_segments "
+        "WHERE id >= ? AND GeometryConstraints(geom, ?, ?) IS NOT 1",
+        (first_new, kind, srid),
+    ).scalar_one()
+    if bad:
+        raise OsmImportError(f"{bad} geometries are not EPSG:{srid} lines; nothing was written")
 
 
 def _delete_vanished(session: Session, ids: Sequence[int], bar: tqdm[Any]) -> None:
@@ -261,71 +422,60 @@ def _delete_vanished(session: Session, ids: Sequence[int], bar: tqdm[Any]) -> No
         bar.update(len(chunk))
 
 
-def _add_memberships(session: Session, corridor: str, keys: Iterable[str]) -> None:
-    t = _SEGMENTS
-    wanted = set(keys)
-    ids = [
-        row.id
-        for row in session.execute(select(t.c.id, t.c.key).where(t.c.key.startswith(KEY_PREFIX)))
-        if row.key in wanted
-    ]
-    members = _corridor_members(session, corridor)
-    rows = [{"segment_id": i, "corridor_slug": corridor} for i in ids if i not in members]
-    for chunk in _chunks(rows):
-        session.execute(insert(_MEMBERS), list(chunk))
-
-
 def upsert_osm(
     session: Session,
-    extract: OsmExtract,
+    batches: Iterable[Sequence[OsmRoad]],
     *,
     replace: bool = False,
     corridor: str | None = None,
     progress: bool = False,
 ) -> OsmWriteCounts:
-    """Write an extract's roads (upsert by key) in a SAVEPOINT of the caller's transaction.
+    """Write batches of roads (upsert by key) in a SAVEPOINT of the caller's transaction.
 
     Parameters
     ----------
     session
         The caller's session; it is flushed, never committed.
-    extract
-        The roads :func:`~tourroute.network.osm_reader.read_osm` read.
+    batches
+        The roads, in batches (:func:`~tourroute.network.osm_reader.read_osm` streams
+        them); consumed once, inside the SAVEPOINT, so an error while reading them rolls
+        back what earlier batches wrote.
     replace
-        Also delete the ``osm:`` segments that are not in the extract.
+        Also delete the ``osm:`` segments that are not in the batches.
     corridor
         Slug of an existing corridor every imported segment joins; ``None`` leaves
         memberships alone.
     progress
-        Show a progress bar on standard error (when it is a terminal).
+        Show a progress bar on standard error (when it is a terminal) while deleting.
 
     Returns
     -------
     OsmWriteCounts
-        The segments inserted, updated, left unchanged and deleted.
+        The segments inserted, updated, left unchanged and deleted; the roads kept (ways
+        and metres by road class).
 
     Raises
     ------
     OsmImportError
-        ``corridor`` does not exist, or a segment changed concurrently; the SAVEPOINT is
-        rolled back, as on any other error or an interrupt, so nothing has been written.
+        ``corridor`` does not exist, a segment changed concurrently, or the batches could
+        not be read; the SAVEPOINT is rolled back, as on any other error or an interrupt,
+        so nothing has been written.
     """
     session.flush()
     with session.begin_nested():
         if corridor is not None and session.get(Corridor, corridor) is None:
             raise OsmImportError(f"unknown corridor '{corridor}'")
-        plan = _plan(session, extract, replace=replace, corridor=corridor)
-        with progress_bar(progress, desc="writing segments", unit=" rows", total=plan.total) as bar:
-            _insert_rows(session, plan.new, bar)
-            _update_rows(session, plan.changed, bar)
-            _delete_vanished(session, plan.vanished, bar)
-        if corridor is not None:
-            _add_memberships(session, corridor, extract.roads)
+        writer = _SegmentWriter(session, corridor)
+        with _spatial_work_after_load(session):
+            for batch in batches:
+                writer.write(batch)
+        vanished = writer.vanished() if replace else []
+        if vanished:
+            with progress_bar(
+                progress, desc="deleting vanished segments", unit=" rows", total=len(vanished)
+            ) as bar:
+                _delete_vanished(session, vanished, bar)
+            writer.counts.deleted = len(vanished)
     # The rows were written behind the ORM's back: reload anything it holds.
     session.expire_all()
-    return OsmWriteCounts(
-        inserted=len(plan.new),
-        updated=len(plan.changed),
-        unchanged=plan.unchanged,
-        deleted=len(plan.vanished),
-    )
+    return writer.counts

@@ -11,7 +11,19 @@ from shapely.geometry import LineString
 from tourroute.geojson import Latitude, Longitude
 from tourroute.localtime import LocalDateTime
 
-RoadClass = Literal["motorway", "trunk", "primary", "secondary", "tertiary", "unclassified"]
+# The classes of tourroute.routing.profiles.ROAD_CLASSES, in that order (a unit test checks).
+RoadClass = Literal[
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "track",
+]
 
 
 class CorridorCreate(BaseModel):

@@ -6,9 +6,10 @@ sleeping in hotels and homestays.  What the convoy changes for routing:
 
 * **Roads**: every member must be allowed on every road.  A motorbike may use every road a
   car may except expressways (Law 36/2024/QH15 Art. 25(3)) and segments closed to
-  motorbikes, and no road here is open to motorbikes but closed to cars, so a convoy with
-  motorbikes routes with the motorbike's rules and speeds (the slowest member sets the
-  pace); a convoy of cars with the car's.
+  motorbikes, so a convoy with motorbikes routes with the motorbike's rules and speeds (the
+  slowest member sets the pace); a convoy of cars with the car's.  The one road open to
+  motorbikes but not to cars is a track (farm and forest tracks), so a convoy of cars and
+  motorbikes also avoids tracks (:func:`convoy_avoid`).
 * **Time**: a convoy is slower than one car of its kind.  :func:`convoy_factor` multiplies
   the single-vehicle time by ``1 + 0.05 + 0.015 · (n − 1)`` for n ≥ 2 vehicles, capped
   at 1.35.  Our reasoning, an editorial estimate rather than a measured figure: the lead
@@ -28,6 +29,8 @@ sleeping in hotels and homestays.  What the convoy changes for routing:
 (1.0, 1.125, 1.35)
 >>> convoy_vehicle(cars=4, motorbikes=0).value, convoy_vehicle(cars=4, motorbikes=2).value
 ('car', 'motorbike')
+>>> sorted(convoy_avoid(cars=4, motorbikes=2)), sorted(convoy_avoid(cars=0, motorbikes=3))
+(['track'], [])
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ __all__ = [
     "CONVOY_MAX_FACTOR",
     "CONVOY_PER_VEHICLE",
     "StationOnRoute",
+    "convoy_avoid",
     "convoy_factor",
     "convoy_vehicle",
     "stations_along",
@@ -108,6 +112,23 @@ def convoy_vehicle(*, cars: int, motorbikes: int) -> Vehicle:
     if cars < 0 or motorbikes < 0 or cars + motorbikes < 1:
         raise ValueError("a convoy has at least one vehicle")
     return Vehicle.motorbike if motorbikes else Vehicle.car
+
+
+def convoy_avoid(*, cars: int, motorbikes: int) -> frozenset[str]:
+    """What the convoy's route avoids beyond the rules of :func:`convoy_vehicle`'s profile.
+
+    Parameters
+    ----------
+    cars, motorbikes
+        How many of each the convoy has.
+
+    Returns
+    -------
+    frozenset of str
+        ``{"track"}`` when cars ride with motorbikes: the motorbike profile allows tracks,
+        a car's does not.  Empty otherwise (the profile's own rules suffice).
+    """
+    return frozenset({"track"}) if cars and motorbikes else frozenset()
 
 
 @dataclass(frozen=True)

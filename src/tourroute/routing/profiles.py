@@ -13,13 +13,26 @@ A motorhome has no class of its own; we treat it like a goods vehicle over 3.5 t
 ``tourroute.routing.convoy``.  Until 2026-12 ``caravan`` named the motorhome profile; the
 name is retired (:data:`RETIRED_VEHICLES` says what to use instead).
 
+Residential streets, living streets and service roads lie inside residential areas, where
+the same Circular allows at most 50 km/h on a two-way road to every vehicle here (60 on a
+dual carriageway, which these lanes are not).  Tracks (farm and forest tracks, always
+unpaved) are open only to a profile that allows them: the motorbike, at a quarter of its
+two-way limit (15 km/h); every other vehicle may not use them at all.
+
 Legal maxima are not travel speeds: ``typical_share`` scales them by road class to the
-average speed actually achieved in mixed Vietnamese traffic (an editorial estimate).
+average speed actually achieved in mixed Vietnamese traffic (an editorial estimate).  A car
+makes 25 km/h on a residential street, 15 on a living street and 20 on a service road,
+against 44 on a tertiary road.
 
 >>> PROFILES[Vehicle.motorbike].speed_kph("motorway", None) is None
 True
 >>> PROFILES[Vehicle.car].speed_kph("trunk", None)
 63.0
+>>> car, motorbike = PROFILES[Vehicle.car], PROFILES[Vehicle.motorbike]
+>>> car.speed_kph("tertiary", None), car.speed_kph("residential", None)
+(44.0, 25.0)
+>>> car.speed_kph("track", None) is None, motorbike.speed_kph("track", None)
+(True, 15.0)
 """
 
 from __future__ import annotations
@@ -36,8 +49,20 @@ __all__ = [
     "VehicleProfile",
 ]
 
-ROAD_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified")
+ROAD_CLASSES = (
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "track",
+)
 _DUAL = {"motorway", "trunk"}  # usually dual carriageways; the rest two-way roads
+_RESIDENTIAL = {"residential", "living_street", "service"}  # inside residential areas
 
 
 class Vehicle(StrEnum):
@@ -70,6 +95,8 @@ class VehicleProfile:
     two_way_kph: float
     expressway_kph: float | None  # None: may not use expressways at all
     avoids_motorhome_unsuitable: bool = False
+    residential_kph: float = 50  # two-way road inside a residential area (TT38)
+    allows_tracks: bool = False  # farm and forest tracks (unpaved)
     typical_share: dict[str, float] = field(
         default_factory=lambda: {
             "motorway": 0.85,
@@ -78,6 +105,10 @@ class VehicleProfile:
             "secondary": 0.60,
             "tertiary": 0.55,
             "unclassified": 0.45,
+            "residential": 0.50,  # of the 50 km/h residential-area limit
+            "living_street": 0.30,
+            "service": 0.40,
+            "track": 0.25,  # of the two-way limit, where a profile allows tracks at all
         }
     )
 
@@ -86,7 +117,8 @@ class VehicleProfile:
 
         The legal maximum for the class (expressway, dual carriageway or two-way road),
         lowered to the posted limit if there is one, scaled by ``typical_share`` to what
-        traffic actually achieves.
+        traffic actually achieves.  Residential streets, living streets and service roads
+        take the residential-area limit.
 
         Parameters
         ----------
@@ -100,14 +132,21 @@ class VehicleProfile:
         -------
         float or None
             km/h, rounded to 0.1; ``None`` on an expressway for a vehicle barred from them
-            (motorbikes).
+            (motorbikes), and on a track for a vehicle that may not use tracks (all but
+            motorbikes).
         """
         if road_class == "motorway":
             if self.expressway_kph is None:
                 return None
             legal = self.expressway_kph
+        elif road_class == "track" and not self.allows_tracks:
+            return None
+        elif road_class in _DUAL:
+            legal = self.dual_kph
+        elif road_class in _RESIDENTIAL:
+            legal = self.residential_kph
         else:
-            legal = self.dual_kph if road_class in _DUAL else self.two_way_kph
+            legal = self.two_way_kph
         if maxspeed_kph:
             legal = min(legal, maxspeed_kph)
         return round(legal * self.typical_share.get(road_class, 0.45), 1)
@@ -116,7 +155,7 @@ class VehicleProfile:
 PROFILES: dict[Vehicle, VehicleProfile] = {
     Vehicle.car: VehicleProfile(Vehicle.car, 90, 80, 120),
     Vehicle.coach: VehicleProfile(Vehicle.coach, 80, 70, 100),
-    Vehicle.motorbike: VehicleProfile(Vehicle.motorbike, 70, 60, None),
+    Vehicle.motorbike: VehicleProfile(Vehicle.motorbike, 70, 60, None, allows_tracks=True),
     Vehicle.motorhome: VehicleProfile(
         Vehicle.motorhome, 80, 70, 90, avoids_motorhome_unsuitable=True
     ),

@@ -90,9 +90,11 @@ class RouteCost:
         """Whether this vehicle may drive ``edge`` under this request's avoidances.
 
         Every rule that hides an edge lives here: the vehicle's barred road classes
-        (motorbikes off expressways), segments closed to motorbikes or unsuitable for a
-        motorhome, ``avoid`` (``toll``, ``expressway``, ``unpaved`` or a corridor slug) and
-        the exclusion polygon, which an edge may not even touch.
+        (motorbikes off expressways, every other vehicle off tracks), segments closed to
+        motorbikes or unsuitable for a motorhome, ``avoid`` (``toll``, ``expressway``,
+        ``unpaved`` — a track counts as unpaved whatever its surface —, a corridor slug, or
+        ``track``, which only convoys ask for internally) and the exclusion polygon, which
+        an edge may not even touch.
 
         Parameters
         ----------
@@ -114,6 +116,8 @@ class RouteCost:
         if s.toll and "toll" in self.avoid:
             return False
         if s.road_class == "motorway" and "expressway" in self.avoid:
+            return False
+        if s.road_class == "track" and ("unpaved" in self.avoid or "track" in self.avoid):
             return False
         if s.surface != "paved" and "unpaved" in self.avoid:
             return False
@@ -362,9 +366,9 @@ class Router:
         preference
             ``fastest`` (seconds), ``shortest`` (metres) or ``scenic``.
         avoid
-            ``toll``, ``expressway``, ``unpaved`` (:data:`AVOIDABLE`) and/or corridor slugs.
-            Not checked here: a name that matches nothing hides nothing (the service
-            rejects unknown names).
+            ``toll``, ``expressway``, ``unpaved`` (:data:`AVOIDABLE`) and/or corridor slugs;
+            ``track`` for a convoy of cars and motorbikes.  Not checked here: a name that
+            matches nothing hides nothing (the service rejects unknown names).
         prefer_corridor
             A corridor slug whose edges look cheaper, or ``None``.
         excluded

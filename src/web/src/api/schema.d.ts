@@ -2573,7 +2573,7 @@ export interface components {
              * Road Class
              * @enum {string}
              */
-            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified";
+            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track";
             /** Scenic */
             scenic: number;
             /** Toll */
@@ -2619,7 +2619,7 @@ export interface components {
              * Road Class
              * @enum {string}
              */
-            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified";
+            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track";
             /**
              * Scenic
              * @default 0
@@ -2692,7 +2692,7 @@ export interface components {
              * Road Class
              * @enum {string}
              */
-            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified";
+            road_class: "motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track";
             /**
              * Scenic
              * @default 0
@@ -2760,7 +2760,7 @@ export interface components {
             /** Ref */
             ref?: string | null;
             /** Road Class */
-            road_class?: ("motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified") | null;
+            road_class?: ("motorway" | "trunk" | "primary" | "secondary" | "tertiary" | "unclassified" | "residential" | "living_street" | "service" | "track") | null;
             /** Scenic */
             scenic?: number | null;
             /** Source */
