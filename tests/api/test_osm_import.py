@@ -15,6 +15,7 @@ from tests.osm_files import Way, garbage_pbf, truncated_copy, write_osm_xml
 from tourroute import cli
 from tourroute.config import Settings
 from tourroute.db import migrate
+from tourroute.db.audit import AuditEntry
 from tourroute.db.engine import create_db_engine
 from tourroute.network import osm_reader, osm_writer
 from tourroute.network.models import RoadSegment, SegmentCorridor
@@ -185,6 +186,26 @@ def test_reimport_changes_nothing(session: Session, osm_file: Path) -> None:
     assert (report.inserted, report.updated, report.unchanged, report.deleted) == (0, 0, 7, 0)
     assert _snapshot(session) == before
     assert {k: r.updated_at for k, r in _osm_rows(session).items()} == stamps
+
+
+def test_an_import_that_writes_is_audited_once(session: Session, osm_file: Path) -> None:
+    def entries() -> list[AuditEntry]:
+        return list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "network.import"))
+        )
+
+    assert entries() == []
+    import_osm(session, osm_file)
+    [entry] = entries()
+    assert (entry.principal_name, entry.resource_type, entry.resource_id) == (
+        "cli",
+        "network",
+        "test.osm",
+    )
+    assert entry.after is not None
+    assert (entry.after["inserted"], entry.after["updated"], entry.after["deleted"]) == (7, 0, 0)
+    import_osm(session, osm_file)  # changes nothing: no second entry
+    assert len(entries()) == 1
 
 
 def test_an_edited_way_is_updated_once_and_keeps_its_scenic_rating(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from tourroute.db.audit import AuditTrail
 from tourroute.network.models import Corridor
 from tourroute.network.osm_reader import OsmImportError, read_osm
 from tourroute.network.osm_writer import OsmImportReport, upsert_osm
@@ -67,4 +68,33 @@ def import_osm(
         raise OsmImportError(f"unknown corridor '{corridor}'")
     extract = read_osm(path, progress=progress)
     counts = upsert_osm(session, extract, replace=replace, corridor=corridor, progress=progress)
-    return OsmImportReport.of(extract, counts, seconds=time.perf_counter() - started)
+    report = OsmImportReport.of(extract, counts, seconds=time.perf_counter() - started)
+    if report.inserted or report.updated or report.deleted:
+        _audit(session, report, replace=replace, corridor=corridor)
+    return report
+
+
+def _audit(
+    session: Session, report: OsmImportReport, *, replace: bool, corridor: str | None
+) -> None:
+    """One audit entry per import that wrote anything, in the import's transaction: what was
+    read and what changed (per-segment entries would be hundreds of thousands of rows for
+    the regional file, and say nothing the counts do not)."""
+    AuditTrail(session).record(
+        None,
+        "network.import",
+        "network",
+        report.file,
+        before=None,
+        after={
+            "file": report.file,
+            "inserted": report.inserted,
+            "updated": report.updated,
+            "deleted": report.deleted,
+            "unchanged": report.unchanged,
+            "kept_by_class": dict(report.kept),
+            "replace": replace,
+            "corridor": corridor,
+        },
+    )
+    session.flush()
