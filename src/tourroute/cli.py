@@ -507,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     # name (site_transitions.principal_id → principals), and SQLAlchemy resolves those
     # references only among the models imported so far. A command that imports just its
     # own domain would fail in a fresh process with NoReferencedTableError.
-    import tourroute.models  # noqa: F401
+    import tourroute.models  # noqa: F401 - registers every model on Base.metadata
 
     try:
         return int(args.func(args, Settings()))

@@ -112,8 +112,7 @@ def test_every_column_but_bookkeeping_is_watched(session: Session) -> None:
                 )
             else:
                 session.execute(
-                    # the column names come from the table itself
-                    text(f'UPDATE road_segments SET "{column}" = :v WHERE id = :id'),  # noqa: S608
+                    text(f'UPDATE road_segments SET "{column}" = :v WHERE id = :id'),  # noqa: S608 - our own columns
                     {"v": _other(column, values[column]), "id": segment.id},
                 )
             assert _version(session) != before, f"changing {column} kept the version"
