@@ -42,9 +42,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import shapely
 from geoalchemy2.shape import to_shape
-from shapely.geometry import Point
-from shapely.prepared import prep
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -55,7 +54,7 @@ from tourroute.network.repository import NetworkRepository
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routes.graph_cache import GraphCache
 from tourroute.routing.fast import _SCALE, INF_WEIGHT, FastRouter
-from tourroute.routing.graph import Coord, RoadGraph, build_graph
+from tourroute.routing.graph import RoadGraph, build_graph
 from tourroute.routing.profiles import PROFILES, Preference, Vehicle
 from tourroute.routing.route import NoRoute, RouteCost, Router, main_component, search
 from tourroute.routing.snap import Snapper
@@ -192,17 +191,15 @@ def _car() -> RouteCost:
     return RouteCost(PROFILES[Vehicle.car], Preference.fastest)
 
 
-def _warm_metric(fast: FastRouter, model: RouteCost, node: Coord) -> float:
+def _warm_metric(fast: FastRouter, model: RouteCost, node: int) -> float:
     """Customise the model's metric (weights + CCH customisation); seconds taken."""
     start = time.perf_counter()
     fast.node_cost(model, node, node)
     return time.perf_counter() - start
 
 
-def _node_pairs(
-    nodes: Sequence[Coord], count: int, rng: random.Random
-) -> list[tuple[Coord, Coord]]:
-    pairs: list[tuple[Coord, Coord]] = []
+def _node_pairs(nodes: Sequence[int], count: int, rng: random.Random) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
     while len(pairs) < count:
         a, b = rng.choice(nodes), rng.choice(nodes)
         if a != b:
@@ -234,7 +231,7 @@ def _pgr_compare(
     name: str,
     fast: FastRouter,
     model: RouteCost,
-    pairs: Sequence[tuple[Coord, Coord]],
+    pairs: Sequence[tuple[int, int]],
     ours: Sequence[float | None],
 ) -> PgrResult:
     """Load the CCH's arcs into PostGIS and answer ``pairs`` with ``pgr_dijkstra``."""
@@ -267,7 +264,6 @@ def _pgr_compare(
             f"CREATE TABLE {table} (id bigint, source bigint, target bigint, cost double precision)"
         )
         weights = fast.weights(model)
-        index = fast.index
         with (
             conn.cursor() as cur,
             cur.copy(f"COPY {table} (id, source, target, cost) FROM STDIN") as copy,
@@ -283,8 +279,8 @@ def _pgr_compare(
             "WHERE edge = -1"
         )
 
-        def run(pair: tuple[Coord, Coord]) -> float | None:
-            row = conn.execute(query, (edges_sql, index[pair[0]] + 1, index[pair[1]] + 1))
+        def run(pair: tuple[int, int]) -> float | None:
+            row = conn.execute(query, (edges_sql, pair[0] + 1, pair[1] + 1))
             found = row.fetchone()
             return None if found is None else float(found[0])
 
@@ -322,17 +318,15 @@ def _pgr_note(pgr: PgrResult, total_pairs: int) -> str:
 def _service_graph(session: Session, t: dict[str, float]) -> tuple[RoadGraph, Router]:
     """What ``GraphCache._build`` does, one timed stage at a time."""
     with _stopwatch(t, "segments"):
-        repo = NetworkRepository(session)
-        segments = repo.segments()
-        provinces = ProvinceRepository(session).list()
-        areas = [(p.code, prep(to_shape(p.boundary))) for p in provinces]
-
-    def province_of(c: Coord) -> str | None:
-        point = Point(c)
-        return next((code for code, area in areas if area.contains(point)), None)
+        columns = NetworkRepository(session).segment_columns()
+        areas = []
+        for p in ProvinceRepository(session).list():
+            area = to_shape(p.boundary)
+            shapely.prepare(area)
+            areas.append((p.code, area))
 
     with _stopwatch(t, "graph"):
-        road = build_graph(segments, province_of)
+        road = build_graph(columns, provinces=areas)
     with _stopwatch(t, "snapper"):
         snapper = Snapper(road)
     with _stopwatch(t, "cch"):
@@ -373,6 +367,7 @@ def regional() -> dict[str, Any]:
         engine.dispose()
     fast = _fast(router)
     model = router.model(Vehicle.car, Preference.fastest)
+    costs = model.arc_costs(road)
     with _stopwatch(t, "component"):
         router.component(model)
     snaps = {}
@@ -382,12 +377,12 @@ def regional() -> dict[str, Any]:
         except (NoRoute, ValueError):
             continue
     usable = sorted(snaps)
-    some = next(iter(snaps.values()))[1].edge[0]
+    some = int(road.tails[next(iter(snaps.values()))[1].edge])
     t["metric"] = _warm_metric(fast, model, some)
 
-    def site_node(slug: str) -> Coord:
-        snap = snaps[slug][1]
-        return snap.edge[0] if snap.fraction < 0.5 else snap.edge[1]
+    def site_node(slug: str) -> int:
+        arc = snaps[slug][1].edge
+        return int(road.tails[arc] if snaps[slug][1].fraction < 0.5 else road.heads[arc])
 
     pairs: list[tuple[str, str]] = []
     while len(pairs) < sizes["pairs"]:
@@ -399,9 +394,7 @@ def regional() -> dict[str, Any]:
 
     node_ms, node_costs = _each(lambda p: fast.node_cost(model, p[0], p[1]), node_pairs)
     path_ms, _ = _each(lambda p: fast.shortest(model, {p[0]: 0.0}, {p[1]: 0.0}), node_pairs)
-    dijkstra_ms, found = _each(
-        lambda p: search(road, {p[0]: 0.0}, model.cost, {p[1]: 0.0}), node_pairs
-    )
+    dijkstra_ms, found = _each(lambda p: search(road, {p[0]: 0.0}, costs, {p[1]: 0.0}), node_pairs)
     route_ms, routes = _each(lambda p: router.route(p[0], p[1], model), point_pairs)
     reference = Router(road, router.snapper, fast=False)
     reference.component(model)  # computed once, as the service does
@@ -428,7 +421,7 @@ def regional() -> dict[str, Any]:
     def one_to_all(_: object) -> np.ndarray:
         out = np.full((len(sources), len(targets)), np.inf)
         for i, src in enumerate(sources):
-            dist = search(road, src, model.cost)[0]
+            dist = search(road, src, costs)[0]
             for j, tgt in enumerate(targets):
                 out[i, j] = min((dist[n] + c for n, c in tgt.items() if n in dist), default=np.inf)
         return out
@@ -436,9 +429,8 @@ def regional() -> dict[str, Any]:
     peer_ms, peer = _each(one_to_all, range(3))
     matrix_gap = float(np.max(np.abs(matrices[0] - peer[0])))
 
-    g = road.graph
     _table(
-        f"routing / regional seed — {g.number_of_nodes():,} nodes, {g.number_of_edges():,} "
+        f"routing / regional seed — {road.node_count:,} nodes, {road.arc_count:,} "
         f"edges, {len(usable)} sites routable; car, fastest",
         ["build step", "seconds"],
         [
@@ -500,16 +492,14 @@ def regional() -> dict[str, Any]:
 class NodePairRuns:
     """The engines' answers on one list of node pairs."""
 
-    pairs: Sequence[tuple[Coord, Coord]]
+    pairs: Sequence[tuple[int, int]]
     timings: list[Timing] = field(default_factory=list)
     costs: list[float | None] = field(default_factory=list)  # CCH, on the rounded weights
     paths: list[float | None] = field(default_factory=list)  # CCH path, exact float cost
     worst_gap: float = 0.0  # |CCH path cost − float Dijkstra|, seconds
 
 
-def _cch_runs(
-    fast: FastRouter, model: RouteCost, pairs: Sequence[tuple[Coord, Coord]]
-) -> NodePairRuns:
+def _cch_runs(fast: FastRouter, model: RouteCost, pairs: Sequence[tuple[int, int]]) -> NodePairRuns:
     runs = NodePairRuns(pairs)
     node_ms, runs.costs = _each(lambda p: fast.node_cost(model, p[0], p[1]), pairs)
     path_ms, paths = _each(lambda p: fast.shortest(model, {p[0]: 0.0}, {p[1]: 0.0}), pairs)
@@ -524,7 +514,8 @@ def _cch_runs(
 def _dijkstra_runs(road: RoadGraph, model: RouteCost, runs: NodePairRuns, count: int) -> None:
     """The plain-Python reference Dijkstra on the first ``count`` pairs."""
     subset = runs.pairs[:count]
-    ms, found = _each(lambda p: search(road, {p[0]: 0.0}, model.cost, {p[1]: 0.0}), subset)
+    costs = model.arc_costs(road)
+    ms, found = _each(lambda p: search(road, {p[0]: 0.0}, costs, {p[1]: 0.0}), subset)
     for path, (_dist, _parent, best) in zip(runs.paths, found, strict=False):
         if path is not None and best is not None:
             runs.worst_gap = max(runs.worst_gap, abs(path - best[0]))
@@ -549,7 +540,7 @@ def andorra() -> dict[str, Any]:
     fast = _fast(router)
     model = _car()
     with _stopwatch(t, "component"):
-        main = sorted(main_component(road, model))
+        main = np.flatnonzero(main_component(road, model)).tolist()
     t["metric"] = _warm_metric(fast, model, main[0])
     pairs = _node_pairs(main, sizes["pairs"], rng)
     runs = _cch_runs(fast, model, pairs)
@@ -557,10 +548,9 @@ def andorra() -> dict[str, Any]:
     pgr = _pgr_compare("andorra", fast, model, pairs[: sizes["pgr_pairs"]], runs.costs)
     timings = runs.timings + ([pgr.timing] if pgr.timing is not None else [])
 
-    g = road.graph
     _table(
         f"routing / Andorra OSM — {ANDORRA.name}: {report.segments:,} segments, "
-        f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges "
+        f"{road.node_count:,} nodes, {road.arc_count:,} edges "
         f"({len(main):,} in the car's main component)",
         ["build step", "seconds"],
         [
@@ -606,12 +596,12 @@ def synthetic() -> dict[str, Any]:
     with _stopwatch(t, "graph"):
         road = build_graph(segments)
     del segments  # road.segments keeps them
-    rss.append(("+ NetworkX graph (build_graph)", _rss_mib(), _peak_mib()))
+    rss.append(("+ road graph arrays (build_graph)", _rss_mib(), _peak_mib()))
     with _stopwatch(t, "cch"):
         fast = FastRouter(road)
     rss.append(("+ CCH (FastRouter)", _rss_mib(), _peak_mib()))
     model = _car()
-    nodes = fast.nodes
+    nodes = list(range(road.node_count))
     t["metric"] = _warm_metric(fast, model, nodes[0])
     rss.append(("+ car/fastest metric", _rss_mib(), _peak_mib()))
 
@@ -631,10 +621,9 @@ def synthetic() -> dict[str, Any]:
     peak = _peak_mib()
     timings = runs.timings + ([pgr.timing] if pgr.timing is not None else [])
 
-    g = road.graph
     _table(
-        f"routing / synthetic road-like network — {g.number_of_nodes():,} nodes, "
-        f"{g.number_of_edges():,} edges, {len(road.segments):,} segments (seed {SEED})",
+        f"routing / synthetic road-like network — {road.node_count:,} nodes, "
+        f"{road.arc_count:,} edges, {len(road.segments):,} segments (seed {SEED})",
         ["build step", "seconds"],
         [
             ["generate segments (benchmarks.synthetic_network)", f"{t['generate']:.2f}"],
@@ -670,7 +659,7 @@ def synthetic() -> dict[str, Any]:
         f"{peak:,.0f} MiB after the peers (plain Dijkstra, pgRouting load) ran in it too"
     )
     return {
-        "nodes": g.number_of_nodes(),
+        "nodes": road.node_count,
         "node_p50": timings[0].p50,
         "path_p50": timings[1].p50,
         "pgr_p50": pgr.timing.p50 if pgr.timing else None,

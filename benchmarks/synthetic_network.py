@@ -24,7 +24,7 @@ within a few percent of it (``node_count`` says exactly).
 
 >>> from tourroute.routing.graph import build_graph
 >>> road = build_graph(road_network(500, seed=3))
->>> abs(road.graph.number_of_nodes() - 500) < 50
+>>> abs(road.node_count - 500) < 50
 True
 """
 

@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
         app.state.sessionmaker = make_sessionmaker(engine)
         if settings.graph_rebuild == "background":
             app.state.graph_cache.bind(app.state.sessionmaker)
+        if settings.graph_snapshots:
+            app.state.graph_cache.persist_in(settings.data_dir / "graphs")
         if settings.preload_graph:
             preload_graph(app.state.graph_cache, app.state.sessionmaker)
         try:

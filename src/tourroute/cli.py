@@ -226,8 +226,8 @@ def _cmd_network_report(args: argparse.Namespace, settings: Settings) -> int:
             graph, rows = snap_report(session, vehicles)
     finally:
         engine.dispose()
-    g = graph.road.graph
-    print(f"network {graph.version}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
+    road = graph.road
+    print(f"network {graph.version}: {road.node_count} nodes, {road.arc_count} edges")
     print(f"{'site':<36} {'vehicle':<10} {'snap m':>9}  problem")
     for row in rows:
         if row.distance_m is not None and row.distance_m < args.min_m:

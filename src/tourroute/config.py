@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         "sees the change (`inline`: the answer always reflects the latest network, but that "
         "request waits for the build).",
     )
+    graph_snapshots: bool = Field(
+        default=True,
+        description="Save every road graph as memory-mapped arrays in data_dir/graphs, keyed "
+        "by network version, and load it from there: workers start in seconds and share "
+        "the graph's pages.",
+    )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Proxies whose X-Forwarded-For is trusted for the client address "

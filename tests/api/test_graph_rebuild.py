@@ -27,6 +27,7 @@ from tourroute.db import migrate
 from tourroute.db.engine import create_db_engine
 from tourroute.network.models import RoadSegment
 from tourroute.routes.graph_cache import GraphCache, NetworkGraph
+from tourroute.routing.graph import RoadGraph
 from tourroute.seed import load_seed
 
 ROUTE = "/v1/routes?from=thanh-nha-ho&to=kim-lien"
@@ -53,10 +54,12 @@ class GatedBuilds:
         self.gate = threading.Event()
         original = GraphCache._build
 
-        def gated(session: Session, version: str) -> NetworkGraph:
+        def gated(
+            session: Session, version: str, previous: RoadGraph | None = None
+        ) -> NetworkGraph:
             self.started.set()
             assert self.gate.wait(WAIT_S), "the test never opened the gate"
-            return original(session, version)
+            return original(session, version, previous)
 
         monkeypatch.setattr(GraphCache, "_build", staticmethod(gated))
 
@@ -69,7 +72,8 @@ def _app(data_dir: Path, **settings: Any) -> TestClient:
                 database_url="",
                 seed_dir=SEED_DIR,
                 rate_limit_enabled=False,
-                **({"graph_rebuild": "background"} | settings),
+                # Builds are what these tests hold at a gate: no snapshot may stand in for one.
+                **({"graph_rebuild": "background", "graph_snapshots": False} | settings),
             )
         )
     )

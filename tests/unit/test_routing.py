@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from pyproj import Geod
 from shapely.geometry import box
@@ -12,7 +13,8 @@ from tourroute.routing import NoRoute, Preference, Segment, SnapError, Vehicle, 
 from tourroute.routing.convoy import convoy_avoid, convoy_vehicle
 from tourroute.routing.graph import RoadGraph
 from tourroute.routing.profiles import PROFILES
-from tourroute.routing.snap import Snapper
+from tourroute.routing.route import Router
+from tourroute.routing.snap import Snap, Snapper
 
 GEOD = Geod(ellps="WGS84")
 A, B = (105.0, 19.0), (105.5, 19.0)
@@ -94,7 +96,7 @@ def test_breakdown_adds_up(corridors: RoadGraph) -> None:
 
 def test_snapping_projects_onto_the_line_not_the_nearest_node() -> None:
     g = build_graph([Segment("long", ((105.0, 19.0), (105.2, 19.0)), road_class="primary")])
-    snap = Snapper(g).snap((105.1, 19.001), lambda _k, _e: True)
+    snap = Snapper(g).snap((105.1, 19.001), np.ones(g.arc_count, dtype=bool))
     assert snap.on_road[0] == pytest.approx(105.1, abs=1e-6)
     assert snap.on_road[1] == pytest.approx(19.0, abs=1e-9)
     assert snap.distance_m == pytest.approx(110.7, abs=0.5)
@@ -255,3 +257,27 @@ def test_random_routes_obey_the_rules(seed: int) -> None:
                 PROFILES[vehicle].speed_kph(c, None) or 0 for c in ("motorway", "trunk")
             )
             assert r.distance_m / max(r.duration_s, 1e-9) <= speed_cap / 3.6 + 1e-6
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["reference", "cch"])
+def test_a_point_on_the_head_node_of_a_one_way_road_is_that_node(fast: bool) -> None:
+    """Found by the pgRouting comparison: a point exactly on the node where a one-way road
+    ends, snapped onto that road at fraction 1, could only be reached by driving the whole
+    one-way road (here a 22 km loop instead of the 11 km side road)."""
+    one_way = Segment("one", ((105.0, 19.0), (105.1, 19.0)), road_class="primary", oneway=True)
+    back = Segment(
+        "back", ((105.1, 19.0), (105.05, 18.9), (105.0, 19.0)), road_class="primary", oneway=True
+    )
+    side = Segment("side", ((105.1, 19.1), (105.1, 19.0)), road_class="primary")
+    g = build_graph([one_way, back, side])
+    router = Router(g, fast=fast)
+    model = router.model(Vehicle.car)
+    one = next(a for a in range(g.arc_count) if g.edge(a).segment.id == "one")
+    at_head = Snap((105.1, 19.0), (105.1, 19.0), one, 1.0, 0.0)
+    _, arrive = router.ends(at_head, model)
+    assert arrive[int(g.heads[one])] == 0.0
+    leave, _ = router.ends(router.snap((105.1, 19.1), model), model)
+    found = router.shortest(model, leave, arrive)
+    assert found is not None
+    side_arcs = [a for a in range(g.arc_count) if g.edge(a).segment.id == "side"]
+    assert found[0] == pytest.approx(min(model.arc_costs(g)[side_arcs]), rel=1e-3)

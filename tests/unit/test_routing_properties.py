@@ -82,13 +82,14 @@ def _reference_cost(router: Router, model: RouteCost, origin: Coord, dest: Coord
         c = model.cost(edge)
         if c is not None and (not g.has_edge(u, v) or c < g[u][v]["w"]):
             g.add_edge(u, v, w=c)
+    nodes = router.road.nodes  # ends are node ids; this graph's nodes are coordinates
     for node, c in sources.items():
-        g.add_edge("origin", node, w=c)
+        g.add_edge("origin", nodes[node], w=c)
     for node, c in targets.items():
-        g.add_edge(node, "destination", w=c)
+        g.add_edge(nodes[node], "destination", w=c)
     best = float("inf")
     if start.edge == end.edge and end.fraction >= start.fraction:
-        best = (end.fraction - start.fraction) * (model.cost(router.snapper.edges[start.edge]) or 0)
+        best = (end.fraction - start.fraction) * (model.cost(router.edge(start.edge)) or 0)
     with contextlib.suppress(nx.NetworkXNoPath):
         best = min(best, nx.dijkstra_path_length(g, "origin", "destination", weight="w"))
     return best

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import shapely
 from geoalchemy2.shape import to_shape
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from tourroute.db.spatial import geojson_of
@@ -19,6 +21,7 @@ from tourroute.network.models import (
     SegmentStatus,
 )
 from tourroute.routing import Segment
+from tourroute.routing.graph import SegmentColumns
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,83 @@ class NetworkRepository:
             .order_by(RoadSegment.key)
         )
         return self.session.scalars(stmt).all()
+
+    def segment_columns(self) -> SegmentColumns:
+        """The published segments as columns for the graph builder, in key order.
+
+        One plain SELECT with WKB geometry, decoded by Shapely in bulk, and one for the
+        corridors: no ORM object per row (on the complete regional network, 247k rows,
+        this is ~4 s where :meth:`segments` takes ~23 s and 1.3 GiB).
+
+        Returns
+        -------
+        SegmentColumns
+        """
+        published = RoadSegment.status == SegmentStatus.published
+        rows = self.session.execute(
+            select(
+                RoadSegment.id,
+                RoadSegment.key,
+                func.ST_AsBinary(RoadSegment.geom),
+                RoadSegment.ref,
+                RoadSegment.name,
+                RoadSegment.road_class,
+                RoadSegment.surface,
+                RoadSegment.oneway,
+                RoadSegment.toll,
+                RoadSegment.maxspeed_kph,
+                RoadSegment.motorbike_forbidden,
+                RoadSegment.motorhome_unsuitable,
+                RoadSegment.max_height_m,
+                RoadSegment.max_weight_t,
+                RoadSegment.scenic,
+            )
+            .where(published)
+            .order_by(RoadSegment.key)
+        ).all()
+        corridors: dict[int, list[str]] = {}
+        for segment_id, slug in self.session.execute(
+            select(SegmentCorridor.segment_id, SegmentCorridor.corridor_slug)
+            .join(RoadSegment, RoadSegment.id == SegmentCorridor.segment_id)
+            .where(published)
+        ):
+            corridors.setdefault(segment_id, []).append(slug)
+        lines = shapely.from_wkb([bytes(r[2]) for r in rows]) if rows else np.zeros(0)
+        coords, owner = shapely.get_coordinates(lines, return_index=True)
+        sizes = np.bincount(owner, minlength=len(rows)) if len(rows) else np.zeros(0, int)
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        keep = sizes >= 2  # a segment needs two vertices to be a road
+        if not keep.all():
+            coords = coords[np.repeat(keep, sizes)]
+            rows = [r for r, k in zip(rows, keep, strict=True) if k]
+            offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+            np.cumsum(sizes[keep], out=offsets[1:])
+
+        def floats(i: int) -> np.ndarray:
+            return np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=np.float64)
+
+        def flags(i: int) -> np.ndarray:
+            return np.array([bool(r[i]) for r in rows], dtype=bool)
+
+        return SegmentColumns(
+            ids=[r[1] for r in rows],
+            coords=np.asarray(coords, dtype=np.float64).reshape(-1, 2),
+            offsets=offsets,
+            road_class=[r[5] for r in rows],
+            surface=[r[6] for r in rows],
+            ref=[r[3] for r in rows],
+            name=[r[4] for r in rows],
+            corridors=[tuple(sorted(corridors.get(r[0], ()))) for r in rows],
+            oneway=flags(7),
+            toll=flags(8),
+            motorbike_forbidden=flags(10),
+            motorhome_unsuitable=flags(11),
+            maxspeed_kph=floats(9),
+            max_height_m=floats(12),
+            max_weight_t=floats(13),
+            scenic=np.array([r[14] or 0 for r in rows], dtype=np.int8),
+        )
 
     def segments(self) -> list[Segment]:
         """The published segments as plain routing records."""

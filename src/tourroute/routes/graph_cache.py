@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import shutil
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from shapely.geometry import Point
-from shapely.prepared import prep
+import shapely
 from sqlalchemy.orm import Session, sessionmaker
 
 from tourroute.db.spatial import shape_of
 from tourroute.network.repository import NetworkRepository
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routing import RoadGraph, build_graph
-from tourroute.routing.graph import Coord
+from tourroute.routing.fast import carried_order
 from tourroute.routing.route import Router
 
 log = logging.getLogger(__name__)
@@ -48,6 +52,12 @@ class GraphCache:
 
     More than one graph is kept because a reader may still be on the previous version while
     an edit commits (and the test suite flips between the seeded network and small edits).
+
+    With a snapshot directory (:meth:`persist_in`, done by the app), every graph is saved
+    there as arrays keyed by its network version, and a graph found there is memory-mapped
+    instead of built: a worker starts in seconds and all workers share one copy of the
+    pages.  Builds across processes take a file lock, so of several workers that see a new
+    version one builds and the others load its snapshot.
     """
 
     def __init__(self, keep: int = 2) -> None:
@@ -58,6 +68,11 @@ class GraphCache:
         self._keep = keep
         self._factory: sessionmaker[Session] | None = None
         self._rebuild: threading.Thread | None = None
+        self._snapshots: Path | None = None
+
+    def persist_in(self, directory: Path | None) -> None:
+        """Save graphs into ``directory`` and load them from it (``None``: never)."""
+        self._snapshots = directory
 
     def bind(self, factory: sessionmaker[Session] | None) -> None:
         """Build new versions in the background, in sessions of ``factory`` (``None``:
@@ -106,7 +121,7 @@ class GraphCache:
             with self._lock:  # another caller may have built it while we waited
                 found = self._graphs.get(version)
             if found is None:
-                found = self._build(session, version)
+                found = self._obtain(session, version)
                 self._store(found)
             return found
 
@@ -139,34 +154,100 @@ class GraphCache:
                 with self._lock:
                     if version in self._graphs:
                         return
-                self._store(self._build(session, version))
+                graph = self._obtain(session, version)
+                graph.router.warm()  # requests switch to it with its metrics ready
+                self._store(graph)
         except Exception:  # the next request that sees the change starts another build
             log.exception("background road graph rebuild failed")
 
+    def _obtain(self, session: Session, version: str) -> NetworkGraph:
+        """The graph of ``version``: from its snapshot if there is one, else built (and
+        then saved, and memory-mapped back so this worker shares its pages too)."""
+        directory = self._snapshots
+        latest = self._latest
+        if directory is None:
+            return self._build(session, version, latest.road if latest else None)
+        with _file_lock(directory / ".build.lock"):
+            road = RoadGraph.load(directory / version)
+            if road is not None:
+                started = time.perf_counter()
+                graph = _network_graph(session, version, road)
+                log.info(
+                    "road graph %s loaded from its snapshot: %d nodes, %d arcs in %.2f s",
+                    version,
+                    road.node_count,
+                    road.arc_count,
+                    time.perf_counter() - started,
+                )
+                return graph
+            built = self._build(session, version, latest.road if latest else None)
+            try:
+                shutil.rmtree(directory / version, ignore_errors=True)  # an outdated format
+                built.road.save(directory / version)
+                _prune(directory, keep=self._keep + 1)
+            except OSError:
+                log.exception("could not save the road graph snapshot of %s", version)
+                return built
+            road = RoadGraph.load(directory / version)
+            return built if road is None else _network_graph(session, version, road)
+
     @staticmethod
-    def _build(session: Session, version: str) -> NetworkGraph:
+    def _build(session: Session, version: str, previous: RoadGraph | None = None) -> NetworkGraph:
+        """Build the graph of the network ``session`` sees; with the ``previous`` version's
+        graph, its CCH node order is carried over when the two share nearly every node."""
         started = time.perf_counter()
-        repo = NetworkRepository(session)
         provinces = ProvinceRepository(session).list()
-        areas = [(p.code, prep(shape_of(p.boundary))) for p in provinces]
-
-        def province_of(c: Coord) -> str | None:
-            point = Point(c)
-            return next((code for code, area in areas if area.contains(point)), None)
-
-        road = build_graph(repo.segments(), province_of)
-        graph = NetworkGraph(
-            version=version,
-            road=road,
-            router=Router(road),
-            corridor_names={c.slug: (c.name_vi, c.name_en) for c in repo.corridors()},
-            province_names={p.code: (p.name_vi, p.name_en) for p in provinces},
-        )
+        areas = []
+        for p in provinces:
+            area = shape_of(p.boundary)
+            shapely.prepare(area)
+            areas.append((p.code, area))
+        road = build_graph(NetworkRepository(session).segment_columns(), provinces=areas)
+        if previous is not None:
+            order = carried_order(previous, road)
+            if order is not None:
+                road.arrays["cch_order"] = order
+        graph = _network_graph(session, version, road)
         log.info(
-            "road graph %s built: %d nodes, %d edges in %.2f s",
+            "road graph %s built: %d nodes, %d arcs in %.2f s",
             version,
-            road.graph.number_of_nodes(),
-            road.graph.number_of_edges(),
+            road.node_count,
+            road.arc_count,
             time.perf_counter() - started,
         )
         return graph
+
+
+def _network_graph(session: Session, version: str, road: RoadGraph) -> NetworkGraph:
+    repo = NetworkRepository(session)
+    return NetworkGraph(
+        version=version,
+        road=road,
+        router=Router(road),
+        corridor_names={c.slug: (c.name_vi, c.name_en) for c in repo.corridors()},
+        province_names={p.code: (p.name_vi, p.name_en) for p in ProvinceRepository(session).list()},
+    )
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock shared by every process that uses ``path`` (flock)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _prune(directory: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest snapshots (a worker still mapping a deleted one
+    keeps its pages until it lets go)."""
+    snapshots = sorted(
+        (d for d in directory.iterdir() if d.is_dir() and not d.name.startswith(".")),
+        key=lambda d: d.stat().st_mtime,
+        reverse=True,
+    )
+    for old in snapshots[keep:]:
+        shutil.rmtree(old, ignore_errors=True)

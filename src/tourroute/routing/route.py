@@ -19,23 +19,24 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
-import networkx as nx
 import numpy as np
+import shapely
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 from shapely.prepared import prep
 
-from tourroute.routing.graph import Coord, Edge, RoadGraph
+from tourroute.routing.graph import Coord, Edge, RoadGraph, sorted_unique
 from tourroute.routing.profiles import PROFILES, Preference, Vehicle, VehicleProfile
 from tourroute.routing.snap import EdgeKey, Snap, SnapError, Snapper
-
-if TYPE_CHECKING:
-    from tourroute.routing.fast import FastRouter
 
 __all__ = [
     "Matrix",
@@ -203,14 +204,155 @@ class RouteCost:
             value *= self.prefer_factor
         return value
 
+    # -- the same rules over every arc at once (numpy) ----------------------------------
+    def segment_speeds(self, road: RoadGraph) -> np.ndarray:
+        """Typical km/h on every segment of ``road``; NaN where the vehicle may not drive.
 
-Ends = dict[Coord, float]  # graph nodes with the cost of getting there from a snapped point
+        :meth:`VehicleProfile.speed_kph` is asked once per distinct (class, posted limit)
+        pair, so the rule stays in one place and costs a few dozen calls, not 247k.
+        """
+        a = road.arrays
+        classes = road.strings("class_table")
+        limits = np.nan_to_num(np.asarray(a["seg_maxspeed"], dtype=np.float64), nan=0.0)
+        # One number per (class, limit) pair: limits are km/h, well below 10,000.
+        combined = np.asarray(a["seg_class"], dtype=np.float64) * 10_000 + limits
+        pairs, _, inverse = sorted_unique(combined, return_inverse=True)
+        speeds = np.array(
+            [
+                np.nan
+                if (v := self.profile.speed_kph(classes[int(c // 10_000)], (c % 10_000) or None))
+                is None
+                else v
+                for c in pairs.tolist()
+            ],
+            dtype=np.float64,
+        )
+        return speeds[inverse] if len(pairs) else np.zeros(0)
+
+    def segment_usable(self, road: RoadGraph) -> np.ndarray:
+        """:meth:`usable`'s per-segment rules (all but the polygon), for every segment."""
+        a = road.arrays
+        flags = np.asarray(a["seg_flags"])
+        classes = road.strings("class_table")
+        klass = np.asarray(a["seg_class"])
+        ok = ~np.isnan(self.segment_speeds(road))
+        if self.profile.vehicle is Vehicle.motorbike:
+            ok &= (flags & 4) == 0
+        if self.profile.avoids_motorhome_unsuitable:
+            ok &= (flags & 8) == 0
+        if "toll" in self.avoid:
+            ok &= (flags & 2) == 0
+        if "expressway" in self.avoid and "motorway" in classes:
+            ok &= klass != classes.index("motorway")
+        if ("unpaved" in self.avoid or "track" in self.avoid) and "track" in classes:
+            ok &= klass != classes.index("track")
+        if "unpaved" in self.avoid:
+            surfaces = road.strings("surface_table")
+            paved = surfaces.index("paved") if "paved" in surfaces else -1
+            ok &= np.asarray(a["seg_surface"]) == paved
+        avoided = [i for i, c in enumerate(road.strings("corridor_table")) if c in self.avoid]
+        if avoided and len(a["corr_code"]):
+            hit = np.isin(np.asarray(a["corr_code"]), avoided, kind="table")
+            ok &= ~_any_per_segment(hit, np.asarray(a["corr_start"]))
+        usable: np.ndarray = ok
+        return usable
+
+    def arc_usable(self, road: RoadGraph) -> np.ndarray:
+        """:meth:`usable` for every arc of ``road`` (the exclusion polygon included)."""
+        a = road.arrays
+        piece_seg = np.asarray(a["piece_seg"])
+        piece_ok = self.segment_usable(road)[piece_seg] if len(piece_seg) else np.zeros(0, bool)
+        if self.excluded is not None and len(piece_ok):
+            piece_ok &= ~_pieces_touching(road, self.excluded)
+        arc_ok: np.ndarray = piece_ok[np.asarray(a["arc_piece"])]
+        return arc_ok
+
+    def arc_seconds(self, road: RoadGraph) -> np.ndarray:
+        """:meth:`seconds` of every arc of ``road`` (a barred class timed at 1 km/h)."""
+        a = road.arrays
+        speed = np.nan_to_num(self.segment_speeds(road), nan=1.0)
+        piece_speed = speed[np.asarray(a["piece_seg"])] / 3.6
+        seconds = np.asarray(a["piece_length"]) / piece_speed
+        per_arc: np.ndarray = seconds[np.asarray(a["arc_piece"])]
+        return per_arc
+
+    def arc_costs(self, road: RoadGraph) -> np.ndarray:
+        """:meth:`cost` of every arc of ``road``; ``inf`` where :meth:`usable` says no."""
+        a = road.arrays
+        arc_piece = np.asarray(a["arc_piece"])
+        seg = np.asarray(a["piece_seg"])[arc_piece]
+        if self.preference is Preference.shortest:
+            value = np.asarray(a["piece_length"])[arc_piece].astype(np.float64)
+        else:
+            value = self.arc_seconds(road)
+            if self.preference is Preference.scenic:
+                value = value / (1 + np.clip(np.asarray(a["seg_scenic"]), 0, 5)[seg])
+        if self.prefer_corridor:
+            table = road.strings("corridor_table")
+            if self.prefer_corridor in table and len(a["corr_code"]):
+                hit = np.asarray(a["corr_code"]) == table.index(self.prefer_corridor)
+                preferred = _any_per_segment(hit, np.asarray(a["corr_start"]))
+                value = np.where(preferred[seg], value * self.prefer_factor, value)
+        return np.where(self.arc_usable(road), value, np.inf)
 
 
-def main_component(road: RoadGraph, model: RouteCost) -> frozenset[Coord]:
-    """The largest strongly connected set of nodes over the edges ``model`` may use.
+def _any_per_segment(hit: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per segment: whether any of its CSR entries (``start`` offsets) is ``hit``."""
+    counts = np.diff(start)
+    out = np.zeros(len(counts), dtype=bool)
+    nonempty = counts > 0
+    if hit.size:
+        out[nonempty] = np.logical_or.reduceat(hit, start[:-1][nonempty])
+    return out
 
-    Points snap only onto edges inside it: a piece of road boxed in by roads this vehicle
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indexes ``starts[i] .. starts[i] + counts[i] - 1`` of every i, concatenated."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
+def _grouped(codes: np.ndarray, values: np.ndarray, names: list[str]) -> dict[str, float]:
+    """Sum of ``values`` per code (-1 skipped), keyed by name, in order of first appearance."""
+    keep = codes >= 0
+    codes, values = codes[keep], values[keep]
+    if not len(codes):
+        return {}
+    distinct, first, inverse = sorted_unique(codes, return_index=True, return_inverse=True)
+    sums = np.bincount(inverse, weights=values, minlength=len(distinct))
+    return {names[int(distinct[i])]: float(sums[i]) for i in np.argsort(first, kind="stable")}
+
+
+def _pieces_touching(road: RoadGraph, area: BaseGeometry) -> np.ndarray:
+    """Which pieces of road touch ``area``: bounding boxes first, then exact lines."""
+    a = road.arrays
+    coords = np.asarray(a["coords"])
+    start = np.asarray(a["piece_start"])
+    n = len(start) - 1
+    lo = np.minimum.reduceat(coords, start[:-1], axis=0) if n else np.zeros((0, 2))
+    hi = np.maximum.reduceat(coords, start[:-1], axis=0) if n else np.zeros((0, 2))
+    x0, y0, x1, y1 = area.bounds
+    near = np.flatnonzero((hi[:, 0] >= x0) & (lo[:, 0] <= x1) & (hi[:, 1] >= y0) & (lo[:, 1] <= y1))
+    out = np.zeros(n, dtype=bool)
+    if len(near):
+        sizes = start[near + 1] - start[near]
+        take = np.repeat(start[near], sizes) + (
+            np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        )
+        lines = shapely.linestrings(coords[take], indices=np.repeat(np.arange(len(near)), sizes))
+        out[near] = shapely.intersects(area, lines)
+    return out
+
+
+Ends = dict[int, float]  # graph nodes with the cost of getting there from a snapped point
+
+
+def main_component(road: RoadGraph, model: RouteCost) -> np.ndarray:
+    """The largest strongly connected set of nodes over the arcs ``model`` may use.
+
+    Points snap only onto arcs inside it: a piece of road boxed in by roads this vehicle
     may not take (a caravan on a lane between two steep passes) would give "no route" to
     everything, so we skip it for the nearest road that leads somewhere.
 
@@ -219,35 +361,47 @@ def main_component(road: RoadGraph, model: RouteCost) -> frozenset[Coord]:
     road
         The road graph.
     model
-        The cost model whose :meth:`RouteCost.usable` decides which edges count.
+        The cost model whose :meth:`RouteCost.arc_usable` decides which arcs count.
 
     Returns
     -------
-    frozenset of Coord
-        The nodes of the largest strongly connected component; empty when the model may
-        use no edge at all.  Linear in the graph, so :meth:`Router.component` caches it.
+    numpy.ndarray
+        One bool per node: in the largest strongly connected component (SciPy's, linear
+        in the graph; :meth:`Router.component` caches it); all false when the model may
+        use no arc at all.
     """
-    usable: nx.DiGraph[Coord] = nx.DiGraph()
-    for u, v, _k, edge in road.edges():
-        if model.usable(edge):
-            usable.add_edge(u, v)
-    if usable.number_of_nodes() == 0:
-        return frozenset()
-    return frozenset(max(nx.strongly_connected_components(usable), key=lambda c: len(set(c))))
+    return _largest_component(road, model.arc_usable(road))
+
+
+def _largest_component(road: RoadGraph, usable: np.ndarray) -> np.ndarray:
+    n = road.node_count
+    out = np.zeros(n, dtype=bool)
+    if not usable.any():
+        return out
+    t = np.asarray(road.tails)[usable]
+    h = np.asarray(road.heads)[usable]
+    adjacency = csr_matrix((np.ones(len(t), dtype=np.int8), (t, h)), shape=(n, n))
+    count, labels = connected_components(adjacency, directed=True, connection="strong")
+    present = np.zeros(n, dtype=bool)
+    present[t] = True
+    present[h] = True
+    sizes = np.bincount(labels[present], minlength=count)
+    main: np.ndarray = (labels == int(np.argmax(sizes))) & present
+    return main
 
 
 def search(
     road: RoadGraph,
     sources: Ends,
-    cost: Callable[[Edge], float | None],
+    costs: np.ndarray,
     targets: Ends | None = None,
     cutoff: float = float("inf"),
-) -> tuple[dict[Coord, float], dict[Coord, EdgeKey | None], tuple[float, Coord] | None]:
+) -> tuple[dict[int, float], dict[int, int | None], tuple[float, int] | None]:
     """Reference multi-source Dijkstra with starting costs, in plain Python.
 
     With ``targets`` it stops at the cheapest target (returned with its total, offset
     included); without, it settles every node within ``cutoff``.  The fast router answers
-    the same questions on a CCH; this one is the yardstick in tests and serves reachability.
+    the same questions on a CCH; this one is the yardstick in tests.
 
     Parameters
     ----------
@@ -255,36 +409,35 @@ def search(
         The road graph.
     sources
         Start nodes, each with the cost already paid to reach it (from a snapped point
-        along its edge, see :meth:`Router.ends`); sources above ``cutoff`` are ignored.
-    cost
-        The weight of an edge, ``None`` to hide it (:meth:`RouteCost.cost`).
+        along its arc, see :meth:`Router.ends`); sources above ``cutoff`` are ignored.
+    costs
+        The cost of every arc, ``inf`` to hide it (:meth:`RouteCost.arc_costs`).
     targets
         Optional end nodes, each with the cost still to pay from it to the destination.
     cutoff
-        Nodes costlier than this are not settled (a time budget in seconds for
-        reachability); in the unit of ``cost``.
+        Nodes costlier than this are not settled; in the unit of ``costs``.
 
     Returns
     -------
-    dist : dict of Coord to float
+    dist : dict of int to float
         Every settled node with its cost from the cheapest source.
-    parent : dict of Coord to EdgeKey or None
-        The edge ``(u, v, key)`` by which each settled node was reached; ``None`` for a
-        source.
-    best : (float, Coord) or None
+    parent : dict of int to int or None
+        The arc by which each settled node was reached; ``None`` for a source.
+    best : (float, int) or None
         With ``targets``: the cheapest total (target offset included) and the target node
         it ends at; ``None`` without targets or when none is reached.
     """
-    adj = road.graph.adj
-    dist: dict[Coord, float] = {}
-    parent: dict[Coord, EdgeKey | None] = {}
-    seen: dict[Coord, float] = {}
+    start = np.asarray(road.arrays["out_start"])
+    heads = np.asarray(road.heads)
+    dist: dict[int, float] = {}
+    parent: dict[int, int | None] = {}
+    seen: dict[int, float] = {}
     tie = itertools.count()
-    heap: list[tuple[float, int, Coord, EdgeKey | None]] = []
+    heap: list[tuple[float, int, int, int | None]] = []
     for node, c in sources.items():
         if c <= cutoff:
             heapq.heappush(heap, (c, next(tie), node, None))
-    best: tuple[float, Coord] | None = None
+    best: tuple[float, int] | None = None
     while heap:
         d, _, node, via = heapq.heappop(heap)
         if node in dist:
@@ -299,41 +452,47 @@ def search(
             and (best is None or d + targets[node] < best[0])
         ):
             best = (d + targets[node], node)
-        for nxt, keyed in adj[node].items():
+        for arc in range(int(start[node]), int(start[node + 1])):
+            nxt = int(heads[arc])
             if nxt in dist:
                 continue
-            for key, data in keyed.items():
-                step = cost(data["edge"])
-                if step is None:
-                    continue
-                nd = d + step
-                if nd <= cutoff and nd < seen.get(nxt, float("inf")):
-                    seen[nxt] = nd
-                    heapq.heappush(heap, (nd, next(tie), nxt, (node, nxt, int(key))))
+            step = float(costs[arc])
+            if step == np.inf:
+                continue
+            nd = d + step
+            if nd <= cutoff and nd < seen.get(nxt, float("inf")):
+                seen[nxt] = nd
+                heapq.heappush(heap, (nd, next(tie), nxt, arc))
     return dist, parent, best
 
 
-def _unwind(parent: dict[Coord, EdgeKey | None], last: Coord) -> list[EdgeKey]:
-    out: list[EdgeKey] = []
+def _unwind(road: RoadGraph, parent: dict[int, int | None], last: int) -> list[int]:
+    out: list[int] = []
     node = last
     while (via := parent.get(node)) is not None:
         out.append(via)
-        node = via[0]
+        node = int(road.tails[via])
     return out[::-1]
+
+
+_T = TypeVar("_T")
+_CACHED = 48  # per-model arrays kept by a router (costs, components, snapping masks)
 
 
 class Router:
     """Everything derived from one road graph to answer routing questions.
 
     ``fast=True`` answers shortest paths on a CCH (:mod:`tourroute.routing.fast`);
-    ``fast=False`` on the plain-Python reference Dijkstra (small graphs, tests).
+    ``fast=False`` on the plain-Python reference Dijkstra (small graphs, tests).  Per cost
+    model it keeps, in a small LRU, the arc costs, the main component and the arcs points
+    may snap onto: computed once per model with numpy, never per query.
 
     Parameters
     ----------
     road
         The road graph; the router never changes it.
     snapper
-        A spatial index over ``road``'s edges to reuse; built here when ``None``.
+        A spatial index over ``road``'s arcs to reuse; built here when ``None``.
     fast
         Build the CCH (seconds on a regional graph, the expensive part) and answer
         shortest paths and matrices with it.
@@ -344,9 +503,9 @@ class Router:
 
         self.road = road
         self.snapper = snapper or Snapper(road)
-        self.fast = FastRouter(road) if fast else None
-        self._components: dict[object, frozenset[Coord]] = {}
-        self._arc_cache: dict[Vehicle, tuple[np.ndarray, np.ndarray]] = {}
+        self._cache: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.fast = FastRouter(road, self.costs) if fast else None
 
     def model(
         self,
@@ -389,8 +548,51 @@ class Router:
             prefer_factor,
         )
 
-    def component(self, model: RouteCost) -> frozenset[Coord]:
-        """:func:`main_component` for ``model``, cached per :meth:`RouteCost.cache_key`.
+    def warm(self, vehicles: Collection[Vehicle] = tuple(Vehicle)) -> None:
+        """Compute each vehicle's fastest-route arrays and CCH metric now, not in the first
+        request that asks (about half a second each on the complete regional network)."""
+        for vehicle in vehicles:
+            model = self.model(vehicle)
+            self._snappable(model)
+            if self.fast is not None:
+                self.fast.warm(model)
+
+    # -- per-model arrays, cached -----------------------------------------------------
+    def _cached(self, kind: str, key: Hashable | None, make: Callable[[], _T]) -> _T:
+        if key is None:
+            return make()
+        with self._lock:
+            found = self._cache.get((kind, key))
+            if found is not None:
+                self._cache.move_to_end((kind, key))
+                return found  # type: ignore[no-any-return]  # stored by this same kind
+        made = make()
+        with self._lock:
+            self._cache[(kind, key)] = made
+            while len(self._cache) > _CACHED:
+                self._cache.popitem(last=False)
+        return made
+
+    def costs(self, model: RouteCost) -> np.ndarray:
+        """:meth:`RouteCost.arc_costs` of every arc, cached per model."""
+        return self._cached("costs", model.cache_key(), lambda: model.arc_costs(self.road))
+
+    def seconds(self, model: RouteCost) -> np.ndarray:
+        """:meth:`RouteCost.arc_seconds` of every arc, cached per vehicle."""
+        return self._cached("seconds", model.profile.vehicle, lambda: model.arc_seconds(self.road))
+
+    def metres(self) -> np.ndarray:
+        """The length of every arc in metres."""
+        return self._cached(
+            "metres",
+            "all",
+            lambda: np.asarray(self.road.arrays["piece_length"])[
+                np.asarray(self.road.arrays["arc_piece"])
+            ],
+        )
+
+    def component(self, model: RouteCost) -> np.ndarray:
+        """:func:`main_component` for ``model`` (one bool per node), cached per model.
 
         Parameters
         ----------
@@ -399,115 +601,124 @@ class Router:
 
         Returns
         -------
-        frozenset of Coord
-            The nodes points may snap next to under ``model``.
+        numpy.ndarray
+            True for the nodes points may snap next to under ``model``.
         """
-        key = model.cache_key()
-        if key is None:
-            return main_component(self.road, model)
-        found = self._components.get(key)
-        if found is None:
-            found = self._components[key] = main_component(self.road, model)
-        return found
+        return self._cached(
+            "component",
+            model.cache_key(),
+            lambda: _largest_component(self.road, np.isfinite(self.costs(model))),
+        )
 
+    def _snappable(self, model: RouteCost) -> np.ndarray:
+        def make() -> np.ndarray:
+            main = self.component(model)
+            tails, heads = np.asarray(self.road.tails), np.asarray(self.road.heads)
+            snappable: np.ndarray = np.isfinite(self.costs(model)) & main[tails] & main[heads]
+            return snappable
+
+        return self._cached("snappable", model.cache_key(), make)
+
+    # -- snapping ---------------------------------------------------------------------
     def snap(self, point: Coord, model: RouteCost, max_distance_m: float = 20_000.0) -> Snap:
-        """``point`` projected onto the nearest edge the vehicle can use and leave.
+        """``point`` projected onto the nearest arc the vehicle can use and leave.
 
         Parameters
         ----------
         point
             (lon, lat) in degrees.
         model
-            The cost model: only edges it may use, inside its main component, qualify.
+            The cost model: only arcs it may use, inside its main component, qualify.
         max_distance_m
-            How far from ``point`` to look for such an edge, in metres.
+            How far from ``point`` to look for such an arc, in metres.
 
         Returns
         -------
         Snap
-            The edge, the fraction along it, the foot point and its distance in metres.
+            The arc, the fraction along it, the foot point and its distance in metres.
 
         Raises
         ------
         SnapError
-            No edge this model may use lies within ``max_distance_m``.
+            No arc this model may use lies within ``max_distance_m``.
         NoRoute
             The nearest usable road within reach is cut off from the main component by
             the vehicle's rules or the request's avoidances.
         """
-        main = self.component(model)
-
-        def connected(key: EdgeKey, edge: Edge) -> bool:
-            return key[0] in main and key[1] in main and model.usable(edge)
-
         try:
-            return self.snapper.snap(point, connected, max_distance_m)
+            return self.snapper.snap(point, self._snappable(model), max_distance_m)
         except SnapError:
             # A usable road nearby that leads nowhere: the constraints cut the point off.
-            near = self.snapper.snap(point, lambda _k, e: model.usable(e), max_distance_m)
+            usable = np.isfinite(self.costs(model))
+            near = self.snapper.snap(point, usable, max_distance_m)
             raise NoRoute(
                 f"the road nearest to {point[0]},{point[1]} ({near.distance_m:.0f} m away) is "
                 "cut off from the rest of the network for this vehicle and these constraints"
             ) from None
 
-    def reverse_of(self, key: EdgeKey) -> EdgeKey | None:
-        """The opposite direction of a two-way edge, if there is one.
+    def reverse_of(self, arc: EdgeKey) -> EdgeKey | None:
+        """The opposite direction of a two-way arc, if there is one.
 
         Parameters
         ----------
-        key
-            A directed edge ``(u, v, key)`` of the graph.
+        arc
+            An arc id.
 
         Returns
         -------
-        EdgeKey or None
-            ``(v, u, key')`` of the same piece of the same segment driven backwards;
-            ``None`` for a one-way piece.
+        int or None
+            The arc of the same piece of the same segment driven backwards; ``None`` for a
+            one-way piece.
         """
-        u, v, _ = key
-        g = self.road.graph
-        edge = self.snapper.edges[key]
-        for k, data in g[v][u].items() if g.has_edge(v, u) else ():
-            e: Edge = data["edge"]
-            if e.segment.id == edge.segment.id and e.coords == edge.coords[::-1]:
-                return (v, u, int(k))
-        return None
+        twin = int(self.road.arrays["arc_twin"][arc])
+        return twin if twin >= 0 else None
+
+    def edge(self, arc: EdgeKey) -> Edge:
+        """Arc ``arc`` as an :class:`~tourroute.routing.graph.Edge`."""
+        return self.road.edge(arc)
 
     def ends(self, snap: Snap, model: RouteCost) -> tuple[Ends, Ends]:
         """(as origin: nodes reachable from the point, as destination: nodes that reach it).
 
-        A snapped point lies part-way along an edge: leaving it, the search starts at the
-        edge's end node with the rest of the edge already paid (and at its start node too
-        when the edge is two-way); arriving works the other way round.  These are the
-        ``sources`` and ``targets`` of :func:`search` and :meth:`shortest`.
+        A snapped point lies part-way along an arc: leaving it, the search starts at the
+        arc's head with the rest of the arc already paid (and at its tail too when the
+        piece is two-way); arriving works the other way round.  These are the ``sources``
+        and ``targets`` of :func:`search` and :meth:`shortest`.
 
         Parameters
         ----------
         snap
             A point snapped onto the graph (:meth:`snap`).
         model
-            The cost model that prices the partial edges.
+            The cost model that prices the partial arcs.
 
         Returns
         -------
-        leave : dict of Coord to float
+        leave : dict of int to float
             Nodes reachable from the point, with the cost of getting there.
-        arrive : dict of Coord to float
+        arrive : dict of int to float
             Nodes from which the point is reached, with the cost still to pay.
         """
-        edge = self.snapper.edges[snap.edge]
-        c = model.cost(edge) or 0.0
-        u, v, _ = snap.edge
+        c = float(self.costs(model)[snap.edge])
+        if c == np.inf:
+            c = 0.0
+        u, v = int(self.road.tails[snap.edge]), int(self.road.heads[snap.edge])
         leave = {v: (1 - snap.fraction) * c}
         arrive = {u: snap.fraction * c}
         if self.reverse_of(snap.edge) is not None:
             leave[u] = min(leave.get(u, float("inf")), snap.fraction * c)
             arrive[v] = min(arrive.get(v, float("inf")), (1 - snap.fraction) * c)
+        # A point exactly on a node is that node, even at the far end of a one-way arc:
+        # without this a route to the head of a one-way arc drove the whole arc first.
+        if snap.fraction <= 0.0:
+            leave[u] = 0.0
+        if snap.fraction >= 1.0:
+            arrive[v] = 0.0
         return leave, arrive
 
     def shortest(
         self, model: RouteCost, sources: Ends, targets: Ends
-    ) -> tuple[float, Coord, Coord, list[EdgeKey]] | None:
+    ) -> tuple[float, int, int, list[int]] | None:
         """The cheapest path from any source node to any target node, offsets included.
 
         On the CCH when the router was built with ``fast=True``, else with the reference
@@ -522,19 +733,19 @@ class Router:
 
         Returns
         -------
-        (float, Coord, Coord, list of EdgeKey) or None
+        (float, int, int, list of int) or None
             The total cost in the model's unit, the source node left, the target node
-            reached and the edges between them (empty when the two coincide); ``None`` if
+            reached and the arcs between them (empty when the two coincide); ``None`` if
             no target can be reached.
         """
         if self.fast is not None:
             return self.fast.shortest(model, sources, targets)
-        _dist, parent, best = search(self.road, sources, model.cost, targets)
+        _dist, parent, best = search(self.road, sources, self.costs(model), targets)
         if best is None:
             return None
-        pieces = _unwind(parent, best[1])
-        first = pieces[0][0] if pieces else best[1]
-        return best[0], first, best[1], pieces
+        arcs = _unwind(self.road, parent, best[1])
+        first = int(self.road.tails[arcs[0]]) if arcs else best[1]
+        return best[0], first, best[1], arcs
 
     def route(self, origin: Coord, destination: Coord, model: RouteCost) -> Route:
         """The best route from ``origin`` to ``destination`` (lon, lat) under ``model``.
@@ -562,8 +773,6 @@ class Router:
         """
         start = self.snap(origin, model)
         end = self.snap(destination, model)
-        g = self.road.graph
-        s_edge, e_edge = self.snapper.edges[start.edge], self.snapper.edges[end.edge]
         sources, _ = self.ends(start, model)
         _, targets = self.ends(end, model)
         s_rev, e_rev = self.reverse_of(start.edge), self.reverse_of(end.edge)
@@ -571,33 +780,143 @@ class Router:
         # Both points on the same piece of road, in driving order: no graph search needed.
         direct: float | None = None
         if start.edge == end.edge and end.fraction >= start.fraction:
-            direct = (end.fraction - start.fraction) * (model.cost(s_edge) or 0.0)
+            c = float(self.costs(model)[start.edge])
+            direct = (end.fraction - start.fraction) * (0.0 if c == np.inf else c)
         found = self.shortest(model, sources, targets)
         if found is None and direct is None:
             raise NoRoute("no path between the points for this vehicle and these constraints")
         if direct is not None and (found is None or direct <= found[0]):
-            same_edge = list(_edge_part(s_edge, start.fraction, end.fraction))
-            return _summarise(
-                model, start, end, [(s_edge, start.fraction, end.fraction)], same_edge
-            )
+            return self._summarise(model, start, end, [(start.edge, start.fraction, end.fraction)])
         if found is None:  # unreachable: direct was None or cheaper above
             raise NoRoute("no path between the points")
-        _total, first_node, last, pieces = found
-        legs: list[tuple[Edge, float, float]] = []
-        if first_node == start.edge[1] or s_rev is None:
-            legs.append((s_edge, start.fraction, 1.0))
-        else:
-            legs.append((self.snapper.edges[s_rev], 1 - start.fraction, 1.0))
-        legs.extend((g.edges[u, v, k]["edge"], 0.0, 1.0) for u, v, k in pieces)
-        if last == end.edge[0] or e_rev is None:
-            legs.append((e_edge, 0.0, end.fraction))
-        else:
-            legs.append((self.snapper.edges[e_rev], 0.0, 1 - end.fraction))
-        coords: list[Coord] = []
-        for edge, a, b in legs:
-            part = list(_edge_part(edge, a, b)) if (a, b) != (0.0, 1.0) else list(edge.coords)
-            coords.extend(part if not coords or coords[-1] != part[0] else part[1:])
-        return _summarise(model, start, end, legs, coords)
+        _total, first_node, last, arcs = found
+        legs: list[tuple[int, float, float]] = []
+        tails, heads = self.road.tails, self.road.heads
+        if first_node == int(heads[start.edge]):
+            legs.append((start.edge, start.fraction, 1.0))
+        elif s_rev is not None and first_node == int(tails[start.edge]):
+            legs.append((s_rev, 1 - start.fraction, 1.0))
+        # else the path leaves from the point itself: it lies on its arc's tail node
+        legs.extend((a, 0.0, 1.0) for a in arcs)
+        if last == int(tails[end.edge]):
+            legs.append((end.edge, 0.0, end.fraction))
+        elif e_rev is not None and last == int(heads[end.edge]):
+            legs.append((e_rev, 0.0, 1 - end.fraction))
+        # else the path ends at the point itself: it lies on its arc's head node
+        if not legs:  # start and end on one node
+            legs.append((start.edge, start.fraction, start.fraction))
+        return self._summarise(model, start, end, legs)
+
+    def _summarise(
+        self, model: RouteCost, start: Snap, end: Snap, legs: list[tuple[int, float, float]]
+    ) -> Route:
+        """The route along ``legs`` (arc, from fraction, to fraction): totals, breakdowns
+        and geometry, summed over the arcs with numpy (a route on the complete network
+        drives thousands of arcs; a Python loop over them was most of a request)."""
+        road = self.road
+        a = road.arrays
+        arcs = np.array([leg[0] for leg in legs], dtype=np.int64)
+        lo = np.array([leg[1] for leg in legs])
+        hi = np.array([leg[2] for leg in legs])
+        share = np.maximum(0.0, hi - lo)
+        pieces = a["arc_piece"][arcs].astype(np.int64)
+        metres = a["piece_length"][pieces] * share
+        driven = metres >= 0.01  # a zero-length touch of an arc at a snapped end: not driven
+        costs = self.costs(model)[arcs]
+        costs = np.where(np.isfinite(costs), costs, 0.0)
+        r = Route(
+            float(metres[driven].sum()),
+            float((self.seconds(model)[arcs] * share)[driven].sum()),
+            self._coords(legs),
+            start,
+            end,
+        )
+        r.cost = float((costs * share)[driven].sum())
+        pieces, metres, share = pieces[driven], metres[driven], share[driven]
+        segs = a["piece_seg"][pieces].astype(np.int64)
+        r.by_ref = _grouped(a["seg_ref"][segs], metres, road.strings("ref_table"))
+        # Corridors: every (arc, corridor of its segment) pair.
+        corr_start = a["corr_start"]
+        n_corr = corr_start[segs + 1] - corr_start[segs]
+        corr_arc = np.repeat(np.arange(len(segs)), n_corr)
+        corr_code = a["corr_code"][_ranges(corr_start[segs], n_corr)]
+        corridors = road.strings("corridor_table")
+        r.by_corridor = _grouped(corr_code, metres[corr_arc], corridors)
+        # Provinces: every (arc, province it crosses) pair, metres scaled by the share.
+        prov_start = a["prov_start"]
+        n_prov = prov_start[pieces + 1] - prov_start[pieces]
+        prov_arc = np.repeat(np.arange(len(segs)), n_prov)
+        entries = _ranges(prov_start[pieces], n_prov)
+        prov_code = a["prov_code"][entries]
+        prov_m = a["prov_m"][entries] * share[prov_arc]
+        provinces = road.strings("province_table")
+        r.by_province = _grouped(prov_code, prov_m, provinces)
+        if len(corr_code) and len(prov_code):
+            for k in np.flatnonzero(n_corr[prov_arc] > 0):
+                arc = int(prov_arc[k])
+                code = provinces[int(prov_code[k])]
+                for c in a["corr_code"][corr_start[segs[arc]] : corr_start[segs[arc] + 1]]:
+                    key = (corridors[int(c)], code)
+                    r.by_corridor_province[key] = r.by_corridor_province.get(key, 0.0) + float(
+                        prov_m[k]
+                    )
+        if len(segs):
+            changes = np.flatnonzero(np.concatenate([[True], segs[1:] != segs[:-1]]))
+            ids = a["seg_ids"]
+            r.segment_ids = [str(ids[segs[i]]) for i in changes]
+        return r
+
+    def _coords(self, legs: list[tuple[int, float, float]]) -> list[Coord]:
+        """The line along ``legs``: whole arcs gathered from the arrays at once, the partial
+        ones at either end cut; a vertex shared by two arcs appears once."""
+        parts: list[np.ndarray] = []
+        whole: list[int] = []
+
+        def flush() -> None:
+            if whole:
+                parts.append(self._arc_coords(np.asarray(whole, dtype=np.int64)))
+                whole.clear()
+
+        for arc, lo, hi in legs:
+            if (lo, hi) == (0.0, 1.0):
+                whole.append(arc)
+                continue
+            flush()
+            parts.append(np.asarray(_line_part(self._arc_shape(arc), lo, hi), dtype=np.float64))
+        flush()
+        line = np.concatenate(parts) if parts else np.zeros((0, 2))
+        if len(line) > 1:
+            repeated = np.concatenate([[False], np.all(line[1:] == line[:-1], axis=1)])
+            # Only a vertex where two parts meet is dropped, as chaining them would.
+            starts = np.cumsum([len(p) for p in parts])[:-1]
+            boundary = np.zeros(len(line), dtype=bool)
+            boundary[starts] = True
+            line = line[~(repeated & boundary)]
+        return [(x, y) for x, y in line.tolist()]
+
+    def _arc_shape(self, arc: int) -> tuple[Coord, ...]:
+        """The vertices of one arc in driving direction."""
+        shape = self.road.piece_coords(int(self.road.arrays["arc_piece"][arc]))
+        return shape[::-1] if self.road.arrays["arc_reverse"][arc] else shape
+
+    def _arc_coords(self, arcs: np.ndarray) -> np.ndarray:
+        """The vertices of consecutive whole arcs, in driving direction, joints once."""
+        a = self.road.arrays
+        p = a["arc_piece"][arcs].astype(np.int64)
+        s, e = a["piece_start"][p], a["piece_start"][p + 1]
+        n = e - s
+        offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        backwards = np.repeat(a["arc_reverse"][arcs], n)
+        index = np.where(backwards, np.repeat(e - 1, n) - offset, np.repeat(s, n) + offset)
+        line = a["coords"][index]
+        # Each arc after the first starts where the previous one ended.
+        first_of_arc = np.cumsum(n) - n
+        joint = np.zeros(len(line), dtype=bool)
+        joint[first_of_arc[1:]] = True
+        same = np.zeros(len(line), dtype=bool)
+        same[1:] = np.all(line[1:] == line[:-1], axis=1)
+        joined: np.ndarray = line[~(joint & same)]
+        return joined
 
     def matrix(
         self, origins: list[Snap], destinations: list[Snap], model: RouteCost, distances: bool
@@ -656,67 +975,65 @@ class Router:
         return Matrix(origins, destinations, durations, metres)
 
     def _same_edge(self, a: Snap, b: Snap, model: RouteCost) -> tuple[float, float] | None:
-        """(seconds, metres) when ``b`` lies ahead of ``a`` on the same directed edge."""
+        """(seconds, metres) when ``b`` lies ahead of ``a`` on the same arc."""
         if a.edge != b.edge or b.fraction < a.fraction:
             return None
-        edge = self.snapper.edges[a.edge]
         share = b.fraction - a.fraction
-        return model.seconds(edge) * share, edge.length_m * share
+        return (
+            float(self.seconds(model)[a.edge]) * share,
+            float(self.metres()[a.edge]) * share,
+        )
 
     def _pair_totals(
         self, a: Snap, b: Snap, leave: Ends, arrive: Ends, model: RouteCost
     ) -> tuple[float, float] | None:
         """(seconds, metres) of the best path between two snapped points, ends included."""
         direct = self._same_edge(a, b, model)
-        if self.fast is not None and direct is None:
-            arcs = self.fast.path(model, leave, arrive)
-            if arcs is None:
-                return None
-            first, last, ids = arcs
-            seconds_of, metres_of = self._arc_arrays(self.fast, model)
-            s_edge, e_edge = self.snapper.edges[a.edge], self.snapper.edges[b.edge]
-            head = (1 - a.fraction) if first == a.edge[1] else a.fraction
-            tail = b.fraction if last == b.edge[0] else (1 - b.fraction)
-            return (
-                model.seconds(s_edge) * head
-                + model.seconds(e_edge) * tail
-                + float(seconds_of[ids].sum()),
-                s_edge.length_m * head + e_edge.length_m * tail + float(metres_of[ids].sum()),
-            )
+        seconds_of, metres_of = self.seconds(model), self.metres()
         found = self.shortest(model, leave, arrive)
         if found is None:
             return direct
-        cost, first, last, pieces = found
+        cost, first, last, arcs = found
         if direct is not None:
-            direct_cost = (b.fraction - a.fraction) * (model.cost(self.snapper.edges[a.edge]) or 0)
-            if direct_cost <= cost:
+            c = float(self.costs(model)[a.edge])
+            if (b.fraction - a.fraction) * (0.0 if c == np.inf else c) <= cost:
                 return direct
-        s_edge, e_edge = self.snapper.edges[a.edge], self.snapper.edges[b.edge]
-        head = (1 - a.fraction) if first == a.edge[1] else a.fraction
-        tail = b.fraction if last == b.edge[0] else (1 - b.fraction)
-        seconds = model.seconds(s_edge) * head + model.seconds(e_edge) * tail
-        length = s_edge.length_m * head + e_edge.length_m * tail
-        g = self.road.graph
-        for u, v, k in pieces:
-            e: Edge = g.edges[u, v, k]["edge"]
-            seconds += model.seconds(e)
-            length += e.length_m
-        return seconds, length
+        head = (1 - a.fraction) if first == int(self.road.heads[a.edge]) else a.fraction
+        tail = b.fraction if last == int(self.road.tails[b.edge]) else (1 - b.fraction)
+        ids = np.asarray(arcs, dtype=np.int64)
+        return (
+            float(seconds_of[a.edge]) * head
+            + float(seconds_of[b.edge]) * tail
+            + float(seconds_of[ids].sum()),
+            float(metres_of[a.edge]) * head
+            + float(metres_of[b.edge]) * tail
+            + float(metres_of[ids].sum()),
+        )
 
-    def _arc_arrays(self, fast: FastRouter, model: RouteCost) -> tuple[np.ndarray, np.ndarray]:
-        """Seconds and metres of every CCH arc for ``model`` (cached per vehicle)."""
-        key = model.profile.vehicle
-        found = self._arc_cache.get(key)
-        if found is None:
-            seconds = np.array([model.seconds(e) for e in fast.edges])
-            metres = np.array([e.length_m for e in fast.edges])
-            found = self._arc_cache[key] = (seconds, metres)
-        return found
+    def _timed_graph(self, model: RouteCost) -> csr_matrix:
+        """The arcs ``model`` may use as a sparse matrix of seconds (cheapest parallel arc)."""
+
+        def make() -> csr_matrix:
+            costs = self.costs(model)
+            ok = np.isfinite(costs)
+            t = np.asarray(self.road.tails)[ok]
+            h = np.asarray(self.road.heads)[ok]
+            w = costs[ok]
+            order = np.lexsort((w, h, t))
+            t, h, w = t[order], h[order], w[order]
+            first = np.ones(len(t), dtype=bool)
+            first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
+            n = self.road.node_count
+            return csr_matrix((w[first], (t[first], h[first])), shape=(n, n))
+
+        return self._cached("timed", model.cache_key(), make)
 
     def reachable(self, origin: Snap, model: RouteCost, budget_s: float) -> Reach:
         """Everything within ``budget_s`` seconds of driving from ``origin``.
 
         Costs here are always seconds (the model's preference is ignored): a time budget.
+        The search is SciPy's bounded Dijkstra from each end of the origin's arc, the two
+        combined with their starting costs.
 
         Parameters
         ----------
@@ -731,34 +1048,58 @@ class Router:
         Returns
         -------
         Reach
-            The seconds to every node reached, and the roads (or the parts of them)
-            driven within the budget, ready for :func:`~tourroute.routing.isochrone.reach_area`.
+            The seconds to every node (``inf`` beyond the budget), and the roads (or the
+            parts of them) driven within the budget, ready for
+            :func:`~tourroute.routing.isochrone.reach_area`.
         """
         timed = RouteCost(model.profile, Preference.fastest, model.avoid, None, model.excluded)
         leave, _ = self.ends(origin, timed)
-        dist, _parent, _ = search(self.road, leave, timed.cost, cutoff=budget_s)
-        pieces: list[tuple[Coord, ...]] = []
-        start_edge = self.snapper.edges[origin.edge]
-        for u, d in dist.items():
-            for keyed in self.road.graph.adj[u].values():
-                for data in keyed.values():
-                    edge: Edge = data["edge"]
-                    step = timed.cost(edge)
-                    if step is None or step <= 0:
-                        continue
-                    share = min(1.0, (budget_s - d) / step)
-                    if share >= 1.0:
-                        pieces.append(edge.coords)
-                    elif share > 0:
-                        pieces.append(_edge_part(edge, 0.0, share))
-        # The origin's own edge, from the point both ways as far as the budget goes.
-        cost = timed.cost(start_edge) or 0.0
-        if cost > 0:
+        seconds = np.full(self.road.node_count, np.inf)
+        starts = [(node, c) for node, c in leave.items() if c <= budget_s]
+        if starts:
+            reached = np.atleast_2d(
+                dijkstra(
+                    self._timed_graph(timed),
+                    directed=True,
+                    indices=[node for node, _ in starts],
+                    limit=budget_s,
+                )
+            )
+            for row, (_, c) in zip(reached, starts, strict=True):
+                np.minimum(seconds, row + c, out=seconds)
+        seconds[seconds > budget_s] = np.inf
+        pieces = self._reached_pieces(seconds, timed, budget_s)
+        # The origin's own arc, from the point both ways as far as the budget goes.
+        cost = float(self.costs(timed)[origin.edge])
+        if 0 < cost < np.inf:
             reach = budget_s / cost
             lo = max(0.0, origin.fraction - reach)
             hi = min(1.0, origin.fraction + reach)
-            pieces.append(_edge_part(start_edge, lo, hi))
-        return Reach(origin, budget_s, dist, pieces, timed)
+            pieces.append(_line_part(self._arc_shape(origin.edge), lo, hi))
+        return Reach(origin, budget_s, seconds, pieces, timed)
+
+    def _reached_pieces(
+        self, seconds: np.ndarray, timed: RouteCost, budget_s: float
+    ) -> list[tuple[Coord, ...]]:
+        """Every arc leaving a reached node: whole if the budget covers it, else its start."""
+        a = self.road.arrays
+        costs = self.costs(timed)
+        tails = np.asarray(self.road.tails)
+        d = seconds[tails]
+        out_arcs = np.flatnonzero(np.isfinite(d) & np.isfinite(costs) & (costs > 0))
+        share = np.minimum(1.0, (budget_s - d[out_arcs]) / costs[out_arcs])
+        whole = out_arcs[share >= 1.0]
+        # A two-way piece driven whole in both directions is one line.
+        whole_pieces = sorted_unique(np.asarray(a["arc_piece"])[whole])[0]
+        starts, coords = np.asarray(a["piece_start"]), a["coords"]
+        pieces: list[tuple[Coord, ...]] = [
+            tuple((x, y) for x, y in np.asarray(coords[starts[p] : starts[p + 1]]).tolist())
+            for p in whole_pieces
+        ]
+        part = (share > 0) & (share < 1.0)
+        for arc, f in zip(out_arcs[part], share[part], strict=True):
+            pieces.append(_line_part(self._arc_shape(int(arc)), 0.0, float(f)))
+        return pieces
 
     def time_to(self, reach: Reach, snap: Snap) -> float | None:
         """Seconds from the reach's origin to a snapped point, if within its budget.
@@ -781,8 +1122,8 @@ class Router:
             best = direct[0]
         _, arrive = self.ends(snap, reach.model)
         for node, extra in arrive.items():
-            d = reach.seconds.get(node)
-            if d is not None and (best is None or d + extra < best):
+            d = float(reach.seconds[node])
+            if d != np.inf and (best is None or d + extra < best):
                 best = d + extra
         return best if best is not None and best <= reach.budget_s else None
 
@@ -799,7 +1140,7 @@ class Matrix:
 class Reach:
     origin: Snap
     budget_s: float
-    seconds: dict[Coord, float]  # every node within the budget → seconds to get there
+    seconds: np.ndarray  # seconds to every node (by node id); inf beyond the budget
     pieces: list[tuple[Coord, ...]]  # the roads (or parts of them) driven within the budget
     model: RouteCost
 
@@ -851,40 +1192,14 @@ def route(
 
 def _edge_part(edge: Edge, start: float, end: float) -> tuple[Coord, ...]:
     """The piece of ``edge`` between two fractions of its length, as lon/lat coordinates."""
-    line = LineString(edge.coords)
+    return _line_part(edge.coords, start, end)
+
+
+def _line_part(coords: tuple[Coord, ...], start: float, end: float) -> tuple[Coord, ...]:
+    """The part of a lon/lat line between two fractions of its length."""
+    line = LineString(coords)
     if end <= start:
         at = line.interpolate(start, normalized=True)
         return ((float(at.x), float(at.y)),) * 2
-    coords = [(float(x), float(y)) for x, y in substring(line, start, end, normalized=True).coords]
-    return tuple(coords * 2 if len(coords) == 1 else coords)
-
-
-def _summarise(
-    model: RouteCost,
-    start: Snap,
-    end: Snap,
-    legs: list[tuple[Edge, float, float]],
-    coords: list[Coord],
-) -> Route:
-    r = Route(0.0, 0.0, coords, start, end)
-    for edge, a, b in legs:
-        share = max(0.0, b - a)
-        metres = edge.length_m * share
-        if metres < 0.01:  # a zero-length touch of an edge at a snapped end: not travelled
-            continue
-        r.distance_m += metres
-        r.duration_s += model.seconds(edge) * share
-        r.cost += (model.cost(edge) or 0.0) * share
-        seg = edge.segment
-        if seg.ref:
-            r.by_ref[seg.ref] = r.by_ref.get(seg.ref, 0.0) + metres
-        for c in seg.corridors:
-            r.by_corridor[c] = r.by_corridor.get(c, 0.0) + metres
-        for code, m in edge.provinces:
-            r.by_province[code] = r.by_province.get(code, 0.0) + m * share
-            for c in seg.corridors:
-                key = (c, code)
-                r.by_corridor_province[key] = r.by_corridor_province.get(key, 0.0) + m * share
-        if not r.segment_ids or r.segment_ids[-1] != seg.id:
-            r.segment_ids.append(seg.id)
-    return r
+    part = [(float(x), float(y)) for x, y in substring(line, start, end, normalized=True).coords]
+    return tuple(part * 2 if len(part) == 1 else part)
