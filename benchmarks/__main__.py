@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable
 
 SECTION_NAMES = ("sites", "routing", "planning")
-# Minutes long, starts servers and installs tipg into .venv-bench/: only when asked for.
-OPT_IN = ("catalogue",)
+# Minutes long, starts servers and installs tipg into .venv-bench/ (catalogue), or builds the
+# full OpenStreetMap network's road graph (accuracy: minutes, gigabytes): only when asked for.
+OPT_IN = ("catalogue", "accuracy")
 QUICK_DEFAULTS = {"BENCH_SYNTHETIC_SITES": "2000", "BENCH_REPEAT": "50"}
 
 
@@ -30,6 +31,15 @@ def _section(name: str) -> Callable[[], None]:
             catalogue.main([])  # reads BENCH_QUICK itself
 
         return run_catalogue
+    if name == "accuracy":
+        from benchmarks import accuracy
+
+        def run_accuracy() -> None:
+            # --quick: the seed network only (the full network's import and graph take minutes).
+            quick = os.environ.get("BENCH_QUICK") == "1"
+            accuracy.main(["--seed-only"] if quick else [])
+
+        return run_accuracy
     if name == "planning":
         from benchmarks import planning
 
