@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 
-SECTION_NAMES = ("sites", "routing", "planning")
+SECTION_NAMES = ("sites", "routing", "planning", "full")
 # Minutes long, starts servers and installs tipg into .venv-bench/: only when asked for.
 OPT_IN = ("catalogue",)
 QUICK_DEFAULTS = {"BENCH_SYNTHETIC_SITES": "2000", "BENCH_REPEAT": "50"}
@@ -30,6 +30,10 @@ def _section(name: str) -> Callable[[], None]:
             catalogue.main([])  # reads BENCH_QUICK itself
 
         return run_catalogue
+    if name == "full":
+        from benchmarks import full_network
+
+        return full_network.main
     if name == "planning":
         from benchmarks import planning
 
