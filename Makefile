@@ -168,14 +168,20 @@ lint: venv
 BENCH_PACKAGES := postgresql-$(PG_VER)-pgrouting
 # Arguments of `python -m benchmarks`, e.g. make bench BENCH_ARGS="--quick routing"
 BENCH_ARGS ?=
+# The bench's PostgreSQL cluster is its own (not `make test`'s, not the system's 5432):
+# .ci/test-postgres with another name and port, started and stopped by `make bench`.
+BENCH_PG_PORT ?= 55433
+BENCH_PG_NAME ?= bench-postgres
+BENCH_POSTGRES_URL ?= postgresql+psycopg://$(PG_TEST_USER):$(PG_TEST_PASS)@127.0.0.1:$(BENCH_PG_PORT)/$(PG_TEST_DB)
+BENCH_PG_ENV := PG_PORT=$(BENCH_PG_PORT) PG_NAME=$(BENCH_PG_NAME)
 
 .PHONY: bench-deps
 bench-deps: system-deps  ## Debian packages for the benchmarks: install only the missing ones
 	@$(call apt_install_missing,$(BENCH_PACKAGES))
 
-bench: venv bench-deps  ## speed tables: sites (SpatiaLite vs PostGIS), routing (CCH vs Dijkstra vs pgRouting)
-	@trap '.ci/test-postgres stop' EXIT; .ci/test-postgres start; \
-	  TOURROUTE_BENCH_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(PY) -m benchmarks $(BENCH_ARGS)
+bench: venv bench-deps  ## speed tables: sites, routing, planning, full (HTTP vs pgRouting, regional network)
+	@trap '$(BENCH_PG_ENV) .ci/test-postgres stop' EXIT; $(BENCH_PG_ENV) .ci/test-postgres start; \
+	  TOURROUTE_BENCH_POSTGRES_URL='$(BENCH_POSTGRES_URL)' $(PY) -m benchmarks $(BENCH_ARGS)
 
 # Arguments of `python -m benchmarks.load`, e.g. make load LOAD_ARGS="--workers 1,4 --duration 30"
 LOAD_ARGS ?=

@@ -11,10 +11,9 @@ import os
 import sys
 from collections.abc import Callable
 
-SECTION_NAMES = ("sites", "routing", "planning")
-# Minutes long, starts servers and installs tipg into .venv-bench/ (catalogue), or builds the
-# full OpenStreetMap network's road graph (accuracy: minutes, gigabytes): only when asked for.
-OPT_IN = ("catalogue", "accuracy")
+SECTION_NAMES = ("sites", "routing", "planning", "full", "accuracy")
+# Minutes long, starts servers and installs tipg into .venv-bench/: only when asked for.
+OPT_IN = ("catalogue",)
 QUICK_DEFAULTS = {"BENCH_SYNTHETIC_SITES": "2000", "BENCH_REPEAT": "50"}
 
 
@@ -40,6 +39,10 @@ def _section(name: str) -> Callable[[], None]:
             accuracy.main(["--seed-only"] if quick else [])
 
         return run_accuracy
+    if name == "full":
+        from benchmarks import full_network
+
+        return full_network.main
     if name == "planning":
         from benchmarks import planning
 
