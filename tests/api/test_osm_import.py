@@ -706,7 +706,7 @@ def test_a_curated_segment_replaces_the_osm_ways_it_duplicates(
     assert report.merge.unjoined == 0
     assert report.kept["unclassified"] == 1  # 502 is one way, in two pieces
     assert "curated segments replace 1 ways whole and 2 in part, 5.1 km" in report.summary()
-    assert "5 junctions stitched onto curated vertices" in report.summary()
+    assert "5 junctions stitched onto curated vertices (0.2 km of connectors" in report.summary()
 
     # The kept pieces start and end exactly on curated vertices.
     assert _coords(rows["osm:w501"]) == [CURATED[2], MERGE_NODES[12], MERGE_NODES[13]]

@@ -92,6 +92,7 @@ def test_a_side_road_ending_between_vertices_gets_a_connector(net: CuratedNetwor
     assert tuple(piece[1]) == pytest.approx(at(650, -3))
     assert tuple(piece[2]) == ROAD[1]
     assert merged.joined == 1
+    assert merged.connector_m == pytest.approx(150, abs=1)
 
 
 def test_a_side_road_ending_too_far_from_any_curated_vertex_is_left_unjoined() -> None:

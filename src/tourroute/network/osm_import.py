@@ -129,6 +129,7 @@ def _merged(
         for road, merged in zip(batch, network.merge(ways), strict=True):
             tally.junctions += merged.joined
             tally.unjoined += merged.unjoined
+            tally.connector_m += merged.connector_m
             tally.replaced_m += merged.replaced_m
             tally.replaced_ways += merged.dropped
             tally.trimmed_ways += merged.trimmed
@@ -183,6 +184,7 @@ def _audit(
                 "trimmed_ways": report.merge.trimmed_ways,
                 "km": round(report.merge.replaced_m / 1000, 3),
                 "junctions": report.merge.junctions,
+                "connector_km": round(report.merge.connector_m / 1000, 3),
             },
             "replace": replace,
             "corridor": corridor,

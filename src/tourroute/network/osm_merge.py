@@ -154,6 +154,7 @@ class MergedWay:
     joined: int = 0
     unjoined: int = 0
     changed: bool = False
+    connector_m: float = 0.0
 
     @property
     def dropped(self) -> bool:
@@ -310,6 +311,7 @@ class CuratedNetwork:
         length = float(s[-1])
         duplicate = self._duplicate_runs(s, alongside, length)
         joined = unjoined = 0
+        connector = 0.0
         if not duplicate:
             kept = [(0, len(s) - 1)]
         else:
@@ -329,9 +331,10 @@ class CuratedNetwork:
             if (cut_start or cut_end) and bool(np.all(dist[a : b + 1] <= rules.join_m)):
                 replaced += float(s[b] - s[a])  # an overshoot of the curated end: dropped
                 continue
-            piece, j, u, moved = self._piece(samples, a, b, cut_start, cut_end)
+            piece, j, u, c, moved = self._piece(samples, a, b, cut_start, cut_end)
             joined += j
             unjoined += u
+            connector += c
             changed = changed or moved
             if piece is not None:
                 pieces.append(piece)
@@ -339,7 +342,7 @@ class CuratedNetwork:
                 replaced += float(s[b] - s[a])
         if not changed:
             return MergedWay((lonlat,), joined=0, unjoined=unjoined)
-        return MergedWay(tuple(pieces), replaced, joined, unjoined, True)
+        return MergedWay(tuple(pieces), replaced, joined, unjoined, True, connector)
 
     def _duplicate_runs(
         self, s: FloatArray, alongside: BoolArray, length: float
@@ -367,7 +370,7 @@ class CuratedNetwork:
         b: int,
         cut_start: bool,
         cut_end: bool,
-    ) -> tuple[FloatArray | None, int, int, bool]:
+    ) -> tuple[FloatArray | None, int, int, float, bool]:
         """The kept stretch from sample ``a`` to sample ``b``, its junctions made.
 
         Every vertex within ``join_m`` whose nearest joinable curated vertex lies within
@@ -376,7 +379,7 @@ class CuratedNetwork:
         vertex that close gets a connector to the one within ``reach_m``.
 
         Returns the piece (None if it collapsed), junctions made, contacts left unjoined,
-        and whether any position changed.
+        metres of connector added, and whether any position changed.
         """
         rules = self.rules
         idx = np.arange(a, b + 1)
@@ -393,6 +396,7 @@ class CuratedNetwork:
         made = np.zeros(len(idx), dtype=bool)
         prefix: list[FloatArray] = []
         suffix: list[FloatArray] = []
+        connector_m = 0.0
         for k in np.flatnonzero(contact & (target >= 0)).tolist():
             vertex = self._vertex_lonlat[target[k]]
             if target_d[k] <= rules.snap_m:
@@ -403,6 +407,7 @@ class CuratedNetwork:
             elif k in (0, last):
                 (prefix if k == 0 else suffix).append(vertex)
                 made[k] = changed[k] = True
+                connector_m += float(target_d[k])
         joined = unjoined = 0
         for first, final in _runs(contact):
             joined += bool(changed[first : final + 1].any())
@@ -412,8 +417,8 @@ class CuratedNetwork:
         repeated[1:] = np.all(out[1:] == out[:-1], axis=1)
         out = out[~repeated]
         if len(out) < 2:
-            return None, 0, 0, True
-        return out, joined, unjoined, bool(changed.any()) or cut_start or cut_end
+            return None, 0, 0, 0.0, True
+        return out, joined, unjoined, connector_m, bool(changed.any()) or cut_start or cut_end
 
     def _samples(self, ways: Sequence[FloatArray], motorway: BoolArray) -> _Samples:
         """The ways' vertices, plus points every ``sample_m`` on their pieces near the

@@ -129,6 +129,7 @@ class MergeTally:
     replaced_m: float = 0.0
     junctions: int = 0
     unjoined: int = 0
+    connector_m: float = 0.0
 
 
 @dataclass
@@ -235,7 +236,8 @@ class OsmImportReport:
                 f"skipped {sum(self.skipped.values()):,}: {skipped}",
                 f"curated segments replace {self.merge.replaced_ways:,} ways whole and "
                 f"{self.merge.trimmed_ways:,} in part, {self.merge.replaced_m / 1000:,.1f} km; "
-                f"{self.merge.junctions:,} junctions stitched onto curated vertices, "
+                f"{self.merge.junctions:,} junctions stitched onto curated vertices "
+                f"({self.merge.connector_m / 1000:,.1f} km of connectors along curated roads), "
                 f"{self.merge.unjoined:,} contacts left unjoined",
                 f"road segments: {self.inserted:,} inserted, {self.updated:,} updated, "
                 f"{self.unchanged:,} unchanged, {self.deleted:,} deleted",
