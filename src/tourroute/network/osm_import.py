@@ -28,6 +28,7 @@ import dataclasses
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -126,6 +127,8 @@ def _merged(
             for c, r in zip(np.split(coords, bounds), batch, strict=True)
         ]
         out: list[OsmRoad] = []
+        cut: list[tuple[OsmRoad, int, int]] = []  # (road, piece number, pieces) of changed ways
+        pieces: list[np.ndarray[Any, np.dtype[np.float64]]] = []
         for road, merged in zip(batch, network.merge(ways), strict=True):
             tally.junctions += merged.joined
             tally.unjoined += merged.unjoined
@@ -137,27 +140,40 @@ def _merged(
             if not merged.changed:
                 out.append(road)
                 continue
-            out += _pieces(road, merged.pieces)
+            n = len(merged.pieces)
+            cut += [(road, k, n) for k in range(1, n + 1)]
+            pieces += merged.pieces
+        if pieces:
+            out += _pieces(cut, pieces)
         yield out
 
 
-def _pieces(road: OsmRoad, pieces: tuple[np.ndarray, ...]) -> list[OsmRoad]:
-    """The segments one way's kept pieces become: its own key when one, else
-    ``<key>.1`` … ``<key>.n`` in order along the way, each with its own length."""
-    wkbs = [bytes(shapely.to_wkb(shapely.linestrings(p))) for p in pieces]
+def _pieces(
+    cut: list[tuple[OsmRoad, int, int]], pieces: list[np.ndarray[Any, np.dtype[np.float64]]]
+) -> list[OsmRoad]:
+    """The segments the kept pieces of changed ways become, each measured again: a way's
+    own key when it kept one piece, else ``<key>.1`` … ``<key>.n`` in order along it.
+    One vectorised pass for a batch's pieces."""
+    lines = shapely.linestrings(
+        np.concatenate(pieces), indices=np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    )
+    wkbs = [bytes(w) for w in shapely.to_wkb(lines)]
     lengths = lengths_m(wkbs)
-    if len(pieces) == 1:
-        return [dataclasses.replace(road, wkb=wkbs[0], length_m=float(lengths[0]))]
-    return [
-        dataclasses.replace(
-            road,
-            key=f"{road.key}.{k}",
-            wkb=wkb,
-            length_m=float(length),
-            source=f"{road.source}; part {k} of {len(pieces)}",
-        )
-        for k, (wkb, length) in enumerate(zip(wkbs, lengths, strict=True), start=1)
-    ]
+    out = []
+    for (road, k, n), wkb, length in zip(cut, wkbs, lengths, strict=True):
+        if n == 1:
+            out.append(dataclasses.replace(road, wkb=wkb, length_m=float(length)))
+        else:
+            out.append(
+                dataclasses.replace(
+                    road,
+                    key=f"{road.key}.{k}",
+                    wkb=wkb,
+                    length_m=float(length),
+                    source=f"{road.source}; part {k} of {n}",
+                )
+            )
+    return out
 
 
 def _audit(
