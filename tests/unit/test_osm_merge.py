@@ -113,9 +113,27 @@ def test_a_crossing_road_joins_at_a_curated_vertex_close_by_but_is_not_cut(
     assert merged.joined == 1
 
 
-def test_a_crossing_road_far_from_curated_vertices_is_not_bent(net: CuratedNetwork) -> None:
+def test_a_crossing_road_far_from_curated_vertices_is_split_not_bent(
+    net: CuratedNetwork,
+) -> None:
+    # Crosses 250 m from the nearest curated vertex: both halves keep the crossing vertex
+    # (the road runs straight through it) and reach the curated vertex by a connector.
+    [merged] = net.merge([way((250, -400), (250, 1), (250, 400))])
+    south, north = merged.pieces
+    crossing = pytest.approx(at(250, 1))
+    assert tuple(south[-2]) == crossing
+    assert tuple(north[1]) == crossing
+    assert tuple(south[-1]) == tuple(north[0]) in (ROAD[0], ROAD[1])
+    assert tuple(south[0]) == pytest.approx(at(250, -400))
+    assert tuple(north[-1]) == pytest.approx(at(250, 400))
+    assert (merged.joined, merged.unjoined, merged.replaced_m) == (1, 0, 0)
+    assert merged.connector_m == pytest.approx(500, abs=2)
+
+
+def test_a_crossing_road_too_far_from_curated_vertices_is_left_alone() -> None:
+    rules = MergeRules(reach_m=100)
     crossing = way((250, -400), (250, 1), (250, 400))
-    [merged] = net.merge([crossing])
+    [merged] = CuratedNetwork([CuratedLine(ROAD)], rules).merge([crossing])
     assert not merged.changed
     assert merged.unjoined == 1
 
@@ -145,6 +163,7 @@ def test_the_result_does_not_depend_on_the_batch(net: CuratedNetwork) -> None:
         way((0, 2), (1000, 2), (2000, 2)),
         way((650, -300), (650, -3)),
         way((505, -400), (505, 1), (505, 400)),
+        way((250, -400), (250, 1), (250, 400)),
         way((0, 200), (1000, 200)),
     ]
     together = net.merge(ways)

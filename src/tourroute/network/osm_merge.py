@@ -32,10 +32,12 @@ under 1 %, i.e. 0.15 m on a 15 m tolerance — well inside what the tolerances a
      the replaced duplicate) is a junction; in a run of such vertices only the closest one;
    * the junction vertex is **moved** onto the nearest compatible curated vertex when that
      is within :attr:`MergeRules.snap_m`;
-   * otherwise, for a way's end, the curated vertex is **added** after it (a short connector
-     along the curated road) when within :attr:`MergeRules.reach_m`; an interior vertex
-     (a road crossing the curated one) is moved there only within ``snap_m``: moving it
-     further would bend the crossing road sideways;
+   * otherwise the curated vertex within :attr:`MergeRules.reach_m` is **added** to the
+     way by a connector (it runs along the curated road, which is straight between its
+     vertices): after a way's end, or, for a road crossing the curated one, at the
+     crossing vertex, where the way is cut in two pieces that both keep that vertex — the
+     road still runs straight through, and each piece reaches the curated vertex (moving
+     the vertex instead would bend the crossing road sideways);
    * beyond that the junction is left unmade and counted
      (:attr:`MergedWay.unjoined`).
 
@@ -187,6 +189,14 @@ class _Frame:
         return out
 
 
+def _line(positions: Sequence[FloatArray]) -> FloatArray:
+    """The positions as one (n, 2) array, with consecutive repeats dropped."""
+    out = np.reshape(np.asarray(positions, dtype=np.float64), (-1, 2))
+    repeated = np.zeros(len(out), dtype=bool)
+    repeated[1:] = np.all(out[1:] == out[:-1], axis=1)
+    return out[~repeated]
+
+
 def _runs(mask: BoolArray) -> list[tuple[int, int]]:
     """The (first, last) indices of each run of True in ``mask``."""
     if not mask.any():
@@ -331,13 +341,13 @@ class CuratedNetwork:
             if (cut_start or cut_end) and bool(np.all(dist[a : b + 1] <= rules.join_m)):
                 replaced += float(s[b] - s[a])  # an overshoot of the curated end: dropped
                 continue
-            piece, j, u, c, moved = self._piece(samples, a, b, cut_start, cut_end)
+            split, j, u, c, moved = self._piece(samples, a, b, cut_start, cut_end)
             joined += j
             unjoined += u
             connector += c
             changed = changed or moved
-            if piece is not None:
-                pieces.append(piece)
+            if split:
+                pieces += split
             else:
                 replaced += float(s[b] - s[a])
         if not changed:
@@ -370,20 +380,23 @@ class CuratedNetwork:
         b: int,
         cut_start: bool,
         cut_end: bool,
-    ) -> tuple[FloatArray | None, int, int, float, bool]:
+    ) -> tuple[list[FloatArray], int, int, float, bool]:
         """The kept stretch from sample ``a`` to sample ``b``, its junctions made.
 
         Every vertex within ``join_m`` whose nearest joinable curated vertex lies within
         ``snap_m`` moves onto it: the move depends on the position alone, so two OSM ways
-        that shared the vertex still share it afterwards.  A piece's end with no curated
-        vertex that close gets a connector to the one within ``reach_m``.
+        that shared the vertex still share it afterwards.  A contact with no curated vertex
+        that close gets a connector to the one within ``reach_m``: from the stretch's end,
+        or, for a road crossing the curated one, from the crossing vertex, where the
+        stretch is split in two (both halves keep the crossing vertex, so the road still
+        runs straight through it, and each reaches the curated vertex).
 
-        Returns the piece (None if it collapsed), junctions made, contacts left unjoined,
-        metres of connector added, and whether any position changed.
+        Returns the pieces (none if the stretch collapsed), junctions made, contacts left
+        unjoined, metres of connector added, and whether any position changed.
         """
         rules = self.rules
         idx = np.arange(a, b + 1)
-        # The piece's positions: its end samples and the way's vertices between them.
+        # The stretch's positions: its end samples and the way's vertices between them.
         idx = idx[samples.vertex[idx] | (idx == a) | (idx == b)]
         coords = samples.lonlat[idx].copy()
         target = samples.nearest[idx]
@@ -392,33 +405,51 @@ class CuratedNetwork:
         contact = samples.dist[idx] <= rules.join_m
         contact[0] |= cut_start
         contact[last] |= cut_end
-        changed = np.zeros(len(idx), dtype=bool)
-        made = np.zeros(len(idx), dtype=bool)
+        joined = unjoined = 0
+        connector_m = 0.0
+        changed = False
         prefix: list[FloatArray] = []
         suffix: list[FloatArray] = []
-        connector_m = 0.0
-        for k in np.flatnonzero(contact & (target >= 0)).tolist():
-            vertex = self._vertex_lonlat[target[k]]
-            if target_d[k] <= rules.snap_m:
-                made[k] = True
+        splits: list[tuple[int, FloatArray]] = []
+        for first, final in _runs(contact):
+            run = [k for k in range(first, final + 1) if target[k] >= 0]
+            snapped = [k for k in run if target_d[k] <= rules.snap_m]
+            for k in snapped:
+                vertex = self._vertex_lonlat[target[k]]
                 if not np.array_equal(coords[k], vertex):
                     coords[k] = vertex
-                    changed[k] = True
-            elif k in (0, last):
-                (prefix if k == 0 else suffix).append(vertex)
-                made[k] = changed[k] = True
+                    changed = True
+                    joined += k == snapped[0]
+            if snapped:
+                continue
+            if not run:
+                unjoined += 1
+                continue
+            if first == 0 and target[0] >= 0:
+                k, side = 0, prefix
+            elif final == last and target[last] >= 0:
+                k, side = last, suffix
+            else:
+                k, side = min(run, key=lambda i: float(target_d[i])), None
+            vertex = self._vertex_lonlat[target[k]]
+            if side is None:
+                splits.append((k, vertex))
+                connector_m += 2 * float(target_d[k])
+            else:
+                side.append(vertex)
                 connector_m += float(target_d[k])
-        joined = unjoined = 0
-        for first, final in _runs(contact):
-            joined += bool(changed[first : final + 1].any())
-            unjoined += not made[first : final + 1].any()
-        out = np.concatenate([np.reshape(prefix, (-1, 2)), coords, np.reshape(suffix, (-1, 2))])
-        repeated = np.zeros(len(out), dtype=bool)
-        repeated[1:] = np.all(out[1:] == out[:-1], axis=1)
-        out = out[~repeated]
-        if len(out) < 2:
-            return None, 0, 0, 0.0, True
-        return out, joined, unjoined, connector_m, bool(changed.any()) or cut_start or cut_end
+            joined += 1
+            changed = True
+        # Cut the stretch at its crossings: ..., J, V | V, J, ...
+        pieces: list[FloatArray] = []
+        start = 0
+        lead: list[FloatArray] = prefix
+        for k, vertex in splits:
+            pieces.append(_line([*lead, *coords[start : k + 1], vertex]))
+            lead, start = [vertex], k
+        pieces.append(_line([*lead, *coords[start:], *suffix]))
+        pieces = [p for p in pieces if len(p) >= 2]
+        return pieces, joined, unjoined, connector_m, changed or cut_start or cut_end
 
     def _samples(self, ways: Sequence[FloatArray], motorway: BoolArray) -> _Samples:
         """The ways' vertices, plus points every ``sample_m`` on their pieces near the
