@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
@@ -28,7 +27,7 @@ def _curated(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(RoadSegment.key, RoadSegment.version).where(~RoadSegment.key.startswith("osm:"))
     )
-    return {key: version for key, version in rows}
+    return {str(key): int(version) for key, version in rows}
 
 
 def _osm(session: Session) -> list[RoadSegment]:
@@ -52,9 +51,7 @@ def test_the_vinh_cut_merges_with_the_seeded_network(session: Session) -> None:
     # design): merged again, no more than their length would go.
     rows = _osm(session)
     network = CuratedNetwork(curated_lines(session))
-    ways = [
-        WayIn(np.asarray(to_shape(r.geom).coords), r.road_class == "motorway") for r in rows
-    ]
+    ways = [WayIn(np.asarray(to_shape(r.geom).coords), r.road_class == "motorway") for r in rows]
     again = network.merge(ways)
     assert sum(m.replaced_m for m in again) <= merge.connector_m
 

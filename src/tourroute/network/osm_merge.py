@@ -29,9 +29,10 @@ under 1 %, i.e. 0.15 m on a 15 m tolerance — well inside what the tolerances a
 
    * a cut end (where a duplicate was removed) and every vertex of a way that lies within
      ``join_m`` of a compatible curated line (the way ends on it, or its junction node with
-     the replaced duplicate) is a junction; in a run of such vertices only the closest one;
-   * the junction vertex is **moved** onto the nearest compatible curated vertex when that
-     is within :attr:`MergeRules.snap_m`;
+     the replaced duplicate) is a contact; consecutive contacts make one junction;
+   * every contact vertex is **moved** onto the nearest compatible curated vertex when
+     that is within :attr:`MergeRules.snap_m` (a move that depends on the position alone,
+     so OSM ways that shared the vertex still share it);
    * otherwise the curated vertex within :attr:`MergeRules.reach_m` is **added** to the
      way by a connector (it runs along the curated road, which is straight between its
      vertices): after a way's end, or, for a road crossing the curated one, at the
