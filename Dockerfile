@@ -1,7 +1,7 @@
 # Multi-stage image: build the web console, then a wheel-only virtualenv that carries it,
 # then run it as a non-root user.
-# The container migrates the database, loads the seed (it never overwrites curators' edits)
-# and serves on :8000 with TOURROUTE_WORKERS processes (JSON logs on stderr, /metrics).
+# The container migrates the database, loads the seed (it never overwrites curators' edits),
+# merges the 2021 OSM road network of seed/roads/ into it (a re-run changes nothing) and serves on :8000 with TOURROUTE_WORKERS processes (JSON logs on stderr, /metrics).
 # Several containers or hosts share rate limits through TOURROUTE_RATE_LIMIT_STORAGE=redis://…
 # SIGTERM (docker stop) lets in-flight requests finish for TOURROUTE_SHUTDOWN_GRACE_S.
 FROM node:20-bookworm-slim AS web
@@ -40,6 +40,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     TOURROUTE_WORKERS=2 \
     PYTHONUNBUFFERED=1
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
+# start-period: the OSM import (~30 s first, ~20 s on later starts) and each worker's first
+# road graph of the merged network (minutes) come before /readyz answers 200.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=300s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
-CMD ["sh", "-c", "tourroute db upgrade && tourroute seed load && exec tourroute serve --host 0.0.0.0 --port 8000"]
+CMD ["sh", "-c", "tourroute db upgrade && tourroute seed load && tourroute import osm --quiet /app/seed/roads/osm2021-ntb-roads.osm.pbf && exec tourroute serve --host 0.0.0.0 --port 8000"]

@@ -1,5 +1,5 @@
 # tourroute — set-up, run and test on a fresh Debian/Ubuntu machine (as root or with sudo).
-#   make run    install what is missing, migrate + seed the embedded SpatiaLite db, serve the API
+#   make run    install what is missing, migrate + seed (curated + OSM roads) the SpatiaLite db, serve the API
 #   make test   install what is missing, start PostGIS, run the suite on SpatiaLite AND PostGIS
 #   make test-fast   unit + API tests on SpatiaLite only (no PostGIS, no browser), a few minutes
 #   make lint   ruff, mypy, lint-imports   make bench   benchmarks (tables, never assertions)
@@ -119,8 +119,11 @@ browser-deps:  ## Debian packages for the browser tests: install only the missin
 migrate: venv
 	$(VENV)/bin/tourroute db upgrade
 
+# The seed's curated network, then the whole 2021 OSM road network merged with it (the
+# curated segments replace the OSM ways they duplicate; a re-run changes nothing).
 seed: migrate
 	$(VENV)/bin/tourroute seed load
+	$(VENV)/bin/tourroute import osm --quiet seed/roads/osm2021-ntb-roads.osm.pbf
 
 run: seed console  ## serve the seeded API on http://$(HOST):$(PORT) with $(WORKERS) workers
 	$(VENV)/bin/tourroute serve --host $(HOST) --port $(PORT) --workers $(WORKERS)

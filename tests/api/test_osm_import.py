@@ -17,6 +17,7 @@ from tourroute.config import Settings
 from tourroute.db import migrate
 from tourroute.db.audit import AuditEntry
 from tourroute.db.engine import create_db_engine
+from tourroute.db.spatial import to_element
 from tourroute.network import osm_reader, osm_writer
 from tourroute.network.models import RoadSegment, SegmentCorridor
 from tourroute.network.osm_import import import_osm
@@ -633,3 +634,139 @@ def test_a_geometry_the_column_refuses_is_caught_with_the_triggers_set_aside(
         osm_writer.upsert_osm(session, [[road]])
     assert _spatial_state(session) == before
     assert _osm_rows(session) == {}
+
+
+# --- one network from two sources: curated segments and the OSM ways they duplicate --------
+
+# A curated coastal-road segment at sea (far from every seeded road), vertices every ~1 km.
+CURATED_KEY = "test-coast-merge"
+CURATED = [(107.600, 17.600), (107.610, 17.600), (107.620, 17.600)]
+MERGE_NODES = {
+    # 500: the curated road again, 2 m north of it: replaced whole.
+    1: (107.600, 17.60002),
+    2: (107.604, 17.60002),
+    3: (107.609, 17.60002),
+    4: (107.615, 17.60002),
+    5: (107.620, 17.60002),
+    # 501: along the road's east half, then 1 km on east: trimmed, joined at the road's end.
+    10: (107.612, 17.60001),
+    11: (107.620, 17.60001),
+    12: (107.625, 17.60001),
+    13: (107.630, 17.60001),
+    # 502: from 500 m west of the road, along all of it, to 500 m east: cut in two.
+    20: (107.595, 17.59999),
+    21: (107.605, 17.59999),
+    22: (107.615, 17.59999),
+    23: (107.625, 17.59998),
+    # 503: a side road from the south, ending 4 m off the road 160 m from a curated vertex.
+    30: (107.6085, 17.590),
+    31: (107.6085, 17.59996),
+    # 504: a side road from the north, ending 3 m from the curated vertex at 107.610.
+    40: (107.6101, 17.610),
+    41: (107.6101, 17.60003),
+}
+MERGE_WAYS: dict[int, Way] = {
+    500: ([1, 2, 3, 4, 5], {"highway": "primary", "name": "Đường ven biển (OSM)"}),
+    501: ([10, 11, 12, 13], {"highway": "tertiary"}),
+    502: ([20, 21, 22, 23], {"highway": "unclassified"}),
+    503: ([30, 31], {"highway": "residential", "name": "Ngõ Biển"}),
+    504: ([40, 41], {"highway": "residential"}),
+}
+
+
+def _add_curated(session: Session) -> None:
+    segment = RoadSegment(
+        key=CURATED_KEY,
+        road_class="secondary",
+        scenic=4,
+        source="test: a curated coastal road",
+        geom=to_element(shapely.LineString(CURATED)),
+    )
+    segment.corridor_rows = [SegmentCorridor(corridor_slug="coastal-road")]
+    session.add(segment)
+    session.flush()
+
+
+def _merge_file(tmp_path: Path) -> Path:
+    return write_osm_xml(tmp_path / "merge.osm", MERGE_NODES, MERGE_WAYS)
+
+
+def test_a_curated_segment_replaces_the_osm_ways_it_duplicates(
+    session: Session, tmp_path: Path
+) -> None:
+    _add_curated(session)
+    report = import_osm(session, _merge_file(tmp_path))
+
+    rows = _osm_rows(session)
+    assert set(rows) == {"osm:w501", "osm:w502.1", "osm:w502.2", "osm:w503", "osm:w504"}
+    assert (report.merge.replaced_ways, report.merge.trimmed_ways) == (1, 2)
+    # 500 whole (2.1 km), 501 along 0.85 km, 502 along 2.1 km.
+    assert 4.8 < report.merge.replaced_m / 1000 < 5.2
+    assert report.merge.junctions == 5  # 501 once, 502 twice, 503, 504; 500 is gone
+    assert report.merge.unjoined == 0
+    assert report.kept["unclassified"] == 1  # 502 is one way, in two pieces
+    assert "curated segments replace 1 ways whole and 2 in part, 5.1 km" in report.summary()
+    assert "5 junctions stitched onto curated vertices (0.2 km of connectors" in report.summary()
+
+    # The kept pieces start and end exactly on curated vertices.
+    assert _coords(rows["osm:w501"]) == [CURATED[2], MERGE_NODES[12], MERGE_NODES[13]]
+    assert _coords(rows["osm:w502.1"]) == [MERGE_NODES[20], CURATED[0]]
+    assert _coords(rows["osm:w502.2"]) == [CURATED[2], MERGE_NODES[23]]
+    assert rows["osm:w502.2"].source.endswith("; part 2 of 2")
+    assert _coords(rows["osm:w503"]) == [MERGE_NODES[30], MERGE_NODES[31], CURATED[1]]
+    assert _coords(rows["osm:w504"]) == [MERGE_NODES[40], CURATED[1]]
+    # The curated segment is as it was.
+    curated = session.scalars(select(RoadSegment).where(RoadSegment.key == CURATED_KEY)).one()
+    assert _coords(curated) == CURATED
+    assert curated.version == 1
+
+    # The test roads alone: they lie apart from the seeded network, and a route must start on
+    # the main connected component.
+    graph = build_graph(
+        s
+        for s in NetworkRepository(session).segments()
+        if s.id.startswith("osm:") or s.id == CURATED_KEY
+    )
+    # Along the coast: the curated segment carries the route, its corridor named.
+    along = route(graph, (107.6005, 17.6), (107.6195, 17.6), Vehicle.car)
+    assert along.segment_ids == [CURATED_KEY]
+    assert along.by_corridor["coastal-road"] == pytest.approx(along.distance_m)
+    # From the side road 503 onto the corridor and along it to the east end.
+    inland = route(graph, MERGE_NODES[30], (107.6195, 17.6), Vehicle.car)
+    assert inland.segment_ids == ["osm:w503", CURATED_KEY]
+    assert inland.by_corridor["coastal-road"] > 1_000
+    # From 504 in the north to 503 in the south: across the corridor at its vertex.
+    across = route(graph, MERGE_NODES[40], MERGE_NODES[30], Vehicle.car)
+    assert across.segment_ids == ["osm:w504", "osm:w503"]
+    # From the trimmed 501's far end westwards: onto the corridor at its end vertex.
+    west = route(graph, MERGE_NODES[13], (107.6005, 17.6), Vehicle.car)
+    assert west.segment_ids[0] in {"osm:w501", "osm:w502.2"}
+    assert west.segment_ids[-1] == CURATED_KEY
+
+    # The same file again changes nothing.
+    before = _snapshot(session)
+    again = import_osm(session, _merge_file(tmp_path))
+    assert (again.inserted, again.updated, again.unchanged, again.deleted) == (0, 0, 5, 0)
+    assert _snapshot(session) == before
+
+
+def test_an_import_made_before_the_curated_segment_is_merged_by_the_next(
+    session: Session, tmp_path: Path
+) -> None:
+    """OSM ways stored whole by an earlier import give way to the curated segment added
+    since: the duplicate and the whole 502 go, with or without --replace."""
+    first = import_osm(session, _merge_file(tmp_path))
+    assert first.merge.replaced_ways == 0
+    assert set(_osm_rows(session)) == {f"osm:w{i}" for i in MERGE_WAYS}
+
+    _add_curated(session)
+    report = import_osm(session, _merge_file(tmp_path))
+    assert set(_osm_rows(session)) == {
+        "osm:w501",
+        "osm:w502.1",
+        "osm:w502.2",
+        "osm:w503",
+        "osm:w504",
+    }
+    assert report.deleted == 2  # osm:w500 and the whole osm:w502
+    assert (report.inserted, report.updated) == (2, 3)

@@ -96,7 +96,7 @@ def test_loading_twice_changes_nothing(session: Session) -> None:
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seed"
-    shutil.copytree(SEED_DIR, target)
+    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("*.osm.pbf"))
     return target
 
 

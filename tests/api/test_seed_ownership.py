@@ -40,7 +40,7 @@ CURATOR = "curator-own"  # Thanh Hóa, where thac-may and lam-kinh are
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seed"
-    shutil.copytree(SEED_DIR, target)
+    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("*.osm.pbf"))
     return target
 
 

@@ -214,7 +214,7 @@ def test_reloading_the_seed_changes_no_tour(session: Session) -> None:
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seed"
-    shutil.copytree(SEED_DIR, target)
+    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("*.osm.pbf"))
     return target
 
 

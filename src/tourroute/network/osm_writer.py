@@ -20,14 +20,17 @@ is transactional).
 * Corridors are not guessed: with ``corridor=`` every imported segment joins that (existing)
   corridor; without it no membership is added or removed.
 * ``replace=True`` deletes ``osm:`` segments that are not in the file; without it they are
-  kept.
+  kept.  A way that *is* in the file owns its keys whatever ``replace`` says: when curated
+  segments replace it (:mod:`.osm_merge`) its stored segments go, and when it is cut into
+  pieces (``osm:w<id>.1``, ``osm:w<id>.2`` …) so does any stored segment of it that is not
+  one of them (:class:`WayLedger` tells which ways became how many pieces).
 * A row is updated, and its ``version`` bumped, only when one of its columns, its geometry or
   its corridor membership actually changes, so re-importing the same file changes nothing.
 * A key twice in one batch: the last one wins (the reader already keeps only the last copy
   of a way repeated in the file).
 
-Memory stays bounded by a batch, plus 8 bytes per kept way (its id), which ``replace``
-needs to tell vanished segments.
+Memory stays bounded by a batch, plus 16 bytes per way read (its id and piece count), which
+the end of the load needs to tell obsolete segments.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from tqdm import tqdm
 from tourroute.db.base import utcnow
 from tourroute.db.spatial import WGS84
 from tourroute.network.models import Corridor, RoadSegment, SegmentCorridor, SegmentStatus
+from tourroute.network.osm_merge import CuratedLine
 from tourroute.network.osm_reader import (
     KEY_PREFIX,
     OsmExtract,
@@ -70,8 +74,11 @@ from tourroute.routing.profiles import ROAD_CLASSES
 
 __all__ = [
     "CHUNK_ROWS",
+    "MergeTally",
     "OsmImportReport",
     "OsmWriteCounts",
+    "WayLedger",
+    "curated_lines",
     "upsert_osm",
 ]
 
@@ -91,7 +98,7 @@ _INSERT_COLUMNS = (
     "updated_at",
     "status",
 )
-_WAY_KEY = re.compile(rf"^{KEY_PREFIX}w([0-9]+)$")
+_WAY_KEY = re.compile(rf"^{KEY_PREFIX}w([0-9]+)(?:\.([0-9]+))?$")
 _COORD_TOLERANCE = 1e-9  # degrees: a stored position this close is the same
 
 
@@ -106,10 +113,41 @@ class OsmWriteCounts:
     kept: Counter[str] = field(default_factory=Counter)
     length_m: dict[str, float] = field(default_factory=dict)
 
-    def keep(self, road_class: str, length_m: float) -> None:
-        """Count a kept road of ``road_class``, ``length_m`` metres long."""
-        self.kept[road_class] += 1
+    def keep(self, road_class: str, length_m: float, *, way: bool = True) -> None:
+        """Count ``length_m`` metres of road of ``road_class``; and one more way kept
+        unless ``way`` is False (a second or later piece of a way cut into several)."""
+        self.kept[road_class] += way
         self.length_m[road_class] = self.length_m.get(road_class, 0.0) + length_m
+
+
+@dataclass
+class MergeTally:
+    """What merging with the curated network (:mod:`.osm_merge`) did to the file's ways."""
+
+    replaced_ways: int = 0
+    trimmed_ways: int = 0
+    replaced_m: float = 0.0
+    junctions: int = 0
+    unjoined: int = 0
+    connector_m: float = 0.0
+
+
+@dataclass
+class WayLedger:
+    """Every way read from the file that is a road, and how many segments it became: 0 when
+    curated segments replace it whole, 1 for ``osm:w<id>``, n for ``osm:w<id>.1`` … ``.n``.
+
+    The writer deletes the stored segments of these ways that are not among them, and
+    (with ``replace``) those of ways not in the ledger.
+    """
+
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    pieces: array[int] = field(default_factory=lambda: array("q"))
+
+    def note(self, way_id: int, pieces: int) -> None:
+        """Record that way ``way_id`` became ``pieces`` segments."""
+        self.ids.append(way_id)
+        self.pieces.append(pieces)
 
 
 @dataclass
@@ -127,9 +165,17 @@ class OsmImportReport:
     length_km: float = 0.0
     seconds: float = 0.0
     length_km_by_class: dict[str, float] = field(default_factory=dict)
+    merge: MergeTally = field(default_factory=MergeTally)
 
     @classmethod
-    def of(cls, extract: OsmExtract, counts: OsmWriteCounts, *, seconds: float) -> OsmImportReport:
+    def of(
+        cls,
+        extract: OsmExtract,
+        counts: OsmWriteCounts,
+        *,
+        seconds: float,
+        merge: MergeTally | None = None,
+    ) -> OsmImportReport:
         """The report of one import.
 
         Parameters
@@ -140,6 +186,8 @@ class OsmImportReport:
             What :func:`upsert_osm` kept and wrote.
         seconds
             How long the whole import took.
+        merge
+            What merging with the curated network did (none: nothing).
 
         Returns
         -------
@@ -159,6 +207,7 @@ class OsmImportReport:
             length_km=round(sum(counts.length_m.values()) / 1000, 3),
             seconds=round(seconds, 3),
             length_km_by_class={k: round(counts.length_m.get(k, 0.0) / 1000, 3) for k in kept},
+            merge=merge or MergeTally(),
         )
 
     @property
@@ -172,8 +221,9 @@ class OsmImportReport:
         Returns
         -------
         str
-            Six lines: ways read, kept by road class, kilometres by road class, skipped by
-            reason, segments written, time taken.
+            Seven lines: ways read, kept by road class, kilometres by road class, skipped by
+            reason, what curated segments replaced and the junctions made with them,
+            segments written, time taken.
         """
         kept = ", ".join(f"{c} {self.kept.get(c, 0):,}" for c in ROAD_CLASSES)
         km = ", ".join(f"{c} {self.length_km_by_class.get(c, 0.0):,.1f}" for c in ROAD_CLASSES)
@@ -184,11 +234,50 @@ class OsmImportReport:
                 f"kept {sum(self.kept.values()):,} ways, {self.length_km:,.1f} km: {kept}",
                 f"km by road class: {km}",
                 f"skipped {sum(self.skipped.values()):,}: {skipped}",
+                f"curated segments replace {self.merge.replaced_ways:,} ways whole and "
+                f"{self.merge.trimmed_ways:,} in part, {self.merge.replaced_m / 1000:,.1f} km; "
+                f"{self.merge.junctions:,} junctions stitched onto curated vertices "
+                f"({self.merge.connector_m / 1000:,.1f} km of connectors along curated roads), "
+                f"{self.merge.unjoined:,} contacts left unjoined",
                 f"road segments: {self.inserted:,} inserted, {self.updated:,} updated, "
                 f"{self.unchanged:,} unchanged, {self.deleted:,} deleted",
                 f"took {self.seconds:.1f} s",
             ]
         )
+
+
+def curated_lines(session: Session) -> list[CuratedLine]:
+    """The published segments that are not ``osm:``: the curated network OSM ways merge
+    with (drafts and archived segments are not routed, so they replace nothing).
+
+    Parameters
+    ----------
+    session
+        The caller's session.
+
+    Returns
+    -------
+    list[CuratedLine]
+        Each segment's line and whether it is a motorway, in key order (so the merge never
+        depends on the order rows come back in).
+    """
+    t = _SEGMENTS
+    wkb = type_coerce(func.ST_AsBinary(t.c.geom), LargeBinary)
+    query = (
+        select(t.c.road_class, wkb)
+        .where(~t.c.key.startswith(KEY_PREFIX), t.c.status == SegmentStatus.published.value)
+        .order_by(t.c.key)
+    )
+    out = []
+    for road_class, geometry in session.execute(query):
+        if geometry is None:
+            continue
+        coords = shapely.get_coordinates(shapely.from_wkb(bytes(geometry)))
+        if len(coords) >= 2:
+            out.append(
+                CuratedLine([(float(x), float(y)) for x, y in coords], road_class == "motorway")
+            )
+    return out
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK_ROWS) -> Iterator[Sequence[Any]]:
@@ -201,10 +290,13 @@ def _values(road: OsmRoad) -> tuple[Any, ...]:
     return tuple(road.columns().values())
 
 
-def _way_id(key: str) -> int:
-    """The way id of an ``osm:w<id>`` key; -1 for any other key."""
+def _way_part(key: str) -> tuple[int, int]:
+    """The way id and piece of an ``osm:w<id>`` (piece 0) or ``osm:w<id>.<n>`` key;
+    (-1, 0) for any other key."""
     match = _WAY_KEY.match(key)
-    return int(match.group(1)) if match else -1
+    if not match:
+        return -1, 0
+    return int(match.group(1)), int(match.group(2) or 0)
 
 
 def _same_line(stored: bytes | None, wkb: bytes) -> bool:
@@ -271,7 +363,7 @@ class _SegmentWriter:
         changed: list[tuple[Any, ...]] = []
         for road in roads:
             self._kept.append(road.way_id)
-            self.counts.keep(road.tags.road_class, road.length_m)
+            self.counts.keep(road.tags.road_class, road.length_m, way=_way_part(road.key)[1] < 2)
             row = stored.get(road.key)
             if row is None:
                 new.append(road)
@@ -289,16 +381,36 @@ class _SegmentWriter:
         if self.corridor is not None:
             self._join_corridor([row.id for row in stored.values() if row.id not in members], new)
 
-    def vanished(self) -> list[int]:
-        """Ids of the stored ``osm:`` segments whose way was not kept from the file."""
+    def obsolete(self, ledger: WayLedger | None, *, replace: bool) -> list[int]:
+        """Ids of the stored ``osm:`` segments to delete: those of a way in the ledger that
+        are not among the pieces it became, and with ``replace`` those of ways not in it.
+
+        Without a ledger, every way written counts as one whole segment.
+        """
+        if ledger is None:
+            ledger = WayLedger(self._kept, array("q", [1]) * len(self._kept))
         t = _SEGMENTS
         query = select(t.c.id, t.c.key).where(t.c.key.startswith(KEY_PREFIX))
-        ids, ways = array("q"), array("q")
+        ids, ways, parts = array("q"), array("q"), array("q")
         for segment_id, key in self.session.execute(query):
+            way, part = _way_part(key)
             ids.append(segment_id)
-            ways.append(_way_id(key))
-        kept = np.isin(np.frombuffer(ways, dtype=np.int64), np.frombuffer(self._kept, np.int64))
-        return [int(i) for i in np.frombuffer(ids, dtype=np.int64)[~kept]]
+            ways.append(way)
+            parts.append(part)
+        if not ids:
+            return []
+        seen_ids = np.frombuffer(ledger.ids, dtype=np.int64)
+        order = np.argsort(seen_ids, kind="stable")
+        seen_ids = seen_ids[order]
+        seen_pieces = np.frombuffer(ledger.pieces, dtype=np.int64)[order]
+        way_of = np.frombuffer(ways, dtype=np.int64)
+        part_of = np.frombuffer(parts, dtype=np.int64)
+        at = np.minimum(np.searchsorted(seen_ids, way_of), max(len(seen_ids) - 1, 0))
+        seen = (seen_ids[at] == way_of) if len(seen_ids) else np.zeros(len(way_of), bool)
+        n = seen_pieces[at] if len(seen_ids) else np.zeros(len(way_of), np.int64)
+        wanted = ((n == 1) & (part_of == 0)) | ((n >= 2) & (part_of >= 1) & (part_of <= n))
+        drop = (seen & ~wanted) | (~seen if replace else np.zeros(len(seen), dtype=bool))
+        return [int(i) for i in np.frombuffer(ids, dtype=np.int64)[drop]]
 
     def _stored(self, keys: Sequence[str]) -> dict[str, _Stored]:
         t = _SEGMENTS
@@ -429,6 +541,7 @@ def upsert_osm(
     replace: bool = False,
     corridor: str | None = None,
     progress: bool = False,
+    ledger: WayLedger | None = None,
 ) -> OsmWriteCounts:
     """Write batches of roads (upsert by key) in a SAVEPOINT of the caller's transaction.
 
@@ -447,6 +560,9 @@ def upsert_osm(
         memberships alone.
     progress
         Show a progress bar on standard error (when it is a terminal) while deleting.
+    ledger
+        The ways read and the pieces each became, filled while ``batches`` is consumed;
+        their other stored segments are deleted.  None: each road written is a whole way.
 
     Returns
     -------
@@ -469,10 +585,10 @@ def upsert_osm(
         with _spatial_work_after_load(session):
             for batch in batches:
                 writer.write(batch)
-        vanished = writer.vanished() if replace else []
+        vanished = writer.obsolete(ledger, replace=replace)
         if vanished:
             with progress_bar(
-                progress, desc="deleting vanished segments", unit=" rows", total=len(vanished)
+                progress, desc="deleting obsolete segments", unit=" rows", total=len(vanished)
             ) as bar:
                 _delete_vanished(session, vanished, bar)
             writer.counts.deleted = len(vanished)
