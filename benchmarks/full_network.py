@@ -330,11 +330,12 @@ def engine_runs(graph: Any, arcs: Arcs, pairs: Sequence[tuple[int, int]]) -> lis
         ((float(arcs.lon[a]), float(arcs.lat[a])), (float(arcs.lon[b]), float(arcs.lat[b])))
         for a, b in pairs
     ]
+    node_pairs = [(int(a), int(b)) for a, b in pairs]  # the engine's ends are node ids
     path = Run("ours: engine path (in-process fast.shortest)", note="CCH query + unpacking")
     route = Run("ours: engine router.route (in-process)", note="snap + path + geometry, no HTTP")
     try:
-        fast.shortest(model, {coord[0][0]: 0.0}, {coord[0][1]: 0.0})  # customise the metric
-        for a, b in coord:
+        fast.shortest(model, {node_pairs[0][0]: 0.0}, {node_pairs[0][1]: 0.0})  # the metric
+        for a, b in node_pairs:
             start = time.perf_counter()
             fast.shortest(model, {a: 0.0}, {b: 0.0})
             path.samples_ms.append((time.perf_counter() - start) * 1000)
