@@ -281,3 +281,24 @@ def test_a_point_on_the_head_node_of_a_one_way_road_is_that_node(fast: bool) -> 
     assert found is not None
     side_arcs = [a for a in range(g.arc_count) if g.edge(a).segment.id == "side"]
     assert found[0] == pytest.approx(min(model.arc_costs(g)[side_arcs]), rel=1e-3)
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["reference", "cch"])
+def test_a_reach_ends_part_way_along_the_road_where_the_budget_runs_out(fast: bool) -> None:
+    """The steps of the arc the budget ends on are cut where it ends, driving either way."""
+    a = Segment("a", ((105.0, 19.0), (105.04, 19.0), (105.05, 19.0)), road_class="primary")
+    b = Segment("b", ((105.05, 19.0), (105.06, 19.0), (105.1, 19.0)), road_class="primary")
+    g = build_graph([a, b])
+    router = Router(g, fast=fast)
+    model = router.model(Vehicle.car)
+    seconds = {
+        s: model.seconds(g.edge(i)) for i in range(g.arc_count) for s in [g.edge(i).segment.id]
+    }
+    east = router.reachable(
+        router.snap((105.0, 19.0), model), model, seconds["a"] + seconds["b"] / 2
+    )
+    assert max(east.ends[:, 0].max(), east.starts[:, 0].max()) == pytest.approx(105.075, abs=1e-4)
+    west = router.reachable(
+        router.snap((105.1, 19.0), model), model, seconds["b"] + seconds["a"] / 2
+    )
+    assert min(west.ends[:, 0].min(), west.starts[:, 0].min()) == pytest.approx(105.025, abs=1e-4)

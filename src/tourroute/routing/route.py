@@ -1048,58 +1048,82 @@ class Router:
         Returns
         -------
         Reach
-            The seconds to every node (``inf`` beyond the budget), and the roads (or the
-            parts of them) driven within the budget, ready for
-            :func:`~tourroute.routing.isochrone.reach_area`.
+            The seconds to every node (``inf`` beyond the budget), and the straight road
+            steps driven within the budget, ready for
+            :func:`~tourroute.routing.reach_grid.reach_area_grid`.
         """
         timed = RouteCost(model.profile, Preference.fastest, model.avoid, None, model.excluded)
         leave, _ = self.ends(origin, timed)
         seconds = np.full(self.road.node_count, np.inf)
-        starts = [(node, c) for node, c in leave.items() if c <= budget_s]
-        if starts:
+        sources = [(node, c) for node, c in leave.items() if c <= budget_s]
+        if sources:
             reached = np.atleast_2d(
                 dijkstra(
                     self._timed_graph(timed),
                     directed=True,
-                    indices=[node for node, _ in starts],
+                    indices=[node for node, _ in sources],
                     limit=budget_s,
                 )
             )
-            for row, (_, c) in zip(reached, starts, strict=True):
+            for row, (_, c) in zip(reached, sources, strict=True):
                 np.minimum(seconds, row + c, out=seconds)
         seconds[seconds > budget_s] = np.inf
-        pieces = self._reached_pieces(seconds, timed, budget_s)
+        starts, ends = self._reached_steps(seconds, timed, budget_s)
         # The origin's own arc, from the point both ways as far as the budget goes.
         cost = float(self.costs(timed)[origin.edge])
         if 0 < cost < np.inf:
             reach = budget_s / cost
             lo = max(0.0, origin.fraction - reach)
             hi = min(1.0, origin.fraction + reach)
-            pieces.append(_line_part(self._arc_shape(origin.edge), lo, hi))
-        return Reach(origin, budget_s, seconds, pieces, timed)
+            own = np.asarray(_line_part(self._arc_shape(origin.edge), lo, hi))
+            starts = np.concatenate([starts, own[:-1]])
+            ends = np.concatenate([ends, own[1:]])
+        return Reach(origin, budget_s, seconds, starts, ends, timed)
 
-    def _reached_pieces(
+    def _reached_steps(
         self, seconds: np.ndarray, timed: RouteCost, budget_s: float
-    ) -> list[tuple[Coord, ...]]:
-        """Every arc leaving a reached node: whole if the budget covers it, else its start."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The straight steps driven within the budget, as (starts, ends) lon/lat arrays:
+        every step of an arc whose tail is reached and whose whole cost fits, and of an
+        arc the budget ends on, the steps up to that point (the last one cut there)."""
         a = self.road.arrays
         costs = self.costs(timed)
-        tails = np.asarray(self.road.tails)
-        d = seconds[tails]
+        d = seconds[a["tail"]]
         out_arcs = np.flatnonzero(np.isfinite(d) & np.isfinite(costs) & (costs > 0))
         share = np.minimum(1.0, (budget_s - d[out_arcs]) / costs[out_arcs])
-        whole = out_arcs[share >= 1.0]
-        # A two-way piece driven whole in both directions is one line.
-        whole_pieces = sorted_unique(np.asarray(a["arc_piece"])[whole])[0]
-        starts, coords = np.asarray(a["piece_start"]), a["coords"]
-        pieces: list[tuple[Coord, ...]] = [
-            tuple((x, y) for x, y in np.asarray(coords[starts[p] : starts[p + 1]]).tolist())
-            for p in whole_pieces
-        ]
+        coords, piece_start = a["coords"], a["piece_start"]
+        # Whole arcs: a two-way piece driven both ways is drawn once.
+        whole = sorted_unique(a["arc_piece"][out_arcs[share >= 1.0]].astype(np.int64))[0]
+        n = piece_start[whole + 1] - piece_start[whole] - 1
+        steps = _ranges(piece_start[whole], n)
+        starts, ends = [coords[steps]], [coords[steps + 1]]
+        # Arcs the budget runs out on: their steps up to the fraction reached.
         part = (share > 0) & (share < 1.0)
-        for arc, f in zip(out_arcs[part], share[part], strict=True):
-            pieces.append(_line_part(self._arc_shape(int(arc)), 0.0, float(f)))
-        return pieces
+        arcs, fraction = out_arcs[part], share[part]
+        if len(arcs):
+            p = a["arc_piece"][arcs].astype(np.int64)
+            backwards = a["arc_reverse"][arcs]
+            n = piece_start[p + 1] - piece_start[p] - 1
+            owner = np.repeat(np.arange(len(arcs)), n)
+            steps = _ranges(piece_start[p], n)
+            first, second = coords[steps], coords[steps + 1]
+            length = np.hypot(*(second - first).T)
+            before = np.cumsum(length) - length  # along the piece, from its first vertex
+            before -= np.repeat(before[np.cumsum(n) - n], n)
+            total = np.bincount(owner, weights=length, minlength=len(arcs))[owner]
+            back = backwards[owner]
+            # Where each step starts and ends in driving order, and how far the budget goes.
+            enter = np.where(back, total - before - length, before)
+            reach = fraction[owner] * total
+            keep = enter < reach
+            with np.errstate(invalid="ignore", divide="ignore"):
+                t = np.clip(np.where(length > 0, (reach - enter) / length, 1.0), 0.0, 1.0)
+            start_point = np.where(back[:, None], second, first)
+            end_point = np.where(back[:, None], first, second)
+            cut = start_point + (end_point - start_point) * t[:, None]
+            starts.append(start_point[keep])
+            ends.append(cut[keep])
+        return np.concatenate(starts), np.concatenate(ends)
 
     def time_to(self, reach: Reach, snap: Snap) -> float | None:
         """Seconds from the reach's origin to a snapped point, if within its budget.
@@ -1141,7 +1165,8 @@ class Reach:
     origin: Snap
     budget_s: float
     seconds: np.ndarray  # seconds to every node (by node id); inf beyond the budget
-    pieces: list[tuple[Coord, ...]]  # the roads (or parts of them) driven within the budget
+    starts: np.ndarray  # (n, 2) lon/lat: the straight road steps driven within the budget,
+    ends: np.ndarray  # from starts[i] to ends[i]
     model: RouteCost
 
 
