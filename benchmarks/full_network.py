@@ -152,18 +152,9 @@ def _proc_kib(pid: int, path: str, key: str) -> float:
 
 
 def _group_pids(pgid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
-            out.append(int(entry.name))
-    return out
+    from benchmarks.load import group_stats
+
+    return [pid for pid, fields in group_stats(pgid) if fields[0] not in ("Z", "X")]
 
 
 @dataclass

@@ -45,7 +45,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -356,9 +356,8 @@ async def run_curators(
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _group_cpu_s(pgid: int) -> float:
-    """CPU seconds (user + system) used so far by the live processes of group ``pgid``."""
-    ticks = 0
+def group_stats(pgid: int) -> Iterator[tuple[int, list[str]]]:
+    """(pid, /proc/<pid>/stat fields from "state" on) of every process in group ``pgid``."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -366,9 +365,14 @@ def _group_cpu_s(pgid: int) -> float:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2 :].split()  # from "state" on
+        fields = stat[stat.rfind(")") + 2 :].split()
         if int(fields[2]) == pgid:
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            yield int(entry.name), fields
+
+
+def _group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of group ``pgid``."""
+    ticks = sum(int(f[11]) + int(f[12]) for _, f in group_stats(pgid))  # utime, stime
     return ticks / _TICK
 
 

@@ -302,3 +302,23 @@ def test_a_reach_ends_part_way_along_the_road_where_the_budget_runs_out(fast: bo
         router.snap((105.1, 19.0), model), model, seconds["b"] + seconds["a"] / 2
     )
     assert min(west.ends[:, 0].min(), west.starts[:, 0].min()) == pytest.approx(105.025, abs=1e-4)
+
+
+def test_a_road_ending_on_another_ones_line_joins_it_there() -> None:
+    """A T-junction: the side road's end lies on the main road's line between two of its
+    vertices (as the OSM import leaves a side road it joins to a curated road); the graph
+    splits the main road there, as it is curated.  A point 1 m off the line joins nothing,
+    and an OSM way's line is never split: OSM ways meet at shared nodes."""
+    main = Segment("main", ((105.0, 19.0), (105.1, 19.0)), road_class="primary", curated=True)
+    side = Segment("side", ((105.05, 19.05), (105.05, 19.0)), road_class="tertiary")
+    near = Segment("near", ((105.07, 19.05), (105.07, 19.000009)), road_class="tertiary")
+    g = build_graph([main, side, near])
+    assert g.arc_count == 8  # main split in two at the junction; side; near on its own
+    r = route(g, (105.05, 19.05), (105.1, 19.0), Vehicle.car)
+    assert r.segment_ids == ["side", "main"]
+    assert r.distance_m == pytest.approx(
+        GEOD.inv(105.05, 19.05, 105.05, 19.0)[2] + GEOD.inv(105.05, 19.0, 105.1, 19.0)[2], rel=1e-6
+    )
+    assert g.segments["main"].coords == ((105.0, 19.0), (105.05, 19.0), (105.1, 19.0))
+    plain = build_graph([Segment("main", main.coords, road_class="primary"), side, near])
+    assert plain.arc_count == 6  # nothing split: side's end is a node of its own

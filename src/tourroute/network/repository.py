@@ -20,6 +20,7 @@ from tourroute.network.models import (
     SegmentCorridor,
     SegmentStatus,
 )
+from tourroute.network.osm_reader import KEY_PREFIX
 from tourroute.routing import Segment
 from tourroute.routing.graph import SegmentColumns
 
@@ -219,6 +220,7 @@ class NetworkRepository:
             max_height_m=floats(12),
             max_weight_t=floats(13),
             scenic=np.array([r[14] or 0 for r in rows], dtype=np.int8),
+            curated=np.array([not r[1].startswith(KEY_PREFIX) for r in rows], dtype=bool),
         )
 
     def segments(self) -> list[Segment]:
@@ -243,6 +245,7 @@ class NetworkRepository:
                     max_height_m=row.max_height_m,
                     max_weight_t=row.max_weight_t,
                     scenic=row.scenic,
+                    curated=not row.key.startswith(KEY_PREFIX),
                 )
             )
         return out

@@ -53,7 +53,7 @@ _GEOD = Geod(ellps="WGS84")
 SNAPSHOT_FORMAT = 1  # bump when the arrays' meaning changes: older snapshots are rebuilt
 
 # Segment flags, one bit each in ``seg_flags``.
-_ONEWAY, _TOLL, _NO_MOTORBIKE, _NO_MOTORHOME = 1, 2, 4, 8
+_ONEWAY, _TOLL, _NO_MOTORBIKE, _NO_MOTORHOME, _CURATED = 1, 2, 4, 8, 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,8 @@ class Segment:
     max_height_m: float | None = None
     max_weight_t: float | None = None
     scenic: int = 0
+    # Curated (not imported from OSM): other roads may join it anywhere along its line.
+    curated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,7 @@ class SegmentColumns:
     max_height_m: np.ndarray
     max_weight_t: np.ndarray
     scenic: np.ndarray  # int
+    curated: np.ndarray | None = None  # bool; None: none is (see Segment.curated)
 
     @classmethod
     def of(cls, segments: Iterable[Segment]) -> SegmentColumns:
@@ -178,6 +181,7 @@ class SegmentColumns:
             max_height_m=floats(s.max_height_m for s in segs),
             max_weight_t=floats(s.max_weight_t for s in segs),
             scenic=np.array([s.scenic for s in segs], dtype=np.int8),
+            curated=np.array([s.curated for s in segs], dtype=bool),
         )
 
 
@@ -320,6 +324,7 @@ class RoadGraph:
             max_height_m=opt("seg_max_height"),
             max_weight_t=opt("seg_max_weight"),
             scenic=int(a["seg_scenic"][i]),
+            curated=bool(flags & _CURATED),
         )
 
     def _segment_coords(self, i: int) -> tuple[Coord, ...]:
@@ -460,6 +465,105 @@ def node_keys(xy: np.ndarray) -> np.ndarray:
     return (lon << 29) | lat
 
 
+T_JUNCTION_M = 0.1  # a vertex this close to another segment's line joins it there
+_T_CELL_M = 50.0
+
+
+def _t_junctions(
+    coords: np.ndarray,
+    offsets: np.ndarray,
+    curated: np.ndarray | None,
+    tolerance_m: float = T_JUNCTION_M,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Insert into each curated segment every other segment's vertex that lies on it.
+
+    Segments join only at shared vertices.  The OSM import joins a side road to a curated
+    road by moving the side road's vertex onto the curated *line*, without touching the
+    curated row; this is where that point becomes a vertex of the curated segment too (a
+    T-junction).  Only curated lines are split: OSM ways meet at shared nodes, as OpenStreetMap
+    models them, and an overpass that happens to pass within centimetres of a vertex of the
+    road below must not become a junction.
+
+    Returns the coordinates with the vertices inserted (in order along each step) and the
+    new segment offsets; unchanged when nothing lies on another segment.
+    """
+    n = len(coords)
+    if n < 2:
+        return coords, offsets
+    if curated is None or not curated.any():
+        return coords, offsets
+    seg_of = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    last = np.zeros(n, dtype=bool)
+    last[offsets[1:] - 1] = True
+    steps = np.flatnonzero(~last[:-1] & curated[seg_of[:-1]])
+    if not len(steps):
+        return coords, offsets
+    # An equirectangular frame: affine in lon/lat, so lines stay lines.
+    lat0 = float(coords[:, 1].mean())
+    x = coords[:, 0] * 111_320.0 * np.cos(np.radians(lat0))
+    y = coords[:, 1] * 110_574.0
+    cell_x, cell_y = (
+        np.floor(x / _T_CELL_M).astype(np.int64),
+        np.floor(y / _T_CELL_M).astype(np.int64),
+    )
+    ax, bx = x[steps], x[steps + 1]
+    ay, by = y[steps], y[steps + 1]
+    cx0 = np.floor((np.minimum(ax, bx) - tolerance_m) / _T_CELL_M).astype(np.int64)
+    cx1 = np.floor((np.maximum(ax, bx) + tolerance_m) / _T_CELL_M).astype(np.int64)
+    cy0 = np.floor((np.minimum(ay, by) - tolerance_m) / _T_CELL_M).astype(np.int64)
+    cy1 = np.floor((np.maximum(ay, by) + tolerance_m) / _T_CELL_M).astype(np.int64)
+    wy = cy1 - cy0 + 1
+    count = (cx1 - cx0 + 1) * wy
+    owner = np.repeat(np.arange(len(steps)), count)
+    k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    base_x, base_y = cell_x.min() - 1, cell_y.min() - 1
+    span = int(max(cy1.max(), cell_y.max()) - base_y + 2)
+    item_cell = (cx0[owner] + k // wy[owner] - base_x) * span + (
+        cy0[owner] + k % wy[owner] - base_y
+    )
+    order = np.argsort(item_cell, kind="stable")
+    item_cell, owner = item_cell[order], owner[order]
+    vertex_cell = (cell_x - base_x) * span + (cell_y - base_y)
+    lo = np.searchsorted(item_cell, vertex_cell, side="left")
+    hi = np.searchsorted(item_cell, vertex_cell, side="right")
+    many = hi - lo
+    vertex = np.repeat(np.arange(n), many)
+    step = steps[owner[index_ranges(lo, many)]]
+    # Candidates: another segment's step, not ending at this very point.
+    keys = node_keys(np.round(coords, 6))
+    keep = (seg_of[step] != seg_of[vertex]) & (keys[step] != keys[vertex])
+    keep &= keys[step + 1] != keys[vertex]
+    vertex, step = vertex[keep], step[keep]
+    dx, dy = x[step + 1] - x[step], y[step + 1] - y[step]
+    length2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = ((x[vertex] - x[step]) * dx + (y[vertex] - y[step]) * dy) / length2
+    near = (length2 > 0) & (t > 0) & (t < 1)
+    near &= np.hypot(x[step] + t * dx - x[vertex], y[step] + t * dy - y[vertex]) <= tolerance_m
+    if not near.any():
+        return coords, offsets
+    vertex, step, t = vertex[near], step[near], t[near]
+    # One insertion per (step, point), in order along the step.
+    order = np.lexsort((keys[vertex], t, step))
+    vertex, step = vertex[order], step[order]
+    fresh = np.ones(len(step), dtype=bool)
+    fresh[1:] = (step[1:] != step[:-1]) | (keys[vertex[1:]] != keys[vertex[:-1]])
+    vertex, step = vertex[fresh], step[fresh]
+    inserted = np.insert(coords, step + 1, coords[vertex], axis=0)
+    added = np.bincount(seg_of[step], minlength=len(offsets) - 1)
+    new_offsets = offsets.copy()
+    new_offsets[1:] += np.cumsum(added)
+    return inserted, new_offsets
+
+
+def index_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indexes ``starts[i] .. starts[i] + counts[i] - 1`` of every i, concatenated."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
 def build_graph(
     segments: Iterable[Segment] | SegmentColumns,
     province_of: Callable[[Coord], str | None] | None = None,
@@ -488,12 +592,15 @@ def build_graph(
         The arrays, with nodes numbered in order of first appearance.
     """
     cols = segments if isinstance(segments, SegmentColumns) else SegmentColumns.of(segments)
-    xy = np.round(cols.coords, 6) if len(cols.coords) else np.zeros((0, 2))
+    raw, offsets = _t_junctions(
+        np.asarray(cols.coords, dtype=np.float64), cols.offsets, cols.curated
+    )
+    xy = np.round(raw, 6) if len(raw) else np.zeros((0, 2))
     keys = node_keys(xy)
     n_seg = len(cols.ids)
-    seg_of = np.repeat(np.arange(n_seg, dtype=np.int64), np.diff(cols.offsets))
-    first = cols.offsets[:-1]
-    last = cols.offsets[1:] - 1
+    seg_of = np.repeat(np.arange(n_seg, dtype=np.int64), np.diff(offsets))
+    first = offsets[:-1]
+    last = offsets[1:] - 1
 
     # A vertex is a junction when used by two segments, or it is an end (counted twice).
     distinct, _, vertex = sorted_unique(keys, return_inverse=True)
@@ -584,6 +691,7 @@ def build_graph(
         + cols.toll * _TOLL
         + cols.motorbike_forbidden * _NO_MOTORBIKE
         + cols.motorhome_unsuitable * _NO_MOTORHOME
+        + (cols.curated if cols.curated is not None else np.zeros(n_seg, bool)) * _CURATED
     ).astype(np.uint8)
     arrays = {
         "node_xy": node_xy,

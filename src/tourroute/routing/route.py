@@ -34,7 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 from shapely.prepared import prep
 
-from tourroute.routing.graph import Coord, Edge, RoadGraph, sorted_unique
+from tourroute.routing.graph import Coord, Edge, RoadGraph, index_ranges, sorted_unique
 from tourroute.routing.profiles import PROFILES, Preference, Vehicle, VehicleProfile
 from tourroute.routing.snap import EdgeKey, Snap, SnapError, Snapper
 
@@ -304,14 +304,6 @@ def _any_per_segment(hit: np.ndarray, start: np.ndarray) -> np.ndarray:
     if hit.size:
         out[nonempty] = np.logical_or.reduceat(hit, start[:-1][nonempty])
     return out
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The indexes ``starts[i] .. starts[i] + counts[i] - 1`` of every i, concatenated."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
 
 
 def _grouped(codes: np.ndarray, values: np.ndarray, names: list[str]) -> dict[str, float]:
@@ -839,14 +831,14 @@ class Router:
         corr_start = a["corr_start"]
         n_corr = corr_start[segs + 1] - corr_start[segs]
         corr_arc = np.repeat(np.arange(len(segs)), n_corr)
-        corr_code = a["corr_code"][_ranges(corr_start[segs], n_corr)]
+        corr_code = a["corr_code"][index_ranges(corr_start[segs], n_corr)]
         corridors = road.strings("corridor_table")
         r.by_corridor = _grouped(corr_code, metres[corr_arc], corridors)
         # Provinces: every (arc, province it crosses) pair, metres scaled by the share.
         prov_start = a["prov_start"]
         n_prov = prov_start[pieces + 1] - prov_start[pieces]
         prov_arc = np.repeat(np.arange(len(segs)), n_prov)
-        entries = _ranges(prov_start[pieces], n_prov)
+        entries = index_ranges(prov_start[pieces], n_prov)
         prov_code = a["prov_code"][entries]
         prov_m = a["prov_m"][entries] * share[prov_arc]
         provinces = road.strings("province_table")
@@ -1095,7 +1087,7 @@ class Router:
         # Whole arcs: a two-way piece driven both ways is drawn once.
         whole = sorted_unique(a["arc_piece"][out_arcs[share >= 1.0]].astype(np.int64))[0]
         n = piece_start[whole + 1] - piece_start[whole] - 1
-        steps = _ranges(piece_start[whole], n)
+        steps = index_ranges(piece_start[whole], n)
         starts, ends = [coords[steps]], [coords[steps + 1]]
         # Arcs the budget runs out on: their steps up to the fraction reached.
         part = (share > 0) & (share < 1.0)
@@ -1105,7 +1097,7 @@ class Router:
             backwards = a["arc_reverse"][arcs]
             n = piece_start[p + 1] - piece_start[p] - 1
             owner = np.repeat(np.arange(len(arcs)), n)
-            steps = _ranges(piece_start[p], n)
+            steps = index_ranges(piece_start[p], n)
             first, second = coords[steps], coords[steps + 1]
             length = np.hypot(*(second - first).T)
             before = np.cumsum(length) - length  # along the piece, from its first vertex
