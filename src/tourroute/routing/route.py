@@ -1016,7 +1016,8 @@ class Router:
             first = np.ones(len(t), dtype=bool)
             first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
             n = self.road.node_count
-            return csr_matrix((w[first], (t[first], h[first])), shape=(n, n))
+            # One spare node, n, with no arcs yet: a reach's virtual origin (reachable).
+            return csr_matrix((w[first], (t[first], h[first])), shape=(n + 1, n + 1))
 
         return self._cached("timed", model.cache_key(), make)
 
@@ -1046,19 +1047,29 @@ class Router:
         """
         timed = RouteCost(model.profile, Preference.fastest, model.avoid, None, model.excluded)
         leave, _ = self.ends(origin, timed)
-        seconds = np.full(self.road.node_count, np.inf)
+        n = self.road.node_count
+        seconds = np.full(n, np.inf)
         sources = [(node, c) for node, c in leave.items() if c <= budget_s]
         if sources:
-            reached = np.atleast_2d(
-                dijkstra(
-                    self._timed_graph(timed),
-                    directed=True,
-                    indices=[node for node, _ in sources],
-                    limit=budget_s,
-                )
+            # One search from a virtual origin (the spare node n) with an arc to each end of
+            # the origin's arc costing what reaching that end costs: the two ends' offsets
+            # without a search from each.  Row n is the matrix's last, so its arcs go at the
+            # end of the arrays.
+            graph = self._timed_graph(timed)
+            heads = np.array([node for node, _ in sources], dtype=graph.indices.dtype)
+            costs = np.array([max(c, 1e-9) for _, c in sources])  # 0 would be "no arc"
+            indptr = graph.indptr.copy()
+            indptr[-1] += len(sources)
+            with_origin = csr_matrix(
+                (
+                    np.concatenate([graph.data, costs]),
+                    np.concatenate([graph.indices, heads]),
+                    indptr,
+                ),
+                shape=graph.shape,
             )
-            for row, (_, c) in zip(reached, sources, strict=True):
-                np.minimum(seconds, row + c, out=seconds)
+            reached = dijkstra(with_origin, directed=True, indices=[n], limit=budget_s)
+            seconds = np.asarray(reached[0, :n], dtype=np.float64)
         seconds[seconds > budget_s] = np.inf
         starts, ends = self._reached_steps(seconds, timed, budget_s)
         # The origin's own arc, from the point both ways as far as the budget goes.
@@ -1085,7 +1096,9 @@ class Router:
         share = np.minimum(1.0, (budget_s - d[out_arcs]) / costs[out_arcs])
         coords, piece_start = a["coords"], a["piece_start"]
         # Whole arcs: a two-way piece driven both ways is drawn once.
-        whole = sorted_unique(a["arc_piece"][out_arcs[share >= 1.0]].astype(np.int64))[0]
+        driven = np.zeros(len(piece_start) - 1, dtype=bool)
+        driven[a["arc_piece"][out_arcs[share >= 1.0]]] = True
+        whole = np.flatnonzero(driven)
         n = piece_start[whole + 1] - piece_start[whole] - 1
         steps = index_ranges(piece_start[whole], n)
         starts, ends = [coords[steps]], [coords[steps + 1]]
