@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from tourroute.db.spatial import to_element
 from tourroute.network import osm_reader, osm_writer
 from tourroute.network.models import RoadSegment, SegmentCorridor
 from tourroute.network.osm_import import import_osm
+from tourroute.network.osm_merge import MergeRules
 from tourroute.network.osm_reader import OsmImportError
 from tourroute.network.osm_tags import RoadTags
 from tourroute.network.osm_writer import OsmImportReport
@@ -101,6 +103,21 @@ def _snapshot(session: Session) -> dict[str, Any]:
 
 def _coords(row: RoadSegment) -> list[tuple[float, float]]:
     return [(round(x, 6), round(y, 6)) for x, y in to_shape(row.geom).coords]
+
+
+def _metres(point: tuple[float, float], line: list[tuple[float, float]]) -> float:
+    """How far ``point`` lies from ``line`` (or from a single position), in metres: in an
+    equirectangular frame at the point, which is affine in lon/lat (lines stay lines)."""
+    kx = 111_195.0 * math.cos(math.radians(point[1]))
+
+    def xy(p: tuple[float, float]) -> tuple[float, float]:
+        return ((p[0] - point[0]) * kx, (p[1] - point[1]) * 111_195.0)
+
+    there = shapely.Point(0.0, 0.0)
+    shape = (
+        shapely.LineString([xy(p) for p in line]) if len(line) > 1 else shapely.Point(xy(line[0]))
+    )
+    return float(shape.distance(there))
 
 
 def test_import_maps_tags_to_columns(session: Session, osm_file: Path) -> None:
@@ -703,18 +720,26 @@ def test_a_curated_segment_replaces_the_osm_ways_it_duplicates(
     # 500 whole (2.1 km), 501 along 0.85 km, 502 along 2.1 km.
     assert 4.8 < report.merge.replaced_m / 1000 < 5.2
     assert report.merge.junctions == 5  # 501 once, 502 twice, 503, 504; 500 is gone
-    assert report.merge.unjoined == 0
+    assert report.merge.junctions_on_line == 1  # 503
     assert report.kept["unclassified"] == 1  # 502 is one way, in two pieces
     assert "curated segments replace 1 ways whole and 2 in part, 5.1 km" in report.summary()
-    assert "5 junctions stitched onto curated vertices (0.2 km of connectors" in report.summary()
+    assert (
+        "5 junctions made: 4 joined onto curated vertices, 1 onto curated lines" in report.summary()
+    )
 
     # The kept pieces start and end exactly on curated vertices.
     assert _coords(rows["osm:w501"]) == [CURATED[2], MERGE_NODES[12], MERGE_NODES[13]]
     assert _coords(rows["osm:w502.1"]) == [MERGE_NODES[20], CURATED[0]]
     assert _coords(rows["osm:w502.2"]) == [CURATED[2], MERGE_NODES[23]]
     assert rows["osm:w502.2"].source.endswith("; part 2 of 2")
-    assert _coords(rows["osm:w503"]) == [MERGE_NODES[30], MERGE_NODES[31], CURATED[1]]
     assert _coords(rows["osm:w504"]) == [MERGE_NODES[40], CURATED[1]]
+    # 503 ends 160 m from a curated vertex: its end moved onto the curated line (no road
+    # added along it), as stored to well under the graph's T-junction tolerance.
+    side = to_shape(rows["osm:w503"].geom).coords
+    assert len(side) == 2
+    assert side[0] == pytest.approx(MERGE_NODES[30], abs=1e-9)
+    assert _metres(side[-1], CURATED) < 0.05
+    assert _metres(side[-1], [MERGE_NODES[31]]) <= MergeRules().join_m
     # The curated segment is as it was.
     curated = session.scalars(select(RoadSegment).where(RoadSegment.key == CURATED_KEY)).one()
     assert _coords(curated) == CURATED
@@ -731,13 +756,9 @@ def test_a_curated_segment_replaces_the_osm_ways_it_duplicates(
     along = route(graph, (107.6005, 17.6), (107.6195, 17.6), Vehicle.car)
     assert along.segment_ids == [CURATED_KEY]
     assert along.by_corridor["coastal-road"] == pytest.approx(along.distance_m)
-    # From the side road 503 onto the corridor and along it to the east end.
-    inland = route(graph, MERGE_NODES[30], (107.6195, 17.6), Vehicle.car)
-    assert inland.segment_ids == ["osm:w503", CURATED_KEY]
-    assert inland.by_corridor["coastal-road"] > 1_000
-    # From 504 in the north to 503 in the south: across the corridor at its vertex.
-    across = route(graph, MERGE_NODES[40], MERGE_NODES[30], Vehicle.car)
-    assert across.segment_ids == ["osm:w504", "osm:w503"]
+    # From 504 in the north onto the corridor at its vertex, and along it westwards.
+    north = route(graph, MERGE_NODES[40], (107.6005, 17.6), Vehicle.car)
+    assert north.segment_ids == ["osm:w504", CURATED_KEY]
     # From the trimmed 501's far end westwards: onto the corridor at its end vertex.
     west = route(graph, MERGE_NODES[13], (107.6005, 17.6), Vehicle.car)
     assert west.segment_ids[0] in {"osm:w501", "osm:w502.2"}
@@ -748,6 +769,28 @@ def test_a_curated_segment_replaces_the_osm_ways_it_duplicates(
     again = import_osm(session, _merge_file(tmp_path))
     assert (again.inserted, again.updated, again.unchanged, again.deleted) == (0, 0, 5, 0)
     assert _snapshot(session) == before
+
+
+def test_a_side_road_joined_onto_a_curated_line_routes_through_the_t_junction(
+    session: Session, tmp_path: Path
+) -> None:
+    """503's end lies on the curated line between two of its vertices: the graph builder
+    splits the curated segment there, so routes turn from one onto the other."""
+    _add_curated(session)
+    import_osm(session, _merge_file(tmp_path))
+    graph = build_graph(
+        s
+        for s in NetworkRepository(session).segments()
+        if s.id.startswith("osm:") or s.id == CURATED_KEY
+    )
+    # From the side road 503 onto the corridor and along it to the east end.
+    inland = route(graph, MERGE_NODES[30], (107.6195, 17.6), Vehicle.car)
+    assert inland.segment_ids == ["osm:w503", CURATED_KEY]
+    assert inland.by_corridor["coastal-road"] > 1_000
+    # From 504 in the north to 503 in the south: 160 m along the corridor between them.
+    across = route(graph, MERGE_NODES[40], MERGE_NODES[30], Vehicle.car)
+    assert across.segment_ids == ["osm:w504", CURATED_KEY, "osm:w503"]
+    assert 150 < across.by_corridor["coastal-road"] < 175
 
 
 def test_an_import_made_before_the_curated_segment_is_merged_by_the_next(

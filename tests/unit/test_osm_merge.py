@@ -24,6 +24,11 @@ def way(*points: tuple[float, float], motorway: bool = False) -> WayIn:
     return WayIn(np.array([at(x, y) for x, y in points]), motorway)
 
 
+def metres_off_road(position: np.ndarray) -> float:
+    """How far a position lies from the curated road (the parallel at 19° N), in metres."""
+    return abs(float(position[1]) - LAT) / M_LAT
+
+
 @pytest.fixture
 def net() -> CuratedNetwork:
     return CuratedNetwork([CuratedLine(ROAD)])
@@ -34,7 +39,7 @@ def test_a_way_far_from_the_curated_network_comes_back_as_it_came(net: CuratedNe
     [merged] = net.merge([far])
     assert not merged.changed
     assert merged.pieces[0] is far.coords
-    assert (merged.replaced_m, merged.joined, merged.unjoined) == (0, 0, 0)
+    assert (merged.replaced_m, merged.joined, merged.on_line) == (0, 0, 0)
 
 
 def test_a_way_along_the_curated_road_is_replaced_whole(net: CuratedNetwork) -> None:
@@ -81,25 +86,40 @@ def test_a_side_road_ending_near_a_curated_vertex_is_moved_onto_it(net: CuratedN
     [merged] = net.merge([way((510, -300), (510, -4))])
     [piece] = merged.pieces
     assert tuple(piece[-1]) == ROAD[1]
-    assert (merged.joined, merged.unjoined, merged.replaced_m) == (1, 0, 0)
+    assert (merged.joined, merged.on_line, merged.replaced_m) == (1, 0, 0)
 
 
-def test_a_side_road_ending_between_vertices_gets_a_connector(net: CuratedNetwork) -> None:
-    # Ends 3 m off the road, 150 m from the nearest curated vertex: a connector to it.
+def test_a_side_road_ending_between_vertices_is_moved_onto_the_curated_line(
+    net: CuratedNetwork,
+) -> None:
+    # Ends 3 m off the road, 150 m from the nearest curated vertex: the end moves onto the
+    # curated line (its foot, 650 m along), nothing is added along the curated road.
     [merged] = net.merge([way((650, -300), (650, -3))])
     [piece] = merged.pieces
-    assert len(piece) == 3
-    assert tuple(piece[1]) == pytest.approx(at(650, -3))
-    assert tuple(piece[2]) == ROAD[1]
-    assert merged.joined == 1
-    assert merged.connector_m == pytest.approx(150, abs=1)
+    assert len(piece) == 2
+    assert tuple(piece[0]) == pytest.approx(at(650, -300))
+    assert metres_off_road(piece[-1]) < 1e-6
+    assert tuple(piece[-1]) == pytest.approx(at(650, 0), abs=1e-9)  # ~0.1 mm
+    assert (merged.joined, merged.on_line, merged.replaced_m) == (1, 1, 0)
 
 
-def test_a_side_road_ending_too_far_from_any_curated_vertex_is_left_unjoined() -> None:
-    rules = MergeRules(reach_m=100)
-    [merged] = CuratedNetwork([CuratedLine(ROAD)], rules).merge([way((250, -300), (250, -3))])
-    assert not merged.changed
-    assert merged.unjoined == 1
+def test_a_vertex_already_on_the_curated_line_stays_as_it_is(net: CuratedNetwork) -> None:
+    # The side road above, merged again: its end is a junction already.
+    [first] = net.merge([way((650, -300), (650, -3))])
+    [again] = net.merge([WayIn(first.pieces[0])])
+    assert not again.changed
+    assert again.joined == 0
+
+
+def test_a_side_road_ending_off_a_diagonal_curated_road_lands_on_it() -> None:
+    # A curated road running north-east; a side road ending 10 m off its middle.
+    net = CuratedNetwork([CuratedLine([at(0, 0), at(1000, 1000)])])
+    [merged] = net.merge([way((200, 900), (500 - 7.07, 500 + 7.07))])
+    end = merged.pieces[0][-1]
+    x, y = (end[0] - 105.0) / M_LON, (end[1] - LAT) / M_LAT
+    assert abs(x - y) / np.sqrt(2) < 1e-6  # on the line y = x, to a micrometre
+    assert (x, y) == pytest.approx((500, 500), abs=0.1)  # its foot: the vertex moved ~10 m
+    assert merged.on_line == 1
 
 
 def test_a_crossing_road_joins_at_a_curated_vertex_close_by_but_is_not_cut(
@@ -113,29 +133,46 @@ def test_a_crossing_road_joins_at_a_curated_vertex_close_by_but_is_not_cut(
     assert merged.joined == 1
 
 
-def test_a_crossing_road_far_from_curated_vertices_is_split_not_bent(
+def test_a_crossing_road_far_from_curated_vertices_is_moved_onto_the_line_not_cut(
     net: CuratedNetwork,
 ) -> None:
-    # Crosses 250 m from the nearest curated vertex: both halves keep the crossing vertex
-    # (the road runs straight through it) and reach the curated vertex by a connector.
+    # Crosses 250 m from the nearest curated vertex: the crossing vertex moves 1 m onto
+    # the curated line; the road still runs straight through it, in one piece.
     [merged] = net.merge([way((250, -400), (250, 1), (250, 400))])
-    south, north = merged.pieces
-    crossing = pytest.approx(at(250, 1))
-    assert tuple(south[-2]) == crossing
-    assert tuple(north[1]) == crossing
-    assert tuple(south[-1]) == tuple(north[0]) in (ROAD[0], ROAD[1])
-    assert tuple(south[0]) == pytest.approx(at(250, -400))
-    assert tuple(north[-1]) == pytest.approx(at(250, 400))
-    assert (merged.joined, merged.unjoined, merged.replaced_m) == (1, 0, 0)
-    assert merged.connector_m == pytest.approx(500, abs=2)
+    [piece] = merged.pieces
+    assert len(piece) == 3
+    assert tuple(piece[0]) == pytest.approx(at(250, -400))
+    assert metres_off_road(piece[1]) < 1e-6
+    assert tuple(piece[1]) == pytest.approx(at(250, 0), abs=1e-9)
+    assert tuple(piece[2]) == pytest.approx(at(250, 400))
+    assert (merged.joined, merged.on_line, merged.replaced_m) == (1, 1, 0)
 
 
-def test_a_crossing_road_too_far_from_curated_vertices_is_left_alone() -> None:
-    rules = MergeRules(reach_m=100)
-    crossing = way((250, -400), (250, 1), (250, 400))
-    [merged] = CuratedNetwork([CuratedLine(ROAD)], rules).merge([crossing])
-    assert not merged.changed
-    assert merged.unjoined == 1
+def test_a_crossing_road_moves_only_its_vertex_closest_to_the_line(
+    net: CuratedNetwork,
+) -> None:
+    # Three vertices within join_m of the road (-12, 2 and 11 m): one junction, at the
+    # middle one; the others stay where they are.
+    [merged] = net.merge([way((250, -400), (250, -12), (251, 2), (252, 11), (252, 400))])
+    [piece] = merged.pieces
+    assert tuple(piece[1]) == pytest.approx(at(250, -12))
+    assert metres_off_road(piece[2]) < 1e-6
+    assert tuple(piece[2]) == pytest.approx(at(251, 0), abs=1e-9)
+    assert tuple(piece[3]) == pytest.approx(at(252, 11))
+    assert (merged.joined, merged.on_line) == (1, 1)
+
+
+def test_a_way_leaving_the_road_between_vertices_is_cut_onto_the_line(
+    net: CuratedNetwork,
+) -> None:
+    # Along the road from 0 to 700 m, then north: the kept rest starts on the curated
+    # line where the duplicate ends (no curated vertex within snap_m of it).
+    [merged] = net.merge([way((0, 2), (700, 2), (700, 500))])
+    [piece] = merged.pieces
+    assert metres_off_road(piece[0]) < 1e-6
+    assert (piece[0][0] - 105.0) / M_LON == pytest.approx(700, abs=10)
+    assert tuple(piece[-1]) == pytest.approx(at(700, 500))
+    assert (merged.joined, merged.on_line) == (1, 1)
 
 
 def test_ways_sharing_a_junction_vertex_still_share_it(net: CuratedNetwork) -> None:

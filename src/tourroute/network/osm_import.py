@@ -17,7 +17,8 @@ Between reading and writing, each batch is merged with the curated network
 CT.01, the coastal road, segments curators drew) are read once, before the stream starts,
 and a way they duplicate is not written, or only the parts of it they do not cover
 (``osm:w<id>.1``, ``.2`` … when it is cut in several); the ways that meet them get a
-vertex on a curated vertex, so routes pass from one to the other.  Curated segments
+vertex on a curated vertex, or on a curated line (a T-junction the graph builder splits
+the curated segment at), so routes pass from one to the other.  Curated segments
 themselves are never written by the import.  The merge depends only on the file and the
 curated network, so importing the same file again changes nothing.
 """
@@ -131,8 +132,7 @@ def _merged(
         pieces: list[np.ndarray[Any, np.dtype[np.float64]]] = []
         for road, merged in zip(batch, network.merge(ways), strict=True):
             tally.junctions += merged.joined
-            tally.unjoined += merged.unjoined
-            tally.connector_m += merged.connector_m
+            tally.junctions_on_line += merged.on_line
             tally.replaced_m += merged.replaced_m
             tally.replaced_ways += merged.dropped
             tally.trimmed_ways += merged.trimmed
@@ -200,7 +200,7 @@ def _audit(
                 "trimmed_ways": report.merge.trimmed_ways,
                 "km": round(report.merge.replaced_m / 1000, 3),
                 "junctions": report.merge.junctions,
-                "connector_km": round(report.merge.connector_m / 1000, 3),
+                "junctions_on_line": report.merge.junctions_on_line,
             },
             "replace": replace,
             "corridor": corridor,

@@ -23,24 +23,35 @@ under 1 %, i.e. 0.15 m on a 15 m tolerance — well inside what the tolerances a
    :attr:`MergeRules.join_m` of the curated network is dropped: it is the way overshooting
    the curated end by a few metres, and whatever road meets its far end is close enough to
    be joined on its own.
-2. **Where the remaining ways join the curated network.**  The routing graph only joins
-   segments at vertices they share exactly, and curated segments are never rewritten by the
-   import, so every junction is made on the OSM side, at a curated vertex:
+2. **Where the remaining ways join the curated network.**  The routing graph joins
+   segments at vertices they share exactly, and at a vertex of one that lies on another's
+   line (a T-junction: the graph builder splits the other there, within centimetres);
+   curated segments are never rewritten by the import, so every junction is made on the
+   OSM side, by moving one of the way's vertices onto the curated network:
 
    * a cut end (where a duplicate was removed) and every vertex of a way that lies within
      ``join_m`` of a compatible curated line (the way ends on it, or its junction node with
      the replaced duplicate) is a contact; consecutive contacts make one junction;
    * every contact vertex is **moved** onto the nearest compatible curated vertex when
      that is within :attr:`MergeRules.snap_m` (a move that depends on the position alone,
-     so OSM ways that shared the vertex still share it);
-   * otherwise the curated vertex within :attr:`MergeRules.reach_m` is **added** to the
-     way by a connector (it runs along the curated road, which is straight between its
-     vertices): after a way's end, or, for a road crossing the curated one, at the
-     crossing vertex, where the way is cut in two pieces that both keep that vertex — the
-     road still runs straight through, and each piece reaches the curated vertex (moving
-     the vertex instead would bend the crossing road sideways);
-   * beyond that the junction is left unmade and counted
-     (:attr:`MergedWay.unjoined`).
+     so OSM ways that shared the vertex still share it; and a shared vertex needs no
+     split of the curated segment);
+   * otherwise one vertex of the junction is **moved onto the curated line itself**, its
+     orthogonal projection on the nearest compatible curated piece: the way's end when
+     the junction is at an end, else (a road crossing or touching the curated one) the
+     vertex closest to the line, so the road still runs through the junction; the vertex
+     moves by at most ``join_m`` (a cut end: ``near_m``).  The projection is computed in
+     the metric frame, which is affine in lon/lat, and converted back: the stored vertex
+     lies on the stored curated line to far below a millimetre (coordinates are stored as
+     WKB doubles, unrounded), which the graph builder's T-junction split needs.  Ways
+     sharing a way end move it alike; a way that only passes through that vertex keeps
+     it, and reaches the curated line at its own junction a few metres away.
+
+   Earlier versions joined a contact with no curated vertex close by to one up to 1 km
+   away with a *connector* laid along the curated road: on the 2021 regional file that
+   added 3,065 km of false parallel roads, which took routes off the curated segments
+   (corridor breakdowns) and gave wrong travel times.  Joining onto the line adds nothing
+   that is not a road.
 
 Compatibility: a curated **motorway** (CT.01) replaces and joins only OSM motorway ways
 (carriageways and their links): an expressway has no level crossings, and the constructed
@@ -56,14 +67,9 @@ the two carriageways of a dual road (usually 15–30 m apart) mostly stay apart.
 ``join_m`` = ``near_m``: a side road met the replaced OSM way at a node of that way, which
 can itself lie up to ``near_m`` from the curated line; with 8 m such roads were cut off.
 ``snap_m`` = 25 m is what a moved vertex may shift a road without it showing at route
-scale.  ``reach_m`` = 1 km bounds a connector: Douglas–Peucker left many curated roads
-without a vertex for hundreds of metres where side roads meet them, and between two
-curated vertices the curated line is straight, so the connector runs alongside it.  The
-cost is a detour of at most twice its length for a turn there, and connectors' length
-(reported apart in the import summary).  On the 2021 regional file, 400 m left 1,342
-contacts unjoined and cut ~100 km of streets off the main network (800 components, 98.45 %
-of the OSM length on the main one); 1 km leaves 148 unjoined (470 components, 98.60 %;
-before the merge: 462, 98.68 %).  ``sample_m`` = 10 m places a cut within 10 m of where
+scale; beyond it (Douglas–Peucker left many curated roads without a vertex for hundreds
+of metres where side roads meet them) the vertex goes onto the line, which costs a split
+of the curated segment in the graph.  ``sample_m`` = 10 m places a cut within 10 m of where
 the duplicate ends.
 """
 
@@ -85,6 +91,7 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
 _EARTH_M_PER_DEG = 6_371_008.8 * math.pi / 180  # mean Earth radius: metres per degree
+_ON_LINE_M = 1e-6  # a vertex this close to a curated line is on it already: not moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +102,7 @@ class MergeRules:
     ------
     ValueError
         A tolerance is not positive, or they are not ordered as the merge needs
-        (``join_m <= near_m``, ``snap_m <= reach_m``, ``sample_m < min_duplicate_m``).
+        (``join_m <= near_m``, ``sample_m < min_duplicate_m``).
     """
 
     near_m: float = 15.0
@@ -106,7 +113,6 @@ class MergeRules:
     duplicate_share: float = 0.8
     join_m: float = 15.0
     snap_m: float = 25.0
-    reach_m: float = 1000.0
 
     def __post_init__(self) -> None:
         values = {
@@ -116,7 +122,6 @@ class MergeRules:
             "min_duplicate_m": self.min_duplicate_m,
             "join_m": self.join_m,
             "snap_m": self.snap_m,
-            "reach_m": self.reach_m,
         }
         bad = [k for k, v in values.items() if not (math.isfinite(v) and v > 0)]
         if bad:
@@ -125,8 +130,8 @@ class MergeRules:
             raise ValueError("parallel_deg must lie between 0 and 90 degrees")
         if not 0 < self.duplicate_share <= 1:
             raise ValueError("duplicate_share must lie in (0, 1]")
-        if self.join_m > self.near_m or self.snap_m > self.reach_m:
-            raise ValueError("need join_m <= near_m and snap_m <= reach_m")
+        if self.join_m > self.near_m:
+            raise ValueError("need join_m <= near_m")
         if self.sample_m >= self.min_duplicate_m:
             raise ValueError("sample_m must be shorter than min_duplicate_m")
 
@@ -154,16 +159,17 @@ class MergedWay:
     """What is left of one way, and what the merge did to it.
 
     ``pieces`` are lon/lat coordinate arrays in the way's direction, in order along it: one
-    array, the way unchanged or with junction vertices moved onto curated vertices; several,
-    where duplicates cut it; none, when curated segments replace all of it.
+    array, the way unchanged or with junction vertices moved onto the curated network;
+    several, where duplicates cut it; none, when curated segments replace all of it.
+    ``joined`` counts the junctions made (a vertex moved), ``on_line`` those of them made
+    on a curated line between its vertices rather than at a curated vertex.
     """
 
     pieces: tuple[FloatArray, ...]
     replaced_m: float = 0.0
     joined: int = 0
-    unjoined: int = 0
     changed: bool = False
-    connector_m: float = 0.0
+    on_line: int = 0
 
     @property
     def dropped(self) -> bool:
@@ -191,8 +197,16 @@ class _Frame:
 
     def xy(self, lonlat: FloatArray) -> FloatArray:
         out = np.empty_like(lonlat, dtype=np.float64)
-        out[:, 0] = (lonlat[:, 0] - self.lon0) * self.kx
-        out[:, 1] = (lonlat[:, 1] - self.lat0) * self.ky
+        out[..., 0] = (lonlat[..., 0] - self.lon0) * self.kx
+        out[..., 1] = (lonlat[..., 1] - self.lat0) * self.ky
+        return out
+
+    def lonlat(self, xy: FloatArray) -> FloatArray:
+        """The inverse of :meth:`xy` (the frame is affine: a point on a piece's line in
+        metres is on the same piece's line in lon/lat)."""
+        out = np.empty_like(xy, dtype=np.float64)
+        out[..., 0] = xy[..., 0] / self.kx + self.lon0
+        out[..., 1] = xy[..., 1] / self.ky + self.lat0
         return out
 
 
@@ -327,8 +341,7 @@ class CuratedNetwork:
         s, alongside, dist = samples.s, samples.alongside, samples.dist
         length = float(s[-1])
         duplicate = self._duplicate_runs(s, alongside, length)
-        joined = unjoined = 0
-        connector = 0.0
+        joined = on_line = 0
         if not duplicate:
             kept = [(0, len(s) - 1)]
         else:
@@ -348,18 +361,17 @@ class CuratedNetwork:
             if (cut_start or cut_end) and bool(np.all(dist[a : b + 1] <= rules.join_m)):
                 replaced += float(s[b] - s[a])  # an overshoot of the curated end: dropped
                 continue
-            split, j, u, c, moved = self._piece(samples, a, b, cut_start, cut_end)
+            piece, j, o, moved = self._piece(samples, a, b, cut_start, cut_end)
             joined += j
-            unjoined += u
-            connector += c
+            on_line += o
             changed = changed or moved
-            if split:
-                pieces += split
+            if piece is not None:
+                pieces.append(piece)
             else:
                 replaced += float(s[b] - s[a])
         if not changed:
-            return MergedWay((lonlat,), joined=0, unjoined=unjoined)
-        return MergedWay(tuple(pieces), replaced, joined, unjoined, True, connector)
+            return MergedWay((lonlat,))
+        return MergedWay(tuple(pieces), replaced, joined, True, on_line)
 
     def _duplicate_runs(
         self, s: FloatArray, alongside: BoolArray, length: float
@@ -387,19 +399,18 @@ class CuratedNetwork:
         b: int,
         cut_start: bool,
         cut_end: bool,
-    ) -> tuple[list[FloatArray], int, int, float, bool]:
+    ) -> tuple[FloatArray | None, int, int, bool]:
         """The kept stretch from sample ``a`` to sample ``b``, its junctions made.
 
         Every vertex within ``join_m`` whose nearest joinable curated vertex lies within
         ``snap_m`` moves onto it: the move depends on the position alone, so two OSM ways
-        that shared the vertex still share it afterwards.  A contact with no curated vertex
-        that close gets a connector to the one within ``reach_m``: from the stretch's end,
-        or, for a road crossing the curated one, from the crossing vertex, where the
-        stretch is split in two (both halves keep the crossing vertex, so the road still
-        runs straight through it, and each reaches the curated vertex).
+        that shared the vertex still share it afterwards.  A junction with no curated
+        vertex that close moves one vertex onto the nearest compatible curated line (its
+        foot there): the stretch's end when the junction is at an end, else the vertex
+        closest to the line (a road crossing the curated one keeps running through it).
 
-        Returns the pieces (none if the stretch collapsed), junctions made, contacts left
-        unjoined, metres of connector added, and whether any position changed.
+        Returns the piece (None if the stretch collapsed to a point), the junctions made,
+        how many of them are on a curated line, and whether any position changed.
         """
         rules = self.rules
         idx = np.arange(a, b + 1)
@@ -407,56 +418,46 @@ class CuratedNetwork:
         idx = idx[samples.vertex[idx] | (idx == a) | (idx == b)]
         coords = samples.lonlat[idx].copy()
         target = samples.nearest[idx]
-        target_d = samples.nearest_d[idx]
+        dist = samples.dist[idx]
         last = len(idx) - 1
-        contact = samples.dist[idx] <= rules.join_m
+        contact = dist <= rules.join_m
         contact[0] |= cut_start
         contact[last] |= cut_end
-        joined = unjoined = 0
-        connector_m = 0.0
+        joined = on_line = 0
         changed = False
-        prefix: list[FloatArray] = []
-        suffix: list[FloatArray] = []
-        splits: list[tuple[int, FloatArray]] = []
         for first, final in _runs(contact):
-            run = [k for k in range(first, final + 1) if target[k] >= 0]
-            snapped = [k for k in run if target_d[k] <= rules.snap_m]
-            for k in snapped:
-                vertex = self._vertex_lonlat[target[k]]
-                if not np.array_equal(coords[k], vertex):
-                    coords[k] = vertex
-                    changed = True
-                    joined += k == snapped[0]
+            snapped = [k for k in range(first, final + 1) if target[k] >= 0]
             if snapped:
+                moved = False
+                for k in snapped:
+                    vertex = self._vertex_lonlat[target[k]]
+                    if not np.array_equal(coords[k], vertex):
+                        coords[k] = vertex
+                        moved = True
+                joined += moved
+                changed = changed or moved
                 continue
-            if not run:
-                unjoined += 1
+            if first == 0:
+                k = 0
+            elif final == last:
+                k = last
+            else:
+                k = first + int(np.argmin(dist[first : final + 1]))
+            # A contact always has a compatible curated line within near_m (that is what
+            # made it one), hence a foot; one already on the line stays as it is.
+            if not _ON_LINE_M < dist[k] < math.inf:
                 continue
-            if first == 0 and target[0] >= 0:
-                k, side = 0, prefix
-            elif final == last and target[last] >= 0:
-                k, side = last, suffix
-            else:
-                k, side = min(run, key=lambda i: float(target_d[i])), None
-            vertex = self._vertex_lonlat[target[k]]
-            if side is None:
-                splits.append((k, vertex))
-                connector_m += 2 * float(target_d[k])
-            else:
-                side.append(vertex)
-                connector_m += float(target_d[k])
+            coords[k] = self._frame.lonlat(samples.foot[idx[k]])
             joined += 1
+            on_line += 1
             changed = True
-        # Cut the stretch at its crossings: ..., J, V | V, J, ...
-        pieces: list[FloatArray] = []
-        start = 0
-        lead: list[FloatArray] = prefix
-        for k, vertex in splits:
-            pieces.append(_line([*lead, *coords[start : k + 1], vertex]))
-            lead, start = [vertex], k
-        pieces.append(_line([*lead, *coords[start:], *suffix]))
-        pieces = [p for p in pieces if len(p) >= 2]
-        return pieces, joined, unjoined, connector_m, changed or cut_start or cut_end
+        piece = _line(coords)
+        return (
+            piece if len(piece) >= 2 else None,
+            joined,
+            on_line,
+            changed or cut_start or cut_end,
+        )
 
     def _samples(self, ways: Sequence[FloatArray], motorway: BoolArray) -> _Samples:
         """The ways' vertices, plus points every ``sample_m`` on their pieces near the
@@ -504,6 +505,7 @@ class CuratedNetwork:
         direction = (b - a)[seg_of] / np.maximum(seg_len[seg_of], 1e-9)[:, None]
         alongside = np.zeros(n, dtype=bool)
         dist = np.full(n, np.inf)
+        foot = np.full((n, 2), np.nan)
         pi, ci = self._pieces.query(
             shapely.points(s_xy), predicate="dwithin", distance=rules.near_m
         )
@@ -514,14 +516,18 @@ class CuratedNetwork:
             v = pb - pa
             vlen = np.hypot(*v.T)
             t = np.clip(np.einsum("ij,ij->i", s_xy[pi] - pa, v) / np.maximum(vlen**2, 1e-18), 0, 1)
-            d = np.hypot(*(s_xy[pi] - (pa + v * t[:, None])).T)
+            on = pa + v * t[:, None]
+            d = np.hypot(*(s_xy[pi] - on).T)
             cos = np.abs(np.einsum("ij,ij->i", direction[pi], v)) / np.maximum(vlen, 1e-9)
-            np.minimum.at(dist, pi, d)
+            # Each sample's nearest piece (ties: the lowest piece) and its foot on it.
+            order = np.lexsort((ci, d, pi))
+            best = order[np.concatenate(([True], pi[order][1:] != pi[order][:-1]))]
+            dist[pi[best]] = d[best]
+            foot[pi[best]] = on[best]
             parallel = (d <= rules.near_m) & (cos >= math.cos(math.radians(rules.parallel_deg)))
             alongside[pi[parallel]] = True
         # The nearest curated vertex a way of this kind may join, for samples near the network.
         nearest = np.full(n, -1, dtype=np.int64)
-        nearest_d = np.full(n, np.inf)
         # Only where a junction can be made: vertices within join_m, and the ends of runs
         # of alongside samples (where a duplicate may be cut).
         edge = np.zeros(n, dtype=bool)
@@ -533,28 +539,28 @@ class CuratedNetwork:
             if not len(close):
                 continue
             tree = self._vertices_all if on_motorway else self._vertices_open
-            qi, ti, td = _nearest(tree, shapely.points(s_xy[close]), rules.reach_m)
+            qi, ti, _ = _nearest(tree, shapely.points(s_xy[close]), rules.snap_m)
             nearest[close[qi]] = ti if on_motorway else self._open_index[ti]
-            nearest_d[close[qi]] = td
         offsets = _offsets(way, len(ways))
-        return _Samples(s, s_lonlat, vertex, alongside, dist, nearest, nearest_d, offsets)
+        return _Samples(s, s_lonlat, vertex, alongside, dist, foot, nearest, offsets)
 
 
 @dataclass(frozen=True, slots=True)
 class _Samples:
     """Points along ways: distance along the way (m), position (lon, lat), whether the point
     is one of the way's vertices, whether a compatible curated line runs alongside, the
-    distance to the nearest compatible curated line (inf beyond ``near_m``), the nearest
-    joinable curated vertex (index, -1 if none within ``reach_m``) with its distance; way
-    ``j``'s points are ``offsets[j]:offsets[j + 1]``."""
+    distance to the nearest compatible curated line (inf beyond ``near_m``) and the foot of
+    the point on it (metric frame; NaN beyond ``near_m``), the nearest joinable curated
+    vertex (index, -1 if none within ``snap_m``); way ``j``'s points are
+    ``offsets[j]:offsets[j + 1]``."""
 
     s: FloatArray
     lonlat: FloatArray
     vertex: BoolArray
     alongside: BoolArray
     dist: FloatArray
+    foot: FloatArray
     nearest: IntArray
-    nearest_d: FloatArray
     offsets: IntArray
 
     def way(self, j: int) -> _Samples:
@@ -566,8 +572,8 @@ class _Samples:
             self.vertex[a:b],
             self.alongside[a:b],
             self.dist[a:b],
+            self.foot[a:b],
             self.nearest[a:b],
-            self.nearest_d[a:b],
             np.array([0, b - a]),
         )
 

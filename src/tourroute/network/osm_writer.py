@@ -128,8 +128,12 @@ class MergeTally:
     trimmed_ways: int = 0
     replaced_m: float = 0.0
     junctions: int = 0
-    unjoined: int = 0
-    connector_m: float = 0.0
+    junctions_on_line: int = 0  # of the junctions, those on a curated line between vertices
+
+    @property
+    def junctions_at_vertex(self) -> int:
+        """The junctions made by moving a way's vertex onto a curated vertex."""
+        return self.junctions - self.junctions_on_line
 
 
 @dataclass
@@ -236,9 +240,9 @@ class OsmImportReport:
                 f"skipped {sum(self.skipped.values()):,}: {skipped}",
                 f"curated segments replace {self.merge.replaced_ways:,} ways whole and "
                 f"{self.merge.trimmed_ways:,} in part, {self.merge.replaced_m / 1000:,.1f} km; "
-                f"{self.merge.junctions:,} junctions stitched onto curated vertices "
-                f"({self.merge.connector_m / 1000:,.1f} km of connectors along curated roads), "
-                f"{self.merge.unjoined:,} contacts left unjoined",
+                f"{self.merge.junctions:,} junctions made: "
+                f"{self.merge.junctions_at_vertex:,} joined onto curated vertices, "
+                f"{self.merge.junctions_on_line:,} onto curated lines",
                 f"road segments: {self.inserted:,} inserted, {self.updated:,} updated, "
                 f"{self.unchanged:,} unchanged, {self.deleted:,} deleted",
                 f"took {self.seconds:.1f} s",
