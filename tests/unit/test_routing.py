@@ -322,3 +322,7 @@ def test_a_road_ending_on_another_ones_line_joins_it_there() -> None:
     assert g.segments["main"].coords == ((105.0, 19.0), (105.05, 19.0), (105.1, 19.0))
     plain = build_graph([Segment("main", main.coords, road_class="primary"), side, near])
     assert plain.arc_count == 6  # nothing split: side's end is a node of its own
+    expressway = Segment("main", main.coords, road_class="motorway", curated=True)
+    assert build_graph([expressway, side, near]).arc_count == 6  # no level junctions
+    ramp = Segment("side", side.coords, road_class="motorway", oneway=True)
+    assert build_graph([expressway, ramp]).arc_count == 5  # the ramp joins: 2 + 2 + 1

@@ -473,6 +473,7 @@ def _t_junctions(
     coords: np.ndarray,
     offsets: np.ndarray,
     curated: np.ndarray | None,
+    motorway: np.ndarray,
     tolerance_m: float = T_JUNCTION_M,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Insert into each curated segment every other segment's vertex that lies on it.
@@ -482,7 +483,8 @@ def _t_junctions(
     curated row; this is where that point becomes a vertex of the curated segment too (a
     T-junction).  Only curated lines are split: OSM ways meet at shared nodes, as OpenStreetMap
     models them, and an overpass that happens to pass within centimetres of a vertex of the
-    road below must not become a junction.
+    road below must not become a junction.  Nor does an expressway join anything but an
+    expressway: it has no level junctions (the import links its ramps the same way).
 
     Returns the coordinates with the vertices inserted (in order along each step) and the
     new segment offsets; unchanged when nothing lies on another segment.
@@ -533,6 +535,7 @@ def _t_junctions(
     keys = node_keys(np.round(coords, 6))
     keep = (seg_of[step] != seg_of[vertex]) & (keys[step] != keys[vertex])
     keep &= keys[step + 1] != keys[vertex]
+    keep &= ~motorway[seg_of[step]] | motorway[seg_of[vertex]]
     vertex, step = vertex[keep], step[keep]
     dx, dy = x[step + 1] - x[step], y[step + 1] - y[step]
     length2 = dx * dx + dy * dy
@@ -592,8 +595,9 @@ def build_graph(
         The arrays, with nodes numbered in order of first appearance.
     """
     cols = segments if isinstance(segments, SegmentColumns) else SegmentColumns.of(segments)
+    motorway = np.array([c == "motorway" for c in cols.road_class], dtype=bool)
     raw, offsets = _t_junctions(
-        np.asarray(cols.coords, dtype=np.float64), cols.offsets, cols.curated
+        np.asarray(cols.coords, dtype=np.float64), cols.offsets, cols.curated, motorway
     )
     xy = np.round(raw, 6) if len(raw) else np.zeros((0, 2))
     keys = node_keys(xy)
