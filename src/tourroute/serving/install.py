@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -70,6 +71,11 @@ def preload_graph(cache: GraphCache, factory: sessionmaker[Session]) -> None:
             graph.router.warm()  # every vehicle's metric, ahead of its first request
         except Exception:  # a cold metric is customised by its first request instead
             log.warning("road graph metric warm-up failed", exc_info=True)
+        # Everything alive now (modules, the app, the graph's objects) lives as long as the
+        # worker: out of the collector's sight, a full collection scans only what requests
+        # allocate.  Unfrozen, each one took ~90 ms with the complete network loaded, and
+        # landed in the middle of a request (most of the route p99 of 90 ms).
+        gc.freeze()
         metrics.GRAPH_BUILD.set(elapsed)
         metrics.GRAPH_NODES.set(graph.road.node_count)
         metrics.sample_memory(every_s=0)
