@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 
-SECTION_NAMES = ("sites", "routing", "planning", "full", "accuracy")
+SECTION_NAMES = ("sites", "routing", "planning", "graph", "full", "accuracy")
 # Minutes long, starts servers and installs tipg into .venv-bench/: only when asked for.
 OPT_IN = ("catalogue",)
 QUICK_DEFAULTS = {"BENCH_SYNTHETIC_SITES": "2000", "BENCH_REPEAT": "50"}
@@ -39,6 +39,10 @@ def _section(name: str) -> Callable[[], None]:
             accuracy.main(["--seed-only"] if quick else [])
 
         return run_accuracy
+    if name == "graph":
+        from benchmarks import graph_lifecycle
+
+        return graph_lifecycle.main
     if name == "full":
         from benchmarks import full_network
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
+import gc
 import logging
 import shutil
 import threading
@@ -189,7 +191,12 @@ class GraphCache:
                 log.exception("could not save the road graph snapshot of %s", version)
                 return built
             road = RoadGraph.load(directory / version)
-            return built if road is None else _network_graph(session, version, road)
+            if road is None:
+                return built
+            del built  # the arrays in this process's heap: the mapped ones replace them
+            graph = _network_graph(session, version, road)
+            _give_back_freed_memory()
+            return graph
 
     @staticmethod
     def _build(session: Session, version: str, previous: RoadGraph | None = None) -> NetworkGraph:
@@ -227,6 +234,18 @@ def _network_graph(session: Session, version: str, road: RoadGraph) -> NetworkGr
         corridor_names={c.slug: (c.name_vi, c.name_en) for c in repo.corridors()},
         province_names={p.code: (p.name_vi, p.name_en) for p in ProvinceRepository(session).list()},
     )
+
+
+def _give_back_freed_memory() -> None:
+    """Hand the heap a build freed back to the system.
+
+    glibc keeps freed memory for reuse: a worker that built the complete network stayed at
+    ~700 MiB resident after switching to the memory-mapped snapshot, against ~220 MiB once
+    trimmed.  Not glibc (no ``malloc_trim``): nothing to do.
+    """
+    gc.collect()  # the build's cyclic garbage first
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 @contextlib.contextmanager
