@@ -28,6 +28,11 @@ from tourroute.models import Base
 from tourroute.routes.graph_cache import GraphCache
 from tourroute.seed import load_seed
 
+# Graphs are built in-process in the suite (tests change the network and route at once, and
+# a child process per build would cost a second each); test_graph_rebuild builds one in a
+# child explicitly.  Set before any Settings is made, and inherited by servers the tests start.
+os.environ.setdefault("TOURROUTE_GRAPH_BUILD_IN_CHILD", "false")
+
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "seed"
 BACKENDS = ("spatialite", "postgis")

@@ -53,7 +53,15 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
         if settings.graph_rebuild == "background":
             app.state.graph_cache.bind(app.state.sessionmaker)
         if settings.graph_snapshots:
-            app.state.graph_cache.persist_in(settings.data_dir / "graphs")
+            child_env = (
+                {
+                    "TOURROUTE_DATABASE_URL": settings.effective_database_url,
+                    "TOURROUTE_DATA_DIR": str(settings.data_dir),
+                }
+                if settings.graph_build_in_child
+                else None
+            )
+            app.state.graph_cache.persist_in(settings.data_dir / "graphs", child_env)
         if settings.preload_graph:
             preload_graph(app.state.graph_cache, app.state.sessionmaker)
         try:

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         "by network version, and load it from there: workers start in seconds and share "
         "the graph's pages.",
     )
+    graph_build_in_child: bool = Field(
+        default=True,
+        description="Build a road graph that has no snapshot yet in a child process (with "
+        "graph_snapshots): the worker stays responsive to its supervisor's health checks "
+        "and never holds the build's temporary memory.",
+    )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Proxies whose X-Forwarded-For is trusted for the client address "

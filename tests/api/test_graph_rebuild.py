@@ -8,6 +8,8 @@ one rolled-back transaction) cannot show.
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -168,3 +170,28 @@ def test_without_preloading_readyz_says_the_graph_is_built_on_demand(seeded: Pat
         assert body["road_graph"] == "on-demand"
         assert client.get(ROUTE).status_code == 200
         assert client.get("/readyz").json()["road_graph"] == "ready"
+
+
+def test_a_graph_without_a_snapshot_is_built_by_a_child_process(
+    seeded: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The worker waits for a child that builds and saves the graph, then maps the snapshot:
+    a build holding the interpreter lock for ~20 s (the complete network) made uvicorn's
+    supervisor kill the worker, which then started the build again, forever."""
+    shutil.rmtree(seeded / "graphs", ignore_errors=True)
+    caplog.set_level(logging.INFO, logger="tourroute.routes.graph_cache")
+    with _app(
+        seeded, graph_snapshots=True, graph_build_in_child=True, graph_rebuild="inline"
+    ) as client:
+        assert client.get(ROUTE).status_code == 200
+        graph = _state(client).graph_cache._latest
+        assert (seeded / "graphs" / graph.version / "meta.json").is_file()
+        assert "built by a child process" in caplog.text
+        # The arrays are the saved files' pages, not this process's own memory.
+        assert not graph.road.arrays["tail"].flags.owndata
+    # A second app (a restart, or another worker) loads the snapshot: no child this time.
+    caplog.clear()
+    with _app(seeded, graph_snapshots=True, graph_build_in_child=True) as client:
+        assert client.get(ROUTE).status_code == 200
+        assert "loaded from its snapshot" in caplog.text
+        assert "built by a child process" not in caplog.text

@@ -7,11 +7,14 @@ import ctypes
 import fcntl
 import gc
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,10 +74,19 @@ class GraphCache:
         self._factory: sessionmaker[Session] | None = None
         self._rebuild: threading.Thread | None = None
         self._snapshots: Path | None = None
+        self._child_env: dict[str, str] | None = None
 
-    def persist_in(self, directory: Path | None) -> None:
-        """Save graphs into ``directory`` and load them from it (``None``: never)."""
+    def persist_in(
+        self, directory: Path | None, build_in_child: Mapping[str, str] | None = None
+    ) -> None:
+        """Save graphs into ``directory`` and load them from it (``None``: never).
+
+        With ``build_in_child`` (the environment naming the database, see
+        :mod:`tourroute.routes.snapshot_build`), a graph not yet saved is built by a child
+        process, so this one stays responsive and small.
+        """
         self._snapshots = directory
+        self._child_env = dict(build_in_child) if build_in_child is not None else None
 
     def bind(self, factory: sessionmaker[Session] | None) -> None:
         """Build new versions in the background, in sessions of ``factory`` (``None``:
@@ -182,6 +194,11 @@ class GraphCache:
                     time.perf_counter() - started,
                 )
                 return graph
+            if self._child_env is not None:
+                road = self._build_in_child(directory, version, latest)
+                if road is not None:
+                    _prune(directory, keep=self._keep + 1)
+                    return _network_graph(session, version, road)
             built = self._build(session, version, latest.road if latest else None)
             try:
                 shutil.rmtree(directory / version, ignore_errors=True)  # an outdated format
@@ -197,6 +214,34 @@ class GraphCache:
             graph = _network_graph(session, version, road)
             _give_back_freed_memory()
             return graph
+
+    def _build_in_child(
+        self, directory: Path, version: str, latest: NetworkGraph | None
+    ) -> RoadGraph | None:
+        """Have a child process build and save ``version``; its snapshot, or ``None`` if the
+        child failed or built another version (the caller then builds in-process)."""
+        command = [sys.executable, "-m", "tourroute.routes.snapshot_build", str(directory)]
+        if latest is not None and (directory / latest.version).is_dir():
+            command.append(str(directory / latest.version))
+        started = time.perf_counter()
+        done = subprocess.run(  # noqa: S603 (our own module, our own interpreter)
+            command,
+            env={**os.environ, **(self._child_env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            log.error("road graph build in a child process failed:\n%s", done.stderr[-4000:])
+            return None
+        road = RoadGraph.load(directory / version)
+        if road is not None:
+            log.info(
+                "road graph %s built by a child process in %.1f s",
+                version,
+                time.perf_counter() - started,
+            )
+        return road
 
     @staticmethod
     def _build(session: Session, version: str, previous: RoadGraph | None = None) -> NetworkGraph:
