@@ -1091,9 +1091,16 @@ class Router:
         arc the budget ends on, the steps up to that point (the last one cut there)."""
         a = self.road.arrays
         costs = self.costs(timed)
-        d = seconds[a["tail"]]
-        out_arcs = np.flatnonzero(np.isfinite(d) & np.isfinite(costs) & (costs > 0))
-        share = np.minimum(1.0, (budget_s - d[out_arcs]) / costs[out_arcs])
+        # The arcs leaving the settled nodes, through the CSR index (arcs are sorted by
+        # tail): a few hundred thousand, where masking every arc touched all of them.
+        settled = np.flatnonzero(np.isfinite(seconds))
+        out_start = a["out_start"]
+        degree = out_start[settled + 1] - out_start[settled]
+        out_arcs = index_ranges(out_start[settled], degree)
+        d = np.repeat(seconds[settled], degree)
+        usable = np.isfinite(costs[out_arcs]) & (costs[out_arcs] > 0)
+        out_arcs, d = out_arcs[usable], d[usable]
+        share = np.minimum(1.0, (budget_s - d) / costs[out_arcs])
         coords, piece_start = a["coords"], a["piece_start"]
         # Whole arcs: a two-way piece driven both ways is drawn once.
         driven = np.zeros(len(piece_start) - 1, dtype=bool)
