@@ -40,8 +40,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     TOURROUTE_WORKERS=2 \
     PYTHONUNBUFFERED=1
 EXPOSE 8000
-# start-period: the OSM import (~30 s first, ~20 s on later starts) and each worker's first
-# road graph of the merged network (minutes) come before /readyz answers 200.
+# start-period: the OSM import (~30 s first, ~20 s on later starts) and the first road graph
+# of the merged network (~20 s, built once by a child process and saved under
+# /app/data/graphs; a restart with that directory kept maps it in under a second) come before
+# /readyz answers 200.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=300s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
 CMD ["sh", "-c", "tourroute db upgrade && tourroute seed load && tourroute import osm --quiet /app/seed/roads/osm2021-ntb-roads.osm.pbf && exec tourroute serve --host 0.0.0.0 --port 8000"]
