@@ -408,7 +408,7 @@ def load_edges(conn: Any, arcs: Arcs) -> float:
 
 
 EDGES = f"SELECT id, source, target, cost FROM {TABLE}"  # noqa: S608 (our own name)
-EDGES_XY = f"SELECT id, source, target, cost, x1, y1, x2, y2 FROM {TABLE}"  # noqa: S608
+EDGES_XY = f"SELECT id, source, target, cost, x1, y1, x2, y2 FROM {TABLE}"  # noqa: S608 (ours)
 
 
 def _path_answer(rows: Sequence[tuple[Any, ...]]) -> Answer:

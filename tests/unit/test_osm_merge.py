@@ -228,7 +228,7 @@ def test_an_empty_network_changes_nothing() -> None:
 )
 def test_bad_tolerances_are_refused(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        MergeRules(**kwargs)  # type: ignore[arg-type]
+        MergeRules(**kwargs)
 
 
 def test_bad_lines_are_refused(net: CuratedNetwork) -> None:
