@@ -24,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,7 +103,7 @@ def child_serve(data_dir: Path, pairs: int) -> dict[str, Any]:
     import gc
 
     from tourroute.routing import NoRoute, SnapError
-    from tourroute.routing.reach_grid import reach_area_grid
+    from tourroute.routing.reach_grid import reach_area_lines
 
     graph, load_s = _graph(data_dir, snapshots=True)
     rss_loaded, pss_loaded = _memory_mib()
@@ -155,13 +156,20 @@ def child_serve(data_dir: Path, pairs: int) -> dict[str, Any]:
     router.reachable(router.snap(CITIES["Vinh"], car), car, 60)  # the timed graph, cached
     for city, where in CITIES.items():
         origin = router.snap(where, car)
-        t = time.perf_counter()
-        reach = router.reachable(origin, car, 3600)
-        reach_ms = (time.perf_counter() - t) * 1000
-        t = time.perf_counter()
-        reach_area_grid(reach.starts, reach.ends, origin.on_road, 500)
-        area_ms = (time.perf_counter() - t) * 1000
-        isochrones[city] = {"reach": reach_ms, "area": area_ms, "steps": len(reach.starts)}
+        runs = []  # 5 runs: the first touches the snapshot's pages, the others as served
+        for _ in range(5):
+            t = time.perf_counter()
+            reach = router.reachable(origin, car, 3600)
+            reach_ms = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            reach_area_lines(reach.vertices, reach.line_starts, origin.on_road, 500)
+            runs.append((reach_ms, (time.perf_counter() - t) * 1000))
+        isochrones[city] = {
+            "reach": statistics.median(r[0] for r in runs),
+            "area": statistics.median(r[1] for r in runs),
+            "first": sum(runs[0]),
+            "steps": len(reach.vertices) - len(reach.line_starts),
+        }
     rss, pss = _memory_mib()
     return {
         "load_s": load_s,
@@ -272,7 +280,8 @@ def main() -> None:
         total = iso["reach"] + iso["area"]
         rows.append(
             (
-                f"60-min isochrone from {city} ({iso['steps']:,} road steps): reach + area",
+                f"60-min isochrone from {city} ({iso['steps']:,} road steps): reach + area"
+                f" (p50 of 5; first {iso['first']:.0f} ms)",
                 f"{iso['reach']:.0f} + {iso['area']:.0f} ms",
                 "≤ 200 ms",
                 total <= 200,

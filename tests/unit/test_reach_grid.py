@@ -9,7 +9,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry import Point
 
 from tourroute.routing.isochrone import reach_area
-from tourroute.routing.reach_grid import reach_area_grid
+from tourroute.routing.reach_grid import reach_area_grid, reach_area_lines, steps_as_lines
 
 CENTER = (105.7, 19.0)
 LOCAL = CRS.from_proj4(f"+proj=aeqd +lat_0={CENTER[1]} +lon_0={CENTER[0]} +datum=WGS84")
@@ -114,3 +114,31 @@ def test_rejects_a_bad_margin_or_shape() -> None:
         reach_area_grid(one, one, CENTER, 0.0)
     with pytest.raises(ValueError, match="shape"):
         reach_area_grid(one, np.empty((0, 2)), CENTER)
+
+
+def test_polylines_draw_the_same_area_as_their_steps() -> None:
+    """reach_area_lines (what a reach hands over: vertex runs) and reach_area_grid (steps)
+    are one area: two roads, one bent, given either way."""
+    x = np.linspace(-5000.0, 5000.0, 41)
+    east = lonlat(np.column_stack((x, np.zeros_like(x))))
+    bent = lonlat(np.array([[-2000.0, 3000.0], [0.0, 1500.0], [2500.0, 2500.0]]))
+    starts = np.concatenate((east[:-1], bent[:-1]))
+    ends = np.concatenate((east[1:], bent[1:]))
+    vertices, first = steps_as_lines(starts, ends)
+    assert len(vertices) == len(east) + len(bent)
+    assert first.tolist() == [0, len(east)]
+    by_steps = reach_area_grid(starts, ends, CENTER, 500.0)
+    by_lines = reach_area_lines(vertices, first, CENTER, 500.0)
+    assert by_lines.equals(by_steps)
+    assert metric(by_lines).contains(Point(2500.0, 2400.0))  # the bent road's end is in
+
+
+@pytest.mark.parametrize(
+    "line_starts",
+    [[1], [0, 0], [0, 3, 2], [0, 9]],
+    ids=["not-from-0", "repeated", "decreasing", "beyond-the-vertices"],
+)
+def test_bad_line_starts_are_refused(line_starts: list[int]) -> None:
+    vertices = lonlat(np.array([[0.0, 0.0], [100.0, 0.0], [200.0, 0.0], [300.0, 0.0]]))
+    with pytest.raises(ValueError, match="line_starts"):
+        reach_area_lines(vertices, np.array(line_starts), CENTER, 500.0)

@@ -11,7 +11,7 @@ from shapely.geometry import box
 
 from tourroute.routing import NoRoute, Preference, Segment, SnapError, Vehicle, build_graph, route
 from tourroute.routing.convoy import convoy_avoid, convoy_vehicle
-from tourroute.routing.graph import RoadGraph
+from tourroute.routing.graph import Coord, RoadGraph
 from tourroute.routing.profiles import PROFILES
 from tourroute.routing.route import Router
 from tourroute.routing.snap import Snap, Snapper
@@ -201,6 +201,31 @@ def test_far_point_cannot_snap() -> None:
         route(g, (106.5, 19.0), (105.05, 19.0), Vehicle.car)
 
 
+def test_try_snap_answers_as_snap_does_and_remembers_per_model() -> None:
+    """The isochrone's and the composer's snaps: the same answer as ``snap``, ``None`` where
+    it fails, and a second ask never searches again (the snapper is not called)."""
+    g = build_graph([Segment("s", ((105.0, 19.0), (105.1, 19.0)), road_class="primary")])
+    router = Router(g, fast=False)
+    car = router.model(Vehicle.car)
+    near, far = (105.05, 19.001), (106.5, 19.0)
+    assert router.try_snap(near, car) == router.snap(near, car)
+    assert router.try_snap(far, car) is None
+    calls: list[Coord] = []
+    real = router.snapper.snap
+
+    def counted(point: Coord, usable: np.ndarray, max_distance_m: float = 20_000.0) -> Snap:
+        calls.append(point)
+        return real(point, usable, max_distance_m)
+
+    router.snapper.snap = counted  # type: ignore[method-assign]  # a counting spy on one router
+    assert router.try_snap(near, car) == router.snap(near, car)
+    assert router.try_snap(far, car) is None
+    assert len(calls) == 1  # only the plain snap() searched
+    motorbike = router.model(Vehicle.motorbike)  # another model: its own answers
+    assert router.try_snap(near, motorbike) is not None
+    assert len(calls) == 2
+
+
 def _random_grid(rng: random.Random, n: int = 8) -> RoadGraph:
     """A jittered grid: expressway rows every 3rd, random classes, some one-way streets."""
     step = 0.02
@@ -297,11 +322,11 @@ def test_a_reach_ends_part_way_along_the_road_where_the_budget_runs_out(fast: bo
     east = router.reachable(
         router.snap((105.0, 19.0), model), model, seconds["a"] + seconds["b"] / 2
     )
-    assert max(east.ends[:, 0].max(), east.starts[:, 0].max()) == pytest.approx(105.075, abs=1e-4)
+    assert east.vertices[:, 0].max() == pytest.approx(105.075, abs=1e-4)
     west = router.reachable(
         router.snap((105.1, 19.0), model), model, seconds["b"] + seconds["a"] / 2
     )
-    assert min(west.ends[:, 0].min(), west.starts[:, 0].min()) == pytest.approx(105.025, abs=1e-4)
+    assert west.vertices[:, 0].min() == pytest.approx(105.025, abs=1e-4)
 
 
 def test_a_road_ending_on_another_ones_line_joins_it_there() -> None:
@@ -326,3 +351,32 @@ def test_a_road_ending_on_another_ones_line_joins_it_there() -> None:
     assert build_graph([expressway, side, near]).arc_count == 6  # no level junctions
     ramp = Segment("side", side.coords, road_class="motorway", oneway=True)
     assert build_graph([expressway, ramp]).arc_count == 5  # the ramp joins: 2 + 2 + 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_line_part_cuts_as_shapely_substring_does(seed: int) -> None:
+    """The route's end arcs are cut with numpy (_line_part); shapely's substring is the
+    reference: same points, for random lines and fractions, zero-length steps included."""
+    from shapely.geometry import LineString
+    from shapely.ops import substring
+
+    from tourroute.routing.route import _line_part
+
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        n = int(rng.integers(2, 9))
+        line = 105.0 + rng.random((n, 2)) * 0.01
+        if n > 3:
+            line[2] = line[1]  # a repeated vertex: a step of no length
+        lo, hi = sorted(float(x) for x in rng.random(2))
+        if rng.random() < 0.2:
+            lo = hi = float(rng.choice([0.0, 1.0, hi]))
+        got = _line_part(line, lo, hi)
+        if hi <= lo:
+            want = np.array(list(LineString(line).interpolate(lo, normalized=True).coords) * 2)
+        else:
+            want = np.array(substring(LineString(line), lo, hi, normalized=True).coords)
+            if len(want) == 1:
+                want = np.repeat(want, 2, axis=0)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)

@@ -273,10 +273,7 @@ class LegBuilder:
         -------
         Snap or None
         """
-        try:
-            return self.graph.router.snap(point, self.model)
-        except (SnapError, NoRoute):
-            return None
+        return self.graph.router.try_snap(point, self.model)
 
     def matrix(self, origins: list[Snap], destinations: list[Snap], distances: bool) -> Matrix:
         """Travel times (and distances) between snapped points under the model.

@@ -16,7 +16,7 @@ from tourroute.routes.legs import ErrorNames, LegBuilder
 from tourroute.routes.legs import route_breakdown as route_breakdown  # router.py imports it here
 from tourroute.routing import Preference, Route, Snap, Vehicle
 from tourroute.routing.graph import Coord
-from tourroute.routing.reach_grid import reach_area_grid
+from tourroute.routing.reach_grid import reach_area_lines
 from tourroute.routing.route import AVOIDABLE, Matrix, Reach
 from tourroute.sites.repository import SitePoint, SiteRepository
 
@@ -287,7 +287,7 @@ class RoutingService:
         legs = LegBuilder.of(graph, vehicle, Preference.fastest, avoid)
         start = legs.snap(origin.coord, ErrorNames.point(origin.query, "from"))
         reach = graph.router.reachable(start, legs.model, minutes * 60)
-        area = reach_area_grid(reach.starts, reach.ends, start.on_road, margin_m)
+        area = reach_area_lines(reach.vertices, reach.line_starts, start.on_road, margin_m)
         sites: list[ReachedSite] = []
         for site in SiteRepository(self.session).published_in_bbox(area.bounds):
             snap = legs.try_snap(site.coord)

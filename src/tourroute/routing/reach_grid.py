@@ -17,12 +17,12 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import Geod
 from scipy import ndimage
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["reach_area_grid"]
+__all__ = ["reach_area_grid", "reach_area_lines", "steps_as_lines"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -35,6 +35,10 @@ CELLS_PER_MARGIN = 4.5
 MAX_CELLS = 4_000_000
 #: The projection is replaced by a fitted polynomial when it stays this close (in cells).
 _FIT_TOLERANCE_CELLS = 0.02
+#: The ellipsoid of the local frame: an azimuthal equidistant projection on WGS84 is the
+#: geodesic's azimuth and length from the centre, which ``Geod`` gives without building a
+#: PROJ pipeline (two ``Transformer.from_crs`` took 12 ms a request).
+_GEOD = Geod(ellps="WGS84")
 
 
 def reach_area_grid(
@@ -53,9 +57,11 @@ def reach_area_grid(
     took 15–23 s, against a budget of 200 ms for the whole isochrone request.
 
     The steps are projected into an azimuthal equidistant frame centred on ``center``
-    (as ``reach_area`` does; the projection is evaluated by pyproj on a small grid of
-    control points and applied to the steps through a fitted quadratic or cubic
-    polynomial, within 2 % of a cell of pyproj, else by pyproj itself).  Each step is
+    (as ``reach_area`` does; the projection, the WGS84 geodesic's azimuth and length from
+    the centre, is evaluated with pyproj's ``Geod`` on a small grid of control points and
+    applied to the steps through a fitted quadratic or cubic polynomial, within 2 % of a
+    cell of the exact map, else exactly).  :func:`reach_area_lines` takes the same steps
+    as polylines, the form a reach comes in.  Each step is
     sampled at most half a cell apart and the cells of the samples are marked; the marks
     are widened by a disc of ``margin_m / cell - 0.5`` cells (cell centre to cell centre,
     so that the edge of the outermost whole cells lies ``margin_m`` from the road on
@@ -106,34 +112,95 @@ def reach_area_grid(
     >>> area.geom_type, round(area.bounds[1], 2), round(area.bounds[3], 2)
     ('Polygon', 18.99, 19.01)
     """
-    if not margin_m > 0 or (cell_m is not None and not cell_m > 0):
-        raise ValueError("margin_m and cell_m must be positive")
     a = np.asarray(starts, dtype=np.float64)
     b = np.asarray(ends, dtype=np.float64)
     if a.ndim != 2 or a.shape[1] != 2 or a.shape != b.shape:
         raise ValueError("starts and ends must be float arrays of the same shape (n, 2)")
-    local = CRS.from_proj4(f"+proj=aeqd +lat_0={center[1]} +lon_0={center[0]} +datum=WGS84")
-    forward = Transformer.from_crs("EPSG:4326", local, always_xy=True)
-    back = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
-    n = len(a)
-    if n == 0:
-        return shapely.transform(
-            Point(0.0, 0.0).buffer(margin_m), back.transform, interleaved=False
-        )
+    vertices, line_starts = steps_as_lines(a, b)
+    return reach_area_lines(vertices, line_starts, center, margin_m, simplify_m, cell_m=cell_m)
 
-    # Points: every start, and the ends that are not the start of the next step.
-    joined = np.zeros(n, dtype=np.bool_)
+
+def steps_as_lines(starts: FloatArray, ends: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Straight steps as polylines: (vertices, index of each line's first vertex).
+
+    A step whose start is the end of the one before continues its line, so a chain of
+    ``k`` steps takes ``k + 1`` vertices instead of ``2k``.
+
+    >>> v, first = steps_as_lines(np.array([[0.0, 0], [1, 0], [5, 5]]),
+    ...                           np.array([[1.0, 0], [2, 0], [6, 5]]))
+    >>> v.tolist(), first.tolist()
+    ([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [5.0, 5.0], [6.0, 5.0]], [0, 3])
+    """
+    n = len(starts)
+    if n == 0:
+        return np.empty((0, 2)), np.empty(0, dtype=np.intp)
+    joined = np.zeros(n, dtype=np.bool_)  # step i's end is step i + 1's start
     if n > 1:
-        np.logical_and(a[1:, 0] == b[:-1, 0], a[1:, 1] == b[:-1, 1], out=joined[:-1])
+        np.logical_and(
+            starts[1:, 0] == ends[:-1, 0], starts[1:, 1] == ends[:-1, 1], out=joined[:-1]
+        )
     loose = np.flatnonzero(~joined)
-    end_index = np.arange(1, n + 1, dtype=np.intp)
-    end_index[loose] = n + np.arange(len(loose), dtype=np.intp)
-    lon = np.concatenate((a[:, 0], b[loose, 0]))
-    lat = np.concatenate((a[:, 1], b[loose, 1]))
+    width = np.ones(n, dtype=np.intp)
+    width[loose] = 2  # a step that ends its line brings its end vertex too
+    at = np.cumsum(width) - width
+    vertices = np.empty((int(width.sum()), 2))
+    vertices[at] = starts
+    vertices[at[loose] + 1] = ends[loose]
+    first_steps = np.concatenate(([0], loose[:-1] + 1))
+    return vertices, at[first_steps]
+
+
+def reach_area_lines(
+    vertices: np.ndarray,
+    line_starts: np.ndarray,
+    center: tuple[float, float],
+    margin_m: float = 500.0,
+    simplify_m: float = 50.0,
+    *,
+    cell_m: float | None = None,
+) -> BaseGeometry:
+    """:func:`reach_area_grid` of polylines: the form a reach's road pieces come in.
+
+    Parameters
+    ----------
+    vertices
+        Float array (m, 2) of (lon, lat): the lines' vertices, one line after another.
+    line_starts
+        Increasing indices into ``vertices`` of each line's first vertex (the first is 0).
+    center, margin_m, simplify_m, cell_m
+        As :func:`reach_area_grid`.
+
+    Returns
+    -------
+    shapely.geometry.base.BaseGeometry
+        As :func:`reach_area_grid`.
+
+    Raises
+    ------
+    ValueError
+        If ``margin_m`` or ``cell_m`` is not positive, ``vertices`` is not (m, 2) or
+        ``line_starts`` does not start at 0 and increase within ``vertices``.
+    """
+    if not margin_m > 0 or (cell_m is not None and not cell_m > 0):
+        raise ValueError("margin_m and cell_m must be positive")
+    v = np.asarray(vertices, dtype=np.float64)
+    first = np.asarray(line_starts, dtype=np.intp)
+    if v.ndim != 2 or v.shape[1] != 2:
+        raise ValueError("vertices must be a float array of shape (m, 2)")
+    m = len(v)
+    if m and (len(first) == 0 or first[0] != 0 or first[-1] >= m or (np.diff(first) <= 0).any()):
+        raise ValueError("line_starts must start at 0 and increase within the vertices")
+    if m == 0:
+        return _disc(center, margin_m)
+
+    # Step j runs from vertex j to j + 1, except where j + 1 starts a new line.
+    continues = np.ones(m - 1, dtype=np.bool_)
+    continues[first[1:] - 1] = False
+    step_from = np.flatnonzero(continues)
 
     cell0 = cell_m if cell_m is not None else margin_m / CELLS_PER_MARGIN
-    to_local, to_lonlat = _projection(lon, lat, forward, back, cell0 * _FIT_TOLERANCE_CELLS)
-    x, y = to_local(lon, lat)
+    to_local, to_lonlat = _projection(v[:, 0], v[:, 1], center, cell0 * _FIT_TOLERANCE_CELLS)
+    x, y = to_local(v[:, 0], v[:, 1])
 
     grid = _Grid.fit(x, y, margin_m, cell0)
     # Coordinates in cells from the grid's corner.
@@ -141,7 +208,7 @@ def reach_area_grid(
     x /= grid.cell
     y -= grid.y0
     y /= grid.cell
-    mask = _mark(x, y, end_index, grid.width, grid.height)
+    mask = _mark(x, y, step_from, grid.width, grid.height)
     mask = _dilate(mask, max(margin_m / grid.cell - 0.5, 0.0))
     _fill_pinches(mask)
     # 0.75 of a cell, not a whole one: rings a cell apart then never cross, and the repair
@@ -150,6 +217,36 @@ def reach_area_grid(
     scale = np.array([grid.cell, grid.cell])
     offset = np.array([grid.x0, grid.y0])
     return shapely.transform(area, lambda xy: to_lonlat(xy * scale + offset))
+
+
+def _disc(center: tuple[float, float], radius_m: float) -> BaseGeometry:
+    """The disc of ``radius_m`` around ``center``, in lon/lat (what an empty reach covers)."""
+    ring = Point(0.0, 0.0).buffer(radius_m)
+    return shapely.transform(ring, lambda xy: _aeqd_inverse(center, xy))
+
+
+def _aeqd_forward(
+    center: tuple[float, float], lon: FloatArray, lat: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Azimuthal equidistant (WGS84) coordinates of points, in metres from ``center``."""
+    c_lon = np.full(len(lon), center[0])
+    c_lat = np.full(len(lon), center[1])
+    azimuth, _, dist = _GEOD.inv(c_lon, c_lat, lon, lat)
+    rad = np.radians(np.asarray(azimuth, dtype=np.float64))
+    d = np.asarray(dist, dtype=np.float64)
+    return d * np.sin(rad), d * np.cos(rad)
+
+
+def _aeqd_inverse(center: tuple[float, float], xy: FloatArray) -> FloatArray:
+    """Lon/lat of azimuthal equidistant (WGS84) coordinates around ``center``, (m, 2)."""
+    x, y = xy[:, 0], xy[:, 1]
+    lon, lat, _ = _GEOD.fwd(
+        np.full(len(x), center[0]),
+        np.full(len(x), center[1]),
+        np.degrees(np.arctan2(x, y)),
+        np.hypot(x, y),
+    )
+    return np.column_stack((lon, lat))
 
 
 class _Grid:
@@ -174,8 +271,7 @@ class _Grid:
 def _projection(
     lon: FloatArray,
     lat: FloatArray,
-    forward: Transformer,
-    back: Transformer,
+    center: tuple[float, float],
     tolerance_m: float,
 ) -> tuple[
     Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]],
@@ -183,10 +279,10 @@ def _projection(
 ]:
     """Forward (lon, lat → x, y) and inverse ((m, 2) → (m, 2)) maps of the local frame.
 
-    pyproj's ellipsoidal aeqd costs ~1 µs a point (3 s for 3 M points); over a regional
-    extent the map is smooth, so a quadratic (or cubic) polynomial fitted to pyproj at
-    control points reproduces it within ``tolerance_m`` at a few ns a point.  When
-    neither degree does (a continental extent), pyproj is used point by point.
+    The exact map (a geodesic from the centre per point) costs ~1 µs a point (3 s for
+    3 M points); over a regional extent it is smooth, so a quadratic (or cubic) polynomial
+    fitted to it at control points reproduces it within ``tolerance_m`` at a few ns a
+    point.  When neither degree does (a continental extent), the exact map is used.
     """
     lon0, lon1, lat0, lat1 = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
     # Control points on a 13 × 13 grid (a little wider than the data), checked halfway.
@@ -194,7 +290,7 @@ def _projection(
     glon = np.linspace(lon0 - pad_lon, lon1 + pad_lon, 25)
     glat = np.linspace(lat0 - pad_lat, lat1 + pad_lat, 25)
     lon_all, lat_all = (g.ravel() for g in np.meshgrid(glon, glat))
-    x_all, y_all = forward.transform(lon_all, lat_all)
+    x_all, y_all = _aeqd_forward(center, lon_all, lat_all)
     on_grid = (np.arange(25)[:, None] % 2 == 0) & (np.arange(25)[None, :] % 2 == 0)
     fit, check = on_grid.ravel(), ~on_grid.ravel()
     geo = np.column_stack((lon_all, lat_all))
@@ -215,12 +311,10 @@ def _projection(
             return to_local, behind
 
     def exact_local(lo: FloatArray, la: FloatArray) -> tuple[FloatArray, FloatArray]:
-        xs, ys = forward.transform(lo, la)
-        return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+        return _aeqd_forward(center, lo, la)
 
     def exact_lonlat(xy: FloatArray) -> FloatArray:
-        lo, la = back.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack((lo, la))
+        return _aeqd_inverse(center, xy)
 
     return exact_local, exact_lonlat
 
@@ -277,30 +371,31 @@ def _horner(v: FloatArray, coefs: list[float]) -> FloatArray:
     return out
 
 
-def _mark(x: FloatArray, y: FloatArray, end_index: IntArray, width: int, height: int) -> BoolArray:
-    """Cells (in a height × width mask) that the steps pass through.
+def _mark(x: FloatArray, y: FloatArray, step_from: IntArray, width: int, height: int) -> BoolArray:
+    """Cells (in a height × width mask) that the points and the steps between them touch.
 
-    ``x``, ``y`` are in cells; step ``i`` runs from point ``i`` to point ``end_index[i]``.
-    Each step is sampled at most half a cell apart along both axes; with most steps shorter
-    than that, only the longer ones get samples between their ends, spread with
+    ``x``, ``y`` are in cells; step ``i`` runs from point ``step_from[i]`` to the next
+    point.  Each step is sampled at most half a cell apart along both axes; with most steps
+    shorter than that, only the longer ones get samples between their ends, spread with
     ``np.repeat`` (no Python loop over steps).
     """
-    n = len(end_index)
     mask = np.zeros(height * width, dtype=np.bool_)
-    mask[y.astype(np.intp) * width + x.astype(np.intp)] = True  # every start and end
-    dx = x[end_index] - x[:n]
-    dy = y[end_index] - y[:n]
-    steps = np.ceil(2.0 * np.maximum(np.abs(dx), np.abs(dy))).astype(np.intp)
-    long = np.flatnonzero(steps >= 2)
+    mask[y.astype(np.intp) * width + x.astype(np.intp)] = True  # every point
+    dx = np.diff(x)[step_from]
+    dy = np.diff(y)[step_from]
+    # Only steps over half a cell along an axis need samples between their ends.
+    long = np.flatnonzero((np.abs(dx) > 0.5) | (np.abs(dy) > 0.5))
     if len(long):
-        count = steps[long] - 1  # samples strictly between the ends
+        dx, dy, origin = dx[long], dy[long], step_from[long]
+        steps = np.ceil(2.0 * np.maximum(np.abs(dx), np.abs(dy))).astype(np.intp)
+        count = steps - 1  # samples strictly between the ends
         total = int(count.sum())
-        which = np.repeat(long, count)
+        which = np.repeat(np.arange(len(long)), count)
         first = np.cumsum(count) - count
         j = np.arange(1, total + 1, dtype=np.float64) - np.repeat(first, count)
         t = j / steps[which]
-        sx = x[which] + t * dx[which]
-        sy = y[which] + t * dy[which]
+        sx = x[origin[which]] + t * dx[which]
+        sy = y[origin[which]] + t * dy[which]
         mask[sy.astype(np.intp) * width + sx.astype(np.intp)] = True
     return mask.reshape(height, width)
 

@@ -31,7 +31,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import substring
 from shapely.prepared import prep
 
 from tourroute.routing.graph import Coord, Edge, RoadGraph, index_ranges, sorted_unique
@@ -317,6 +316,31 @@ def _grouped(codes: np.ndarray, values: np.ndarray, names: list[str]) -> dict[st
     return {names[int(distinct[i])]: float(sums[i]) for i in np.argsort(first, kind="stable")}
 
 
+def _grouped_pairs(
+    first: np.ndarray,
+    second: np.ndarray,
+    values: np.ndarray,
+    first_names: list[str],
+    second_names: list[str],
+) -> dict[tuple[str, str], float]:
+    """Sum of ``values`` per pair of codes (either -1 skipped), keyed by the pair of names,
+    in order of first appearance."""
+    keep = (first >= 0) & (second >= 0)
+    width = max(len(second_names), 1)
+    keys = first[keep].astype(np.int64) * width + second[keep].astype(np.int64)
+    values = values[keep]
+    if not len(keys):
+        return {}
+    distinct, where, inverse = sorted_unique(keys, return_index=True, return_inverse=True)
+    sums = np.bincount(inverse, weights=values, minlength=len(distinct))
+    return {
+        (first_names[int(distinct[i]) // width], second_names[int(distinct[i]) % width]): float(
+            sums[i]
+        )
+        for i in np.argsort(where, kind="stable")
+    }
+
+
 def _pieces_touching(road: RoadGraph, area: BaseGeometry) -> np.ndarray:
     """Which pieces of road touch ``area``: bounding boxes first, then exact lines."""
     a = road.arrays
@@ -469,6 +493,8 @@ def _unwind(road: RoadGraph, parent: dict[int, int | None], last: int) -> list[i
 
 _T = TypeVar("_T")
 _CACHED = 48  # per-model arrays kept by a router (costs, components, snapping masks)
+#: Points whose snap :meth:`Router.try_snap` remembers per model.
+_SNAPS_KEPT = 20_000
 
 
 class Router:
@@ -612,6 +638,44 @@ class Router:
         return self._cached("snappable", model.cache_key(), make)
 
     # -- snapping ---------------------------------------------------------------------
+    def try_snap(
+        self, point: Coord, model: RouteCost, max_distance_m: float = 20_000.0
+    ) -> Snap | None:
+        """``point`` snapped as :meth:`snap` does, or ``None`` where that fails; remembered.
+
+        For the points asked about again and again: the sites an isochrone checks (400 of
+        them on the regional network, 0.1 ms each: half the request) or a composer's
+        candidates.  The answers are kept per model (a network version has its own
+        router), up to :data:`_SNAPS_KEPT` points, then forgotten together.
+
+        Parameters
+        ----------
+        point
+            (lon, lat) in degrees.
+        model
+            The cost model, as in :meth:`snap`.
+        max_distance_m
+            As in :meth:`snap`.
+
+        Returns
+        -------
+        Snap or None
+        """
+        known: dict[tuple[float, float, float], Snap | None] = self._cached(
+            "snaps", model.cache_key(), dict
+        )
+        key = (float(point[0]), float(point[1]), float(max_distance_m))
+        if key in known:
+            return known[key]
+        try:
+            found: Snap | None = self.snap(point, model, max_distance_m)
+        except (SnapError, NoRoute):
+            found = None
+        if len(known) >= _SNAPS_KEPT:
+            known.clear()
+        known[key] = found
+        return found
+
     def snap(self, point: Coord, model: RouteCost, max_distance_m: float = 20_000.0) -> Snap:
         """``point`` projected onto the nearest arc the vehicle can use and leave.
 
@@ -819,7 +883,7 @@ class Router:
         r = Route(
             float(metres[driven].sum()),
             float((self.seconds(model)[arcs] * share)[driven].sum()),
-            self._coords(legs),
+            self._coords(arcs, lo, hi),
             start,
             end,
         )
@@ -844,38 +908,33 @@ class Router:
         provinces = road.strings("province_table")
         r.by_province = _grouped(prov_code, prov_m, provinces)
         if len(corr_code) and len(prov_code):
-            for k in np.flatnonzero(n_corr[prov_arc] > 0):
-                arc = int(prov_arc[k])
-                code = provinces[int(prov_code[k])]
-                for c in a["corr_code"][corr_start[segs[arc]] : corr_start[segs[arc] + 1]]:
-                    key = (corridors[int(c)], code)
-                    r.by_corridor_province[key] = r.by_corridor_province.get(key, 0.0) + float(
-                        prov_m[k]
-                    )
+            # Corridor × province: each province's share of an arc, once per corridor of
+            # its segment (a Python loop over them was a millisecond on long routes).
+            per = n_corr[prov_arc]
+            k = np.repeat(np.arange(len(prov_code)), per)
+            pair_corr = a["corr_code"][index_ranges(corr_start[segs[prov_arc]], per)]
+            r.by_corridor_province = _grouped_pairs(
+                pair_corr, prov_code[k], prov_m[k], corridors, provinces
+            )
         if len(segs):
             changes = np.flatnonzero(np.concatenate([[True], segs[1:] != segs[:-1]]))
             ids = a["seg_ids"]
             r.segment_ids = [str(ids[segs[i]]) for i in changes]
         return r
 
-    def _coords(self, legs: list[tuple[int, float, float]]) -> list[Coord]:
-        """The line along ``legs``: whole arcs gathered from the arrays at once, the partial
-        ones at either end cut; a vertex shared by two arcs appears once."""
+    def _coords(self, arcs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[Coord]:
+        """The line along the arcs driven from fraction ``lo`` to ``hi`` of each: runs of
+        whole arcs gathered from the arrays at once, the few partial ones (at the ends,
+        at a via point) cut; a vertex shared by two parts appears once."""
         parts: list[np.ndarray] = []
-        whole: list[int] = []
-
-        def flush() -> None:
-            if whole:
-                parts.append(self._arc_coords(np.asarray(whole, dtype=np.int64)))
-                whole.clear()
-
-        for arc, lo, hi in legs:
-            if (lo, hi) == (0.0, 1.0):
-                whole.append(arc)
-                continue
-            flush()
-            parts.append(np.asarray(_line_part(self._arc_shape(arc), lo, hi), dtype=np.float64))
-        flush()
+        run = 0  # the first arc of the current run of whole arcs
+        for i in np.flatnonzero((lo != 0.0) | (hi != 1.0)).tolist():
+            if i > run:
+                parts.append(self._arc_coords(arcs[run:i]))
+            parts.append(_line_part(self._arc_array(int(arcs[i])), float(lo[i]), float(hi[i])))
+            run = i + 1
+        if run < len(arcs):
+            parts.append(self._arc_coords(arcs[run:]))
         line = np.concatenate(parts) if parts else np.zeros((0, 2))
         if len(line) > 1:
             repeated = np.concatenate([[False], np.all(line[1:] == line[:-1], axis=1)])
@@ -884,12 +943,15 @@ class Router:
             boundary = np.zeros(len(line), dtype=bool)
             boundary[starts] = True
             line = line[~(repeated & boundary)]
-        return [(x, y) for x, y in line.tolist()]
+        coords: list[Coord] = list(map(tuple, line.tolist()))  # the fastest way to tuples
+        return coords
 
-    def _arc_shape(self, arc: int) -> tuple[Coord, ...]:
-        """The vertices of one arc in driving direction."""
-        shape = self.road.piece_coords(int(self.road.arrays["arc_piece"][arc]))
-        return shape[::-1] if self.road.arrays["arc_reverse"][arc] else shape
+    def _arc_array(self, arc: int) -> np.ndarray:
+        """The vertices of one arc in driving direction, as a (view of the) (m, 2) array."""
+        a = self.road.arrays
+        p = int(a["arc_piece"][arc])
+        shape: np.ndarray = a["coords"][int(a["piece_start"][p]) : int(a["piece_start"][p + 1])]
+        return shape[::-1] if a["arc_reverse"][arc] else shape
 
     def _arc_coords(self, arcs: np.ndarray) -> np.ndarray:
         """The vertices of consecutive whole arcs, in driving direction, joints once."""
@@ -1041,9 +1103,9 @@ class Router:
         Returns
         -------
         Reach
-            The seconds to every node (``inf`` beyond the budget), and the straight road
-            steps driven within the budget, ready for
-            :func:`~tourroute.routing.reach_grid.reach_area_grid`.
+            The seconds to every node (``inf`` beyond the budget), and the road driven
+            within the budget as polylines, ready for
+            :func:`~tourroute.routing.reach_grid.reach_area_lines`.
         """
         timed = RouteCost(model.profile, Preference.fastest, model.avoid, None, model.excluded)
         leave, _ = self.ends(origin, timed)
@@ -1071,24 +1133,28 @@ class Router:
             reached = dijkstra(with_origin, directed=True, indices=[n], limit=budget_s)
             seconds = np.asarray(reached[0, :n], dtype=np.float64)
         seconds[seconds > budget_s] = np.inf
-        starts, ends = self._reached_steps(seconds, timed, budget_s)
+        vertices, line_starts = self._reached_lines(seconds, timed, budget_s)
         # The origin's own arc, from the point both ways as far as the budget goes.
         cost = float(self.costs(timed)[origin.edge])
         if 0 < cost < np.inf:
             reach = budget_s / cost
             lo = max(0.0, origin.fraction - reach)
             hi = min(1.0, origin.fraction + reach)
-            own = np.asarray(_line_part(self._arc_shape(origin.edge), lo, hi))
-            starts = np.concatenate([starts, own[:-1]])
-            ends = np.concatenate([ends, own[1:]])
-        return Reach(origin, budget_s, seconds, starts, ends, timed)
+            own = _line_part(self._arc_array(origin.edge), lo, hi)
+            line_starts = np.append(line_starts, len(vertices))
+            vertices = np.concatenate([vertices, own])
+        return Reach(origin, budget_s, seconds, vertices, line_starts, timed)
 
-    def _reached_steps(
+    def _reached_lines(
         self, seconds: np.ndarray, timed: RouteCost, budget_s: float
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The straight steps driven within the budget, as (starts, ends) lon/lat arrays:
-        every step of an arc whose tail is reached and whose whole cost fits, and of an
-        arc the budget ends on, the steps up to that point (the last one cut there)."""
+        """The road driven within the budget, as polylines (vertices, first vertex of each):
+        every piece of road with an arc whose tail is reached and whose whole cost fits, and
+        of an arc the budget ends on, its steps up to that point (the last one cut there).
+
+        Whole pieces are gathered as runs of their vertices (one gather, each vertex once):
+        gathering each step's two ends took twice the memory traffic and a third of a
+        60-minute isochrone's time on the regional network."""
         a = self.road.arrays
         costs = self.costs(timed)
         # The arcs leaving the settled nodes, through the CSR index (arcs are sorted by
@@ -1098,17 +1164,18 @@ class Router:
         degree = out_start[settled + 1] - out_start[settled]
         out_arcs = index_ranges(out_start[settled], degree)
         d = np.repeat(seconds[settled], degree)
-        usable = np.isfinite(costs[out_arcs]) & (costs[out_arcs] > 0)
-        out_arcs, d = out_arcs[usable], d[usable]
-        share = np.minimum(1.0, (budget_s - d) / costs[out_arcs])
+        arc_costs = costs[out_arcs]
+        usable = np.isfinite(arc_costs) & (arc_costs > 0)
+        out_arcs, d, arc_costs = out_arcs[usable], d[usable], arc_costs[usable]
+        share = np.minimum(1.0, (budget_s - d) / arc_costs)
         coords, piece_start = a["coords"], a["piece_start"]
         # Whole arcs: a two-way piece driven both ways is drawn once.
         driven = np.zeros(len(piece_start) - 1, dtype=bool)
         driven[a["arc_piece"][out_arcs[share >= 1.0]]] = True
         whole = np.flatnonzero(driven)
-        n = piece_start[whole + 1] - piece_start[whole] - 1
-        steps = index_ranges(piece_start[whole], n)
-        starts, ends = [coords[steps]], [coords[steps + 1]]
+        count = piece_start[whole + 1] - piece_start[whole]
+        vertices = [coords[index_ranges(piece_start[whole], count)]]
+        line_starts = [np.cumsum(count) - count]
         # Arcs the budget runs out on: their steps up to the fraction reached.
         part = (share > 0) & (share < 1.0)
         arcs, fraction = out_arcs[part], share[part]
@@ -1130,12 +1197,17 @@ class Router:
             keep = enter < reach
             with np.errstate(invalid="ignore", divide="ignore"):
                 t = np.clip(np.where(length > 0, (reach - enter) / length, 1.0), 0.0, 1.0)
-            start_point = np.where(back[:, None], second, first)
-            end_point = np.where(back[:, None], first, second)
-            cut = start_point + (end_point - start_point) * t[:, None]
-            starts.append(start_point[keep])
-            ends.append(cut[keep])
-        return np.concatenate(starts), np.concatenate(ends)
+            start_point = np.where(back[:, None], second, first)[keep]
+            end_point = np.where(back[:, None], first, second)[keep]
+            cut = start_point + (end_point - start_point) * t[keep][:, None]
+            # Each kept step its own two-vertex line.
+            pairs = np.empty((2 * len(start_point), 2))
+            pairs[0::2] = start_point
+            pairs[1::2] = cut
+            offset = len(vertices[0])
+            vertices.append(pairs)
+            line_starts.append(offset + 2 * np.arange(len(start_point)))
+        return np.concatenate(vertices), np.concatenate(line_starts)
 
     def time_to(self, reach: Reach, snap: Snap) -> float | None:
         """Seconds from the reach's origin to a snapped point, if within its budget.
@@ -1177,8 +1249,8 @@ class Reach:
     origin: Snap
     budget_s: float
     seconds: np.ndarray  # seconds to every node (by node id); inf beyond the budget
-    starts: np.ndarray  # (n, 2) lon/lat: the straight road steps driven within the budget,
-    ends: np.ndarray  # from starts[i] to ends[i]
+    vertices: np.ndarray  # (m, 2) lon/lat: the road driven within the budget, as polylines
+    line_starts: np.ndarray  # index in vertices of each polyline's first vertex
     model: RouteCost
 
 
@@ -1227,16 +1299,29 @@ def route(
     return router.route(origin, destination, model)
 
 
-def _edge_part(edge: Edge, start: float, end: float) -> tuple[Coord, ...]:
-    """The piece of ``edge`` between two fractions of its length, as lon/lat coordinates."""
-    return _line_part(edge.coords, start, end)
+def _line_part(coords: np.ndarray, start: float, end: float) -> np.ndarray:
+    """The part of a lon/lat line (m, 2) between two fractions of its planar length.
 
+    What ``shapely.ops.substring(line, start, end, normalized=True)`` gives, with numpy on
+    the graph's arrays: building a LineString of the end arcs' vertices cost a route on the
+    regional network a millisecond.  The cut points are interpolated; the vertices strictly
+    between them are kept; a part with no length is its point twice.
+    """
+    line = np.asarray(coords, dtype=np.float64)
+    step = np.hypot(*np.diff(line, axis=0).T)
+    along = np.concatenate(([0.0], np.cumsum(step)))
+    total = float(along[-1])
 
-def _line_part(coords: tuple[Coord, ...], start: float, end: float) -> tuple[Coord, ...]:
-    """The part of a lon/lat line between two fractions of its length."""
-    line = LineString(coords)
-    if end <= start:
-        at = line.interpolate(start, normalized=True)
-        return ((float(at.x), float(at.y)),) * 2
-    part = [(float(x), float(y)) for x, y in substring(line, start, end, normalized=True).coords]
-    return tuple(part * 2 if len(part) == 1 else part)
+    def at(distance: float) -> np.ndarray:
+        i = min(max(int(np.searchsorted(along, distance, side="right")) - 1, 0), len(step) - 1)
+        t = (distance - along[i]) / step[i] if step[i] > 0 else 0.0
+        point: np.ndarray = line[i] + (line[i + 1] - line[i]) * min(max(t, 0.0), 1.0)
+        return point
+
+    if len(line) < 2 or total <= 0.0:
+        return np.repeat(line[:1], 2, axis=0)
+    lo, hi = start * total, end * total
+    if hi <= lo:
+        return np.stack((at(lo), at(lo)))
+    inside = line[(along > lo) & (along < hi)]
+    return np.vstack((at(lo)[None, :], inside, at(hi)[None, :]))

@@ -8,7 +8,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from geoalchemy2.shape import to_shape
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -128,19 +127,27 @@ class SiteRepository:
         return {code: int(n) for code, n in rows}
 
     def published_in_bbox(self, bounds: tuple[float, float, float, float]) -> list[SitePoint]:
-        """Published sites inside ``bounds`` (minx, miny, maxx, maxy) as light records."""
-        stmt = select(Site).where(Site.status == SiteStatus.published)
-        stmt = stmt.where(spatial.bbox_filter(self.dialect, Site.geom, Site.id, bounds))
-        stmt = stmt.order_by(Site.slug)
-        out = []
-        for site in self.session.scalars(stmt):
-            point = to_shape(site.geom)  # a Point: seed and API validate the type
-            out.append(
-                SitePoint(
-                    site.slug, site.name_vi, site.name_en, site.kind.value, (point.x, point.y)
-                )
+        """Published sites inside ``bounds`` (minx, miny, maxx, maxy) as light records.
+
+        Plain columns and the point's X/Y, no ORM objects: loading 400 whole sites took a
+        third of a 60-minute isochrone request on the regional network."""
+        stmt = (
+            select(
+                Site.slug,
+                Site.name_vi,
+                Site.name_en,
+                Site.kind,
+                func.ST_X(Site.geom),
+                func.ST_Y(Site.geom),
             )
-        return out
+            .where(Site.status == SiteStatus.published)
+            .where(spatial.bbox_filter(self.dialect, Site.geom, Site.id, bounds))
+            .order_by(Site.slug)
+        )
+        return [
+            SitePoint(slug, name_vi, name_en, kind.value, (float(x), float(y)))
+            for slug, name_vi, name_en, kind, x, y in self.session.execute(stmt)
+        ]
 
     def page(
         self, filters: SiteFilters, offset: int, limit: int
