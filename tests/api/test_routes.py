@@ -161,10 +161,25 @@ def test_bad_route_requests(
     assert parameter in {e["name"] for e in response.json()["errors"]}
 
 
-def test_point_far_from_any_road_is_422(client: TestClient, network: Session) -> None:
-    response = client.get("/v1/routes", params={"from": "104.3,19.9", "to": "105.70,19.00"})
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"from": "104.3,19.9", "to": "105.70,19.00"}, "from"),
+        ({"from": "105.70,19.00", "to": "104.3,19.9"}, "to"),
+        ({"from": "105.70,19.60", "via": "104.3,19.9", "to": "105.70,19.00"}, "via"),
+        ({"from": "105.70,19.60", "via": "105.70,19.30", "to": "104.3,19.9"}, "to"),
+    ],
+    ids=["from", "to", "via", "to-after-via"],
+)
+def test_point_far_from_any_road_is_422_naming_that_point(
+    client: TestClient, network: Session, params: dict[str, str], parameter: str
+) -> None:
+    """The error names the point that cannot be snapped, not the first point of its leg."""
+    response = client.get("/v1/routes", params=params)
     assert response.status_code == 422
-    assert "no usable road" in response.json()["detail"]
+    body = response.json()
+    assert "no usable road" in body["detail"]
+    assert [e["name"] for e in body["errors"]] == [parameter]
 
 
 def test_roads_geojson(client: TestClient, network: Session) -> None:

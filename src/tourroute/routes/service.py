@@ -316,5 +316,13 @@ class RoutingService:
                 f"from {a.query} to {b.query} for a {req.vehicle.value}",
                 parameter="from" if i == 0 else "via",
             )
-            routes.append(legs.route(a.coord, b.coord, names))
+            try:
+                routes.append(legs.route(a.coord, b.coord, names))
+            except InvalidParameter:
+                # A point no road reaches: name that one, not the first point of its leg.
+                last = len(req.points) - 1
+                for j, p in ((i, a), (i + 1, b)):
+                    parameter = "from" if j == 0 else "to" if j == last else "via"
+                    legs.snap(p.coord, ErrorNames.point(p.query, parameter))
+                raise
         return RoutePlan(routes, label)
