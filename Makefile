@@ -168,7 +168,7 @@ test: venv system-deps console browser-deps test-deps  ## the whole suite on Spa
 # is not needed), without the two that start real server processes. `make test` stays the gate.
 FAST_IGNORE := tests/api/test_crash_safety.py tests/api/test_serving_process.py
 
-test-fast: venv test-deps  ## unit + API tests on SpatiaLite only (no PostGIS, no browser)
+test-fast: venv test-deps $(GLYPHS)/index.json  ## unit + API tests on SpatiaLite only (no PostGIS, no browser)
 	$(PY) -m pytest -p no:cacheprovider -q tests/unit tests/api -k "not postgis" \
 	  $(addprefix --ignore=,$(FAST_IGNORE))
 
