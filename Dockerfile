@@ -1,5 +1,6 @@
-# Multi-stage image: build the web console, then a wheel-only virtualenv that carries it,
-# then run it as a non-root user.
+# Multi-stage image: build the web console, then a wheel-only virtualenv that carries it
+# and the map's glyphs, then run it as a non-root user. The base map's tiles are in
+# seed/tiles (copied with the seed).
 # The container migrates the database, loads the seed (it never overwrites curators' edits),
 # merges the 2021 OSM road network of seed/roads/ into it (a re-run changes nothing) and serves on :8000 with TOURROUTE_WORKERS processes (JSON logs on stderr, /metrics).
 # Several containers or hosts share rate limits through TOURROUTE_RATE_LIMIT_STORAGE=redis://…
@@ -20,6 +21,11 @@ COPY pyproject.toml README.md ./
 COPY src ./src
 COPY --from=web /src/src/tourroute/console/static ./src/tourroute/console/static
 RUN /opt/venv/bin/pip install --upgrade pip && /opt/venv/bin/pip install .
+# The map's text glyphs, generated from Debian's DejaVu Sans (no font CDN at run time).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/* \
+ && /opt/venv/bin/python -m tourroute.basemap.sdf_glyphs /opt/glyphs
 
 FROM python:3.11-slim-bookworm AS runtime
 RUN apt-get update \
@@ -27,6 +33,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --uid 10001 tourroute
 COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/glyphs /app/glyphs
 WORKDIR /app
 COPY --chown=tourroute:tourroute migrations ./migrations
 COPY --chown=tourroute:tourroute seed ./seed
@@ -37,6 +44,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TOURROUTE_DATA_DIR=/app/data \
     TOURROUTE_MIGRATIONS_DIR=/app/migrations \
     TOURROUTE_SEED_DIR=/app/seed \
+    TOURROUTE_GLYPHS_DIR=/app/glyphs \
     TOURROUTE_WORKERS=2 \
     PYTHONUNBUFFERED=1
 EXPOSE 8000

@@ -26,13 +26,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
+# fonts-dejavu-core: the font the map's glyphs are generated from (make console).
 SYSTEM_PACKAGES := python3 python3-venv python3-pip libsqlite3-mod-spatialite libpq5 libpq-dev python3-dev gcc \
-                   postgresql-$(PG_VER) postgresql-$(PG_VER)-postgis-3 postgresql-client-$(PG_VER)
+                   postgresql-$(PG_VER) postgresql-$(PG_VER)-postgis-3 postgresql-client-$(PG_VER) \
+                   fonts-dejavu-core
 
 export SPATIALITE_LIBRARY_PATH := mod_spatialite
 
 .PHONY: help system-deps venv run serve migrate seed test test-fast postgis postgis-stop test-deps \
-        lint bench clean node-deps console browser-deps
+        lint bench clean node-deps console glyphs browser-deps
 
 help:
 	@sed -n '2,7p' Makefile
@@ -106,7 +108,17 @@ console-types: venv $(WEB_STAMP)  ## regenerate the console's API types from the
 	mv $(WEB_API)/openapi.json.tmp $(WEB_API)/openapi.json
 	cd $(WEB) && npm run gen:api
 
-console: $(CONSOLE)/index.html  ## build the web console served at / (npm ci + vite build when stale)
+# The map's text glyphs (SDF PBF ranges, served at /glyphs) are generated here from Debian's
+# DejaVu Sans, never downloaded; index.json is written last, so it marks a finished build.
+GLYPHS := src/tourroute/basemap/glyphs
+$(GLYPHS)/index.json: src/tourroute/basemap/sdf_glyphs.py src/tourroute/basemap/glyph_pbf.py | $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-deps
+	rm -rf $(GLYPHS)
+	$(PY) -m tourroute.basemap.sdf_glyphs $(GLYPHS)
+
+glyphs: $(GLYPHS)/index.json  ## generate the map's glyphs from DejaVu Sans (part of make console)
+
+console: $(CONSOLE)/index.html $(GLYPHS)/index.json  ## build the web console served at / (npm ci + vite build when stale) and the map's glyphs
 
 # The browser tests: Debian's Chromium (never a downloaded one), a font for the screenshots,
 # and libatomic1, which the Node.js bundled in the playwright wheel links against.
@@ -156,7 +168,7 @@ test: venv system-deps console browser-deps test-deps  ## the whole suite on Spa
 # is not needed), without the two that start real server processes. `make test` stays the gate.
 FAST_IGNORE := tests/api/test_crash_safety.py tests/api/test_serving_process.py
 
-test-fast: venv test-deps  ## unit + API tests on SpatiaLite only (no PostGIS, no browser)
+test-fast: venv test-deps $(GLYPHS)/index.json  ## unit + API tests on SpatiaLite only (no PostGIS, no browser)
 	$(PY) -m pytest -p no:cacheprovider -q tests/unit tests/api -k "not postgis" \
 	  $(addprefix --ignore=,$(FAST_IGNORE))
 

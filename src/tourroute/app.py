@@ -13,6 +13,7 @@ from tourroute.api.docs import install_docs
 from tourroute.api.errors import install_error_handlers
 from tourroute.api.paging import CursorCodec
 from tourroute.audit.router import router as audit_router
+from tourroute.basemap.router import router as basemap_router
 from tourroute.config import Settings
 from tourroute.console.router import router as console_router
 from tourroute.db.engine import create_db_engine
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(audit_router)
     app.include_router(ogc_router)
     app.include_router(sync_router)
+    app.include_router(basemap_router)
     app.include_router(console_router)
     install_docs(app)
     return app

@@ -152,10 +152,20 @@ class Settings(BaseSettings):
     console_tile_url: str | None = Field(
         default=None,
         description="Optional base map for production: an XYZ raster template with {z}/{x}/{y} "
-        "or a MapLibre style URL. Default none: the map draws only the service's own data "
-        "(province outlines, roads, sites), so it works offline.",
+        "or a MapLibre style URL. Default none: the console draws the shipped vector base "
+        "map (/tiles/style.json, served by this service, so it works offline).",
     )
     console_tile_attribution: str = Field(default="", description="Attribution of the tiles.")
+    basemap_archive: Path | None = Field(
+        default=None,
+        description="The base map's PMTiles archive (OpenMapTiles-schema vector tiles) served "
+        "at /tiles; default seed_dir/tiles/osm2021-region.pmtiles, shipped with the project.",
+    )
+    glyphs_dir: Path = Field(
+        default=Path(__file__).resolve().parent / "basemap" / "glyphs",
+        description="The map's text glyphs (SDF PBF ranges) served at /glyphs, generated at "
+        "build time by `make console` (python -m tourroute.basemap.sdf_glyphs).",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -178,6 +188,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'tourroute.db').resolve()}"
+
+    @property
+    def effective_basemap_archive(self) -> Path:
+        """The base map archive actually served: the configured one or the shipped one."""
+        return self.basemap_archive or self.seed_dir / "tiles" / "osm2021-region.pmtiles"
 
     @property
     def is_sqlite(self) -> bool:

@@ -74,7 +74,12 @@ def test_api_routes_are_not_shadowed(console: TestClient) -> None:
 
 
 def test_config_has_no_tile_url_by_default(console: TestClient) -> None:
-    assert console.get("/console-config.json").json() == {"tile_url": None, "tile_attribution": ""}
+    assert console.get("/console-config.json").json() == {
+        "tile_url": None,
+        "tile_attribution": "",
+        "basemap_style": "/tiles/style.json",
+        "glyphs": "/glyphs/{fontstack}/{range}.pbf",
+    }
 
 
 def test_corridors_are_listed_in_both_languages(console: TestClient) -> None:

@@ -153,6 +153,17 @@ def _check_console_served(base_url: str) -> None:
         )
 
 
+def _check_glyphs_built(base_url: str) -> None:
+    """The map's labels need the glyphs ``make console`` generates (``make glyphs``)."""
+    answer = httpx2.get(f"{base_url}/glyphs/DejaVu Sans Book/0-255.pbf", timeout=30.0)
+    if answer.status_code != 200:
+        pytest.fail(
+            f"map glyphs not built: make console (GET /glyphs answered {answer.status_code}: "
+            f"{answer.text[:300]})",
+            pytrace=False,
+        )
+
+
 def _wait_ready(proc: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_S
     last = "no answer"
@@ -226,6 +237,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         _wait_ready(proc, base_url, log)
         _check_console_served(base_url)
+        _check_glyphs_built(base_url)
         yield Server(base_url=base_url, tokens=tokens, log=log, database=database)
     finally:
         proc.terminate()

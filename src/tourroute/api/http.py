@@ -80,6 +80,22 @@ def strong_etag(body: bytes, *, version: int | None = None, coding: str | None =
     return f'"{digest}-{coding}"' if coding else f'"{digest}"'
 
 
+def accepts_gzip(request: Request) -> bool:
+    """Whether ``Accept-Encoding`` takes gzip (``q=0`` refuses it)."""
+    for part in request.headers.get("accept-encoding", "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        q = params.strip()
+        if q.startswith("q="):
+            try:
+                return float(q[2:]) > 0
+            except ValueError:
+                return False
+        return True
+    return False
+
+
 def etag_matches(if_none_match: str, *etags: str) -> bool:
     """Whether ``If-None-Match`` names one of ``etags`` (weak comparison), or is ``*``."""
     if if_none_match.strip() == "*":

@@ -4,7 +4,8 @@ The console is built from ``src/web`` by ``make console`` (Vite) into ``static/`
 this module (``Settings.console_dir``). ``index.html`` is never cached (it names the current
 hashed assets); the assets are immutable (their names change with their content). Without a
 build, ``/`` answers a 503 problem saying how to build it. ``/console-config.json`` gives the
-page its deployment settings (the optional base-map tile URL); everything else the page
+page its deployment settings (the shipped vector base map's style, or the production
+tile URL that overrides it, and where our map glyphs are); everything else the page
 reads is the public API (``/v1/…``), the same any other client uses.
 """
 
@@ -72,8 +73,13 @@ def console_favicon(settings: AppSettings) -> Response:
 
 @router.get("/console-config.json", include_in_schema=False)
 def console_config(settings: AppSettings) -> JSONResponse:
+    # The shipped vector base map, unless a production tile URL overrides it or the
+    # archive is missing (then the map draws the service's own layers alone).
+    basemap = not settings.console_tile_url and settings.effective_basemap_archive.is_file()
     body: dict[str, Any] = {
         "tile_url": settings.console_tile_url or None,
         "tile_attribution": settings.console_tile_attribution,
+        "basemap_style": "/tiles/style.json" if basemap else None,
+        "glyphs": "/glyphs/{fontstack}/{range}.pbf",
     }
     return JSONResponse(body, headers={"Cache-Control": _NO_CACHE})

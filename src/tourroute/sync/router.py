@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from tourroute.api.deps import AppSettings, DbSession
 from tourroute.api.http import (
     GEOJSON,
+    accepts_gzip,
     cached_json,
     etag_matches,
     json_bytes,
@@ -92,21 +93,6 @@ def sync(
     return cached_json(request, _changes_body(changes, codec))
 
 
-def _accepts_gzip(request: Request) -> bool:
-    for part in request.headers.get("accept-encoding", "").split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
-            continue
-        q = params.strip()
-        if q.startswith("q="):
-            try:
-                return float(q[2:]) > 0
-            except ValueError:
-                return False
-        return True
-    return False
-
-
 @router.get(
     "/bundle",
     summary="The published catalogue in one offline download",
@@ -134,7 +120,7 @@ def bundle(request: Request, session: DbSession, codec: Codec, settle: Settle) -
     body = json_bytes(collection)
     # Each content coding is its own representation, so each has its own strong ETag.
     plain_tag, gzip_tag = strong_etag(body), strong_etag(body, coding="gzip")
-    compress = _accepts_gzip(request)
+    compress = accepts_gzip(request)
     headers = {
         "ETag": gzip_tag if compress else plain_tag,
         "Cache-Control": _BUNDLE_CACHE,

@@ -1,11 +1,14 @@
-// One MapLibre map shared by every screen. Its base layer is the service's own data —
-// province outlines (/v1/provinces), roads coloured by corridor (/v1/roads) and the
-// published sites, clustered (/v1/sites?f=geojson) — so it works offline; an external
-// tile URL (TOURROUTE_CONSOLE_TILE_URL) is an optional underlay. No text on the map (it
-// would need a glyph server): labels are HTML popups and markers; the symbols of places to
-// stay, fuel and meal stops are icon-only symbol layers from SVG drawn here (icons.ts).
-// Explore's layer toggle (attractions / places to stay / fuel / meals) filters the sites
-// loaded on the client, so toggling does not refetch them.
+// One MapLibre map shared by every screen. Its bottom layers are the region's vector base
+// map, served by the service itself (/tiles/style.json: OpenMapTiles tiles from the shipped
+// PMTiles archive, labels in Vietnamese from glyphs we generate at build time, /glyphs), so
+// the map works offline; TOURROUTE_CONSOLE_TILE_URL (an XYZ raster or a style URL) replaces
+// it in production. Above the base geometry and below the base labels: province outlines
+// (/v1/provinces) and roads coloured by corridor (/v1/roads); above everything: the
+// published sites, clustered with their counts (/v1/sites?f=geojson), and the overlays.
+// Site names are HTML popups and markers; the symbols of places to stay, fuel and meal
+// stops are symbol layers from SVG drawn here (icons.ts). Explore's layer toggle
+// (attractions / places to stay / fuel / meals) filters the sites loaded on the client,
+// so toggling does not refetch them.
 
 import maplibregl, { ExpressionSpecification, GeoJSONSource, LngLatBoundsLike, Map as MlMap, StyleSpecification } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
@@ -146,12 +149,38 @@ export function setLayers(visible: Iterable<Layer>, stayType = layers.stayType):
   layerListeners.forEach((fn) => fn());
 }
 
-function baseStyle(): StyleSpecification {
+/** Our font for the text the console adds (cluster counts): in our glyphs (/glyphs). */
+const FONT_BOLD = ["DejaVu Sans Bold"];
+/** Our base map's label layers start with this: the service's roads go below them. */
+const BASE_LABELS = "base-label-";
+/** Whether the map's glyphs are ours (so the console may draw text in our font). */
+let ownGlyphs = false;
+/** The first base-map label layer, if the base map has one. */
+let labelsFrom: string | undefined;
+
+/** The base map's style: ours (/tiles/style.json), or a raster tile URL over a plain ground. */
+async function baseStyle(): Promise<StyleSpecification | string> {
+  if (config.tile_url && !config.tile_url.includes("{z}")) return config.tile_url;
+  if (config.basemap_style) {
+    try {
+      const style = (await api<StyleSpecification>(config.basemap_style)).data;
+      ownGlyphs = true;
+      labelsFrom = style.layers.find((l) => l.id.startsWith(BASE_LABELS))?.id;
+      return style;
+    } catch {
+      /* the service's own layers alone, over a plain ground */
+    }
+  }
   const style: StyleSpecification = {
     version: 8,
     sources: {},
     layers: [{ id: "background", type: "background", paint: { "background-color": "#dfe9ee" } }],
   };
+  if (config.glyphs) {
+    // Braces kept as they are: new URL() would percent-encode the {fontstack} template.
+    style.glyphs = location.origin + config.glyphs;
+    ownGlyphs = true;
+  }
   const url = config.tile_url;
   if (url && url.includes("{z}")) {
     style.sources.base = {
@@ -217,8 +246,7 @@ export async function initMap(container: HTMLElement, legend: HTMLElement): Prom
     return;
   }
 
-  let styleSpec: StyleSpecification | string = baseStyle();
-  if (config.tile_url && !config.tile_url.includes("{z}")) styleSpec = config.tile_url;
+  const styleSpec = await baseStyle();
   mapContainer = container;
   const m = new maplibregl.Map({
     container,
@@ -340,21 +368,23 @@ function addLayers(m: MlMap, provinces: ProvincesFC, roads: RoadsFC, sites: Site
   m.addSource("overlay-lines", { type: "geojson", data: EMPTY });
   m.addSource("overlay-points", { type: "geojson", data: EMPTY });
 
+  const basemap = Boolean(config.basemap_style && labelsFrom);
   m.addLayer({
     id: "provinces-fill",
     type: "fill",
     source: "provinces",
     paint: {
       "fill-color": ["match", ["get", "code"], "VN-21", "#fdf6e3", "VN-22", "#ecfdf3", "VN-23", "#eef6fd", "#f1f5f9"],
-      "fill-opacity": config.tile_url ? 0.25 : 0.9,
+      // A tint over a base map; the whole ground without one.
+      "fill-opacity": config.tile_url ? 0.25 : basemap ? 0.22 : 0.9,
     },
-  });
+  }, labelsFrom);
   m.addLayer({
     id: "provinces-line",
     type: "line",
     source: "provinces",
     paint: { "line-color": "#64748b", "line-width": 1.2, "line-dasharray": [3, 2] },
-  });
+  }, labelsFrom);
   m.addLayer({
     id: "roads-other",
     type: "line",
@@ -362,7 +392,7 @@ function addLayers(m: MlMap, provinces: ProvincesFC, roads: RoadsFC, sites: Site
     filter: ["==", ["get", "corridor"], ""],
     layout: { "line-cap": "round", "line-join": "round" },
     paint: { "line-color": "#94a3b8", "line-width": ["interpolate", ["linear"], ["zoom"], 7, 0.6, 12, 2] },
-  });
+  }, labelsFrom);
   m.addLayer({
     id: "roads-corridor",
     type: "line",
@@ -381,7 +411,7 @@ function addLayers(m: MlMap, provinces: ProvincesFC, roads: RoadsFC, sites: Site
         ["match", ["get", "road_class"], "motorway", 6, "trunk", 5, 3.5],
       ],
     },
-  });
+  }, labelsFrom);
   m.addLayer({
     id: "overlay-lines-casing",
     type: "line",
@@ -413,6 +443,23 @@ function addLayers(m: MlMap, provinces: ProvincesFC, roads: RoadsFC, sites: Site
       "circle-stroke-width": 2,
     },
   });
+  // The count on each cluster (text in our own font, so only when the glyphs are ours).
+  if (ownGlyphs) {
+    m.addLayer({
+      id: "site-cluster-count",
+      type: "symbol",
+      source: "sites",
+      filter: ["has", "point_count"],
+      layout: {
+        "text-field": ["get", "point_count_abbreviated"],
+        "text-font": FONT_BOLD,
+        "text-size": ["step", ["get", "point_count"], 11, 15, 12, 100, 13],
+        "text-allow-overlap": true,
+        "text-ignore-placement": true,
+      },
+      paint: { "text-color": "#ffffff" },
+    });
+  }
   m.addLayer({
     id: "site-points",
     type: "circle",
@@ -548,6 +595,7 @@ export function setLines(lines: OverlayLine[]): void {
     const faded = lines.length > 0;
     map.setPaintProperty("site-clusters", "circle-opacity", faded ? 0.3 : 0.85);
     map.setPaintProperty("site-clusters", "circle-stroke-opacity", faded ? 0.3 : 1);
+    if (map.getLayer("site-cluster-count")) map.setPaintProperty("site-cluster-count", "text-opacity", faded ? 0.3 : 1);
     map.setPaintProperty("site-points", "circle-opacity", faded ? 0.45 : 1);
     map.setPaintProperty("site-points", "circle-stroke-opacity", faded ? 0.45 : 1);
     map.setPaintProperty("site-icons", "icon-opacity", faded ? 0.4 : 1);

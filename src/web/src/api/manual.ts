@@ -86,4 +86,8 @@ export type ProvinceProperties = Schemas["ProvinceRead"];
 export interface ConsoleSettings {
   tile_url: string | null;
   tile_attribution: string;
+  /** Our vector base map's style (/tiles/style.json), null when tile_url overrides it. */
+  basemap_style?: string | null;
+  /** Our SDF glyphs (/glyphs/{fontstack}/{range}.pbf), for the text the console draws. */
+  glyphs?: string;
 }
