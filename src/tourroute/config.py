@@ -21,6 +21,15 @@ def _project_dir(name: str) -> Path:
     return Path.cwd() / name
 
 
+def _default_basemap() -> Path | None:
+    """The region's base map shipped in ``seed/tiles/``, if this checkout has it."""
+    for base in (Path.cwd(), REPO_ROOT):
+        candidate = base / "seed" / "tiles" / "osm2021-region.pmtiles"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 class Settings(BaseSettings):
     """Service configuration; every field can be set as ``TOURROUTE_<FIELD>``."""
 
@@ -156,6 +165,39 @@ class Settings(BaseSettings):
         "(province outlines, roads, sites), so it works offline.",
     )
     console_tile_attribution: str = Field(default="", description="Attribution of the tiles.")
+    # --- base map and offline packs (tourroute.offline) ---
+    basemap_pmtiles: Path | None = Field(
+        default_factory=_default_basemap,
+        description="The region's vector base map, a PMTiles v3 archive (default "
+        "seed/tiles/osm2021-region.pmtiles when it exists). Offline packs cut their map "
+        "from it; none: packs carry no map.",
+    )
+    offline_corridor_km: float = Field(
+        default=3.0,
+        gt=0,
+        le=50,
+        description="Offline packs: street-level tiles (above offline_low_max_zoom) within "
+        "this distance of the trip's roads.",
+    )
+    offline_site_radius_km: float = Field(
+        default=2.0,
+        ge=0,
+        le=50,
+        description="Offline packs: street-level tiles within this distance of every visit "
+        "and overnight place.",
+    )
+    offline_low_max_zoom: int = Field(
+        default=8,
+        ge=0,
+        le=14,
+        description="Offline packs: up to this zoom every tile of the region is included.",
+    )
+    offline_max_zoom: int = Field(
+        default=14,
+        ge=0,
+        le=16,
+        description="Offline packs: the highest zoom (capped at the archive's own).",
+    )
 
     @field_validator("database_url")
     @classmethod
