@@ -39,7 +39,7 @@ from tourroute.exports.http import export_file, export_json, file_responses, jso
 from tourroute.exports.ical import ICALENDAR, to_ics
 from tourroute.exports.jsonld import JSONLD, TouristTrip, to_jsonld
 from tourroute.offline.http import offline_responses, pack_response
-from tourroute.offline.service import OfflineService, OfflineTrip, pack_store, plan_files
+from tourroute.offline.service import OfflineService, pack_store
 from tourroute.plans import Plan
 from tourroute.routes.deps import Graphs
 from tourroute.routing import Vehicle
@@ -48,6 +48,7 @@ from tourroute.sites.schemas import SLUG_PATTERN, Link
 from tourroute.tours.documents import tour_read, tour_summary, trip_of
 from tourroute.tours.domain import MAX_DAYS
 from tourroute.tours.models import Tour, TourVersion
+from tourroute.tours.offline import tour_trip
 from tourroute.tours.schemas import (
     TourCreate,
     TourPage,
@@ -316,16 +317,8 @@ def get_tour_offline(
     request: Request, session: DbSession, settings: AppSettings, slug: _SlugPath
 ) -> Response:
     tour = TourService(session).published(slug)
-    plan = _plan(tour, None)
     language = preferred_language(request)
-
-    def files() -> dict[str, bytes]:
-        read = tour_read(tour, language, _base(request, tour.slug))
-        calendar_id = f"{tour.slug}-{plan.start_date.isoformat()}"
-        document = read.model_dump(mode="json")
-        return plan_files(tour.slug, plan, document, calendar_id, as_utc(tour.updated_at))
-
-    trip = OfflineTrip("tour", tour.slug, tour.version, plan, files)
+    trip = tour_trip(tour, language, _base(request, tour.slug))
     prepared = OfflineService(session, pack_store(settings)).prepare(trip, language)
     return pack_response(request, prepared, f"tour-{tour.slug}-offline.zip")
 
