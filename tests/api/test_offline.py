@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import shapely
 from fastapi.testclient import TestClient
@@ -27,7 +28,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from tests.api.conftest import Accounts
-from tests.api.tour_fixtures import published
+from tests.api.tour_fixtures import published, tour_body
 from tests.conftest import Database
 from tourroute.api.deps import get_session
 from tourroute.app import create_app
@@ -141,18 +142,22 @@ def test_a_tour_pack(offline_client: TestClient, tour: dict[str, Any], tmp_path:
 
     header, tiles = _pack_tiles(archive, tmp_path)
     assert int(response.headers["x-offline-tiles"]) == len(tiles)
-    assert int(response.headers["x-offline-tile-bytes"]) == archive.getinfo(
-        "basemap.pmtiles"
-    ).file_size
+    assert (
+        int(response.headers["x-offline-tile-bytes"])
+        == archive.getinfo("basemap.pmtiles").file_size
+    )
     assert (header["min_zoom"], header["max_zoom"]) == (0, 14)
     source = _fixture_tiles()
     assert tiles <= source
     # Zooms 0–8: every tile the fixture has (its whole box).
     assert {t for t in tiles if t[0] <= 8} == {t for t in source if t[0] <= 8}
 
-    legs = [leg["geometry"]["coordinates"] for day in tour["itinerary"]["days"] for leg in day["legs"]]
+    legs = [
+        leg["geometry"]["coordinates"] for day in tour["itinerary"]["days"] for leg in day["legs"]
+    ]
     stops = [stop["location"] for day in tour["itinerary"]["days"] for stop in day["stops"]]
-    assert legs and all(len(leg) >= 2 for leg in legs)
+    assert legs
+    assert all(len(leg) >= 2 for leg in legs)
     # Every leg vertex's tile at zooms 9–14 is in the pack.
     for z in range(9, 15):
         for leg in legs:
@@ -160,7 +165,9 @@ def test_a_tour_pack(offline_client: TestClient, tour: dict[str, Any], tmp_path:
                 assert (z, *_tile(lon, lat, z)) in tiles, (z, lon, lat)
     # Every tile from zoom 9 lies within the corridor of a leg or the radius of a stop.
     utm = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
-    roads = shapely.MultiLineString([shapely.transform(shapely.LineString(leg), _projector(utm)) for leg in legs])
+    roads = shapely.MultiLineString(
+        [shapely.transform(shapely.LineString(leg), _projector(utm)) for leg in legs]
+    )
     places = shapely.MultiPoint([utm.transform(*p) for p in stops])
     high = {t for t in tiles if t[0] >= 9}
     for z, x, y in high:
@@ -174,8 +181,6 @@ def test_a_tour_pack(offline_client: TestClient, tour: dict[str, Any], tmp_path:
 
 
 def _projector(transformer: Transformer) -> Any:
-    import numpy as np
-
     def project(xy: Any) -> Any:
         return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
 
@@ -219,7 +224,10 @@ def test_an_itinerary_pack(offline_client: TestClient) -> None:
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["basemap"]["tiles"] == int(response.headers["x-offline-tiles"]) > 0
     etag = response.headers["etag"]
-    assert offline_client.get(doc["links"]["offline"], headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        offline_client.get(doc["links"]["offline"], headers={"If-None-Match": etag}).status_code
+        == 304
+    )
 
 
 @pytest.mark.parametrize(
@@ -238,19 +246,10 @@ def test_unknown_trips_are_404(offline_client: TestClient, url: str) -> None:
 
 
 def test_a_draft_tour_has_no_pack(offline_client: TestClient, accounts: Accounts) -> None:
-    created = offline_client.post(
-        "/v1/tours",
-        json={**_draft_body(), "slug": "sam-son-draft"},
-        headers=accounts.headers("admin"),
-    )
+    body = tour_body("sam-son-draft", days=DAYS)
+    created = offline_client.post("/v1/tours", json=body, headers=accounts.headers("admin"))
     assert created.status_code == 201, created.text
     assert offline_client.get("/v1/tours/sam-son-draft/offline").status_code == 404
-
-
-def _draft_body() -> dict[str, Any]:
-    from tests.api.tour_fixtures import tour_body
-
-    return tour_body("sam-son-draft", days=DAYS)
 
 
 def test_without_a_base_map_the_pack_has_none(
@@ -258,7 +257,9 @@ def test_without_a_base_map_the_pack_has_none(
 ) -> None:
     app: Any = offline_client.app
     settings = app.state.settings
-    app.state.settings = settings.model_copy(update={"basemap_pmtiles": tmp_path / "missing.pmtiles"})
+    app.state.settings = settings.model_copy(
+        update={"basemap_pmtiles": tmp_path / "missing.pmtiles"}
+    )
     try:
         response = offline_client.get(tour["links"]["offline"])
     finally:
@@ -266,3 +267,34 @@ def test_without_a_base_map_the_pack_has_none(
     assert response.status_code == 200
     assert "basemap.pmtiles" not in _unzip(response.content).namelist()
     assert response.headers["x-offline-tiles"] == "0"
+
+
+def test_the_bundle_links_the_region_base_map(offline_client: TestClient) -> None:
+    basemap = offline_client.get("/v1/bundle").json()["basemap"]
+    assert basemap["type"] == "application/vnd.pmtiles"
+    assert basemap["bytes"] == FIXTURE.stat().st_size
+    whole = offline_client.get(basemap["href"])
+    assert whole.status_code == 200
+    assert whole.content == FIXTURE.read_bytes()
+    head = offline_client.get(basemap["href"], headers={"Range": "bytes=0-126"})
+    assert head.status_code == 206
+    assert head.content[:7] == b"PMTiles"
+    assert len(head.content) == 127
+    etag = whole.headers["etag"]
+    again = offline_client.get(basemap["href"], headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_without_a_base_map_the_bundle_links_none(
+    offline_client: TestClient, tmp_path: Path
+) -> None:
+    app: Any = offline_client.app
+    settings = app.state.settings
+    app.state.settings = settings.model_copy(update={"basemap_pmtiles": None})
+    try:
+        assert offline_client.get("/v1/bundle").json()["basemap"] is None
+        missing = offline_client.get("/v1/offline/region.pmtiles")
+    finally:
+        app.state.settings = settings
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")

@@ -103,7 +103,7 @@ def test_an_empty_trip_is_refused() -> None:
 
 def test_extract_copies_the_tiles_it_is_asked_for(tmp_path: Path) -> None:
     with FIXTURE.open("rb") as f:
-        source_tiles = {zxy: data for zxy, data in all_tiles(MmapSource(f))}
+        source_tiles = dict(all_tiles(MmapSource(f)))
         source_meta = Reader(MmapSource(f)).metadata()
     wanted = sorted(zxy_to_tileid(*zxy) for zxy in source_tiles if zxy[0] in (0, 13, 14))
     absent = zxy_to_tileid(14, 0, 0)
@@ -116,7 +116,7 @@ def test_extract_copies_the_tiles_it_is_asked_for(tmp_path: Path) -> None:
         reader = Reader(MmapSource(f))
         header = reader.header()
         assert reader.metadata() == source_meta
-        cut = {zxy: data for zxy, data in all_tiles(MmapSource(f))}
+        cut = dict(all_tiles(MmapSource(f)))
     assert cut == {tileid_to_zxy(i): source_tiles[tileid_to_zxy(i)] for i in wanted}
     assert (header["min_zoom"], header["max_zoom"], header["center_zoom"]) == (0, 14, 13)
     assert header["min_lon_e7"] == 1058900000

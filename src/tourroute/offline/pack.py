@@ -188,7 +188,7 @@ class PackStore:
             work = Path(tmp)
             tiles, tile_bytes, map_info = 0, 0, None
             if self.archive is not None:
-                tiles, tile_bytes, map_info = self._basemap(contents, work / _BASEMAP)
+                tiles, tile_bytes, map_info = self._basemap(self.archive, contents, work / _BASEMAP)
             manifest = {
                 **contents.manifest,
                 "format": PACK_FORMAT,
@@ -205,9 +205,12 @@ class PackStore:
                 for name in sorted(files):
                     zf.writestr(_member(name, zipfile.ZIP_DEFLATED), files[name])
                 if map_info is not None:
-                    with (work / _BASEMAP).open("rb") as src, zf.open(
-                        _member(_BASEMAP, zipfile.ZIP_STORED), "w", force_zip64=True
-                    ) as dst:
+                    with (
+                        (work / _BASEMAP).open("rb") as src,
+                        zf.open(
+                            _member(_BASEMAP, zipfile.ZIP_STORED), "w", force_zip64=True
+                        ) as dst,
+                    ):
                         for chunk in iter(lambda: src.read(1 << 20), b""):
                             dst.write(chunk)
             stats_tmp = work / "stats.json"
@@ -218,14 +221,13 @@ class PackStore:
         return OfflinePack(zip_path, key.etag, zip_path.stat().st_size, tiles, tile_bytes)
 
     def _basemap(
-        self, contents: PackContents, target: Path
+        self, archive: Path, contents: PackContents, target: Path
     ) -> tuple[int, int, dict[str, Any] | None]:
-        assert self.archive is not None
         opts = self.options
         if not contents.lines and not contents.points:
             return 0, 0, None
         area = trip_area(contents.lines, contents.points, opts.corridor_m, opts.site_radius_m)
-        with TileArchive(self.archive) as source:
+        with TileArchive(archive) as source:
             info = source.info()
             max_zoom = min(opts.max_zoom, info.header["max_zoom"])
             ids = tiles_for_trip(area, info.bounds, opts.low_max_zoom, max_zoom)

@@ -121,16 +121,12 @@ def trip_area(
     ValueError
         No line with two positions and no point: there is nothing to buffer.
     """
-    geoms: list[BaseGeometry] = [
-        shapely.LineString(line) for line in lines if len(line) >= 2
-    ]
+    geoms: list[BaseGeometry] = [shapely.LineString(line) for line in lines if len(line) >= 2]
     geoms += [shapely.Point(p) for p in points]
     if not geoms:
         raise ValueError("a trip area needs at least one line or point")
     lon0, lat0 = shapely.GeometryCollection(geoms).envelope.centroid.coords[0]
-    local = CRS.from_proj4(
-        f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs"
-    )
+    local = CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs")
     forward = Transformer.from_crs("EPSG:4326", local, always_xy=True)
     backward = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
 
@@ -151,7 +147,9 @@ def trip_area(
     return area
 
 
-def tiles_intersecting(area: BaseGeometry, min_zoom: int, max_zoom: int) -> list[tuple[int, int, int]]:
+def tiles_intersecting(
+    area: BaseGeometry, min_zoom: int, max_zoom: int
+) -> list[tuple[int, int, int]]:
     """Every tile from ``min_zoom`` to ``max_zoom`` that intersects ``area`` (lon/lat).
 
     Zoom by zoom, only the children of the tiles that intersect are tested, with one
@@ -169,9 +167,7 @@ def tiles_intersecting(area: BaseGeometry, min_zoom: int, max_zoom: int) -> list
         hits = shapely.intersects(area, boxes)
         kept = [xy for xy, hit in zip(candidates, hits, strict=True) if hit]
         found += [(zoom, x, y) for x, y in kept]
-        candidates = [
-            (2 * x + dx, 2 * y + dy) for x, y in kept for dx in (0, 1) for dy in (0, 1)
-        ]
+        candidates = [(2 * x + dx, 2 * y + dy) for x, y in kept for dx in (0, 1) for dy in (0, 1)]
     return found
 
 
