@@ -150,6 +150,7 @@ def get_itinerary_offline(
         "itinerary",
         it.id,
         it.version,
+        str(request.url_for("get_itinerary", itinerary_id=it.id)),
         plan,
         lambda: plan_files(it.id, plan, _document(request, it), it.id, it.created_at),
     )

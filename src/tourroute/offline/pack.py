@@ -1,10 +1,10 @@
 """The offline pack of a trip: one zip with its plan, its sites and its base map, cached.
 
-A pack is a pure function of what goes into it: the trip (kind, id, version), the sites
-visited (slug, version), the language, the base-map archive (its SHA-256) and the tile
-options. :class:`PackKey` hashes those into the pack's name and its ETag, so a request can
-be answered 304, or from the cached file, before anything is rendered, and a change to
-any input makes a new pack. Packs are written to a temporary file and renamed into
+A pack is a pure function of what goes into it: the trip (kind, id, version, and the URL
+its ``plan.json`` links from), the sites visited (slug, version), the language, the
+base-map archive (its SHA-256) and the tile options. :class:`PackKey` hashes those into
+the pack's name and its ETag, so a request can be answered 304, or from the cached file,
+before anything is rendered, and a change to any input makes a new pack. Packs are written to a temporary file and renamed into
 ``<data_dir>/offline/``, so concurrent workers never read a half-written one; the
 previous packs of the same trip are removed then.
 
@@ -80,6 +80,7 @@ class PackKey:
     kind: Literal["itinerary", "tour"]
     ident: str
     version: int
+    base_url: str
     language: str
     sites: tuple[tuple[str, int], ...]
     archive_sha256: str | None
@@ -92,6 +93,7 @@ class PackKey:
             "kind": self.kind,
             "id": self.ident,
             "version": self.version,
+            "base_url": self.base_url,
             "language": self.language,
             "sites": [list(s) for s in self.sites],
             "archive": self.archive_sha256,

@@ -47,11 +47,13 @@ def plan_files(
 
 @dataclass(frozen=True)
 class OfflineTrip:
-    """A trip as its router loaded it; ``files`` renders its plan files when called."""
+    """A trip as its router loaded it; ``files`` renders its plan files when called.
+    ``url`` is the trip's own (``plan.json``'s links start there)."""
 
     kind: Literal["itinerary", "tour"]
     ident: str
     version: int
+    url: str
     plan: Plan
     files: Callable[[], dict[str, bytes]]
 
@@ -123,6 +125,7 @@ class OfflineService:
             kind=trip.kind,
             ident=trip.ident,
             version=trip.version,
+            base_url=trip.url,
             language=language,
             sites=tuple((s.slug, s.version) for s in sites),
             archive_sha256=self.store.archive_digest(),

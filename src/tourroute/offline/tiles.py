@@ -238,7 +238,7 @@ class TileArchive:
         if h["internal_compression"] == Compression.GZIP:
             raw = gzip.decompress(raw)
         metadata: dict[str, Any] = json.loads(raw)
-        return ArchiveInfo(dict(h), metadata)  # type: ignore[arg-type]
+        return ArchiveInfo(h, metadata)
 
     def tiles(self, tile_ids: Sequence[int]) -> Iterator[tuple[int, bytes]]:
         """The tiles among ``tile_ids`` (ascending) that the archive has, in that order;

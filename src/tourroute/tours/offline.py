@@ -22,4 +22,4 @@ def tour_trip(tour: Tour, language: str, base: str) -> OfflineTrip:
         calendar_id = f"{tour.slug}-{plan.start_date.isoformat()}"
         return plan_files(tour.slug, plan, document, calendar_id, as_utc(tour.updated_at))
 
-    return OfflineTrip("tour", tour.slug, tour.version, plan, files)
+    return OfflineTrip("tour", tour.slug, tour.version, base, plan, files)
