@@ -4,9 +4,10 @@ A pack is a pure function of what goes into it: the trip (kind, id, version, and
 its ``plan.json`` links from), the sites visited (slug, version), the language, the
 base-map archive (its SHA-256) and the tile options. :class:`PackKey` hashes those into
 the pack's name and its ETag, so a request can be answered 304, or from the cached file,
-before anything is rendered, and a change to any input makes a new pack. Packs are written to a temporary file and renamed into
-``<data_dir>/offline/``, so concurrent workers never read a half-written one; the
-previous packs of the same trip are removed then.
+before anything is rendered, and a change to any input makes a new pack. Packs are
+written to a temporary file and renamed into ``<data_dir>/offline/``, so concurrent
+workers never read a half-written one; the previous packs of the same trip are removed
+then.
 
 The zip is deterministic (fixed timestamps, sorted members): the same key gives the same
 bytes. The base map is stored uncompressed (its tiles are gzip already), so an app can
