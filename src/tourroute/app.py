@@ -21,6 +21,7 @@ from tourroute.db.session import make_sessionmaker
 from tourroute.health import router as health_router
 from tourroute.itineraries.router import router as itineraries_router
 from tourroute.network.router import router as network_router
+from tourroute.offline.router import router as offline_router
 from tourroute.ogc.router import router as ogc_router
 from tourroute.routes.graph_cache import GraphCache
 from tourroute.routes.router import router as routes_router
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, graph_cache: GraphCache | None 
     app.include_router(network_router)
     app.include_router(itineraries_router)
     app.include_router(tours_router)
+    app.include_router(offline_router)
     app.include_router(curation_router)
     app.include_router(accounts_router)
     app.include_router(audit_router)

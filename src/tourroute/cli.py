@@ -237,6 +237,70 @@ def _cmd_network_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_offline_sizes(args: argparse.Namespace, settings: Settings) -> int:
+    import tempfile
+    import time
+
+    from tourroute.db.session import make_sessionmaker
+    from tourroute.offline.service import OfflineService, pack_store
+    from tourroute.tours.offline import tour_trip
+    from tourroute.tours.service import TourService
+
+    if args.archive is not None:
+        settings = settings.model_copy(update={"basemap_archive": args.archive})
+    archive = settings.offline_basemap
+    if archive is None:
+        raise _Refused(
+            f"no base-map archive at {settings.effective_basemap_archive} "
+            "(set TOURROUTE_BASEMAP_ARCHIVE)"
+        )
+    engine = _open_db(settings)
+    base = args.base_url.rstrip("/")
+    print(f"base map: {archive} ({archive.stat().st_size:,} bytes)")
+    print(
+        f"corridor {settings.offline_corridor_km:g} km, site radius "
+        f"{settings.offline_site_radius_km:g} km, zooms 0–{settings.offline_low_max_zoom} "
+        f"whole, up to {settings.offline_max_zoom} along the trip"
+    )
+    print()
+    print("| tour | days | km | tiles | basemap.pmtiles | zip | built in |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    # A fresh cache: every pack is built, and timed, from scratch.
+    with tempfile.TemporaryDirectory(prefix="offline-sizes-") as tmp:
+        cold = settings.model_copy(update={"data_dir": Path(tmp)})
+        try:
+            with make_sessionmaker(engine)() as session:
+                service = TourService(session)
+                if args.tour:
+                    tours = [service.published(slug) for slug in args.tour]
+                else:
+                    everything = service.filters(
+                        province=None,
+                        theme=None,
+                        vehicle=None,
+                        days_min=None,
+                        days_max=None,
+                        site=None,
+                        q=None,
+                    )
+                    tours, _ = service.page(everything, 0, 500)
+                offline = OfflineService(session, pack_store(cold))
+                for tour in sorted(tours, key=lambda t: t.slug):
+                    trip = tour_trip(tour, "en", f"{base}/v1/tours/{tour.slug}")
+                    started = time.perf_counter()
+                    pack = offline.prepare(trip, "en").build()
+                    took = time.perf_counter() - started
+                    km = sum(leg.distance_m for day in trip.plan.days for leg in day.legs) / 1000
+                    print(
+                        f"| `{tour.slug}` | {len(trip.plan.days)} | {km:,.0f} | {pack.tiles:,} "
+                        f"| {pack.tile_bytes / 1e6:.2f} MB | {pack.size / 1e6:.2f} MB "
+                        f"| {took:.1f} s |"
+                    )
+        finally:
+            engine.dispose()
+    return 0
+
+
 def _cmd_plan_solve(args: argparse.Namespace, _settings: Settings) -> int:
     import json
 
@@ -378,6 +442,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-m", type=float, default=0.0, help="only sites at least this far from a road"
     )
     report.set_defaults(func=_cmd_network_report)
+
+    offline = sub.add_parser("offline", help="offline packs of trips")
+    offline_sub = offline.add_subparsers(dest="offline_command", required=True)
+    sizes = offline_sub.add_parser(
+        "sizes",
+        help="build each published tour's offline pack afresh and print its size "
+        "(a Markdown table)",
+    )
+    sizes.add_argument("--tour", action="append", help="only this tour (repeatable)")
+    sizes.add_argument(
+        "--archive", type=Path, help="the base map (default: the basemap_archive setting)"
+    )
+    sizes.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:8000",
+        help="where the API is served, for the links inside plan.json",
+    )
+    sizes.set_defaults(func=_cmd_offline_sizes)
 
     imp = sub.add_parser("import", help="import external data")
     imp_sub = imp.add_subparsers(dest="import_command", required=True)

@@ -166,6 +166,33 @@ class Settings(BaseSettings):
         description="The map's text glyphs (SDF PBF ranges) served at /glyphs, generated at "
         "build time by `make console` (python -m tourroute.basemap.sdf_glyphs).",
     )
+    # --- offline packs (tourroute.offline): cut from the base map archive ---
+    offline_corridor_km: float = Field(
+        default=3.0,
+        gt=0,
+        le=50,
+        description="Offline packs: street-level tiles (above offline_low_max_zoom) within "
+        "this distance of the trip's roads.",
+    )
+    offline_site_radius_km: float = Field(
+        default=2.0,
+        ge=0,
+        le=50,
+        description="Offline packs: street-level tiles within this distance of every visit "
+        "and overnight place.",
+    )
+    offline_low_max_zoom: int = Field(
+        default=8,
+        ge=0,
+        le=14,
+        description="Offline packs: up to this zoom every tile of the region is included.",
+    )
+    offline_max_zoom: int = Field(
+        default=14,
+        ge=0,
+        le=16,
+        description="Offline packs: the highest zoom (capped at the archive's own).",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -193,6 +220,12 @@ class Settings(BaseSettings):
     def effective_basemap_archive(self) -> Path:
         """The base map archive actually served: the configured one or the shipped one."""
         return self.basemap_archive or self.seed_dir / "tiles" / "osm2021-region.pmtiles"
+
+    @property
+    def offline_basemap(self) -> Path | None:
+        """The archive offline packs cut their map from: the base map's, if it exists."""
+        archive = self.effective_basemap_archive
+        return archive if archive.is_file() else None
 
     @property
     def is_sqlite(self) -> bool:

@@ -108,6 +108,28 @@ def _osm_file(path: Path) -> Path:
     return write_osm_xml(path, nodes, ways, tags)
 
 
+def test_offline_sizes(cli: Cli, tmp_path: Path) -> None:
+    fixture = REPO / "tests" / "data" / "basemap-sam-son.pmtiles"
+    out = cli.run("offline", "sizes", "--archive", str(fixture)).stdout
+    rows = [line for line in out.splitlines() if line.startswith("| `")]
+    slugs = {row.split("`")[1] for row in rows}
+    assert slugs == {
+        "caravan-duong-ho-chi-minh",
+        "di-san-thanh-hoa-nghe-an-ha-tinh",
+        "ve-nguon-pu-luong-pu-xai-lai-leng-hai-thuong",
+    }
+    # The fixture's box (26 tiles) is 15 km or more from the tours' roads: each pack takes
+    # its zooms 0–8 (9 tiles) and at most the few zoom 9–10 tiles that reach a corridor.
+    tiles = [int(row.split("|")[4].replace(",", "")) for row in rows]
+    assert all(9 <= n <= 12 for n in tiles), out
+    one = cli.run(
+        "offline", "sizes", "--archive", str(fixture), "--tour", "caravan-duong-ho-chi-minh"
+    )
+    assert one.stdout.count("| `") == 1
+    missing = cli.run("offline", "sizes", "--archive", str(tmp_path / "none.pmtiles"), expect=2)
+    assert missing.stderr.startswith("tourroute offline sizes: no base-map archive")
+
+
 def test_import_osm(cli: Cli, tmp_path: Path) -> None:
     out = cli.run("import", "osm", str(_osm_file(tmp_path / "roads.osm")), "--quiet").stdout
     assert "OSM roads imported" in out

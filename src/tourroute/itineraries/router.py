@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from tourroute.api.deps import AppSettings, DbSession
-from tourroute.api.http import GEOJSON, cached_json
+from tourroute.api.http import GEOJSON, cached_json, preferred_language
 from tourroute.api.openapi import NOT_MODIFIED, Responses, problem_responses
 from tourroute.errors import NotFound
 from tourroute.exports.geojson import PlanFeatureCollection, to_geojson
@@ -20,6 +20,8 @@ from tourroute.itineraries.models import Itinerary
 from tourroute.itineraries.repository import ItineraryRepository
 from tourroute.itineraries.schemas import ItineraryDocument, ItineraryRequest
 from tourroute.localtime import to_local
+from tourroute.offline.http import offline_responses, pack_response
+from tourroute.offline.service import OfflineService, OfflineTrip, pack_store, plan_files
 from tourroute.plans import Plan
 from tourroute.routes.deps import Graphs
 
@@ -41,6 +43,7 @@ def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
             "geojson": base + ".geojson",
             "gpx": base + ".gpx",
             "ics": base + ".ics",
+            "offline": base + "/offline",
         },
         "request": itinerary.request,
         **itinerary.plan,
@@ -121,6 +124,40 @@ def get_itinerary_ics(request: Request, session: DbSession, itinerary_id: str) -
     it = _load(session, itinerary_id)
     body = to_ics(it.id, _plan(it), it.created_at)
     return export_file(request, body, ICALENDAR, f"itinerary-{it.id}.ics")
+
+
+@router.get(
+    "/v1/itineraries/{itinerary_id}/offline",
+    summary="An itinerary's offline pack (zip)",
+    description=(
+        "One zip for a phone without network: `plan.json` (this itinerary as "
+        "`GET /v1/itineraries/{id}` answers), `plan.geojson`, `plan.gpx`, `plan.ics`, "
+        "`sites/<slug>.json` for every site visited or slept at, `manifest.json`, and "
+        "`basemap.pmtiles`: vector base-map tiles (PMTiles v3, OpenMapTiles schema) of the "
+        "whole region at zooms 0–8 and, up to zoom 14, within a few kilometres of the "
+        "itinerary's roads and places. `X-Offline-Tiles` and `X-Offline-Tile-Bytes` give "
+        "the map's size. Packs are cached: revalidate with `If-None-Match`."
+    ),
+    response_class=Response,
+    responses={**offline_responses(), **_READ_ERRORS},
+)
+def get_itinerary_offline(
+    request: Request, session: DbSession, settings: AppSettings, itinerary_id: str
+) -> Response:
+    it = _load(session, itinerary_id)
+    plan = _plan(it)
+    trip = OfflineTrip(
+        "itinerary",
+        it.id,
+        it.version,
+        str(request.url_for("get_itinerary", itinerary_id=it.id)),
+        plan,
+        lambda: plan_files(it.id, plan, _document(request, it), it.id, it.created_at),
+    )
+    prepared = OfflineService(session, pack_store(settings)).prepare(
+        trip, preferred_language(request)
+    )
+    return pack_response(request, prepared, f"itinerary-{it.id}-offline.zip")
 
 
 @router.get(

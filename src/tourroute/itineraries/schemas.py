@@ -249,6 +249,7 @@ class ItineraryLinks(BaseModel):
     geojson: str
     gpx: str
     ics: str
+    offline: str = Field(description="the offline pack: plan, sites and base map in a zip")
 
 
 class ItineraryDocument(Plan):

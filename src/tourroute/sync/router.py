@@ -100,7 +100,8 @@ def sync(
         "All published sites and tours as one GeoJSON FeatureCollection (each Feature has "
         "`featureType`), gzip-compressed when the client accepts it, with the `sync.next` "
         "token from which `GET /v1/sync` continues. Strong ETag; revalidate with "
-        "`If-None-Match`."
+        "`If-None-Match`. `basemap` links the region's vector base map "
+        "(`GET /v1/offline/region.pmtiles`) when one is configured."
     ),
     response_model=SyncBundle,
     # response_model documents application/json only; the body is GeoJSON.
@@ -109,13 +110,24 @@ def sync(
         304: NOT_MODIFIED,
     },
 )
-def bundle(request: Request, session: DbSession, codec: Codec, settle: Settle) -> Response:
+def bundle(
+    request: Request, session: DbSession, settings: AppSettings, codec: Codec, settle: Settle
+) -> Response:
     changes = SyncService(session, settle).changes_since(None, None, preferred_language(request))
+    archive = settings.offline_basemap
+    basemap = None
+    if archive is not None and archive.is_file():
+        basemap = {
+            "href": str(request.url_for("get_region_basemap")),
+            "type": "application/vnd.pmtiles",
+            "bytes": archive.stat().st_size,
+        }
     collection = {
         "type": "FeatureCollection",
         "features": changes.created,
         "numberReturned": len(changes.created),
         "sync": {"next": codec.encode(changes.next)},
+        "basemap": basemap,
     }
     body = json_bytes(collection)
     # Each content coding is its own representation, so each has its own strong ETag.

@@ -21,6 +21,7 @@ from tourroute.tours.schemas import TourSummary
 
 __all__ = [
     "SyncBundle",
+    "SyncBundleBasemap",
     "SyncBundleToken",
     "SyncFeature",
     "SyncPage",
@@ -122,6 +123,12 @@ class SyncBundleToken(_Answer):
     next: str = Field(description="the `since` token from which GET /v1/sync continues")
 
 
+class SyncBundleBasemap(_Answer):
+    href: str = Field(description="GET /v1/offline/region.pmtiles")
+    type: Literal["application/vnd.pmtiles"]
+    bytes: int
+
+
 class SyncBundle(_Answer):
     """``GET /v1/bundle``: everything published, as one GeoJSON FeatureCollection."""
 
@@ -129,3 +136,6 @@ class SyncBundle(_Answer):
     features: list[SyncFeature]
     number_returned: int = Field(alias="numberReturned")
     sync: SyncBundleToken
+    basemap: SyncBundleBasemap | None = Field(
+        description="the region's vector base map (PMTiles v3); null when none is configured"
+    )

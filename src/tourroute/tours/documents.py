@@ -156,6 +156,7 @@ def links_for(base: str) -> TourLinks:
         gpx=base + ".gpx",
         ics=base + ".ics",
         jsonld=base + ".jsonld",
+        offline=base + "/offline",
     )
 
 

@@ -38,6 +38,8 @@ from tourroute.exports.gpx import GPX, to_gpx
 from tourroute.exports.http import export_file, export_json, file_responses, json_responses
 from tourroute.exports.ical import ICALENDAR, to_ics
 from tourroute.exports.jsonld import JSONLD, TouristTrip, to_jsonld
+from tourroute.offline.http import offline_responses, pack_response
+from tourroute.offline.service import OfflineService, pack_store
 from tourroute.plans import Plan
 from tourroute.routes.deps import Graphs
 from tourroute.routing import Vehicle
@@ -46,6 +48,7 @@ from tourroute.sites.schemas import SLUG_PATTERN, Link
 from tourroute.tours.documents import tour_read, tour_summary, trip_of
 from tourroute.tours.domain import MAX_DAYS
 from tourroute.tours.models import Tour, TourVersion
+from tourroute.tours.offline import tour_trip
 from tourroute.tours.schemas import (
     TourCreate,
     TourPage,
@@ -293,6 +296,31 @@ def get_tour_jsonld(
         _sites_base(request),
     )
     return export_json(request, doc, JSONLD, exclude_none=True)
+
+
+@router.get(
+    "/{slug}/offline",
+    summary="A tour's offline pack (zip)",
+    description=(
+        "One zip for a phone without network: `plan.json` (the tour as `GET /v1/tours/{slug}` "
+        "answers), `plan.geojson`, `plan.gpx`, `plan.ics` (the tour's nominal dates), "
+        "`sites/<slug>.json` for every site visited or slept at, `manifest.json`, and "
+        "`basemap.pmtiles`: vector base-map tiles (PMTiles v3, OpenMapTiles schema) of the "
+        "whole region at zooms 0–8 and, up to zoom 14, within a few kilometres of the "
+        "tour's roads and places. `X-Offline-Tiles` and `X-Offline-Tile-Bytes` give the "
+        "map's size. Packs are cached: revalidate with `If-None-Match`."
+    ),
+    response_class=Response,
+    responses={**offline_responses(), **_READ_ERRORS},
+)
+def get_tour_offline(
+    request: Request, session: DbSession, settings: AppSettings, slug: _SlugPath
+) -> Response:
+    tour = TourService(session).published(slug)
+    language = preferred_language(request)
+    trip = tour_trip(tour, language, _base(request, tour.slug))
+    prepared = OfflineService(session, pack_store(settings)).prepare(trip, language)
+    return pack_response(request, prepared, f"tour-{tour.slug}-offline.zip")
 
 
 @router.get(

@@ -241,6 +241,7 @@ class TourLinks(BaseModel):
     gpx: str
     ics: str
     jsonld: str
+    offline: str = Field(description="the offline pack: plan, sites and base map in a zip")
 
 
 class TourSummary(BaseModel):

@@ -269,7 +269,7 @@ export interface paths {
         };
         /**
          * The published catalogue in one offline download
-         * @description All published sites and tours as one GeoJSON FeatureCollection (each Feature has `featureType`), gzip-compressed when the client accepts it, with the `sync.next` token from which `GET /v1/sync` continues. Strong ETag; revalidate with `If-None-Match`.
+         * @description All published sites and tours as one GeoJSON FeatureCollection (each Feature has `featureType`), gzip-compressed when the client accepts it, with the `sync.next` token from which `GET /v1/sync` continues. Strong ETag; revalidate with `If-None-Match`. `basemap` links the region's vector base map (`GET /v1/offline/region.pmtiles`) when one is configured.
          */
         get: operations["bundle_v1_bundle_get"];
         put?: never;
@@ -422,6 +422,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/itineraries/{itinerary_id}/offline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An itinerary's offline pack (zip)
+         * @description One zip for a phone without network: `plan.json` (this itinerary as `GET /v1/itineraries/{id}` answers), `plan.geojson`, `plan.gpx`, `plan.ics`, `sites/<slug>.json` for every site visited or slept at, `manifest.json`, and `basemap.pmtiles`: vector base-map tiles (PMTiles v3, OpenMapTiles schema) of the whole region at zooms 0–8 and, up to zoom 14, within a few kilometres of the itinerary's roads and places. `X-Offline-Tiles` and `X-Offline-Tile-Bytes` give the map's size. Packs are cached: revalidate with `If-None-Match`.
+         */
+        get: operations["get_itinerary_offline_v1_itineraries__itinerary_id__offline_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/matrix": {
         parameters: {
             query?: never;
@@ -451,6 +471,26 @@ export interface paths {
         };
         /** The principal behind the bearer token */
         get: operations["get_me_v1_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offline/region.pmtiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The region's vector base map (PMTiles v3)
+         * @description The whole archive the offline packs are cut from (OpenMapTiles schema, gzip MVT, zooms 0–14). Byte ranges (`Range`) are served, so a map can read it in place through the PMTiles protocol. Strong ETag (the archive's SHA-256).
+         */
+        get: operations["get_region_basemap_v1_offline_region_pmtiles_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -901,6 +941,26 @@ export interface paths {
          * @description `draft | published → archived`: withdrawn from the catalogue, read-only from then on. Needs `If-Match`.
          */
         post: operations["archive_tour_v1_tours__slug__archive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tours/{slug}/offline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tour's offline pack (zip)
+         * @description One zip for a phone without network: `plan.json` (the tour as `GET /v1/tours/{slug}` answers), `plan.geojson`, `plan.gpx`, `plan.ics` (the tour's nominal dates), `sites/<slug>.json` for every site visited or slept at, `manifest.json`, and `basemap.pmtiles`: vector base-map tiles (PMTiles v3, OpenMapTiles schema) of the whole region at zooms 0–8 and, up to zoom 14, within a few kilometres of the tour's roads and places. `X-Offline-Tiles` and `X-Offline-Tile-Bytes` give the map's size. Packs are cached: revalidate with `If-None-Match`.
+         */
+        get: operations["get_tour_offline_v1_tours__slug__offline_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1612,6 +1672,11 @@ export interface components {
             gpx: string;
             /** Ics */
             ics: string;
+            /**
+             * Offline
+             * @description the offline pack: plan, sites and base map in a zip
+             */
+            offline: string;
             /** Self */
             self: string;
         };
@@ -3330,6 +3395,8 @@ export interface components {
          * @description ``GET /v1/bundle``: everything published, as one GeoJSON FeatureCollection.
          */
         SyncBundle: {
+            /** @description the region's vector base map (PMTiles v3); null when none is configured */
+            basemap: components["schemas"]["SyncBundleBasemap"] | null;
             /** Features */
             features: (components["schemas"]["SyncSiteFeature"] | components["schemas"]["SyncTourFeature"])[];
             /** Numberreturned */
@@ -3340,6 +3407,21 @@ export interface components {
              * @constant
              */
             type: "FeatureCollection";
+        };
+        /** SyncBundleBasemap */
+        SyncBundleBasemap: {
+            /** Bytes */
+            bytes: number;
+            /**
+             * Href
+             * @description GET /v1/offline/region.pmtiles
+             */
+            href: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "application/vnd.pmtiles";
         };
         /** SyncBundleToken */
         SyncBundleToken: {
@@ -3738,6 +3820,11 @@ export interface components {
             ics: string;
             /** Jsonld */
             jsonld: string;
+            /**
+             * Offline
+             * @description the offline pack: plan, sites and base map in a zip
+             */
+            offline: string;
             /** Self */
             self: string;
         };
@@ -5310,6 +5397,59 @@ export interface operations {
             };
         };
     };
+    get_itinerary_offline_v1_itineraries__itinerary_id__offline_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itinerary_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offline pack (zip) */
+            200: {
+                headers: {
+                    /** @description size of the zip in bytes */
+                    "Content-Length"?: number;
+                    /** @description size of `basemap.pmtiles` in bytes */
+                    "X-Offline-Tile-Bytes"?: number;
+                    /** @description base-map tiles in `basemap.pmtiles` (0: the pack has no map) */
+                    "X-Offline-Tiles"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No itinerary with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     post_matrix_v1_matrix_post: {
         parameters: {
             query?: never;
@@ -5367,6 +5507,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    get_region_basemap_v1_offline_region_pmtiles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.pmtiles": string;
+                };
+            };
+            /** @description A byte range of the archive */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No base map is configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
             };
         };
     };
@@ -7148,6 +7331,59 @@ export interface operations {
             };
             /** @description If-Match is missing */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_tour_offline_v1_tours__slug__offline_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offline pack (zip) */
+            200: {
+                headers: {
+                    /** @description size of the zip in bytes */
+                    "Content-Length"?: number;
+                    /** @description size of `basemap.pmtiles` in bytes */
+                    "X-Offline-Tile-Bytes"?: number;
+                    /** @description base-map tiles in `basemap.pmtiles` (0: the pack has no map) */
+                    "X-Offline-Tiles"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No published tour with this slug */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid parameter (named in the problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
