@@ -213,9 +213,11 @@ class Lifecycle(Generic[A, S]):
             verb = _verb(action)
             what, label = self.what(key), msgs.verb_label(verb)
             raise Conflict(
-                msgs.CANNOT_STEP_HINT(verb=label, what=what, status=status.value, hint=hint)
+                msgs.CANNOT_STEP_HINT(
+                    verb=label, what=what, status=msgs.status_label(status.value), hint=hint
+                )
                 if hint is not None
-                else msgs.CANNOT_STEP(verb=label, what=what, status=status.value)
+                else msgs.CANNOT_STEP(verb=label, what=what, status=msgs.status_label(status.value))
             )
         return target
 
@@ -230,7 +232,9 @@ class Lifecycle(Generic[A, S]):
         if status is self.final:
             raise Conflict(
                 msgs.FINAL_STATUS(
-                    What=self.noun_cap(key=key), status=status.value, note=self.final_note
+                    What=self.noun_cap(key=key),
+                    status=msgs.status_label(status.value),
+                    note=self.final_note,
                 )
             )
 

@@ -785,6 +785,25 @@ def verb_label(verb: str) -> Localized:
     return found if found is not None else VERB_OTHER(verb=verb)
 
 
+STATUS_DRAFT = Text("status.draft", en="draft", vi="bản nháp")
+STATUS_IN_REVIEW = Text("status.in_review", en="in_review", vi="chờ duyệt")
+STATUS_PUBLISHED = Text("status.published", en="published", vi="đã công bố")
+STATUS_ARCHIVED = Text("status.archived", en="archived", vi="đã lưu trữ")
+STATUS_OTHER = Text("status.other", en="{status}", vi="{status}")
+_STATUSES = {
+    "draft": STATUS_DRAFT,
+    "in_review": STATUS_IN_REVIEW,
+    "published": STATUS_PUBLISHED,
+    "archived": STATUS_ARCHIVED,
+}
+
+
+def status_label(status: str) -> Localized:
+    """A workflow status (``in_review``): its value in English, in words in Vietnamese."""
+    found = _STATUSES.get(status)
+    return found if found is not None else STATUS_OTHER(status=status)
+
+
 NAMED_SITE = Text("resource.site", en="site '{key}'", vi="địa điểm '{key}'")
 NAMED_SITE_CAP = Text("resource.site_cap", en="Site '{key}'", vi="Địa điểm '{key}'")
 NAMED_TOUR = Text("resource.tour", en="tour '{key}'", vi="tour '{key}'")

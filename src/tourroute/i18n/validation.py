@@ -74,6 +74,9 @@ class ValidationIssue:
 
 
 def _ctx_value(key: str, value: Any) -> Any:
+    """A ``ctx`` value as Pydantic writes it (``1.0`` as ``1``), ``or`` as ``hoặc``."""
     if key in ("expected", "expected_tags", "expected_schemes") and isinstance(value, str):
         return vi_expected(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
