@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import Accounts
 from tests.builders import assert_problem, new_site_body
+from tourroute.config import Settings
 from tourroute.i18n import messages as msgs
 
 VI = {"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
@@ -209,3 +210,31 @@ def test_field_labels_name_fields_the_api_has(client: TestClient) -> None:
         names |= set(schema.get("properties", {}))
     stale = set(msgs.FIELD_LABELS_VI) - names - {"body"}
     assert not stale, stale
+
+
+def test_the_edges_413_follows_the_language_too(client: TestClient) -> None:
+    """Refused before the app runs (``serving/edge.py``), negotiated all the same."""
+    limit = Settings().max_body_bytes
+    body = b"{" + b" " * limit + b"}"
+
+    def post(language: dict[str, str]) -> Any:
+        headers = {"Content-Type": "application/json", **language}
+        return client.post("/v1/itineraries", content=body, headers=headers)
+
+    vi, en, _ = _both(post, 413)
+    assert en["title"] == "Content Too Large"
+    assert vi["title"] == "Dữ liệu gửi lên quá lớn"
+    assert vi["detail"] == (
+        f"Thân yêu cầu có {limit + 2} byte; /v1/itineraries chỉ nhận tối đa {limit} byte."
+    )
+
+
+def test_ogc_400_for_an_unknown_parameter(client: TestClient) -> None:
+    url = "/ogc/collections/sites/items"
+    vi, en, _ = _both(lambda h: client.get(url, params={"colour": "red"}, headers=h), 400)
+    assert en["detail"] == "Unknown query parameter: colour"
+    assert vi["title"] == "Tham số không được hỗ trợ"
+    assert vi["detail"] == "Tham số truy vấn không được hỗ trợ: colour"
+    assert vi["errors"][0]["reason"].startswith(
+        "không phải tham số của thao tác này (các tham số được nhận: "
+    )

@@ -32,7 +32,7 @@ TITLE_SERVICE_UNAVAILABLE = Text(
 )
 TITLE_NO_ROUTE = Text("title.no_route", en="No route", vi="Không tìm được đường đi")
 TITLE_PRECONDITION_REQUIRED = Text(
-    "title.precondition_required", en="Precondition required", vi="Thiếu điều kiện If-Match"
+    "title.precondition_required", en="Precondition required", vi="Thiếu tiêu đề If-Match"
 )
 TITLE_PRECONDITION_FAILED = Text(
     "title.precondition_failed", en="Precondition failed", vi="Xung đột phiên bản"
@@ -258,7 +258,7 @@ OGC_NOT_A_PARAMETER = Text(
     en="not a parameter of this operation (accepted: {accepted})",
     vi="không phải tham số của thao tác này (các tham số được nhận: {accepted})",
 )
-OGC_NONE = Text("ogc.none", en="none", vi="không có")
+NONE = Text("common.none", en="none", vi="không có")
 OGC_NOT_DATETIME = Text(
     "ogc.not_datetime",
     en="'{raw}' is not an RFC 3339 date-time",
@@ -312,7 +312,7 @@ SITE_EXISTS = Text(
 SITE_OUTSIDE_PROVINCE = Text(
     "site.outside_province",
     en="point {lon},{lat} lies {km:.1f} km outside {province} ({code}); coordinates are lon,lat",
-    vi="điểm {lon},{lat} nằm ngoài {province} ({code}) {km:.1f} km; "
+    vi="điểm {lon},{lat} nằm ngoài tỉnh {province} ({code}) {km:.1f} km; "
     "tọa độ viết theo thứ tự kinh độ,vĩ độ",
 )
 RADIUS_NEEDS_NEAR = Text(
@@ -481,7 +481,7 @@ NO_STAY_NEAR = Text(
 NIGHTS_DO_NOT_OVERLAP = Text(
     "itinerary.nights_do_not_overlap",
     en="the places asked for night {night} do not overlap",
-    vi="các nơi nghỉ yêu cầu cho đêm {night} không có nơi nào chung",
+    vi="các yêu cầu về nơi nghỉ cho đêm {night} không có nơi nào chung",
 )
 NO_OVERNIGHT_PLACE = Text(
     "itinerary.no_overnight_place",
@@ -509,7 +509,7 @@ NIGHTS_ON_SITE_TOO_LONG = Text(
 MEALS_FILL_DAY = Text(
     "itinerary.meals_fill_day",
     en="the meals and stops leave less than an hour of the day",
-    vi="các bữa ăn và điểm dừng chỉ còn để lại chưa đến một giờ trong ngày",
+    vi="sau khi trừ các bữa ăn và điểm dừng, ngày chỉ còn chưa đến một giờ",
 )
 CONVOY_EMPTY = Text(
     "itinerary.convoy_empty",
@@ -826,7 +826,7 @@ HINT_PUBLISH_OR_ARCHIVE = Text(
 HINT_ARCHIVE_TO_WITHDRAW = Text(
     "workflow.hint_archive_to_withdraw",
     en="archive it to withdraw it",
-    vi="hãy lưu trữ để rút xuống",
+    vi="hãy lưu trữ để gỡ xuống",
 )
 SITES_ARCHIVED_ARE_FINAL = Text(
     "workflow.sites_archived_final",

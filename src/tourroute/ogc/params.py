@@ -63,7 +63,7 @@ class OgcRoute(APIRoute):
         async def route(request: Request) -> Response:
             unknown = [name for name in request.query_params if name not in known]
             if unknown:
-                accepted = ", ".join(sorted(known)) or msgs.OGC_NONE
+                accepted = ", ".join(sorted(known)) or msgs.NONE
                 reason = msgs.OGC_NOT_A_PARAMETER(accepted=accepted)
                 raise BadQuery([FieldError(name, reason) for name in unknown], unknown=True)
             try:

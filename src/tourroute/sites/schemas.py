@@ -39,7 +39,7 @@ def check_subtype(kind: SiteKind, subtype: SiteType | None) -> None:
     with a service stop; an attraction has none."""
     if subtype is None or subtype in TYPES_BY_KIND[kind]:
         return
-    allowed = ", ".join(sorted(t.value for t in TYPES_BY_KIND[kind])) or msgs.OGC_NONE
+    allowed = ", ".join(sorted(t.value for t in TYPES_BY_KIND[kind])) or msgs.NONE
     raise LocalizedValueError(
         msgs.SUBTYPE_MISMATCH(subtype=subtype.value, kind=kind.value, allowed=allowed)
     )
