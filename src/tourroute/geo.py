@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from tourroute.errors import InvalidParameter
+from tourroute.i18n import messages as msgs
 
 __all__ = ["check_lon_lat", "parse_lon_lat", "parse_numbers"]
 
@@ -23,22 +24,22 @@ def parse_numbers(name: str, raw: str, count: int) -> list[float]:
     """
     parts = [p.strip() for p in raw.split(",")]
     if len(parts) != count:
-        raise InvalidParameter(name, f"expected {count} comma-separated numbers, got '{raw}'")
+        raise InvalidParameter(name, msgs.EXPECTED_NUMBERS(count=count, raw=raw))
     try:
         values = [float(p) for p in parts]
     except ValueError:
-        raise InvalidParameter(name, f"not a list of numbers: '{raw}'") from None
+        raise InvalidParameter(name, msgs.NOT_NUMBERS(raw=raw)) from None
     if not all(math.isfinite(v) for v in values):
-        raise InvalidParameter(name, "numbers must be finite")
+        raise InvalidParameter(name, msgs.NUMBERS_NOT_FINITE())
     return values
 
 
 def check_lon_lat(name: str, lon: float, lat: float) -> None:
     """A longitude in -180..180 and a latitude in -90..90 (a 422 that recalls the order)."""
     if not -180 <= lon <= 180:
-        raise InvalidParameter(name, f"longitude {lon} is outside -180..180 (order is lon,lat)")
+        raise InvalidParameter(name, msgs.LONGITUDE_RANGE(lon=lon))
     if not -90 <= lat <= 90:
-        raise InvalidParameter(name, f"latitude {lat} is outside -90..90 (order is lon,lat)")
+        raise InvalidParameter(name, msgs.LATITUDE_RANGE(lat=lat))
 
 
 def parse_lon_lat(
@@ -51,7 +52,6 @@ def parse_lon_lat(
     if not (minx <= lon <= maxx and miny <= lat <= maxy):
         raise InvalidParameter(
             name,
-            f"point {lon},{lat} is far outside the region served "
-            f"(lon {minx}..{maxx}, lat {miny}..{maxy}); coordinates are lon,lat",
+            msgs.OUTSIDE_REGION(lon=lon, lat=lat, minx=minx, maxx=maxx, miny=miny, maxy=maxy),
         )
     return lon, lat

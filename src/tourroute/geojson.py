@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shapely.geometry import Polygon, shape
 from shapely.validation import explain_validity
 
+from tourroute.i18n import LocalizedValueError, Verbatim
+from tourroute.i18n import messages as msgs
+
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 
@@ -43,14 +46,16 @@ class PolygonGeometry(BaseModel):
     def _valid(cls, rings: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
         for ring in rings:
             if len(ring) < 4:
-                raise ValueError("a polygon ring needs at least 4 positions")
+                raise LocalizedValueError(msgs.RING_TOO_SHORT())
             if ring[0] != ring[-1]:
-                raise ValueError("a polygon ring must be closed (first position == last)")
+                raise LocalizedValueError(msgs.RING_NOT_CLOSED())
             if len(ring) > 10_000:
-                raise ValueError("a polygon ring may have at most 10,000 positions")
+                raise LocalizedValueError(msgs.RING_TOO_LONG())
         polygon = shape({"type": "Polygon", "coordinates": rings})
         if not isinstance(polygon, Polygon) or not polygon.is_valid:
-            raise ValueError(f"invalid polygon: {explain_validity(polygon)}")
+            raise LocalizedValueError(
+                msgs.POLYGON_INVALID(reason=Verbatim(explain_validity(polygon)))
+            )
         return rings
 
     def as_dict(self) -> dict[str, Any]:

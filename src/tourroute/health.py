@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from tourroute.api.openapi import problem_responses
 from tourroute.config import Settings
 from tourroute.errors import ServiceUnavailable
+from tourroute.i18n import messages as msgs
 from tourroute.routes.graph_cache import GraphCache
 
 router = APIRouter(tags=["operations"])
@@ -53,13 +54,11 @@ def readyz(request: Request) -> JSONResponse:
         with engine.connect() as conn:
             provinces = conn.execute(text("SELECT count(*) FROM provinces")).scalar_one()
     except Exception as exc:
-        raise ServiceUnavailable(
-            f"database not ready ({type(exc).__name__}); is it running and migrated?"
-        ) from None
+        raise ServiceUnavailable(msgs.DATABASE_NOT_READY(error=type(exc).__name__)) from None
     graphs: GraphCache = request.app.state.graph_cache
     settings: Settings = request.app.state.settings
     if not graphs.ready and settings.preload_graph:
-        raise ServiceUnavailable("the road graph is being built; retry in a few seconds")
+        raise ServiceUnavailable(msgs.GRAPH_BUILDING())
     ready = Readiness(
         status="ready",
         database="ok",

@@ -27,6 +27,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, PlainSerializer
 
+from tourroute.i18n import LocalizedValueError
+from tourroute.i18n import messages as msgs
+
 __all__ = [
     "LOCAL_OFFSET",
     "LOCAL_ZONE",
@@ -126,7 +129,7 @@ def as_local_time(value: time) -> time:
     if value.tzinfo is None:
         return value
     if value.utcoffset() != LOCAL_OFFSET:
-        raise ValueError("times are local times (+07:00); send HH:MM without an offset")
+        raise LocalizedValueError(msgs.LOCAL_TIME_OFFSET())
     return value.replace(tzinfo=None)
 
 

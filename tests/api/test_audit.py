@@ -16,6 +16,7 @@ from tests.builders import assert_problem, new_site_body, secret_of
 from tourroute.db.audit import AuditEntry, AuditTrail
 from tourroute.db.base import utcnow
 from tourroute.errors import Conflict
+from tourroute.i18n import Verbatim
 from tourroute.sites.models import Site
 
 CURATOR = "curator-own"
@@ -197,7 +198,7 @@ def test_a_write_that_fails_after_its_audit_entry_leaves_neither(
         entry = original(self, *args, **kwargs)
         self.session.flush()  # the entry really reached the database…
         assert entry.id is not None
-        raise Conflict("injected failure after the audit entry was written")
+        raise Conflict(Verbatim("injected failure after the audit entry was written"))
 
     monkeypatch.setattr(AuditTrail, "record", record_then_fail)
     failed = client.patch(

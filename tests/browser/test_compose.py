@@ -225,3 +225,46 @@ def test_compose_a_convoy_with_meals_shows_its_breaks(page: Page) -> None:
     expect(page.locator('[data-testid="timeline-break"][data-type="meal"]').first).to_contain_text(
         "Meal"
     )
+
+
+def _submit_expecting_422(page: Page) -> Any:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.split("?")[0].endswith("/v1/itineraries"),
+        timeout=60_000,
+    ) as answer:
+        tid(page, "compose-submit").click()
+    assert answer.value.status == 422, answer.value.text()
+    return answer.value
+
+
+def test_a_refused_itinerary_is_explained_in_the_consoles_language(page: Page) -> None:
+    """The API's 422 reads in Vietnamese in the Vietnamese console, in English in English."""
+    open_screen(page, "compose")
+    assert page.evaluate("() => document.documentElement.lang") == "vi"
+    tid(page, "compose-start").fill("lam-kinh")
+    tid(page, "compose-end").fill("cua-lo-beach")
+    tid(page, "compose-days").fill("2")
+    tid(page, "compose-must-visit").fill("khong-co-diem-nay")
+    answer = _submit_expecting_422(page)
+    assert answer.request.headers["accept-language"] == "vi"
+    assert answer.headers["content-language"] == "vi"
+    problem = page.locator('[data-testid="problem"]:visible')
+    expect(problem).to_contain_text("422 · Dữ liệu không hợp lệ")
+    expect(problem).to_contain_text(
+        "Giá trị không hợp lệ cho trường dữ liệu điểm bắt buộc (must_visit)"
+    )
+    expect(problem.locator("li")).to_have_text(
+        "must_visit: không phải slug của địa điểm đã công bố: khong-co-diem-nay"
+    )
+    problem.scroll_into_view_if_needed()
+    shot(page, "compose-problem-vi")
+
+    tid(page, "lang-toggle").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    answer = _submit_expecting_422(page)
+    assert answer.request.headers["accept-language"] == "en"
+    problem = page.locator('[data-testid="problem"]:visible')
+    expect(problem).to_contain_text("422 · Invalid request parameter")
+    expect(problem.locator("li")).to_have_text(
+        "must_visit: not published site slugs: khong-co-diem-nay"
+    )

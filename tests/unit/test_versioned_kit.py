@@ -25,6 +25,8 @@ from tourroute.db.versioned import (
     version_etag,
 )
 from tourroute.errors import Conflict, InvalidBody, PreconditionFailed, PreconditionRequired
+from tourroute.i18n import Text
+from tourroute.i18n import messages as msgs
 
 
 class Status(StrEnum):
@@ -52,11 +54,14 @@ STEPS = {
 }
 LIFECYCLE = Lifecycle(
     resource_type="doc",
-    noun="test document",
+    noun=Text("test.doc", en="test document '{key}'", vi="tài liệu thử '{key}'"),
+    noun_cap=Text("test.doc_cap", en="Test document '{key}'", vi="Tài liệu thử '{key}'"),
     steps=STEPS,
     final=Status.archived,
-    final_note="archived documents cannot be edited",
-    hints={Status.published: "archive it to withdraw it"},
+    final_note=Text(
+        "test.doc_final", en="archived documents cannot be edited", vi="tài liệu đã lưu trữ"
+    ),
+    hints={Status.published: msgs.HINT_ARCHIVE_TO_WITHDRAW},
 )
 
 

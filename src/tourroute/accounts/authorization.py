@@ -23,6 +23,8 @@ from enum import StrEnum
 
 from tourroute.accounts.domain import Actor, Role
 from tourroute.errors import Forbidden, Unauthorized
+from tourroute.i18n import Localized
+from tourroute.i18n import messages as msgs
 
 __all__ = [
     "Action",
@@ -93,87 +95,91 @@ Resource = ProvinceResource | TourResource | SegmentResource
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str
+    message: Localized
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (the 403's detail is ``message`` in the request's language)."""
+        return self.message.render("en")
 
     def __bool__(self) -> bool:
         return self.allowed
 
 
-def _allow(reason: str) -> Decision:
+def _allow(reason: Localized) -> Decision:
     return Decision(True, reason)
 
 
-def _deny(reason: str) -> Decision:
+def _deny(reason: Localized) -> Decision:
     return Decision(False, reason)
 
 
 def can(actor: Actor | None, action: Action, resource: Resource) -> Decision:
     """May ``actor`` perform ``action`` on ``resource``? Always answers with the reason."""
     if actor is None:
-        return _deny("authentication required")
+        return _deny(msgs.AUTHENTICATION_REQUIRED())
     if actor.role is Role.admin:
-        return _allow("admins may do everything")
+        return _allow(msgs.ADMINS_MAY_ALL())
     if action in _SITE_ACTIONS or action is Action.audit_read:
         return _province_rule(actor, action, resource)
     if action is Action.tour_write:
         return _tour_rule(actor, resource)
     if action is Action.segment_write:
         return _segment_rule(actor, resource)
-    return _deny(f"no rule allows {action.value}")  # pragma: no cover - every action has one
+    return _deny(msgs.NO_RULE(action=action.value))  # pragma: no cover - every action has one
 
 
 def _province_rule(actor: Actor, action: Action, resource: Resource) -> Decision:
     if not isinstance(resource, ProvinceResource):
-        return _deny(f"{action.value} applies to a province's resources")
+        return _deny(msgs.APPLIES_TO_PROVINCE(action=action.value))
     if actor.role is Role.agency:
         if action is Action.audit_read:
-            return _deny("agencies cannot read the audit log")
-        return _deny("agencies cannot curate sites (they manage their own tours)")
+            return _deny(msgs.AGENCIES_NO_AUDIT())
+        return _deny(msgs.AGENCIES_NO_SITES())
     if actor.province_code == resource.province_code:
-        return _allow(f"{actor.name} curates {resource.province_code}")
-    return _deny(f"{actor.name} curates {actor.province_code}, not {resource.province_code}")
+        return _allow(msgs.CURATES(name=actor.name, code=resource.province_code))
+    return _deny(
+        msgs.CURATES_NOT(name=actor.name, own=actor.province_code, code=resource.province_code)
+    )
 
 
 def _tour_rule(actor: Actor, resource: Resource) -> Decision:
     if not isinstance(resource, TourResource):
-        return _deny("tour.write applies to tours")
+        return _deny(msgs.TOUR_WRITE_TOURS())
     if actor.role is Role.agency:
         if resource.operator_agency_id is not None and (
             resource.operator_agency_id == actor.agency_id
         ):
-            return _allow("agencies manage their own tours")
-        return _deny("agencies manage only their own agency's tours")
+            return _allow(msgs.AGENCIES_OWN_TOURS())
+        return _deny(msgs.AGENCIES_ONLY_OWN_TOURS())
     if resource.operator_province_code is not None and (
         resource.operator_province_code == actor.province_code
     ):
-        return _allow(f"{actor.name} manages the official tours of {actor.province_code}")
-    return _deny(f"{actor.name} manages only the official tours of {actor.province_code}")
+        return _allow(msgs.MANAGES_OFFICIAL(name=actor.name, code=actor.province_code))
+    return _deny(msgs.MANAGES_ONLY_OFFICIAL(name=actor.name, code=actor.province_code))
 
 
 def _segment_rule(actor: Actor, resource: Resource) -> Decision:
     if not isinstance(resource, SegmentResource):
-        return _deny("segment.write applies to road segments")
+        return _deny(msgs.SEGMENT_WRITE_SEGMENTS())
     if actor.role is Role.agency:
-        return _deny("agencies cannot curate road segments")
+        return _deny(msgs.AGENCIES_NO_SEGMENTS())
     own = actor.province_code
     if resource.beyond_provinces or len(resource.province_codes) != 1:
-        return _deny(
-            "a road segment crossing a province border (or outside the provinces) "
-            "is curated by admins only"
-        )
+        return _deny(msgs.SEGMENT_ACROSS_BORDER())
     if own is not None and resource.province_codes == {own}:
-        return _allow(f"{actor.name} curates the road segments of {own}")
+        return _allow(msgs.CURATES_SEGMENTS(name=actor.name, code=own))
     (code,) = resource.province_codes
-    return _deny(f"{actor.name} curates {own}, not {code}")
+    return _deny(msgs.CURATES_NOT(name=actor.name, own=own, code=code))
 
 
 def authorize(actor: Actor | None, action: Action, resource: Resource) -> None:
     """Raise 401 for no actor, 403 with the reason when :func:`can` says no."""
     if actor is None:
-        raise Unauthorized("authentication required", invalid_token=False)
+        raise Unauthorized(msgs.AUTHENTICATION_REQUIRED(), invalid_token=False)
     decision = can(actor, action, resource)
     if not decision:
-        raise Forbidden(decision.reason)
+        raise Forbidden(decision.message)
 
 
 @dataclass(frozen=True)
@@ -190,5 +196,5 @@ def audit_visibility(actor: Actor) -> AuditVisibility:
         return AuditVisibility(everything=True)
     decision = can(actor, Action.audit_read, ProvinceResource(actor.province_code or ""))
     if not decision or actor.province_code is None:
-        raise Forbidden(decision.reason)
+        raise Forbidden(decision.message)
     return AuditVisibility(everything=False, province_code=actor.province_code)

@@ -12,6 +12,7 @@ from tourroute.accounts.service import AccountService, record_token_use, use_is_
 from tourroute.api.deps import AppSettings, DbSession
 from tourroute.db.base import utcnow
 from tourroute.errors import Unauthorized
+from tourroute.i18n import messages as msgs
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -34,7 +35,7 @@ def require_actor(
     waits for, or holds, a write lock.
     """
     if credentials is None:
-        raise Unauthorized("send 'Authorization: Bearer <token>'", invalid_token=False)
+        raise Unauthorized(msgs.SEND_BEARER(), invalid_token=False)
     now = utcnow()
     row = AccountService(session, settings.token_secret).valid_token(credentials.credentials, now)
     if use_is_due(row, now):

@@ -21,6 +21,7 @@ from tourroute.db.audit import AuditTrail
 from tourroute.db.base import utcnow
 from tourroute.db.engine import lock_wait
 from tourroute.errors import Conflict, InvalidParameter, NotFound, Unauthorized
+from tourroute.i18n import messages as msgs
 from tourroute.localtime import to_local
 from tourroute.provinces.repository import ProvinceRepository
 
@@ -90,7 +91,7 @@ class AccountService:
         found = self.provinces.find(province)
         if found is None:
             known = ", ".join(f"{p.code} ({p.slug})" for p in self.provinces.list())
-            raise InvalidParameter("province", f"unknown province '{province}'; known: {known}")
+            raise InvalidParameter("province", msgs.UNKNOWN_PROVINCE(value=province, known=known))
         principal = Principal(
             name=self._new_name(name), role=Role.curator, province_code=found.code
         )
@@ -106,7 +107,7 @@ class AccountService:
         """A principal of an agency, creating the agency record if it does not exist yet."""
         name = self._new_name(name)
         if not _SLUG_RE.match(agency_slug) or len(agency_slug) > 120:
-            raise InvalidParameter("agency", "an agency slug is lower-case words joined by '-'")
+            raise InvalidParameter("agency", msgs.AGENCY_SLUG_SHAPE())
         agency = self.repo.agency_by_slug(agency_slug)
         if agency is None:
             agency = Agency(slug=agency_slug, name=agency_name or agency_slug, contact=contact)
@@ -127,11 +128,9 @@ class AccountService:
     def _new_name(self, name: str) -> str:
         name = name.strip()
         if not _NAME_RE.match(name):
-            raise InvalidParameter(
-                "name", "2–120 letters, digits or . _ @ + - (no spaces)", location="argument"
-            )
+            raise InvalidParameter("name", msgs.PRINCIPAL_NAME_SHAPE(), location="argument")
         if self.repo.principal_by_name(name) is not None:
-            raise Conflict(f"a principal named '{name}' exists already")
+            raise Conflict(msgs.PRINCIPAL_EXISTS(name=name))
         return name
 
     def _add_principal(self, principal: Principal) -> Principal:
@@ -173,10 +172,10 @@ class AccountService:
 
     def issue_token(self, name: str, days: int, now: datetime | None = None) -> IssuedToken:
         if not 1 <= days <= 3650:
-            raise InvalidParameter("days", "a token lives 1 to 3650 days", location="argument")
+            raise InvalidParameter("days", msgs.TOKEN_DAYS_RANGE(), location="argument")
         principal = self.repo.principal_by_name(name)
         if principal is None:
-            raise NotFound(f"no principal named '{name}'")
+            raise NotFound(msgs.PRINCIPAL_NOT_FOUND(name=name))
         now = now or utcnow()
         fresh = new_token(self._secret)
         row = ApiToken(
@@ -209,7 +208,7 @@ class AccountService:
         if row is None and key.isdigit() and len(key) < 12:
             row = self.repo.token_by_id(int(key))
         if row is None:
-            raise NotFound(f"no token with id or prefix '{key}'")
+            raise NotFound(msgs.TOKEN_NOT_FOUND(key=key))
         if row.revoked_at is None:
             before = token_document(row, row.principal.name)
             row.revoked_at = now or utcnow()
@@ -243,14 +242,14 @@ class AccountService:
         """The token row behind ``token``; 401 if unknown, expired or revoked. Reads only."""
         prefix = token_prefix(token)
         if prefix is None:
-            raise Unauthorized("malformed token")
+            raise Unauthorized(msgs.TOKEN_MALFORMED())
         row = self.repo.token_by_prefix(prefix)
         if row is None or not hmac.compare_digest(row.token_hash, hash_token(self._secret, token)):
-            raise Unauthorized("invalid token")
+            raise Unauthorized(msgs.TOKEN_INVALID())
         if row.revoked_at is not None:
-            raise Unauthorized("token has been revoked")
+            raise Unauthorized(msgs.TOKEN_REVOKED())
         if as_utc(row.expires_at) <= now:
-            raise Unauthorized("token has expired")
+            raise Unauthorized(msgs.TOKEN_EXPIRED())
         return row
 
 

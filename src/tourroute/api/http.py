@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request, Response
 
 from tourroute.db.versioned import version_etag
+from tourroute.i18n import negotiate
 
 GEOJSON = "application/geo+json"
 
@@ -33,19 +34,7 @@ def wants_geojson(request: Request, f: OutputFormat | None) -> bool:
 
 def preferred_language(request: Request) -> str:
     """``vi`` or ``en`` from ``Accept-Language`` (q-values honoured); English by default."""
-    best, best_q = "en", 0.0
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, _, params = part.strip().partition(";")
-        lang = tag.strip().lower().split("-")[0]
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        if lang in ("vi", "en") and q > best_q:
-            best, best_q = lang, q
-    return best
+    return negotiate(request.headers.get("accept-language"))
 
 
 def strong_etag(body: bytes, *, version: int | None = None, coding: str | None = None) -> str:

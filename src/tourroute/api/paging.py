@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import Request
 
 from tourroute.errors import InvalidParameter
+from tourroute.i18n import messages as msgs
 
 __all__ = ["CursorCodec", "CursorPaging", "PageLinks", "query_fingerprint", "url_with"]
 
@@ -63,15 +64,15 @@ class CursorCodec:
             body, signature = cursor.split(".", 1)
             payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         except ValueError:
-            raise InvalidParameter("cursor", "malformed cursor") from None
+            raise InvalidParameter("cursor", msgs.CURSOR_MALFORMED()) from None
         if not hmac.compare_digest(signature, self._sign(payload)):
-            raise InvalidParameter("cursor", "cursor signature does not match (forged or stale)")
+            raise InvalidParameter("cursor", msgs.CURSOR_FORGED())
         data = json.loads(payload)
         if data.get("q") != fingerprint:
-            raise InvalidParameter("cursor", "cursor belongs to a different query")
+            raise InvalidParameter("cursor", msgs.CURSOR_OTHER_QUERY())
         offset = data.get("o")
         if not isinstance(offset, int) or offset < 0:
-            raise InvalidParameter("cursor", "malformed cursor")
+            raise InvalidParameter("cursor", msgs.CURSOR_MALFORMED())
         return offset
 
 

@@ -16,6 +16,8 @@ from shapely.validation import explain_validity
 
 from tourroute.errors import InvalidParameter
 from tourroute.geo import check_lon_lat, parse_numbers
+from tourroute.i18n import Verbatim
+from tourroute.i18n import messages as msgs
 
 
 def parse_bbox(raw: str, name: str = "bbox") -> tuple[float, float, float, float]:
@@ -24,9 +26,7 @@ def parse_bbox(raw: str, name: str = "bbox") -> tuple[float, float, float, float
     check_lon_lat(name, minx, miny)
     check_lon_lat(name, maxx, maxy)
     if minx >= maxx or miny >= maxy:
-        raise InvalidParameter(
-            name, "expected minLon,minLat,maxLon,maxLat with min < max on both axes"
-        )
+        raise InvalidParameter(name, msgs.BBOX_ORDER())
     return minx, miny, maxx, maxy
 
 
@@ -38,27 +38,25 @@ def parse_polygon(raw: str, name: str = "exclude") -> BaseGeometry:
     try:
         data = json.loads(raw)
     except ValueError:
-        raise InvalidParameter(
-            name, "not JSON: expected a GeoJSON Polygon or MultiPolygon"
-        ) from None
+        raise InvalidParameter(name, msgs.GEOJSON_NOT_JSON()) from None
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = data.get("geometry")
     if not isinstance(data, dict) or data.get("type") not in ("Polygon", "MultiPolygon"):
-        raise InvalidParameter(name, "expected a GeoJSON Polygon or MultiPolygon geometry")
+        raise InvalidParameter(name, msgs.GEOJSON_NOT_POLYGON())
     try:
         geom = shape(data)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-        raise InvalidParameter(name, "malformed GeoJSON coordinates") from None
+        raise InvalidParameter(name, msgs.GEOJSON_MALFORMED()) from None
     if not isinstance(geom, Polygon | MultiPolygon) or geom.is_empty:
-        raise InvalidParameter(name, "expected a non-empty Polygon or MultiPolygon")
+        raise InvalidParameter(name, msgs.POLYGON_EMPTY())
     coords = shapely.get_coordinates(geom)
     if len(coords) > MAX_POLYGON_POSITIONS:
-        raise InvalidParameter(name, f"at most {MAX_POLYGON_POSITIONS} positions")
+        raise InvalidParameter(name, msgs.POLYGON_TOO_MANY_POSITIONS(limit=MAX_POLYGON_POSITIONS))
     if not all(math.isfinite(v) for v in coords.ravel()):
-        raise InvalidParameter(name, "coordinates must be finite numbers")
+        raise InvalidParameter(name, msgs.COORDINATES_NOT_FINITE())
     minx, miny, maxx, maxy = geom.bounds
     check_lon_lat(name, minx, miny)
     check_lon_lat(name, maxx, maxy)
     if not geom.is_valid:
-        raise InvalidParameter(name, f"invalid polygon: {explain_validity(geom)}")
+        raise InvalidParameter(name, msgs.POLYGON_INVALID(reason=Verbatim(explain_validity(geom))))
     return geom

@@ -16,6 +16,7 @@ from tourroute.audit.repository import AuditFilters
 from tourroute.audit.schemas import AuditPage
 from tourroute.audit.service import AuditLog
 from tourroute.errors import InvalidParameter
+from tourroute.i18n import messages as msgs
 from tourroute.localtime import as_local_instant
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -29,7 +30,7 @@ def _parse_resource(raw: str | None) -> tuple[str | None, str | None]:
     kind, _, key = raw.partition(":")
     if kind not in RESOURCE_TYPES:
         raise InvalidParameter(
-            "resource", f"expected TYPE or TYPE:ID with TYPE one of {', '.join(RESOURCE_TYPES)}"
+            "resource", msgs.AUDIT_RESOURCE_SHAPE(types=", ".join(RESOURCE_TYPES))
         )
     return kind, key or None
 

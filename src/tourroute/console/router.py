@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from tourroute.api.deps import AppSettings
 from tourroute.config import Settings
 from tourroute.errors import NotFound, ServiceUnavailable
+from tourroute.i18n import messages as msgs
 
 __all__ = ["router"]
 
@@ -34,7 +35,7 @@ def _index(settings: Settings) -> Path:
     index = settings.console_dir / "index.html"
     if not index.is_file():
         raise ServiceUnavailable(
-            f"console not built: run make console (no {index.name} in {settings.console_dir})"
+            msgs.CONSOLE_NOT_BUILT(index=index.name, directory=settings.console_dir)
         )
     return index
 
@@ -56,7 +57,7 @@ def console_asset(name: str, settings: AppSettings) -> Response:
     assets = (settings.console_dir / "assets").resolve()
     path = (assets / name).resolve()
     if not path.is_relative_to(assets) or not path.is_file():
-        raise NotFound(f"no console asset '{name}'")
+        raise NotFound(msgs.CONSOLE_NO_ASSET(name=name))
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": _IMMUTABLE})
 
@@ -65,7 +66,7 @@ def console_asset(name: str, settings: AppSettings) -> Response:
 def console_favicon(settings: AppSettings) -> Response:
     path = settings.console_dir / "favicon.svg"
     if not path.is_file():
-        raise NotFound("no favicon")
+        raise NotFound(msgs.CONSOLE_NO_FAVICON())
     return FileResponse(
         path, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
     )

@@ -47,6 +47,8 @@ from tourroute.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from tourroute.i18n import Localized, Text, ValidationIssue
+from tourroute.i18n import messages as msgs
 
 __all__ = [
     "Lifecycle",
@@ -74,7 +76,7 @@ def version_etag(version: int, body: bytes) -> str:
     return f'"v{version}-{hashlib.sha256(body).hexdigest()[:16]}"'
 
 
-def check_if_match(if_match: str | None, version: int, what: str) -> None:
+def check_if_match(if_match: str | None, version: int, what: Localized) -> None:
     """Let a write proceed only if ``If-Match`` names the current ``version``.
 
     Parameters
@@ -94,23 +96,15 @@ def check_if_match(if_match: str | None, version: int, what: str) -> None:
         No tag of ``If-Match`` names ``version`` (412).
     """
     if if_match is None or not if_match.strip():
-        raise PreconditionRequired(
-            f"Writes to {what} require If-Match with the ETag you last read "
-            "(GET it first); this prevents overwriting someone else's change."
-        )
+        raise PreconditionRequired(msgs.IF_MATCH_REQUIRED(what=what))
     tags = [t.strip() for t in if_match.split(",")]
     if "*" in tags:
-        raise PreconditionRequired(
-            "If-Match: * does not protect against lost updates; send the ETag you last read."
-        )
+        raise PreconditionRequired(msgs.IF_MATCH_STAR())
     for tag in tags:
         match = _TAG_RE.match(tag)  # a weak W/"…" tag never matches: strong comparison
         if match and int(match.group(1)) == version:
             return
-    raise PreconditionFailed(
-        f"{what} has changed since you read it (it is now at version {version}); "
-        "GET it again, reapply your change and retry with the new ETag."
-    )
+    raise PreconditionFailed(msgs.VERSION_CHANGED(what=what, version=version))
 
 
 def validated(model: type[M], document: Mapping[str, Any]) -> M:
@@ -138,7 +132,9 @@ def validated(model: type[M], document: Mapping[str, Any]) -> M:
     except ValidationError as exc:
         raise InvalidBody(
             [
-                FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"], "body")
+                FieldError(
+                    ".".join(str(p) for p in e["loc"]) or "body", ValidationIssue.of(e), "body"
+                )
                 for e in exc.errors()
             ]
         ) from None
@@ -172,7 +168,9 @@ class Lifecycle(Generic[A, S]):
     resource_type
         The audit log's resource type, also the prefix of its actions (``site``).
     noun
-        The resource in messages (``road segment``).
+        The resource named in messages, with its ``{key}`` (``road segment '{key}'``).
+    noun_cap
+        The same at the start of a sentence (``Road segment '{key}'``).
     steps
         The transition table: action → (the statuses it may start from, the status it leads
         to).  An action is named ``verb`` or ``type.verb`` (``publish``, ``site.publish``);
@@ -186,15 +184,16 @@ class Lifecycle(Generic[A, S]):
     """
 
     resource_type: str
-    noun: str
+    noun: Text
+    noun_cap: Text
     steps: Mapping[A, tuple[frozenset[S], S]]
     final: S
-    final_note: str
-    hints: Mapping[S, str] = field(default_factory=dict)
+    final_note: Text
+    hints: Mapping[S, Text] = field(default_factory=dict)
 
-    def what(self, key: str) -> str:
+    def what(self, key: str) -> Localized:
         """The resource ``key`` as messages name it: ``road segment 'ql1a-01'``."""
-        return f"{self.noun} '{key}'"
+        return self.noun(key=key)
 
     def audit_action(self, verb: str) -> str:
         """The audit log's action of ``verb``: ``site.publish``."""
@@ -212,9 +211,13 @@ class Lifecycle(Generic[A, S]):
         if status not in sources:
             hint = self.hints.get(status)
             verb = _verb(action)
+            what, label = self.what(key), msgs.verb_label(verb)
             raise Conflict(
-                f"Cannot {verb} {self.what(key)}: it is {status.value}"
-                + (f"; {hint}." if hint else ".")
+                msgs.CANNOT_STEP_HINT(
+                    verb=label, what=what, status=msgs.status_label(status.value), hint=hint
+                )
+                if hint is not None
+                else msgs.CANNOT_STEP(verb=label, what=what, status=msgs.status_label(status.value))
             )
         return target
 
@@ -228,7 +231,11 @@ class Lifecycle(Generic[A, S]):
         """
         if status is self.final:
             raise Conflict(
-                f"{self.noun.capitalize()} '{key}' is {status.value}; {self.final_note}."
+                msgs.FINAL_STATUS(
+                    What=self.noun_cap(key=key),
+                    status=msgs.status_label(status.value),
+                    note=self.final_note,
+                )
             )
 
 
@@ -416,6 +423,5 @@ class VersionedWorkflow(Generic[A, S]):
         except StaleDataError:
             # Another transaction updated the row between our read and our write.
             raise PreconditionFailed(
-                f"{self.lifecycle.what(key)} was changed by someone else while this request "
-                "ran; GET it again and retry with the new ETag."
+                msgs.CHANGED_MEANWHILE(what=self.lifecycle.what(key))
             ) from None

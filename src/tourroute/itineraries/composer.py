@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from tourroute.db.spatial import shape_of
 from tourroute.errors import InvalidParameter
+from tourroute.i18n import localized_reason
+from tourroute.i18n import messages as msgs
 from tourroute.itineraries.breaks import (
     BreakPlace,
     ConvoyRules,
@@ -178,7 +180,7 @@ class ItineraryComposer:
             code = by_key.get(raw.strip().lower())
             if code is None:
                 raise InvalidParameter(
-                    "provinces", f"unknown province '{raw}'; use {sorted(by_key)}", "body"
+                    "provinces", msgs.UNKNOWN_PROVINCE_USE(value=raw, known=sorted(by_key)), "body"
                 )
             out.add(code)
         return out
@@ -189,13 +191,15 @@ class ItineraryComposer:
         unknown = [slug for slug in req.must_visit if slug not in by_slug]
         if unknown:
             raise InvalidParameter(
-                "must_visit", f"not published site slugs: {', '.join(unknown)}", "body"
+                "must_visit", msgs.NOT_PUBLISHED_SLUGS(slugs=", ".join(unknown)), "body"
             )
         must = [by_slug[slug] for slug in dict.fromkeys(req.must_visit)]
         for s in must:
             if s.kind is not SiteKind.attraction:
                 raise InvalidParameter(
-                    "must_visit", f"'{s.slug}' is a {s.kind.value}, not a place to visit", "body"
+                    "must_visit",
+                    msgs.NOT_A_PLACE_TO_VISIT(slug=s.slug, kind=s.kind.value),
+                    "body",
                 )
 
         pool = [
@@ -353,16 +357,13 @@ class ItineraryComposer:
             if not allowed:
                 raise InvalidParameter(
                     name,
-                    f"no published place to stay of the kinds asked for within "
-                    f"{wish.within_km:g} km of {wish.near}",
+                    msgs.NO_STAY_NEAR(km=wish.within_km, near=wish.near),
                     "body",
                 )
             day = wish.night - 1
             out[day] = out[day] & allowed if day in out else allowed
             if not out[day]:
-                raise InvalidParameter(
-                    name, f"the places asked for night {wish.night} do not overlap", "body"
-                )
+                raise InvalidParameter(name, msgs.NIGHTS_DO_NOT_OVERLAP(night=wish.night), "body")
         return out
 
     def _day(
@@ -423,7 +424,9 @@ def _check_corridors(graph: NetworkGraph, req: ItineraryRequest) -> None:
         if leg.corridor not in graph.corridor_names:
             raise InvalidParameter(
                 "corridor_legs",
-                f"unknown corridor '{leg.corridor}'; use {sorted(graph.corridor_names)}",
+                msgs.UNKNOWN_CORRIDOR_USE(
+                    corridor=leg.corridor, known=sorted(graph.corridor_names)
+                ),
                 "body",
             )
 
@@ -433,16 +436,12 @@ def _check_overnights(req: ItineraryRequest, overnight_sites: Sequence[Site]) ->
     if req.days > 1 and not any(
         s.motorhome_overnight or req.vehicle is not Vehicle.motorhome for s in overnight_sites
     ):
-        what = (
-            "motorhome-suitable overnight place"
+        reason = (
+            msgs.NO_MOTORHOME_OVERNIGHT()
             if req.vehicle is Vehicle.motorhome
-            else ("place to stay")
+            else msgs.NO_OVERNIGHT_PLACE()
         )
-        raise InvalidParameter(
-            "overnight",
-            f"no published {what} of the kinds asked for in these provinces",
-            "body",
-        )
+        raise InvalidParameter("overnight", reason, "body")
 
 
 def _place(pid: str, point: Endpoint, legs: LegBuilder, name: str) -> _Place:
@@ -529,15 +528,18 @@ def _check_nights_on_site(req: ItineraryRequest, site: Site, on_site: int) -> No
     if on_site and req.vehicle is Vehicle.motorhome and not site.motorhome_overnight:
         raise InvalidParameter(
             "must_visit",
-            f"'{site.slug}' is a visit of {on_site} night(s) on site, and a motorhome "
-            "may not stay there overnight",
+            msgs.MOTORHOME_NIGHTS_ON_SITE(slug=site.slug, nights=on_site),
             "body",
         )
     if on_site >= req.days:
         raise InvalidParameter(
             "must_visit",
-            f"'{site.slug}' takes {site.visit_duration_min / 60:g} h, "
-            f"{on_site} night(s) on site: a trip of at least {on_site + 1} days",
+            msgs.NIGHTS_ON_SITE_TOO_LONG(
+                slug=site.slug,
+                hours=site.visit_duration_min / 60,
+                nights=on_site,
+                days=on_site + 1,
+            ),
             "body",
         )
 
@@ -550,9 +552,7 @@ def _day_end(req: ItineraryRequest, convoy: ConvoyRules | None, meals: Sequence[
     reserve += convoy.stop_s if convoy else 0.0
     day_end = _seconds(req.day_end) - reserve
     if day_end <= _seconds(req.day_start) + 3600:
-        raise InvalidParameter(
-            "meals", "the meals and stops leave less than an hour of the day", "body"
-        )
+        raise InvalidParameter("meals", msgs.MEALS_FILL_DAY(), "body")
     return day_end
 
 
@@ -581,12 +581,12 @@ def _solve(problem: Problem, req: ItineraryRequest) -> Solution:
     try:
         return solve(problem, seed=req.seed, time_limit_s=req.time_limit_s)
     except PlanningError as exc:
-        raise InvalidParameter("itinerary", str(exc), "body") from None
+        raise InvalidParameter("itinerary", localized_reason(exc), "body") from None
 
 
 def _leg(legs: LegBuilder, a: _Place, b: _Place) -> PlanLeg:
     """A leg of the plan, routed by the day's builder and named by the plan's place ids."""
-    leg = legs.leg(a.coord, b.coord, ErrorNames.leg(f"from {a.id} to {b.id}"))
+    leg = legs.leg(a.coord, b.coord, ErrorNames.leg(msgs.LEG_FROM_TO(a=a.id, b=b.id)))
     return leg_document(legs.graph, leg, a.id, b.id)
 
 

@@ -15,6 +15,7 @@ from tourroute.exports.geojson import PlanFeatureCollection, to_geojson
 from tourroute.exports.gpx import GPX, to_gpx
 from tourroute.exports.http import export_file, export_json, file_responses, json_responses
 from tourroute.exports.ical import ICALENDAR, to_ics
+from tourroute.i18n import messages as msgs
 from tourroute.itineraries.composer import ItineraryComposer
 from tourroute.itineraries.models import Itinerary
 from tourroute.itineraries.repository import ItineraryRepository
@@ -52,10 +53,10 @@ def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
 
 def _load(session: Session, itinerary_id: str) -> Itinerary:
     if len(itinerary_id) != 32 or not set(itinerary_id) <= _HEX:
-        raise NotFound(f"no itinerary '{itinerary_id}' (ids are 32 hex digits)")
+        raise NotFound(msgs.ITINERARY_BAD_ID(id=itinerary_id))
     found = ItineraryRepository(session).get(itinerary_id)
     if found is None:
-        raise NotFound(f"no itinerary '{itinerary_id}'")
+        raise NotFound(msgs.ITINERARY_NOT_FOUND(id=itinerary_id))
     return found
 
 

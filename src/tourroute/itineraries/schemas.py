@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tourroute.i18n import LocalizedValueError
+from tourroute.i18n import messages as msgs
 from tourroute.localtime import LocalTime, today_local
 from tourroute.plans import Plan
 from tourroute.routing import Vehicle
@@ -62,7 +64,7 @@ class Convoy(BaseModel):
     @model_validator(mode="after")
     def _some_vehicle(self) -> Convoy:
         if self.cars + self.motorbikes < 1:
-            raise ValueError("a convoy has at least one car or motorbike")
+            raise LocalizedValueError(msgs.CONVOY_EMPTY())
         return self
 
     @property
@@ -85,7 +87,7 @@ class MealWindow(BaseModel):
             self.earliest.hour * 60 + self.earliest.minute
         )
         if span < self.duration_min:
-            raise ValueError("the meal window is shorter than the meal")
+            raise LocalizedValueError(msgs.MEAL_WINDOW_SHORT())
         return self
 
 
@@ -193,33 +195,28 @@ class ItineraryRequest(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> ItineraryRequest:
         if self.day_end <= self.day_start:
-            raise ValueError("day_end must be after day_start")
+            raise LocalizedValueError(msgs.DAY_END_BEFORE_START())
         horizon = today_local() + timedelta(days=HORIZON_DAYS)
         if self.start_date > horizon:
             # Opening hours and roads that far ahead are guesses (and 9999-12-30 + days
             # does not even exist as a date): refuse rather than plan fiction.
-            raise ValueError(
-                f"start_date must be within {HORIZON_DAYS // 365} years "
-                f"(on or before {horizon.isoformat()})"
+            raise LocalizedValueError(
+                msgs.START_DATE_HORIZON(years=HORIZON_DAYS // 365, horizon=horizon.isoformat())
             )
         for weight in self.themes.values():
             if not 0 <= weight <= 3:
-                raise ValueError("theme weights must be between 0 and 3")
+                raise LocalizedValueError(msgs.THEME_WEIGHT_RANGE())
         if self.convoy is not None and self.vehicle is not Vehicle.car:
-            raise ValueError(
-                "a convoy sets its own vehicles: leave 'vehicle' as 'car' and give "
-                "'convoy': {'cars': n, 'motorbikes': m}"
-            )
+            raise LocalizedValueError(msgs.CONVOY_SETS_VEHICLES())
         for wish in self.nights_near:
             if wish.night >= self.days:
-                raise ValueError(
-                    f"nights_near: night {wish.night} of a {self.days}-day trip "
-                    f"(nights are 1..{self.days - 1})"
+                raise LocalizedValueError(
+                    msgs.NIGHT_BEYOND_TRIP(night=wish.night, days=self.days, last=self.days - 1)
                 )
         for leg in self.corridor_legs:
             late = [d for d in leg.days if d > self.days]
             if late:
-                raise ValueError(f"corridor_legs: day(s) {late} beyond the {self.days}-day trip")
+                raise LocalizedValueError(msgs.CORRIDOR_DAYS_BEYOND_TRIP(late=late, days=self.days))
         return self
 
     @property

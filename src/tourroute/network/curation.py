@@ -25,6 +25,7 @@ from tourroute.db.changes import apply_changes, same_geometry
 from tourroute.db.spatial import shape_of, to_element
 from tourroute.db.versioned import Lifecycle, Snapshot, VersionedWorkflow, validated
 from tourroute.errors import Conflict, FieldError, InvalidBody, NotFound
+from tourroute.i18n import messages as msgs
 from tourroute.network.models import RoadSegment, SegmentCorridor, SegmentStatus
 from tourroute.network.repository import NetworkRepository
 from tourroute.network.schemas import RoadSegmentCreate, RoadSegmentRead, RoadSegmentStored
@@ -39,10 +40,11 @@ SEGMENT_WORKFLOW: dict[str, tuple[frozenset[SegmentStatus], SegmentStatus]] = {
 }
 _LIFECYCLE = Lifecycle(
     resource_type="segment",
-    noun="road segment",
+    noun=msgs.NAMED_SEGMENT,
+    noun_cap=msgs.NAMED_SEGMENT_CAP,
     steps=SEGMENT_WORKFLOW,
     final=SegmentStatus.archived,
-    final_note="archived segments are final",
+    final_note=msgs.SEGMENTS_ARCHIVED_FINAL,
 )
 # Beyond this (in degrees, about 500 m) a line leaves the three provinces' outlines.
 _OUTLINE_TOLERANCE_DEG = 0.005
@@ -183,7 +185,7 @@ class SegmentCuration:
         line = LineString(body.coordinates)
         authorize(self.actor, Action.segment_write, self.resource(line))
         if self.segments.segment_key_taken(body.id):
-            raise Conflict(f"A road segment with id '{body.id}' exists already.")
+            raise Conflict(msgs.SEGMENT_EXISTS(id=body.id))
         self._check_corridors(body.corridors)
         values = body.model_dump(exclude={"id", "corridors", "coordinates"})
         segment = RoadSegment(
@@ -285,7 +287,7 @@ class SegmentCuration:
     def _load(self, key: str) -> RoadSegment:
         segment = self.segments.segment_by_key(key)
         if segment is None:
-            raise NotFound(f"No road segment with id '{key}'.")
+            raise NotFound(msgs.SEGMENT_NOT_FOUND(id=key))
         return segment
 
     def _check_corridors(self, slugs: list[str]) -> None:
@@ -296,8 +298,9 @@ class SegmentCuration:
                 [
                     FieldError(
                         "corridors",
-                        f"unknown corridor(s) {', '.join(unknown)}; known: "
-                        f"{', '.join(sorted(known))}",
+                        msgs.UNKNOWN_CORRIDORS(
+                            unknown=", ".join(unknown), known=", ".join(sorted(known))
+                        ),
                         "body",
                     )
                 ]

@@ -18,6 +18,7 @@ from tourroute.api.openapi import (
     write_errors,
 )
 from tourroute.errors import InvalidParameter
+from tourroute.i18n import messages as msgs
 from tourroute.network.curation import SegmentCuration
 from tourroute.network.models import RoadSegment
 from tourroute.network.repository import NetworkRepository
@@ -68,7 +69,7 @@ def get_roads(
 ) -> Response:
     repo = NetworkRepository(session)
     if corridor is not None and corridor not in repo.corridor_slugs():
-        raise InvalidParameter("corridor", f"unknown corridor '{corridor}'")
+        raise InvalidParameter("corridor", msgs.UNKNOWN_CORRIDOR(corridor=corridor))
     features = [
         {
             "type": "Feature",

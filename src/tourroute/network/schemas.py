@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shapely.geometry import LineString
 
 from tourroute.geojson import Latitude, Longitude
+from tourroute.i18n import LocalizedValueError
+from tourroute.i18n import messages as msgs
 from tourroute.localtime import LocalDateTime
 
 # The classes of tourroute.routing.profiles.ROAD_CLASSES, in that order (a unit test checks).
@@ -61,10 +63,10 @@ class RoadSegmentCreate(BaseModel):
     def _valid_line(cls, coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
         for lon, lat in coords:
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise ValueError(f"position {lon},{lat} out of range (lon,lat order)")
+                raise LocalizedValueError(msgs.POSITION_RANGE(lon=lon, lat=lat))
         line = LineString(coords)
         if line.length == 0:
-            raise ValueError("a road segment must have a length")
+            raise LocalizedValueError(msgs.SEGMENT_NO_LENGTH())
         return coords
 
 

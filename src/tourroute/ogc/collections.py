@@ -16,6 +16,7 @@ from shapely.geometry import box, shape
 from sqlalchemy.orm import Session
 
 from tourroute.errors import NotFound
+from tourroute.i18n import messages as msgs
 from tourroute.sites.repository import SiteFilters, SiteRepository
 from tourroute.sites.service import SiteService, item_feature, site_feature
 from tourroute.sync.kinds import tour_kind
@@ -187,4 +188,4 @@ def find_collection(collection_id: str) -> FeatureSource:
         if source.id == collection_id:
             return source
     known = ", ".join(source.id for source in COLLECTIONS)
-    raise NotFound(f"No collection '{collection_id}'; the collections are: {known}.")
+    raise NotFound(msgs.OGC_NO_COLLECTION(collection=collection_id, known=known))

@@ -21,6 +21,8 @@ from fastapi.routing import APIRoute
 from tourroute.api.http import GEOJSON, OutputFormat, cached_bytes
 from tourroute.api.params import parse_bbox
 from tourroute.errors import BadQuery, FieldError, InvalidParameter
+from tourroute.i18n import ValidationIssue
+from tourroute.i18n import messages as msgs
 from tourroute.ogc.collections import BBox, Interval
 from tourroute.ogc.documents import JSON
 
@@ -47,7 +49,7 @@ def _field_errors(exc: RequestValidationError) -> list[FieldError]:
         loc = [str(part) for part in err.get("loc", ())]
         location = loc[0] if loc else "query"
         name = ".".join(loc[1:]) if len(loc) > 1 else location
-        out.append(FieldError(name, str(err.get("msg", "invalid")), location))
+        out.append(FieldError(name, ValidationIssue.of(err), location))
     return out
 
 
@@ -61,8 +63,8 @@ class OgcRoute(APIRoute):
         async def route(request: Request) -> Response:
             unknown = [name for name in request.query_params if name not in known]
             if unknown:
-                accepted = ", ".join(sorted(known)) or "none"
-                reason = f"not a parameter of this operation (accepted: {accepted})"
+                accepted = ", ".join(sorted(known)) or msgs.NONE
+                reason = msgs.OGC_NOT_A_PARAMETER(accepted=accepted)
                 raise BadQuery([FieldError(name, reason) for name in unknown], unknown=True)
             try:
                 return await handler(request)
@@ -87,7 +89,7 @@ def _instant(raw: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise BadQuery([FieldError("datetime", f"'{raw}' is not an RFC 3339 date-time")]) from None
+        raise BadQuery([FieldError("datetime", msgs.OGC_NOT_DATETIME(raw=raw))]) from None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
@@ -98,10 +100,10 @@ def parse_interval(raw: str) -> Interval:
         instant = _instant(parts[0])
         return instant, instant
     if len(parts) != 2:
-        raise BadQuery([FieldError("datetime", "expected an instant or start/end")])
+        raise BadQuery([FieldError("datetime", msgs.OGC_INTERVAL_SHAPE())])
     start, end = (None if part in ("", "..") else _instant(part) for part in parts)
     if start is not None and end is not None and start > end:
-        raise BadQuery([FieldError("datetime", "the interval ends before it starts")])
+        raise BadQuery([FieldError("datetime", msgs.OGC_INTERVAL_REVERSED())])
     return start, end
 
 

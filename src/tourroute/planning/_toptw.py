@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+from tourroute.i18n import Joined, Message
+from tourroute.i18n import messages as msgs
 from tourroute.planning._core import Compiled, Route, schedule
 from tourroute.planning._search import Search, SolverOptions, ends_of
 from tourroute.planning.model import (
@@ -95,10 +97,7 @@ def check_trip(c: Compiled) -> list[list[int]]:
     """
     p = c.problem
     if p.overnights and not c.overnights and c.n_days > 1:
-        raise PlanningError(
-            "no overnight place is suitable for a motorhome (motorhome_ok), "
-            "and a multi-day motorhome trip needs one each night"
-        )
+        raise PlanningError(msgs.PLAN_NO_MOTORHOME_NIGHT())
     reach: list[list[int]] = []
     prev_ends = [0]
     for d in range(c.n_days):
@@ -111,11 +110,16 @@ def check_trip(c: Compiled) -> list[list[int]]:
             s, e = starts[0], ends[0]
             drive = c.TL[d][s][e]
             span = c.day_end[d] - c.day_start[d]
-            what = p.node_id(e) if len(ends) == 1 else "any allowed overnight place"
+            what = p.node_id(e) if len(ends) == 1 else msgs.PLAN_ANY_OVERNIGHT
             raise PlanningError(
-                f"day {d + 1} is impossible: its window ({_h(span)}) or driving limits do "
-                f"not allow even the direct drive from {p.node_id(s)} to {what} "
-                f"({_h(drive)} to {p.node_id(e)})"
+                msgs.PLAN_DAY_IMPOSSIBLE(
+                    day=d + 1,
+                    span=_h(span),
+                    start=p.node_id(s),
+                    end=what,
+                    drive=_h(drive),
+                    target=p.node_id(e),
+                )
             )
         prev_ends = ok
     return reach
@@ -131,29 +135,26 @@ def _check_reachable(c: Compiled, reach: list[list[int]]) -> None:
         for s in reach[d]
     ):
         nearest = min(c.TL[0][0][i + 2] for i in range(c.n))
-        raise PlanningError(
-            f"no candidate stop can be reached on any day: the day windows are shorter than "
-            f"the drive to the nearest stop ({_h(nearest)} from {p.start_id} on day 1)"
-        )
+        raise PlanningError(msgs.PLAN_NOTHING_REACHABLE(drive=_h(nearest), start=p.start_id))
 
 
-def _h(seconds: float) -> str:
-    m = round(seconds / 60)
-    return f"{m // 60} h {m % 60:02d} min"
+def _h(seconds: float) -> Message:
+    """A duration as ``"2 h 05 min"`` (``"2 giờ 05 phút"``)."""
+    minutes = round(seconds / 60)
+    return msgs.HOURS_MINUTES(h=minutes // 60, m=minutes % 60)
 
 
 def _check_must_alone(c: Compiled, reach: list[list[int]]) -> None:
     """Each must-visit stop must fit some day on its own; say which and why if not."""
     for i, why in must_misfits(c, reach)[:1]:
         raise PlanningError(
-            f"must-visit stop {c.problem.stops[i].id!r} cannot be visited on any day, even "
-            "alone: " + "; ".join(why)
+            msgs.PLAN_MUST_VISIT_MISFIT(stop=c.problem.stops[i].id, why=Joined(why, "; "))
         )
 
 
 def must_misfits(
     c: Compiled, reach: list[list[int]], first_day: int = 0
-) -> list[tuple[int, list[str]]]:
+) -> list[tuple[int, list[Message]]]:
     """The must-visit stops that fit no day even alone, each with the reason per day (days
     numbered from ``first_day + 1``: a part of a longer trip says which days it means).
 
@@ -169,45 +170,47 @@ def must_misfits(
 
     Returns
     -------
-    list of (int, list of str)
+    list of (int, list of Message)
         Each misfit's index into the problem's stops, with one ``"day k: why"`` per day
         (closed, too short a window, over the driving cap, too much continuous driving…);
         empty when every must-visit stop fits some day on its own.
     """
-    out: list[tuple[int, list[str]]] = []
+    out: list[tuple[int, list[Message]]] = []
     for i in range(c.n):
         if not c.must_l[i]:
             continue
-        why: list[str] = []
+        why: list[Message] = []
         for d in range(c.n_days):
             starts, ends = reach[d], ends_of(c, d)[1]
             if any(schedule(c, d, s, e, [i]) is not None for s in starts for e in ends):
                 break
-            why.append(f"day {first_day + d + 1}: {_why_not(c, d, i, starts, ends)}")
+            why.append(
+                msgs.PLAN_WHY_DAY(day=first_day + d + 1, why=_why_not(c, d, i, starts, ends))
+            )
         else:
             out.append((i, why))
     return out
 
 
-def _why_not(c: Compiled, d: int, i: int, starts: list[int], ends: list[int]) -> str:
+def _why_not(c: Compiled, d: int, i: int, starts: list[int], ends: list[int]) -> Message:
     """Why stop ``i`` cannot be visited on day ``d`` even alone (best diagnosis)."""
     ws = c.win[d][i]
     raw = c.problem.stops[i].windows_on(d)
     if raw is not None and not raw:
-        return "closed"
+        return msgs.PLAN_WHY_CLOSED()
     if ws is not None and not ws:
-        return "the visit is longer than every opening window"
+        return msgs.PLAN_WHY_VISIT_TOO_LONG()
     tl = c.TL[d]
     best_arr = min(c.day_start[d] + tl[s][i + 2] for s in starts)
     if c.earliest_start(d, i, best_arr) is None:
-        return "it closes before it can be reached"
+        return msgs.PLAN_WHY_CLOSES_EARLY()
     drive = min(tl[s][i + 2] + tl[i + 2][e] for s in starts for e in ends)
     if drive > c.cap[d] + EPS:
-        return f"the drive there and on ({_h(drive)}) exceeds the day's driving cap"
+        return msgs.PLAN_WHY_DRIVING_CAP(drive=_h(drive))
     legs = min(max(tl[s][i + 2], tl[i + 2][e]) for s in starts for e in ends)
     if legs > c.cont + EPS or (not c.brk_l[i] and drive > c.cont + EPS):
-        return "it needs more continuous driving than the driver may do without a break"
-    return "the visit does not fit in the day's window with the drive there and on"
+        return msgs.PLAN_WHY_CONTINUOUS()
+    return msgs.PLAN_WHY_WINDOW()
 
 
 def _without_stops(c: Compiled, reach: list[list[int]], seed: int, elapsed: float) -> Solution:
@@ -221,7 +224,7 @@ def _without_stops(c: Compiled, reach: list[list[int]], seed: int, elapsed: floa
         good[d] = {s for s in reach[d] if any(schedule(c, d, s, e, []) is not None for e in ends)}
     days: list[DayPlan] = []
     if not good[0]:
-        raise PlanningError("no choice of overnight places lets every day reach the next one")
+        raise PlanningError(msgs.PLAN_NO_NIGHT_CHAIN())
     s = min(good[0])
     for d in range(c.n_days):
         ends = [e for e in ends_of(c, d)[1] if d == last or e in good[d + 1]]

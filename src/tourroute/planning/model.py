@@ -49,6 +49,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from tourroute.i18n import Localized, Message
+
 __all__ = [
     "COACH_RULES",
     "DAY_S",
@@ -80,7 +82,15 @@ Matrix = Sequence[Sequence[float]]
 
 
 class PlanningError(ValueError):
-    """An instance the planner refuses, with a message that says which input and why."""
+    """An instance the planner refuses, with a message that says which input and why.
+
+    Refusals a user of the API can meet carry a catalogue message (``message``), so the
+    422 is in the user's language; the rest (instance files, internal checks) plain English.
+    """
+
+    def __init__(self, message: str | Message) -> None:
+        super().__init__(message)
+        self.message: Localized | None = None if isinstance(message, str) else message
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tourroute.i18n import Joined, Message, localized_reason
+from tourroute.i18n import messages as msgs
 from tourroute.planning._core import Compiled, FloatArray
 from tourroute.planning._search import SolverOptions, default_work
 from tourroute.planning._toptw import check_trip, must_misfits, solve_trip
@@ -137,25 +139,26 @@ def solve_multiday(
     if not placements:
         total = sum(p.stops[i].nights + 1 for i in pinned)
         raise PlanningError(
-            f"the multi-day visits ({', '.join(p.stops[i].id for i in pinned)}) need "
-            f"{total} days between them, or their days are closed; the trip has {p.n_days}"
+            msgs.PLAN_MULTIDAY_NEED_DAYS(
+                stops=", ".join(p.stops[i].id for i in pinned), total=total, days=p.n_days
+            )
         )
     trial = _share(opts, TRIALS_SHARE / len(placements) if len(placements) > 1 else 1.0)
     best: tuple[tuple[int, float], list[_Pin], _Plan] | None = None
-    reasons: list[str] = []
+    reasons: list[Message] = []
     for pins in placements:
         try:
             plan = _plan(p, whole.T, pins, seed, trial)
         except PlanningError as exc:
-            reasons.append(f"{_describe(p, pins)}: {exc}")
+            reasons.append(
+                msgs.PLAN_PLACEMENT_FAILED(where=_describe(p, pins), why=localized_reason(exc))
+            )
             continue
         key = (-len(plan.left_out), plan.score)
         if best is None or key > best[0]:
             best = (key, pins, plan)
     if best is None:
-        raise PlanningError(
-            "the multi-day visits cannot be placed on any day: " + "; ".join(reasons[:4])
-        )
+        raise PlanningError(msgs.PLAN_MULTIDAY_UNPLACEABLE(reasons=Joined(reasons[:4], "; ")))
     final = best[2]
     if len(placements) > 1:  # the winner again, with the whole effort
         again = _plan(p, whole.T, best[1], seed, opts)
@@ -209,8 +212,8 @@ def _placements(p: Problem, pinned: Sequence[int]) -> Iterator[list[_Pin]]:
     yield from rec(0, 0, [])
 
 
-def _describe(p: Problem, pins: Sequence[_Pin]) -> str:
-    return ", ".join(f"{p.stops[x.stop].id} from day {x.day + 1}" for x in pins)
+def _describe(p: Problem, pins: Sequence[_Pin]) -> Joined:
+    return Joined([msgs.PLAN_PIN(stop=p.stops[x.stop].id, day=x.day + 1) for x in pins], ", ")
 
 
 def _plan(
@@ -404,7 +407,7 @@ def _segment(
         lo,
         pin,
         None if pin is None else p.stops[pin.stop],
-        {i: "; ".join(why) for i, why in misfit_why.items()},
+        {i: "; ".join(str(w) for w in why) for i, why in misfit_why.items()},
     )
 
 
@@ -426,7 +429,7 @@ def _segment_days(
         if d == hi and pin is not None:
             end_s = min(end_s, _latest_start(p, pin))
         if end_s <= start_s + EPS:
-            raise PlanningError(f"day {d + 1} has no time left around the multi-day visit")
+            raise PlanningError(msgs.PLAN_NO_TIME_AROUND(day=d + 1))
         days.append(Day(start_s, end_s, _capped(day.max_driving_s, weekly_cap)))
     return tuple(days)
 

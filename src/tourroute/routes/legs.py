@@ -22,6 +22,8 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.i18n import Localized, Verbatim, localized_reason
+from tourroute.i18n import messages as msgs
 from tourroute.plans import (
     Breakdown,
     CorridorDistance,
@@ -64,18 +66,22 @@ class ErrorNames:
         Where ``parameter`` was given: ``query`` or ``body``.
     """
 
-    detail: str
+    detail: Localized
     parameter: str | None = None
     location: str = "query"
 
     @classmethod
-    def leg(cls, between: str, parameter: str | None = None, location: str = "query") -> ErrorNames:
+    def leg(
+        cls, between: Localized | str, parameter: str | None = None, location: str = "query"
+    ) -> ErrorNames:
         """The names of a leg's failure: ``"no route " + between``.
 
         Parameters
         ----------
         between
-            The leg in words, e.g. ``"from kim-lien to thien-cam for a car"``.
+            The leg in words, e.g. ``"from kim-lien to thien-cam for a car"``
+            (:data:`tourroute.i18n.messages.LEG_FROM_TO_FOR`); a plain string is taken as
+            it is.
         parameter, location
             As in :class:`ErrorNames`.
 
@@ -83,7 +89,8 @@ class ErrorNames:
         -------
         ErrorNames
         """
-        return cls(f"no route {between}", parameter, location)
+        leg = Verbatim(between) if isinstance(between, str) else between
+        return cls(msgs.NO_ROUTE_LEG(between=leg), parameter, location)
 
     @classmethod
     def point(cls, query: str, parameter: str, location: str = "query") -> ErrorNames:
@@ -100,7 +107,7 @@ class ErrorNames:
         -------
         ErrorNames
         """
-        return cls(query, parameter, location)
+        return cls(Verbatim(query), parameter, location)
 
 
 def routing_error(exc: SnapError | NoRoute, names: ErrorNames) -> InvalidParameter | NoRouteFound:
@@ -121,8 +128,8 @@ def routing_error(exc: SnapError | NoRoute, names: ErrorNames) -> InvalidParamet
         :class:`~tourroute.errors.NoRouteFound` with ``names.detail`` and the reason.
     """
     if isinstance(exc, SnapError) and names.parameter is not None:
-        return InvalidParameter(names.parameter, str(exc), names.location)
-    return NoRouteFound(f"{names.detail}: {exc}")
+        return InvalidParameter(names.parameter, localized_reason(exc), names.location)
+    return NoRouteFound(msgs.NO_ROUTE_REASON(what=names.detail, reason=localized_reason(exc)))
 
 
 @dataclass(frozen=True)

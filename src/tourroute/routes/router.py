@@ -16,6 +16,7 @@ from tourroute.api.openapi import (
 )
 from tourroute.api.params import parse_polygon
 from tourroute.errors import InvalidParameter
+from tourroute.i18n import messages as msgs
 from tourroute.routes.deps import Graphs
 from tourroute.routes.schemas import (
     LocatedPoint,
@@ -93,7 +94,7 @@ def get_route(
     region = settings.region_bbox
     vias = [v for raw in (via or []) for v in raw.split(";") if v.strip()]
     if len(vias) > 10:
-        raise InvalidParameter("via", "at most 10 via points")
+        raise InvalidParameter("via", msgs.TOO_MANY_VIAS(limit=10))
     points = [service.endpoint(from_, "from", region)]
     points += [service.endpoint(v, "via", region) for v in vias]
     points.append(service.endpoint(to, "to", region))

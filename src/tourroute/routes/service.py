@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NoRouteFound
 from tourroute.geo import parse_lon_lat
+from tourroute.i18n import messages as msgs
 from tourroute.routes.graph_cache import GraphCache, NetworkGraph
 from tourroute.routes.legs import ErrorNames, LegBuilder
 from tourroute.routes.legs import route_breakdown as route_breakdown  # router.py imports it here
@@ -130,15 +131,13 @@ class RoutingService:
             try:
                 return Endpoint(raw, parse_lon_lat(raw, region, name))
             except InvalidParameter as exc:
-                raise InvalidParameter(name, exc.errors[0].reason, location) from None
+                raise InvalidParameter(name, exc.errors[0].message, location) from None
         site = SiteRepository(self.session).get_by_slug(raw)
         if site is None:
-            raise InvalidParameter(
-                name, f"'{raw}' is neither lon,lat nor a published site slug", location
-            )
+            raise InvalidParameter(name, msgs.NOT_A_POINT_OR_SITE(raw=raw), location)
         point = geojson_of(site.geom)
         if point is None:
-            raise InvalidParameter(name, f"site '{raw}' has no location", location)
+            raise InvalidParameter(name, msgs.SITE_NO_LOCATION(slug=raw), location)
         lon, lat = point["coordinates"]
         return Endpoint(raw, (float(lon), float(lat)), site.slug)
 
@@ -170,7 +169,7 @@ class RoutingService:
         graph = self.cache.get(self.session)
         self._check_avoid(graph, req.avoid)
         if req.prefer and req.prefer not in graph.corridor_names:
-            raise InvalidParameter("prefer", f"unknown corridor '{req.prefer}'")
+            raise InvalidParameter("prefer", msgs.UNKNOWN_CORRIDOR(corridor=req.prefer))
         best = self._plan(graph, req, req.avoid, "best")
         plans = [best]
         if req.alternatives:
@@ -195,8 +194,7 @@ class RoutingService:
         if unknown:
             raise InvalidParameter(
                 "avoid",
-                f"unknown value(s) {unknown}; use toll, expressway, "
-                f"unpaved or a corridor: {sorted(graph.corridor_names)}",
+                msgs.UNKNOWN_AVOID(unknown=unknown, corridors=sorted(graph.corridor_names)),
                 location,
             )
 
@@ -313,7 +311,9 @@ class RoutingService:
         routes = []
         for i, (a, b) in enumerate(itertools.pairwise(req.points)):
             names = ErrorNames.leg(
-                f"from {a.query} to {b.query} for a {req.vehicle.value}",
+                msgs.LEG_FROM_TO_FOR(
+                    a=a.query, b=b.query, vehicle=msgs.vehicle_label(req.vehicle.value)
+                ),
                 parameter="from" if i == 0 else "via",
             )
             try:

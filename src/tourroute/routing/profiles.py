@@ -40,6 +40,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tourroute.i18n import Message
+from tourroute.i18n import messages as msgs
+
 __all__ = [
     "PROFILES",
     "RETIRED_VEHICLES",
@@ -73,13 +76,7 @@ class Vehicle(StrEnum):
 
 
 # Vehicle names no longer accepted, with what to send instead (shown in the 422).
-RETIRED_VEHICLES = {
-    "caravan": (
-        "'caravan' is no longer a vehicle: a motorhome is 'motorhome'; a self-drive caravan "
-        "tour (a convoy of cars, optionally motorbikes) is an itinerary with a 'convoy', "
-        'e.g. {"vehicle": "car", "convoy": {"cars": 6, "motorbikes": 2}}'
-    )
-}
+RETIRED_VEHICLES: dict[str, Message] = {"caravan": msgs.VEHICLE_CARAVAN_RETIRED()}
 
 
 class Preference(StrEnum):

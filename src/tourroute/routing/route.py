@@ -33,6 +33,8 @@ from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import prep
 
+from tourroute.i18n import Localized
+from tourroute.i18n import messages as msgs
 from tourroute.routing.graph import Coord, Edge, RoadGraph, index_ranges, sorted_unique
 from tourroute.routing.profiles import PROFILES, Preference, Vehicle, VehicleProfile
 from tourroute.routing.snap import EdgeKey, Snap, SnapError, Snapper
@@ -54,7 +56,12 @@ PREFERRED_CORRIDOR_FACTOR = 0.75  # a preferred corridor's edges look 25 % cheap
 
 
 class NoRoute(Exception):
-    """No path for this vehicle under these constraints."""
+    """No path for this vehicle under these constraints; ``message`` says why, in any
+    language the catalogue has."""
+
+    def __init__(self, message: Localized) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
 
 
 @dataclass
@@ -710,8 +717,7 @@ class Router:
             usable = np.isfinite(self.costs(model))
             near = self.snapper.snap(point, usable, max_distance_m)
             raise NoRoute(
-                f"the road nearest to {point[0]},{point[1]} ({near.distance_m:.0f} m away) is "
-                "cut off from the rest of the network for this vehicle and these constraints"
+                msgs.ROAD_CUT_OFF(lon=point[0], lat=point[1], metres=near.distance_m)
             ) from None
 
     def reverse_of(self, arc: EdgeKey) -> EdgeKey | None:
@@ -842,11 +848,11 @@ class Router:
             direct = (end.fraction - start.fraction) * (0.0 if c == np.inf else c)
         found = self.shortest(model, sources, targets)
         if found is None and direct is None:
-            raise NoRoute("no path between the points for this vehicle and these constraints")
+            raise NoRoute(msgs.NO_PATH_CONSTRAINED())
         if direct is not None and (found is None or direct <= found[0]):
             return self._summarise(model, start, end, [(start.edge, start.fraction, end.fraction)])
         if found is None:  # unreachable: direct was None or cheaper above
-            raise NoRoute("no path between the points")
+            raise NoRoute(msgs.NO_PATH())
         _total, first_node, last, arcs = found
         legs: list[tuple[int, float, float]] = []
         tails, heads = self.road.tails, self.road.heads

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tourroute.i18n import Localized
+from tourroute.i18n import messages as msgs
 from tourroute.routing.graph import Coord, RoadGraph, line_length_m, step_starts
 
 __all__ = ["EdgeKey", "Snap", "SnapError", "Snapper"]
@@ -30,7 +32,11 @@ _SHIFT = 1 << 30
 
 
 class SnapError(ValueError):
-    """No usable road within reach of the point."""
+    """No usable road within reach of the point; ``message`` says so in any language."""
+
+    def __init__(self, message: Localized) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,7 @@ class Snapper:
                     break
             if radius >= max_distance_m:
                 raise SnapError(
-                    f"no usable road within {max_distance_m / 1000:.0f} km of {point[0]},{point[1]}"
+                    msgs.NO_ROAD_NEAR(km=max_distance_m / 1000, lon=point[0], lat=point[1])
                 )
             radius = min(radius * 2, max_distance_m)
         tied = np.flatnonzero(d == best)

@@ -19,6 +19,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tourroute.i18n import Localized, negotiate
+from tourroute.i18n import messages as msgs
 from tourroute.serving import metrics
 from tourroute.serving.logs import REQUEST_ID
 
@@ -31,21 +33,27 @@ _CLIENT_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 
 async def send_problem(
     send: Send,
+    scope: Scope,
     status: int,
     slug: str,
-    title: str,
-    detail: str,
-    path: str,
+    title: Localized,
+    detail: Localized,
     headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
-    """An RFC 9457 problem written straight to the ASGI channel (the app never ran)."""
+    """An RFC 9457 problem written straight to the ASGI channel (the app never ran), in
+    the language the request's ``Accept-Language`` prefers, as the app's problems are."""
+    accept_language = next(
+        (v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept-language"),
+        None,
+    )
+    lang = negotiate(accept_language)
     body = json.dumps(
         {
             "type": f"/problems/{slug}",
-            "title": title,
+            "title": title.render(lang),
             "status": status,
-            "detail": detail,
-            "instance": path,
+            "detail": detail.render(lang),
+            "instance": scope["path"],
         },
         ensure_ascii=False,
     ).encode()
@@ -56,6 +64,8 @@ async def send_problem(
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
+                (b"content-language", lang.encode()),
+                (b"vary", b"Accept-Language"),
                 *headers,
             ],
         }
@@ -121,12 +131,11 @@ class EdgeMiddleware:
                 metrics.REFUSED.labels("body-too-large").inc()
                 await send_problem(
                     send_with_id,
+                    scope,
                     413,
                     "content-too-large",
-                    "Content Too Large",
-                    f"The request body is {declared} bytes; at most {limit} are accepted "
-                    f"on {path}.",
-                    path,
+                    msgs.TITLE_CONTENT_TOO_LARGE,
+                    msgs.BODY_TOO_LARGE(declared=declared, limit=limit, path=path),
                 )
                 return
             await self.app(scope, _limited(receive, limit), send_with_id)

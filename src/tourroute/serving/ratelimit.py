@@ -25,10 +25,13 @@ from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tourroute.accounts.tokens import token_prefix
+from tourroute.i18n import Text
+from tourroute.i18n import messages as msgs
 from tourroute.serving import metrics
 from tourroute.serving.edge import send_problem
 
 log = logging.getLogger(__name__)
+_WHO: dict[str, Text] = {"ip": msgs.RATE_WHO_ADDRESS, "token": msgs.RATE_WHO_TOKEN}
 
 # The expensive computations: they get an extra, smaller budget of their own.
 COMPUTE_ROUTES = (("POST", "/v1/itineraries"), ("POST", "/v1/matrix"))
@@ -114,14 +117,14 @@ class RateLimitMiddleware:
         stats = await self.limiter.get_window_stats(item, kind, key)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         metrics.REFUSED.labels(f"rate-limited-{kind}").inc()
-        who = {"ip": "this address", "token": "this token"}.get(kind, "these computations")
+        who = _WHO.get(kind, msgs.RATE_WHO_COMPUTATIONS)
         await send_problem(
             send,
+            scope,
             429,
             "too-many-requests",
-            "Too Many Requests",
-            f"Rate limit of {item} for {who} reached; retry in {retry_after} s.",
-            scope["path"],
+            msgs.TITLE_TOO_MANY_REQUESTS,
+            msgs.RATE_LIMITED(limit=str(item), who=who, retry_after=retry_after),
             headers=[(b"retry-after", str(retry_after).encode())],
         )
 

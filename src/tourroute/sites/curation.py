@@ -28,6 +28,8 @@ from tourroute.db.changes import apply_changes, same_geometry
 from tourroute.db.spatial import geojson_of, shape_of, to_element
 from tourroute.db.versioned import Lifecycle, Snapshot, VersionedWorkflow, validated
 from tourroute.errors import Conflict, InvalidParameter, NotFound
+from tourroute.i18n import ProvinceName
+from tourroute.i18n import messages as msgs
 from tourroute.provinces.models import Province
 from tourroute.provinces.outline import PROVINCE_TOLERANCE_M, ProvinceSeed
 from tourroute.provinces.repository import ProvinceRepository
@@ -57,15 +59,16 @@ WORKFLOW: dict[Action, tuple[frozenset[SiteStatus], SiteStatus]] = {
 }
 _LIFECYCLE = Lifecycle(
     resource_type="site",
-    noun="site",
+    noun=msgs.NAMED_SITE,
+    noun_cap=msgs.NAMED_SITE_CAP,
     steps=WORKFLOW,
     final=SiteStatus.archived,
-    final_note="archived sites cannot be edited",
+    final_note=msgs.SITES_ARCHIVED_NOT_EDITABLE,
     hints={
-        SiteStatus.draft: "submit it for review first",
-        SiteStatus.in_review: "publish it, or archive it",
-        SiteStatus.published: "archive it to withdraw it",
-        SiteStatus.archived: "archived sites are final",
+        SiteStatus.draft: msgs.SITE_HINT_DRAFT,
+        SiteStatus.in_review: msgs.HINT_PUBLISH_OR_ARCHIVE,
+        SiteStatus.published: msgs.HINT_ARCHIVE_TO_WITHDRAW,
+        SiteStatus.archived: msgs.SITES_ARCHIVED_ARE_FINAL,
     },
 )
 
@@ -261,7 +264,7 @@ class CurationService:
         province = self._province(draft.province, location="body")
         self._check_inside(province, draft.location.lon, draft.location.lat)
         if self.sites.slug_taken(draft.slug):
-            raise Conflict(f"A site with slug '{draft.slug}' exists already.")
+            raise Conflict(msgs.SITE_EXISTS(slug=draft.slug))
         footprint = shape(draft.footprint.as_dict()) if draft.footprint else None
         site = Site(
             slug=draft.slug,
@@ -367,7 +370,7 @@ class CurationService:
     def _load(self, slug: str) -> Site:
         site = self.sites.get_by_slug(slug, include_unpublished=True)
         if site is None:
-            raise NotFound(f"No site with slug '{slug}'.")
+            raise NotFound(msgs.SITE_NOT_FOUND(slug=slug))
         return site
 
     def _province(self, value: str, location: str = "query") -> Province:
@@ -375,7 +378,7 @@ class CurationService:
         if found is None:
             known = ", ".join(f"{p.code} ({p.slug})" for p in self.provinces.list())
             raise InvalidParameter(
-                "province", f"unknown province '{value}'; known: {known}", location
+                "province", msgs.UNKNOWN_PROVINCE(value=value, known=known), location
             )
         return found
 
@@ -391,8 +394,13 @@ class CurationService:
         if off > PROVINCE_TOLERANCE_M:
             raise InvalidParameter(
                 "location",
-                f"point {lon},{lat} lies {off / 1000:.1f} km outside "
-                f"{province.name_en} ({province.code}); coordinates are lon,lat",
+                msgs.SITE_OUTSIDE_PROVINCE(
+                    lon=lon,
+                    lat=lat,
+                    km=off / 1000,
+                    province=ProvinceName(province.name_vi, province.name_en),
+                    code=province.code,
+                ),
                 "body",
             )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tourroute.db.spatial import shape_of
 from tourroute.errors import NotFound
+from tourroute.i18n import messages as msgs
 from tourroute.provinces.models import Province
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.provinces.schemas import ProvinceRead
@@ -78,7 +79,7 @@ class ProvinceService:
         """
         p = self.repo.find(code_or_slug)
         if p is None:
-            raise NotFound(f"No province '{code_or_slug}'.")
+            raise NotFound(msgs.PROVINCE_NOT_FOUND(key=code_or_slug))
         return self._read(p, language, self.sites.published_counts_by_province()), dict(
             mapping(shape_of(p.boundary))
         )

@@ -32,6 +32,7 @@ from tourroute.api.params import parse_bbox
 from tourroute.config import Settings
 from tourroute.errors import InvalidParameter
 from tourroute.geo import parse_lon_lat
+from tourroute.i18n import messages as msgs
 from tourroute.sites.curation import CuratedSite, CurationService
 from tourroute.sites.domain import Category, SiteKind, SiteStatus, SiteType
 from tourroute.sites.repository import SiteFilters
@@ -127,7 +128,7 @@ def list_sites(
     cursors: CursorCodec = request.app.state.cursor_codec
     service = SiteService(session)
     if radius_m is not None and near is None:
-        raise InvalidParameter("radius_m", "radius_m needs near=lon,lat")
+        raise InvalidParameter("radius_m", msgs.RADIUS_NEEDS_NEAR())
     subtypes = _parse_types(site_type)
     filters = SiteFilters(
         province_code=service.resolve_province(province),
@@ -183,8 +184,9 @@ def _parse_types(values: list[str] | None) -> tuple[SiteType, ...] | None:
     if unknown or not names:
         raise InvalidParameter(
             "type",
-            f"unknown type {', '.join(repr(n) for n in unknown) or '(empty)'}; "
-            f"use {', '.join(known)}",
+            msgs.UNKNOWN_SITE_TYPE(
+                unknown=", ".join(repr(n) for n in unknown) or msgs.EMPTY, known=", ".join(known)
+            ),
         )
     return tuple(sorted({known[n] for n in names}))
 

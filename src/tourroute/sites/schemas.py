@@ -8,6 +8,8 @@ from opening_hours import OpeningHours
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tourroute.geojson import PointGeometry, PolygonGeometry
+from tourroute.i18n import LocalizedValueError, Verbatim
+from tourroute.i18n import messages as msgs
 from tourroute.localtime import LocalDateTime
 from tourroute.sites.domain import TYPES_BY_KIND, Category, SiteKind, SiteStatus, SiteType
 
@@ -28,7 +30,7 @@ def validate_opening_hours(value: str | None) -> str | None:
         OpeningHours(value)
     except Exception as exc:  # the parser raises its own ParserError type
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "parse error"
-        raise ValueError(f"not valid OpenStreetMap opening_hours syntax ({first_line})") from None
+        raise LocalizedValueError(msgs.OPENING_HOURS_SYNTAX(reason=Verbatim(first_line))) from None
     return value
 
 
@@ -37,9 +39,9 @@ def check_subtype(kind: SiteKind, subtype: SiteType | None) -> None:
     with a service stop; an attraction has none."""
     if subtype is None or subtype in TYPES_BY_KIND[kind]:
         return
-    allowed = ", ".join(sorted(t.value for t in TYPES_BY_KIND[kind])) or "none"
-    raise ValueError(
-        f"subtype '{subtype.value}' does not go with kind '{kind.value}' (allowed: {allowed})"
+    allowed = ", ".join(sorted(t.value for t in TYPES_BY_KIND[kind])) or msgs.NONE
+    raise LocalizedValueError(
+        msgs.SUBTYPE_MISMATCH(subtype=subtype.value, kind=kind.value, allowed=allowed)
     )
 
 
@@ -94,7 +96,7 @@ class SiteCreate(BaseModel):
     @classmethod
     def _unique_categories(cls, value: list[Category]) -> list[Category]:
         if len(set(value)) != len(value):
-            raise ValueError("categories must not repeat")
+            raise LocalizedValueError(msgs.CATEGORIES_REPEAT())
         return value
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NotFound
 from tourroute.geojson import PointGeometry
+from tourroute.i18n import messages as msgs
 from tourroute.localtime import to_local
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.sites.models import Site
@@ -279,7 +280,7 @@ class SiteService:
         province = self.provinces.find(value)
         if province is None:
             known = ", ".join(f"{p.code} ({p.slug})" for p in self.provinces.list())
-            raise InvalidParameter("province", f"unknown province '{value}'; known: {known}")
+            raise InvalidParameter("province", msgs.UNKNOWN_PROVINCE(value=value, known=known))
         return province.code
 
     def list_items(
@@ -349,7 +350,7 @@ class SiteService:
         """
         site = self.sites.get_by_slug(slug, include_unpublished)
         if site is None:
-            raise NotFound(f"No published site with slug '{slug}'.")
+            raise NotFound(msgs.PUBLISHED_SITE_NOT_FOUND(slug=slug))
         return to_read(site, language)
 
 

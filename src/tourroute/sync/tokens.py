@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from tourroute.errors import InvalidParameter
+from tourroute.i18n import messages as msgs
 
 __all__ = ["Position", "SyncMode", "SyncToken", "SyncTokenCodec"]
 
@@ -93,11 +94,9 @@ class SyncTokenCodec:
             body, signature = text.split(".", 1)
             payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         except ValueError:
-            raise InvalidParameter(_PARAM, "malformed sync token") from None
+            raise InvalidParameter(_PARAM, msgs.SYNC_TOKEN_MALFORMED()) from None
         if not hmac.compare_digest(signature, self._sign(payload)):
-            raise InvalidParameter(
-                _PARAM, "sync token signature does not match (forged or from another server)"
-            )
+            raise InvalidParameter(_PARAM, msgs.SYNC_TOKEN_FORGED())
         try:
             data = json.loads(payload)
             if data.get("v") != 1:
@@ -112,4 +111,4 @@ class SyncTokenCodec:
             since = None if data["s"] is None else _moment(data["s"])
             return SyncToken(SyncMode(data["m"]), position, since)
         except (ValueError, TypeError, KeyError):
-            raise InvalidParameter(_PARAM, "malformed sync token") from None
+            raise InvalidParameter(_PARAM, msgs.SYNC_TOKEN_MALFORMED()) from None

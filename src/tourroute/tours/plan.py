@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from tourroute.db.spatial import shape_of
 from tourroute.errors import FieldError, NoRouteFound
+from tourroute.i18n import messages as msgs
 from tourroute.itineraries.windows import windows
 from tourroute.localtime import local_datetime
 from tourroute.plans import (
@@ -130,14 +131,14 @@ class _Planner:
     def leg(self, a: _Place, b: _Place) -> Leg | None:
         """The leg from ``a`` to ``b``; no route (``None``, nothing driven) is an error naming
         ``b``'s field (once), and the plan is rejected."""
-        vehicle = self.definition.vehicle.value
-        names = ErrorNames.leg(f"usable by a {vehicle} from {a.site.slug} to {b.site.slug}")
+        vehicle = msgs.vehicle_label(self.definition.vehicle.value)
+        names = ErrorNames.leg(msgs.LEG_USABLE_BY(vehicle=vehicle, a=a.site.slug, b=b.site.slug))
         try:
             return leg_document(self.graph, self.legs.leg(a.coord, b.coord, names), a.id, b.id)
         except NoRouteFound as exc:
             if (a.coord, b.coord) not in self._unroutable:
                 self._unroutable.add((a.coord, b.coord))
-                self.errors.append(FieldError(b.field, exc.detail, "body"))
+                self.errors.append(FieldError(b.field, exc.message, "body"))
         return None
 
     def warn(self, day: int, place: _Place, field: str, message: str) -> None:
@@ -195,15 +196,16 @@ class _Planner:
         if sets_off:
             pass
         elif arrival < clock.time:
-            what = "the day starts" if j == 0 else f"leaving {clock.previous.id}"
-            self.errors.append(
-                FieldError(
-                    field,
-                    f"arrives at {_hhmm(arrival)}, before {what} at {_hhmm(clock.time)}"
-                    + ("; set start_time" if j == 0 else ""),
-                    "body",
+            reason = (
+                msgs.ARRIVES_BEFORE_DAY_START(arrival=_hhmm(arrival), time=_hhmm(clock.time))
+                if j == 0
+                else msgs.ARRIVES_BEFORE(
+                    arrival=_hhmm(arrival),
+                    what=msgs.LEAVING(place=clock.previous.id),
+                    time=_hhmm(clock.time),
                 )
             )
+            self.errors.append(FieldError(field, reason, "body"))
         elif arrival + _EARLY_TOLERANCE_S < earliest:
             self.warn(
                 index + 1,
@@ -222,7 +224,7 @@ class _Planner:
                 self.errors.append(
                     FieldError(
                         f"{field}.depart",
-                        f"departs at {_hhmm(leave)}, before arriving at {_hhmm(arrival)}",
+                        msgs.DEPARTS_BEFORE_ARRIVING(leave=_hhmm(leave), arrival=_hhmm(arrival)),
                         "body",
                     )
                 )
@@ -232,9 +234,9 @@ class _Planner:
             self.errors.append(
                 FieldError(
                     f"{field}.depart",
-                    f"the visit ({place.site.visit_duration_min} min from "
-                    f"{_hhmm(arrival)}) would end after midnight; give depart, or "
-                    "continue the visit on the next day",
+                    msgs.VISIT_PAST_MIDNIGHT(
+                        minutes=place.site.visit_duration_min, arrival=_hhmm(arrival)
+                    ),
                     "body",
                 )
             )

@@ -14,6 +14,8 @@ from pydantic import (
     model_validator,
 )
 
+from tourroute.i18n import LocalizedValueError
+from tourroute.i18n import messages as msgs
 from tourroute.localtime import LocalDateTime, LocalDocument, LocalTime
 from tourroute.routing import Vehicle
 from tourroute.sites.domain import Category
@@ -68,15 +70,13 @@ class OperatorIn(BaseModel):
     @model_validator(mode="after")
     def _exactly_one(self) -> OperatorIn:
         if (self.agency is None) == (self.province is None):
-            raise ValueError(
-                "give exactly one of agency (an agency's tour) or province (an official tour)"
-            )
+            raise LocalizedValueError(msgs.OPERATOR_ONE_OF())
         return self
 
 
 def _unique_themes(value: list[Category] | None) -> list[Category] | None:
     if value is not None and len(set(value)) != len(value):
-        raise ValueError("themes must not repeat")
+        raise LocalizedValueError(msgs.THEMES_REPEAT())
     return value
 
 
@@ -101,7 +101,7 @@ class _TourFields(BaseModel):
     def _price_range(cls, high: int | None, info: ValidationInfo) -> int | None:
         low = info.data.get("price_min_vnd")
         if low is not None and high is not None and low > high:
-            raise ValueError("price_max_vnd must not be below price_min_vnd")
+            raise LocalizedValueError(msgs.PRICE_RANGE())
         return high
 
 
@@ -122,7 +122,7 @@ class TourDefinition(_TourFields):
     @classmethod
     def _first_day_has_a_stop(cls, value: list[TourDayIn]) -> list[TourDayIn]:
         if value and not value[0].stops:
-            raise ValueError("the first day needs at least one stop (where the tour starts)")
+            raise LocalizedValueError(msgs.FIRST_DAY_NEEDS_STOP())
         return value
 
 

@@ -305,4 +305,4 @@ def _problems(seed: TourSeed, exc: DomainError) -> list[SeedProblem]:
     record = seed.definition.slug
     if exc.errors:
         return [SeedProblem(seed.file, record, f"catalogue.{e.name}", e.reason) for e in exc.errors]
-    return [SeedProblem(seed.file, record, "-", exc.detail)]
+    return [SeedProblem(seed.file, record, "-", str(exc))]

@@ -24,6 +24,7 @@ from tourroute.db.base import utcnow
 from tourroute.db.changes import apply_changes
 from tourroute.db.versioned import Lifecycle, Snapshot, VersionedWorkflow, validated
 from tourroute.errors import Conflict, FieldError, InvalidBody, InvalidParameter, NotFound
+from tourroute.i18n import messages as msgs
 from tourroute.itineraries.models import Itinerary
 from tourroute.localtime import today_local
 from tourroute.plans import Plan, plan_document
@@ -54,14 +55,15 @@ WORKFLOW: dict[str, tuple[frozenset[TourStatus], TourStatus]] = {
 }
 _LIFECYCLE = Lifecycle(
     resource_type="tour",
-    noun="tour",
+    noun=msgs.NAMED_TOUR,
+    noun_cap=msgs.NAMED_TOUR_CAP,
     steps=WORKFLOW,
     final=TourStatus.archived,
-    final_note="archived tours cannot be edited",
+    final_note=msgs.TOURS_ARCHIVED_NOT_EDITABLE,
     hints={
-        TourStatus.draft: "publish it, or archive it",
-        TourStatus.published: "archive it to withdraw it",
-        TourStatus.archived: "archived tours are final",
+        TourStatus.draft: msgs.HINT_PUBLISH_OR_ARCHIVE,
+        TourStatus.published: msgs.HINT_ARCHIVE_TO_WITHDRAW,
+        TourStatus.archived: msgs.TOURS_ARCHIVED_ARE_FINAL,
     },
 )
 _REPLAN = frozenset({"days", "vehicle", "start_date"})
@@ -161,15 +163,19 @@ class TourService:
             found = self.provinces.find(province)
             if found is None:
                 known = ", ".join(f"{p.code} ({p.slug})" for p in self.provinces.list())
-                raise InvalidParameter("province", f"unknown province '{province}'; known: {known}")
+                raise InvalidParameter(
+                    "province", msgs.UNKNOWN_PROVINCE(value=province, known=known)
+                )
             code = found.code
         if days_min is not None and days_max is not None and days_min > days_max:
-            raise InvalidParameter("days_max", f"days_max {days_max} is below days_min {days_min}")
+            raise InvalidParameter(
+                "days_max", msgs.DAYS_RANGE(days_max=days_max, days_min=days_min)
+            )
         site_id = None
         if site is not None:
             site_id = self.tours.published_site_id(site)
             if site_id is None:
-                raise InvalidParameter("site", f"'{site}' is not a published site slug")
+                raise InvalidParameter("site", msgs.NOT_PUBLISHED_SITE(slug=site))
         return TourFilters(code, theme, vehicle, days_min, days_max, site_id, q)
 
     def page(self, filters: TourFilters, offset: int, limit: int) -> tuple[list[Tour], bool]:
@@ -200,7 +206,7 @@ class TourService:
         """
         tour = self.tours.get_by_slug(slug)
         if tour is None:
-            raise NotFound(f"No published tour with slug '{slug}'.")
+            raise NotFound(msgs.PUBLISHED_TOUR_NOT_FOUND(slug=slug))
         return tour
 
     def visible(self, slug: str, actor: Actor | None) -> Tour:
@@ -225,7 +231,7 @@ class TourService:
             or (actor is not None and can(actor, Action.tour_write, tour_resource(tour)))
         ):
             return tour
-        raise NotFound(f"No published tour with slug '{slug}'.")
+        raise NotFound(msgs.PUBLISHED_TOUR_NOT_FOUND(slug=slug))
 
     def managed(self, slug: str, actor: Actor) -> Tour:
         """A tour in any status that ``actor`` may write (``tour.write`` on its operator).
@@ -239,7 +245,7 @@ class TourService:
         """
         tour = self.tours.get_by_slug(slug, include_unpublished=True)
         if tour is None:
-            raise NotFound(f"No tour with slug '{slug}'.")
+            raise NotFound(msgs.TOUR_NOT_FOUND(slug=slug))
         authorize(actor, Action.tour_write, tour_resource(tour))
         return tour
 
@@ -266,7 +272,9 @@ class TourService:
         tour = self.managed(slug, actor)
         found = self.tours.version(tour.id, number)
         if found is None:
-            raise NotFound(f"Tour '{slug}' has no version {number} (it is at {tour.version}).")
+            raise NotFound(
+                msgs.TOUR_VERSION_NOT_FOUND(slug=slug, number=number, current=tour.version)
+            )
         return found
 
 
@@ -342,13 +350,11 @@ class TourWriter:
             The tour is not valid, or cannot be planned (see the class) (422).
         """
         if (body.days is None) == (body.from_itinerary is None):
-            raise InvalidParameter(
-                "days", "give exactly one of days or from_itinerary", location="body"
-            )
+            raise InvalidParameter("days", msgs.DAYS_OR_ITINERARY(), location="body")
         operator = self.operator(body.operator)
         self._authorize(operator.resource)
         if self.tours.slug_taken(body.slug):
-            raise Conflict(f"A tour with slug '{body.slug}' exists already.")
+            raise Conflict(msgs.TOUR_EXISTS(slug=body.slug))
         data = body.model_dump(exclude={"from_itinerary"}, exclude_none=True)
         if body.from_itinerary is not None:
             data |= self._from_itinerary(body.from_itinerary, body)
@@ -462,15 +468,15 @@ class TourWriter:
                 named = TourResource(agency.id if agency is not None else None)
                 authorize(self.actor, Action.tour_write, named)
             if agency is None:
-                raise InvalidParameter(
-                    "operator.agency", f"no agency with slug '{given.agency}'", "body"
-                )
+                raise InvalidParameter("operator.agency", msgs.NO_AGENCY(slug=given.agency), "body")
             return Operator(agency.id, None)
         province = self.provinces.find(given.province or "")
         if province is None:
             known = ", ".join(f"{p.code} ({p.slug})" for p in self.provinces.list())
             raise InvalidParameter(
-                "operator.province", f"unknown province '{given.province}'; known: {known}", "body"
+                "operator.province",
+                msgs.UNKNOWN_PROVINCE(value=given.province, known=known),
+                "body",
             )
         return Operator(None, province.code)
 
@@ -645,7 +651,7 @@ class TourWriter:
         """The tour in any status: authorization, not visibility, guards a write."""
         tour = self.tours.get_by_slug(slug, include_unpublished=True)
         if tour is None:
-            raise NotFound(f"No tour with slug '{slug}'.")
+            raise NotFound(msgs.TOUR_NOT_FOUND(slug=slug))
         return tour
 
     @staticmethod
@@ -659,16 +665,16 @@ class TourWriter:
                     errors.append(
                         FieldError(
                             f"days.{i}.stops.{j}.site",
-                            f"'{stop.site}' is not a published site slug",
+                            msgs.NOT_PUBLISHED_SITE(slug=stop.site),
                             "body",
                         )
                     )
             if day.overnight is not None:
                 night = sites.get(day.overnight)
                 if night is None or night.status is not SiteStatus.published:
-                    reason = f"'{day.overnight}' is not a published site slug"
+                    reason = msgs.NOT_PUBLISHED_SITE(slug=day.overnight)
                 elif night.kind not in OVERNIGHT_KINDS:
-                    reason = f"'{day.overnight}' is a {night.kind.value}, not lodging or a campsite"
+                    reason = msgs.NOT_LODGING(slug=day.overnight, kind=night.kind.value)
                 else:
                     continue
                 errors.append(FieldError(f"days.{i}.overnight", reason, "body"))
@@ -761,9 +767,7 @@ class TourWriter:
         overnight places (start and end points that are not visits are left out)."""
         found = self.session.get(Itinerary, itinerary_id) if len(itinerary_id) == 32 else None
         if found is None:
-            raise InvalidParameter(
-                "from_itinerary", f"no itinerary '{itinerary_id}' (ids are 32 hex digits)", "body"
-            )
+            raise InvalidParameter("from_itinerary", msgs.ITINERARY_BAD_ID(id=itinerary_id), "body")
         plan = Plan.model_validate(found.plan)
         days = [
             {
