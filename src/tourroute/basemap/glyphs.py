@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tourroute.basemap.glyph_pbf import encode_range
 from tourroute.errors import InvalidParameter, NotFound, ServiceUnavailable
+from tourroute.i18n import messages as msgs
 
 __all__ = ["GlyphRange", "glyph_range", "parse_range"]
 
@@ -40,12 +41,10 @@ def parse_range(text: str) -> int:
     """The start of ``"<start>-<start+255>"``; 422 for anything else."""
     match = _RANGE.match(text)
     if match is None:
-        raise InvalidParameter("range", "must be <start>-<end>, e.g. 0-255", "path")
+        raise InvalidParameter("range", msgs.GLYPH_RANGE_FORM(), "path")
     start, end = int(match[1]), int(match[2])
     if start % 256 or end != start + 255 or start > _LAST_START:
-        raise InvalidParameter(
-            "range", "must start at a multiple of 256 (≤ 65280) and span 256 codepoints", "path"
-        )
+        raise InvalidParameter("range", msgs.GLYPH_RANGE_SPAN(), "path")
     return start
 
 
@@ -69,20 +68,18 @@ def glyph_range(glyphs_dir: Path, fontstack: str, range_text: str) -> GlyphRange
     try:
         fonts = _index(index_path, index_path.stat().st_mtime_ns)
     except (OSError, ValueError, KeyError):
-        raise ServiceUnavailable(
-            f"map glyphs not built: run make console (no valid {index_path})"
-        ) from None
+        raise ServiceUnavailable(msgs.GLYPHS_NOT_BUILT(path=str(index_path))) from None
     names = [name.strip() for name in fontstack.split(",")]
     name = next((n for n in names if n in fonts), None)
     if name is None:
-        raise NotFound(f"no font stack {fontstack!r}; known: {', '.join(sorted(fonts))}")
+        raise NotFound(msgs.FONT_STACK_UNKNOWN(fontstack=fontstack, known=", ".join(sorted(fonts))))
     key = f"{start}-{start + 255}"
     if key in fonts[name]:
         path = glyphs_dir / name / f"{key}.pbf"
         try:
             data = _read(path, path.stat().st_mtime_ns)
         except OSError:
-            raise ServiceUnavailable(f"map glyphs incomplete: run make console ({path})") from None
+            raise ServiceUnavailable(msgs.GLYPHS_INCOMPLETE(path=str(path))) from None
     else:
         data = encode_range(name, start, ())
     return GlyphRange(data, name, '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"')

@@ -29,6 +29,7 @@ from pmtiles.tile import (
 )
 
 from tourroute.errors import InvalidParameter, NotFound, ServiceUnavailable
+from tourroute.i18n import messages as msgs
 
 __all__ = ["OSM_ATTRIBUTION", "Tile", "TileArchive", "check_tile_address", "open_archive"]
 
@@ -50,12 +51,12 @@ class Tile:
 def check_tile_address(z: int, x: int, y: int) -> None:
     """Reject coordinates no tile can have (422), whatever the archive holds."""
     if not 0 <= z <= MAX_ZOOM:
-        raise InvalidParameter("z", f"zoom must be 0..{MAX_ZOOM}", "path")
+        raise InvalidParameter("z", msgs.TILE_ZOOM_RANGE(max=MAX_ZOOM), "path")
     side = 1 << z
     if not 0 <= x < side:
-        raise InvalidParameter("x", f"at zoom {z} x must be 0..{side - 1}", "path")
+        raise InvalidParameter("x", msgs.TILE_COLUMN_RANGE(z=z, last=side - 1), "path")
     if not 0 <= y < side:
-        raise InvalidParameter("y", f"at zoom {z} y must be 0..{side - 1}", "path")
+        raise InvalidParameter("y", msgs.TILE_ROW_RANGE(z=z, last=side - 1), "path")
 
 
 class TileArchive:
@@ -114,7 +115,7 @@ class TileArchive:
         """
         check_tile_address(z, x, y)
         if not self.min_zoom <= z <= self.max_zoom:
-            raise NotFound(f"the base map has zoom levels {self.min_zoom}..{self.max_zoom}")
+            raise NotFound(msgs.TILE_ZOOM_NOT_HELD(min=self.min_zoom, max=self.max_zoom))
         tile_id = zxy_to_tileid(z, x, y)
         h = self.header
         offset, length = h["root_offset"], h["root_length"]
@@ -168,8 +169,8 @@ def open_archive(path: Path) -> TileArchive:
     try:
         stat = path.resolve().stat()
     except OSError:
-        raise ServiceUnavailable(f"no base map archive at {path}") from None
+        raise ServiceUnavailable(msgs.BASEMAP_MISSING(path=str(path))) from None
     try:
         return _open_cached(path.resolve(), stat.st_mtime_ns, stat.st_size)
     except (OSError, ValueError) as exc:
-        raise ServiceUnavailable(f"base map archive {path.name} unreadable: {exc}") from None
+        raise ServiceUnavailable(msgs.BASEMAP_UNREADABLE(name=path.name, reason=str(exc))) from None

@@ -121,6 +121,67 @@ _LOCATIONS = {
 }
 
 
+# --- base map, glyphs and offline packs (tourroute.basemap, tourroute.offline) ---------------
+TILE_ZOOM_RANGE = Text(
+    "basemap.zoom_range", en="zoom must be 0..{max}", vi="mức thu phóng phải trong khoảng 0..{max}"
+)
+TILE_COLUMN_RANGE = Text(
+    "basemap.x_range",
+    en="at zoom {z} x must be 0..{last}",
+    vi="ở mức thu phóng {z}, x phải trong khoảng 0..{last}",
+)
+TILE_ROW_RANGE = Text(
+    "basemap.y_range",
+    en="at zoom {z} y must be 0..{last}",
+    vi="ở mức thu phóng {z}, y phải trong khoảng 0..{last}",
+)
+TILE_ZOOM_NOT_HELD = Text(
+    "basemap.zoom_not_held",
+    en="the base map has zoom levels {min}..{max}",
+    vi="bản đồ nền chỉ có các mức thu phóng {min}..{max}",
+)
+BASEMAP_MISSING = Text(
+    "basemap.missing",
+    en="no base map archive at {path}",
+    vi="không có tệp bản đồ nền tại {path}",
+)
+BASEMAP_UNREADABLE = Text(
+    "basemap.unreadable",
+    en="base map archive {name} unreadable: {reason}",
+    vi="không đọc được tệp bản đồ nền {name}: {reason}",
+)
+GLYPH_RANGE_FORM = Text(
+    "glyphs.range_form",
+    en="must be <start>-<end>, e.g. 0-255",
+    vi="phải có dạng <đầu>-<cuối>, ví dụ 0-255",
+)
+GLYPH_RANGE_SPAN = Text(
+    "glyphs.range_span",
+    en="must start at a multiple of 256 (≤ 65280) and span 256 codepoints",
+    vi="phải bắt đầu ở một bội số của 256 (≤ 65280) và gồm đúng 256 mã ký tự",
+)
+GLYPHS_NOT_BUILT = Text(
+    "glyphs.not_built",
+    en="map glyphs not built: run make console (no valid {path})",
+    vi="chưa tạo bộ ký tự của bản đồ: hãy chạy make console (không có {path} hợp lệ)",
+)
+GLYPHS_INCOMPLETE = Text(
+    "glyphs.incomplete",
+    en="map glyphs incomplete: run make console ({path})",
+    vi="bộ ký tự của bản đồ chưa đủ: hãy chạy make console ({path})",
+)
+FONT_STACK_UNKNOWN = Text(
+    "glyphs.font_unknown",
+    en="no font stack '{fontstack}'; known: {known}",
+    vi="không có bộ phông '{fontstack}'; các bộ phông có: {known}",
+)
+OFFLINE_NO_BASEMAP = Text(
+    "offline.no_basemap",
+    en="no base map is configured (TOURROUTE_BASEMAP_ARCHIVE)",
+    vi="chưa cấu hình bản đồ nền (TOURROUTE_BASEMAP_ARCHIVE)",
+)
+
+
 def location_label(location: str) -> Localized:
     """Where a field was (``query``, ``body``…), in words."""
     found = _LOCATIONS.get(location)

@@ -11,6 +11,7 @@ from tourroute.api.deps import AppSettings
 from tourroute.api.http import etag_matches
 from tourroute.api.openapi import NOT_MODIFIED, problem_responses
 from tourroute.errors import NotFound
+from tourroute.i18n import messages as msgs
 from tourroute.offline.pack import archive_sha256
 
 __all__ = ["PMTILES", "router"]
@@ -39,7 +40,7 @@ PMTILES = "application/vnd.pmtiles"
 def get_region_basemap(request: Request, settings: AppSettings) -> Response:
     archive = settings.offline_basemap
     if archive is None or not archive.is_file():
-        raise NotFound("no base map is configured (TOURROUTE_BASEMAP_ARCHIVE)")
+        raise NotFound(msgs.OFFLINE_NO_BASEMAP())
     headers = {"ETag": f'"{archive_sha256(archive)[:32]}"', "Cache-Control": "no-cache"}
     inm = request.headers.get("if-none-match")
     if inm is not None and etag_matches(inm, headers["ETag"]):
