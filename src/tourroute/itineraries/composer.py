@@ -587,7 +587,7 @@ def _solve(problem: Problem, req: ItineraryRequest) -> Solution:
 def _leg(legs: LegBuilder, a: _Place, b: _Place) -> PlanLeg:
     """A leg of the plan, routed by the day's builder and named by the plan's place ids."""
     leg = legs.leg(a.coord, b.coord, ErrorNames.leg(f"from {a.id} to {b.id}"))
-    return leg_document(legs.graph, leg, a.id, b.id)
+    return leg_document(legs, leg, a.id, b.id)
 
 
 def _plan(

@@ -9,7 +9,8 @@ into the domain errors of :mod:`tourroute.errors` — each caller says, with
 :class:`ErrorNames`, what its message names (the request parameter, the places).
 
 :func:`leg_document` renders the part of a leg that itineraries and tours store alike (a
-:class:`tourroute.plans.Leg`); :func:`breakdown_of` the distance of legs by road, corridor
+:class:`tourroute.plans.Leg`, with its turn-by-turn steps: :meth:`LegBuilder.steps`);
+:func:`breakdown_of` the distance of legs by road, corridor
 and province (:func:`route_breakdown`: the same as ``/v1/routes`` answers it).
 """
 
@@ -26,6 +27,7 @@ from tourroute.plans import (
     Breakdown,
     CorridorDistance,
     CorridorProvinceDistance,
+    LegStep,
     LineStringGeometry,
     ProvinceDistance,
     RefDistance,
@@ -33,7 +35,9 @@ from tourroute.plans import (
 from tourroute.plans import Leg as PlanLeg
 from tourroute.routes.graph_cache import NetworkGraph
 from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
+from tourroute.routing.directions import route_steps
 from tourroute.routing.graph import Coord
+from tourroute.routing.maneuvers import Step
 from tourroute.routing.route import PREFERRED_CORRIDOR_FACTOR, Matrix, RouteCost
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "leg_document",
     "route_breakdown",
     "routing_error",
+    "step_document",
 ]
 
 
@@ -329,6 +334,21 @@ class LegBuilder:
             return found
         raise routing_error(found, names) from None
 
+    def steps(self, route: Route) -> list[LegStep]:
+        """The turn-by-turn steps of a route of this builder, as documents.
+
+        Parameters
+        ----------
+        route
+            A route of :meth:`route` (same graph, same cost model).
+
+        Returns
+        -------
+        list of tourroute.plans.LegStep
+            Depart, the maneuvers, arrive (:func:`step_document` of each).
+        """
+        return [step_document(s) for s in route_steps(self.graph.router, route, self.model)]
+
     def leg(self, origin: Coord, destination: Coord, names: ErrorNames) -> Leg:
         """The leg between two places: nothing to drive if they coincide, else the route.
 
@@ -355,13 +375,45 @@ class LegBuilder:
         return Leg.routed(origin, destination, self.route(origin, destination, names))
 
 
-def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -> PlanLeg:
-    """The part of a leg that itineraries and tours store alike.
+def step_document(step: Step) -> LegStep:
+    """A step of :func:`~tourroute.routing.maneuvers.build_steps` as a document: metres
+    and seconds to 0.1, the location to 1e-6°.
 
     Parameters
     ----------
-    graph
-        The road graph the leg was routed on (for the corridors' and provinces' names).
+    step
+        The step.
+
+    Returns
+    -------
+    tourroute.plans.LegStep
+    """
+    lon, lat = step.location
+    return LegStep.model_validate(
+        {
+            "type": step.kind,
+            "modifier": step.modifier,
+            "road_ref": step.road_ref,
+            "road_name": step.road_name,
+            "instruction_vi": step.text_vi,
+            "instruction_en": step.text_en,
+            "distance_m": round(step.distance_m, 1),
+            "duration_s": round(step.duration_s, 1),
+            "location": (round(lon, 6), round(lat, 6)),
+            "bearing_before": step.bearing_before,
+            "bearing_after": step.bearing_after,
+        }
+    )
+
+
+def leg_document(legs: LegBuilder, leg: Leg, origin: str, destination: str) -> PlanLeg:
+    """The part of a leg that itineraries and tours store alike, its steps included.
+
+    Parameters
+    ----------
+    legs
+        The builder that routed the leg (its graph names the corridors and provinces; its
+        cost model times the steps).
     leg
         The leg.
     origin, destination
@@ -371,10 +423,11 @@ def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -
     -------
     tourroute.plans.Leg
         ``from``, ``to``, ``distance_m`` and ``duration_s`` (to 0.1), ``geometry`` (a
-        GeoJSON LineString) and ``breakdown`` (:func:`breakdown_of` in both languages;
-        ``None`` for a place to itself); no clock times.
+        GeoJSON LineString), ``breakdown`` (:func:`breakdown_of` in both languages;
+        ``None`` for a place to itself) and ``steps`` (:meth:`LegBuilder.steps`; left
+        out for a place to itself); no clock times.
     """
-    return PlanLeg(
+    doc = PlanLeg(
         from_=origin,
         to=destination,
         distance_m=round(leg.distance_m, 1),
@@ -383,9 +436,12 @@ def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -
         breakdown=(
             None
             if leg.route is None
-            else breakdown_of(graph, [leg.route], "en", both_languages=True)
+            else breakdown_of(legs.graph, [leg.route], "en", both_languages=True)
         ),
     )
+    if leg.route is not None:
+        doc.steps = legs.steps(leg.route)
+    return doc
 
 
 def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NoRouteFound
 from tourroute.geo import parse_lon_lat
+from tourroute.plans import LegStep
 from tourroute.routes.graph_cache import GraphCache, NetworkGraph
 from tourroute.routes.legs import ErrorNames, LegBuilder
 from tourroute.routes.legs import route_breakdown as route_breakdown  # router.py imports it here
@@ -57,6 +58,7 @@ class RouteRequest:
     prefer: str | None = None
     alternatives: int = 0
     excluded: BaseGeometry | None = None
+    steps: bool = False  # turn-by-turn steps of every leg (only when asked: they cost time)
 
 
 @dataclass
@@ -64,6 +66,7 @@ class RoutePlan:
     legs: list[Route]
     label: str
     avoided: list[str] = field(default_factory=list)
+    steps: list[list[LegStep]] | None = None  # per leg, with RouteRequest.steps
 
     @property
     def distance_m(self) -> float:
@@ -317,4 +320,5 @@ class RoutingService:
                 parameter="from" if i == 0 else "via",
             )
             routes.append(legs.route(a.coord, b.coord, names))
-        return RoutePlan(routes, label)
+        steps = [legs.steps(r) for r in routes] if req.steps else None
+        return RoutePlan(routes, label, steps=steps)

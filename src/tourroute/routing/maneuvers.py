@@ -57,6 +57,7 @@ __all__ = [
     "Step",
     "Stretch",
     "build_steps",
+    "leaving_bearing",
     "modifier_for",
     "turn_angle",
 ]
@@ -217,6 +218,16 @@ def _span_bearing(coords: Sequence[Coord], span_m: float) -> float | None:
         end_lon, end_lat, _ = _GEOD.fwd(lon[i], lat[i], az[i], span_m - before)
     bearing, _, _ = _GEOD.inv(lon[0], lat[0], end_lon, end_lat)
     return float(bearing) % 360.0
+
+
+def leaving_bearing(coords: Sequence[Coord]) -> float | None:
+    """Heading of a line leaving its first point, over :data:`BEARING_SPAN_M` (as the
+    stretches' bearings are measured); ``None`` for a line of no length.
+
+    >>> round(leaving_bearing([(105.0, 19.0), (105.0, 19.001)]))
+    0
+    """
+    return _span_bearing(coords, BEARING_SPAN_M)
 
 
 def _end_bearings(stretch: Stretch) -> tuple[float | None, float | None]:

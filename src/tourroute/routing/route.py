@@ -71,6 +71,9 @@ class Route:
     by_corridor_province: dict[tuple[str, str], float] = field(default_factory=dict)
     segment_ids: list[str] = field(default_factory=list)
     cost: float = 0.0  # in the model's unit: what the search minimised
+    # The arcs driven, (arc, from fraction, to fraction) in driving order: what turn-by-turn
+    # steps are derived from (routing.directions), only when asked for.
+    arcs: list[tuple[int, float, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -498,6 +501,8 @@ class Router:
         self._cache: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()
         self._lock = threading.Lock()
         self.fast = FastRouter(road, self.costs) if fast else None
+        # One-way arcs found to be (or not to be) on a roundabout (routing.directions).
+        self.rings: dict[int, bool] = {}
 
     def model(
         self,
@@ -824,6 +829,7 @@ class Router:
             end,
         )
         r.cost = float((costs * share)[driven].sum())
+        r.arcs = [legs[int(i)] for i in np.flatnonzero(driven)]
         pieces, metres, share = pieces[driven], metres[driven], share[driven]
         segs = a["piece_seg"][pieces].astype(np.int64)
         r.by_ref = _grouped(a["seg_ref"][segs], metres, road.strings("ref_table"))
@@ -857,6 +863,10 @@ class Router:
             ids = a["seg_ids"]
             r.segment_ids = [str(ids[segs[i]]) for i in changes]
         return r
+
+    def line(self, legs: list[tuple[int, float, float]]) -> list[Coord]:
+        """The line along ``legs`` ((arc, from fraction, to fraction) in driving order)."""
+        return self._coords(legs)
 
     def _coords(self, legs: list[tuple[int, float, float]]) -> list[Coord]:
         """The line along ``legs``: whole arcs gathered from the arrays at once, the partial

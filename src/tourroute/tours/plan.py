@@ -133,7 +133,7 @@ class _Planner:
         vehicle = self.definition.vehicle.value
         names = ErrorNames.leg(f"usable by a {vehicle} from {a.site.slug} to {b.site.slug}")
         try:
-            return leg_document(self.graph, self.legs.leg(a.coord, b.coord, names), a.id, b.id)
+            return leg_document(self.legs, self.legs.leg(a.coord, b.coord, names), a.id, b.id)
         except NoRouteFound as exc:
             if (a.coord, b.coord) not in self._unroutable:
                 self._unroutable.add((a.coord, b.coord))
