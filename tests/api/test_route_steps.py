@@ -51,9 +51,11 @@ def _check_leg(leg: dict[str, Any]) -> list[dict[str, Any]]:
             "bearing_before",
             "bearing_after",
         }
-        assert 0 <= s["bearing_before"] < 360 and 0 <= s["bearing_after"] < 360
+        assert 0 <= s["bearing_before"] < 360
+        assert 0 <= s["bearing_after"] < 360
         lon, lat = s["location"]
-        assert 102 < lon < 110 and 15 < lat < 21
+        assert 102 < lon < 110
+        assert 15 < lat < 21
     return steps
 
 

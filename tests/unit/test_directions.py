@@ -95,7 +95,12 @@ def roundabout(one_way_block: bool = False) -> Router:
         for i in range(4):
             corner = at(*corners[i])
             segments.append(
-                Segment(f"b{i}", (mids[i], corner, mids[(i + 1) % 4]), oneway=True, road_class="tertiary")
+                Segment(
+                    f"b{i}",
+                    (mids[i], corner, mids[(i + 1) % 4]),
+                    oneway=True,
+                    road_class="tertiary",
+                )
             )
         ends = mids
     else:
@@ -117,7 +122,11 @@ def roundabout(one_way_block: bool = False) -> Router:
 
 @pytest.mark.parametrize(
     ("to", "exit_no", "road", "modifier"),
-    [((400, 0), 1, "QL7", "right"), ((0, 400), 2, "QL46", "straight"), ((-400, 0), 3, None, "left")],
+    [
+        ((400, 0), 1, "QL7", "right"),
+        ((0, 400), 2, "QL46", "straight"),
+        ((-400, 0), 3, None, "left"),
+    ],
 )
 def test_roundabout_from_the_geometry_counts_its_exits(
     to: tuple[float, float], exit_no: int, road: str | None, modifier: str

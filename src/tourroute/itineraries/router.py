@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from tourroute.api.deps import AppSettings, DbSession
-from tourroute.api.http import GEOJSON, cached_json
+from tourroute.api.http import GEOJSON, cached_json, preferred_language
 from tourroute.api.openapi import NOT_MODIFIED, Responses, problem_responses
+from tourroute.api.params import StepsFlag
 from tourroute.errors import NotFound
 from tourroute.exports.geojson import PlanFeatureCollection, to_geojson
 from tourroute.exports.gpx import GPX, to_gpx
@@ -20,7 +21,7 @@ from tourroute.itineraries.models import Itinerary
 from tourroute.itineraries.repository import ItineraryRepository
 from tourroute.itineraries.schemas import ItineraryDocument, ItineraryRequest
 from tourroute.localtime import to_local
-from tourroute.plans import Plan
+from tourroute.plans import Plan, without_steps
 from tourroute.routes.deps import Graphs
 
 router = APIRouter(tags=["itineraries"])
@@ -31,7 +32,8 @@ _READ_ERRORS: Responses = {
 }
 
 
-def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
+def _document(request: Request, itinerary: Itinerary, steps: bool) -> dict[str, Any]:
+    """The itinerary as answered: its legs' turn-by-turn steps only with ``steps``."""
     base = str(request.url_for("get_itinerary", itinerary_id=itinerary.id))
     return {
         "id": itinerary.id,
@@ -43,7 +45,7 @@ def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
             "ics": base + ".ics",
         },
         "request": itinerary.request,
-        **itinerary.plan,
+        **(itinerary.plan if steps else without_steps(itinerary.plan)),
     }
 
 
@@ -83,9 +85,10 @@ def post_itinerary(
     settings: AppSettings,
     graphs: Graphs,
     body: ItineraryRequest,
+    steps: StepsFlag = False,
 ) -> Response:
     itinerary = ItineraryComposer(session, graphs).compose(body, settings.region_bbox)
-    doc = _document(request, itinerary)
+    doc = _document(request, itinerary, steps)
     response = cached_json(request, doc, headers={"Location": doc["links"]["self"]})
     response.status_code = 201
     return response
@@ -105,11 +108,21 @@ def get_itinerary_geojson(request: Request, session: DbSession, itinerary_id: st
 @router.get(
     "/v1/itineraries/{itinerary_id}.gpx",
     summary="An itinerary as GPX 1.1",
+    description=(
+        "One route per day with its legs' shape points, one route of turn-by-turn directions "
+        "per leg (a route point per step), a waypoint per visit and overnight place; names "
+        "and directions in the language of `Accept-Language`."
+    ),
     responses={**file_responses(GPX), **_READ_ERRORS},
 )
 def get_itinerary_gpx(request: Request, session: DbSession, itinerary_id: str) -> Response:
     it = _load(session, itinerary_id)
-    return export_file(request, to_gpx(it.id, _plan(it)), GPX, f"itinerary-{it.id}.gpx")
+    return export_file(
+        request,
+        to_gpx(it.id, _plan(it), preferred_language(request)),
+        GPX,
+        f"itinerary-{it.id}.gpx",
+    )
 
 
 @router.get(
@@ -129,5 +142,7 @@ def get_itinerary_ics(request: Request, session: DbSession, itinerary_id: str) -
     response_model=ItineraryDocument,
     responses=_READ_ERRORS,
 )
-def get_itinerary(request: Request, session: DbSession, itinerary_id: str) -> Response:
-    return cached_json(request, _document(request, _load(session, itinerary_id)))
+def get_itinerary(
+    request: Request, session: DbSession, itinerary_id: str, steps: StepsFlag = False
+) -> Response:
+    return cached_json(request, _document(request, _load(session, itinerary_id), steps))

@@ -14,7 +14,7 @@ from tourroute.api.http import cached_json, preferred_language
 from tourroute.api.openapi import (
     problem_responses,
 )
-from tourroute.api.params import parse_polygon
+from tourroute.api.params import StepsFlag, parse_polygon
 from tourroute.errors import InvalidParameter
 from tourroute.plans import LegStep
 from tourroute.routes.deps import Graphs
@@ -90,13 +90,7 @@ def get_route(
         GeometryFormat,
         Query(description="`geojson` LineString or Google `polyline` (precision 5, lat/lon)"),
     ] = GeometryFormat.geojson,
-    steps: Annotated[
-        bool,
-        Query(
-            description="turn-by-turn steps on every leg (depart, turns, roundabouts, arrive), "
-            "instructions in Vietnamese and English"
-        ),
-    ] = False,
+    steps: StepsFlag = False,
 ) -> Response:
     service = RoutingService(session, graphs)
     region = settings.region_bbox

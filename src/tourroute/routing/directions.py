@@ -68,6 +68,8 @@ RING_MIN_ROUNDNESS = 0.7
 RING_MAX_TURN_DEG = 60.0
 """Sharpest turn at any vertex of a roundabout's ring; a block's corners turn 90°."""
 
+_RINGS_KEPT = 200_000
+
 JOG_M = 30.0
 """A stretch of another road shorter than this, between two of the same road, is driven
 straight through (a staggered crossing), not announced."""
@@ -232,10 +234,12 @@ def _arc_line(road: RoadGraph, arc: int) -> tuple[Coord, ...]:
 def is_ring_arc(router: Router, arc: int) -> bool:
     """Whether one-way ``arc`` is part of a roundabout's ring (see the module docstring).
 
-    Remembered per router: a ring found marks all its arcs at once.
+    Remembered per router (up to 200,000 arcs): a ring found marks all its arcs at once.
     """
     found = router.rings.get(arc)
     if found is None:
+        if len(router.rings) > _RINGS_KEPT:  # a bound on a long-lived worker's memory
+            router.rings.clear()
         cycle = _one_way_cycle(router.road, arc, RING_MAX_M)
         found = cycle is not None and _round_and_smooth(
             [c for i, x in enumerate(cycle) for c in _arc_line(router.road, x)[1 if i else 0 :]]
