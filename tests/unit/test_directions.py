@@ -212,3 +212,40 @@ def test_a_short_unnamed_bridge_on_a_named_road_is_part_of_it() -> None:
         ("continue", "straight", None),
         ("turn", "left", "Lê Lợi"),
     ]
+
+
+def _bend(angle: float) -> Router:
+    """QL7 east to a junction, then on at ``angle`` degrees to the right; a lane goes
+    straight on east from the junction."""
+    rad = math.radians(angle)
+    return Router(
+        build_graph(
+            [
+                Segment("in", (at(-600, 0), at(0, 0)), ref="QL7", road_class="primary"),
+                Segment(
+                    "out",
+                    (at(0, 0), at(600 * math.cos(rad), -600 * math.sin(rad))),
+                    ref="QL7",
+                    road_class="primary",
+                ),
+                Segment("lane", (at(0, 0), at(600, 0)), road_class="unclassified"),
+            ]
+        ),
+        fast=False,
+    )
+
+
+def test_the_same_road_bending_off_the_straight_way_is_announced() -> None:
+    router = _bend(30.0)
+    model = router.model()
+    end = at(500 * math.cos(math.radians(30)), -500 * math.sin(math.radians(30)))
+    steps = route_steps(router, router.route(at(-500, 0), end, model), model)
+    assert [s.text_en for s in steps][1:-1] == ["Keep right onto QL7"]
+
+
+def test_the_same_road_straight_through_a_junction_is_not_announced() -> None:
+    router = _bend(5.0)
+    model = router.model()
+    end = at(500 * math.cos(math.radians(5)), -500 * math.sin(math.radians(5)))
+    steps = route_steps(router, router.route(at(-500, 0), end, model), model)
+    assert [s.kind for s in steps] == ["depart", "arrive"]

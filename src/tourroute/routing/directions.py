@@ -55,6 +55,7 @@ __all__ = [
     "RING_MAX_M",
     "RING_MAX_TURN_DEG",
     "RING_MIN_ROUNDNESS",
+    "STRAIGHT_THROUGH_DEG",
     "is_ring_arc",
     "route_steps",
 ]
@@ -69,6 +70,11 @@ RING_MAX_TURN_DEG = 60.0
 """Sharpest turn at any vertex of a roundabout's ring; a block's corners turn 90°."""
 
 _RINGS_KEPT = 200_000
+
+STRAIGHT_THROUGH_DEG = 10.0
+"""Through a junction on the same road, turning less than this (over the arcs' end steps)
+ends no stretch: :func:`~tourroute.routing.maneuvers.build_steps` announces a bend of the
+same road from 20° (measured over 20 m)."""
 
 JOG_M = 30.0
 """A stretch of another road shorter than this, between two of the same road, is driven
@@ -115,17 +121,21 @@ def route_steps(router: Router, route: Route, model: RouteCost) -> list[Step]:
     ring = np.array([twin[arc] < 0 and is_ring_arc(router, int(arc)) for arc in arcs], dtype=bool)
 
     # The other arcs leaving every node between two arcs of the route.
-    usable = np.isfinite(router.costs(model))
+    costs = router.costs(model)
     nodes = a["head"][arcs[:-1]].astype(np.int64)
     out_start = a["out_start"]
     degree = out_start[nodes + 1] - out_start[nodes]
     out = index_ranges(out_start[nodes], degree)
     owner = np.repeat(np.arange(len(nodes)), degree)
-    keep = usable[out] & (out != arcs[1:][owner]) & (out != twin[arcs[:-1]][owner])
+    keep = np.isfinite(costs[out]) & (out != arcs[1:][owner]) & (out != twin[arcs[:-1]][owner])
     out, owner = out[keep], owner[keep]
     others = np.bincount(owner, minlength=len(nodes))
-    cut = (others > 0) | (refs[1:] != refs[:-1]) | (names[1:] != names[:-1])
-    cut |= ring[1:] != ring[:-1]
+    road_changes = (refs[1:] != refs[:-1]) | (names[1:] != names[:-1]) | (ring[1:] != ring[:-1])
+    # Straight on along the same road through a junction is never announced: no stretch
+    # ends there, which spares measuring the bearings of most junctions of a long drive.
+    leave, arrive = _end_headings(road, arcs)
+    turn = np.abs((leave[1:] - arrive[:-1] + 180.0) % 360.0 - 180.0)
+    cut = road_changes | ((others > 0) & (turn >= STRAIGHT_THROUGH_DEG))
     bounds = np.concatenate([[0], np.flatnonzero(cut) + 1, [len(arcs)]])
 
     ref_table, name_table = road.strings("ref_table"), road.strings("name_table")
@@ -223,6 +233,27 @@ def _joined(*parts: Stretch) -> Stretch:
         sum(p.duration_s for p in parts),
         first.roundabout,
     )
+
+
+def _end_headings(road: RoadGraph, arcs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(heading leaving the start, heading arriving at the end) of every arc, in degrees,
+    over its first and last straight step, in a local equirectangular frame: a cheap
+    screen (a kink at the junction vertex only makes it cut where it need not)."""
+    a = road.arrays
+    coords = a["coords"]
+    p = a["arc_piece"][arcs].astype(np.int64)
+    s, e = a["piece_start"][p], a["piece_start"][p + 1] - 1
+    back = a["arc_reverse"][arcs]
+    first, second = np.where(back, e, s), np.where(back, e - 1, s + 1)
+    before_last, last = np.where(back, s + 1, e - 1), np.where(back, s, e)
+
+    def heading(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        d = coords[j] - coords[i]
+        dx = d[:, 0] * np.cos(np.radians(coords[i, 1]))
+        degrees: np.ndarray = np.degrees(np.arctan2(dx, d[:, 1])) % 360.0
+        return degrees
+
+    return heading(first, second), heading(before_last, last)
 
 
 def _arc_line(road: RoadGraph, arc: int) -> tuple[Coord, ...]:

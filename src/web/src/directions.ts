@@ -36,7 +36,9 @@ function instruction(step: RouteStep): string {
 
 function stepItem(step: RouteStep, index: number): HTMLElement {
   const arrow = ARROWS[step.type === "turn" || step.type === "continue" ? (step.modifier ?? "straight") : step.type] ?? "↑";
-  const meta = step.type === "arrive" ? "" : `${fmtStepDistance(step.distance_m)} · ${fmtDuration(step.duration_s)}`;
+  // The time only from a minute up: "250 m · 0 min" says nothing.
+  const time = step.duration_s >= 60 ? ` · ${fmtDuration(step.duration_s)}` : "";
+  const meta = step.type === "arrive" ? "" : `${fmtStepDistance(step.distance_m)}${time}`;
   return h(
     "li",
     {
