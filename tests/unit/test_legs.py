@@ -60,7 +60,7 @@ def test_a_place_to_itself_is_an_empty_leg(graph: NetworkGraph) -> None:
     leg = LegBuilder.of(graph).leg(M, M, ErrorNames.leg("from m to m"))
     assert leg.route is None
     assert (leg.distance_m, leg.duration_s, leg.coords) == (0.0, 0.0, (M, M))
-    document = leg_document(graph, leg, "m", "m")
+    document = leg_document(LegBuilder.of(graph), leg, "m", "m")
     assert document.model_dump(mode="json", by_alias=True, exclude_unset=True) == {
         "from": "m",
         "to": "m",
@@ -72,8 +72,9 @@ def test_a_place_to_itself_is_an_empty_leg(graph: NetworkGraph) -> None:
 
 
 def test_leg_document_rounds_and_breaks_down_by_corridor(graph: NetworkGraph) -> None:
-    leg = LegBuilder.of(graph).leg(A, B, ErrorNames.leg("from a to b"))
-    doc = leg_document(graph, leg, "a", "b")
+    legs = LegBuilder.of(graph)
+    leg = legs.leg(A, B, ErrorNames.leg("from a to b"))
+    doc = leg_document(legs, leg, "a", "b")
     assert (doc.from_, doc.to) == ("a", "b")
     assert doc.distance_m == round(leg.distance_m, 1)
     assert doc.duration_s == round(leg.duration_s, 1)
@@ -86,7 +87,20 @@ def test_leg_document_rounds_and_breaks_down_by_corridor(graph: NetworkGraph) ->
     # As stored: the members in the document's order, no clock times (set by the composer
     # on days with breaks only).
     stored = doc.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    assert list(stored) == ["from", "to", "distance_m", "duration_s", "geometry", "breakdown"]
+    assert list(stored) == [
+        "from",
+        "to",
+        "distance_m",
+        "duration_s",
+        "geometry",
+        "breakdown",
+        "steps",
+    ]
+    # Its turn-by-turn steps: one road straight on, so depart and arrive, at the line's ends.
+    assert [s["type"] for s in stored["steps"]] == ["depart", "arrive"]
+    assert stored["steps"][0]["location"] == pytest.approx(leg.coords[0], abs=1e-6)
+    assert stored["steps"][-1]["location"] == pytest.approx(leg.coords[-1], abs=1e-6)
+    assert stored["steps"][0]["distance_m"] == doc.distance_m
     assert list(stored["breakdown"]) == [
         "by_ref",
         "by_corridor",
