@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gpxpy
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 ITINERARY = {
@@ -17,6 +19,7 @@ ITINERARY = {
     "max_candidates": 20,
 }
 TOUR = "di-san-thanh-hoa-nghe-an-ha-tinh"
+PROMOTED = Path(__file__).resolve().parents[2] / "seed" / "tours" / "promoted.yaml"
 
 
 def _legs(plan: dict[str, Any]) -> list[dict[str, Any]]:
@@ -105,3 +108,35 @@ def test_tour_legs_carry_steps_only_when_asked(client: TestClient) -> None:
         _check_steps(leg)
     gpx = gpxpy.parse(client.get(f"/v1/tours/{TOUR}.gpx").text)
     assert len([r for r in gpx.routes if r.type == "directions"]) == len(driven)
+
+
+def test_a_convoys_legs_have_steps_timed_like_them(client: TestClient) -> None:
+    """The caravan tour's request: fuel and meal stops between the visits, times slowed by
+    the convoy; every leg's steps add up to its metres and to its (convoy) seconds.  A leg
+    cut by a stop by the road is in tests/unit/test_legs.py (part_steps)."""
+    caravan = next(
+        t["request"]
+        for t in yaml.safe_load(PROMOTED.read_text(encoding="utf-8"))["tours"]
+        if t["slug"] == "caravan-duong-ho-chi-minh"
+    )
+    response = client.post("/v1/itineraries", params={"steps": "true"}, json=caravan)
+    assert response.status_code == 201, response.text
+    plan = response.json()
+    assert plan["convoy"]["factor"] > 1
+    assert any(day["breaks"] for day in plan["days"])
+    driven = [leg for leg in _legs(plan) if leg["distance_m"] > 0]
+    assert len(driven) > 10
+    for leg in driven:
+        _check_steps_of_part(leg)
+
+
+def _check_steps_of_part(leg: dict[str, Any]) -> None:
+    """A laid-out leg (or part of one): its own depart and arrive, its metres and seconds."""
+    steps = leg["steps"]
+    assert steps[0]["type"] == "depart"
+    assert steps[-1]["type"] == "arrive"
+    assert all(s["type"] not in {"depart", "arrive"} for s in steps[1:-1])
+    total = sum(s["distance_m"] for s in steps)
+    assert total == pytest.approx(leg["distance_m"], abs=0.05 * len(steps) + 0.1)
+    seconds = sum(s["duration_s"] for s in steps)
+    assert seconds == pytest.approx(leg["duration_s"], abs=0.05 * len(steps) + 0.1)

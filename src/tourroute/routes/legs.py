@@ -16,7 +16,8 @@ and province (:func:`route_breakdown`: the same as ``/v1/routes`` answers it).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ from tourroute.routes.graph_cache import NetworkGraph
 from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
 from tourroute.routing.directions import route_steps
 from tourroute.routing.graph import Coord
-from tourroute.routing.maneuvers import Step
+from tourroute.routing.maneuvers import Step, Stretch, build_steps
 from tourroute.routing.route import PREFERRED_CORRIDOR_FACTOR, Matrix, RouteCost
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "LegBuilder",
     "breakdown_of",
     "leg_document",
+    "part_steps",
     "route_breakdown",
     "routing_error",
     "step_document",
@@ -402,6 +404,92 @@ def step_document(step: Step) -> LegStep:
             "location": (round(lon, 6), round(lat, 6)),
             "bearing_before": step.bearing_before,
             "bearing_after": step.bearing_after,
+        }
+    )
+
+
+def part_steps(
+    steps: list[LegStep],
+    start_m: float,
+    end_m: float,
+    coords: Sequence[Coord],
+    duration_s: float,
+) -> list[LegStep]:
+    """The steps of the part of a leg driven from ``start_m`` to ``end_m`` along it.
+
+    A convoy's stop or a meal cuts a leg in parts, each a leg of the plan: a part that
+    starts after the leg's start departs from where it starts (on the road driven there),
+    one that ends before the leg's end arrives where it ends, and the step a cut falls in
+    keeps only the metres on its side.  Durations are scaled to ``duration_s`` (the part's
+    time, a convoy's slow-down included), so a part's steps add up to it.
+
+    Parameters
+    ----------
+    steps
+        The whole leg's steps (depart … arrive).
+    start_m, end_m
+        Where the part starts and ends along the leg, in metres.
+    coords
+        The part's line (its first and last points are where it departs and arrives).
+    duration_s
+        The part's driving time.
+
+    Returns
+    -------
+    list of tourroute.plans.LegStep
+    """
+    total = sum(s.distance_m for s in steps)
+    first = -math.inf if start_m <= 0.5 else start_m  # 0.5 m: the steps' rounding
+    last = math.inf if end_m >= total - 0.5 else end_m
+    arriving = build_steps([Stretch(tuple(coords), None, None, "unclassified", 0.0, 0.0)], [])[-1]
+    kept: list[tuple[LegStep, float, float]] = []  # step, metres, seconds
+    at = 0.0
+    for step in steps[:-1]:
+        lo, hi = at, at + step.distance_m
+        at = hi
+        if hi <= first or lo >= last:
+            continue
+        metres = min(hi, last) - max(lo, first)
+        seconds = step.duration_s * metres / step.distance_m if step.distance_m else 0.0
+        if lo < first:  # the part departs within this step, on its road
+            step = _depart(step, coords)
+        kept.append((step, metres, seconds))
+    if not kept:
+        kept.append((_depart(steps[0], coords), 0.0, 0.0))
+    arrive = steps[-1]
+    if last != math.inf:
+        lon, lat = arriving.location
+        arrive = arrive.model_copy(
+            update={
+                "location": (round(lon, 6), round(lat, 6)),
+                "bearing_before": arriving.bearing_before,
+            }
+        )
+    timed = sum(seconds for _, _, seconds in kept)
+    scale = duration_s / timed if timed > 0 else 0.0
+    out = [
+        step.model_copy(
+            update={"distance_m": round(metres, 1), "duration_s": round(seconds * scale, 1)}
+        )
+        for step, metres, seconds in kept
+    ]
+    return [*out, arrive]
+
+
+def _depart(step: LegStep, coords: Sequence[Coord]) -> LegStep:
+    """A departure on ``step``'s road from the start of ``coords``, heading along them."""
+    road = Stretch(tuple(coords), step.road_ref, step.road_name, "unclassified", 0.0, 0.0)
+    depart = build_steps([road], [])[0]
+    lon, lat = depart.location
+    return step.model_copy(
+        update={
+            "type": "depart",
+            "modifier": None,
+            "instruction_vi": depart.text_vi,
+            "instruction_en": depart.text_en,
+            "location": (round(lon, 6), round(lat, 6)),
+            "bearing_before": 0.0,
+            "bearing_after": depart.bearing_after,
         }
     )
 
