@@ -138,3 +138,20 @@ def test_a_real_turn_onto_a_named_street_in_vinh(client: TestClient, session: Se
     assert turn["location"] == pytest.approx([105.6743735, 18.6765514], abs=2e-4)  # ~20 m
     change = (turn["bearing_after"] - turn["bearing_before"] + 180) % 360 - 180
     assert 45 <= change < 135  # a right turn
+
+
+def test_a_roundabout_in_vinh_is_recognised_from_its_geometry(
+    client: TestClient, session: Session
+) -> None:
+    """OSM way 143424 is a closed one-way ring of 226 m in south Vinh, not tagged as a
+    roundabout in the cut; its shape makes it one."""
+    import_osm(session, VINH)
+    session.flush()
+    body = _route(
+        client, "vi", **{"from": "105.677,18.6608", "to": "105.683,18.6608"}, steps="true"
+    )
+    steps = _check_leg(body["routes"][0]["legs"][0])
+    (ring,) = [s for s in steps if s["type"] == "roundabout"]
+    assert ring["instruction_vi"].startswith("Vào vòng xuyến, đi theo lối ra thứ ")
+    assert ring["instruction_en"].startswith("At the roundabout, take the ")
+    assert ring["location"] == pytest.approx([105.6804, 18.6606], abs=8e-4)  # on the ring
