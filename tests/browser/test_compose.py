@@ -110,7 +110,8 @@ def _download_gpx(page: Page, name: str) -> bytes:
 
 def _check_gpx(data: bytes, days: int) -> None:
     gpx = gpxpy.parse(data.decode("utf-8"))
-    assert len(gpx.routes) == days
+    assert len([r for r in gpx.routes if r.type == "day"]) == days
+    assert any(r.type == "directions" for r in gpx.routes)  # a leg's turn-by-turn steps
     assert all(len(route.points) >= 2 for route in gpx.routes)
     assert len(gpx.waypoints) >= 3
     for point in [*gpx.waypoints, *(p for r in gpx.routes for p in r.points)]:

@@ -88,3 +88,46 @@ def _near(metres: float) -> re.Pattern[str]:
     """The summary's distance is the API's, rounded or not."""
     whole = int(metres)
     return re.compile(rf"^({whole}(\.\d+)?|{whole + 1})$")
+
+
+def test_directions_listed_for_a_route(page: Page, api: httpx2.Client) -> None:
+    answer = api.get(
+        "/v1/routes",
+        params={"from": FROM, "to": TO, "steps": "true"},
+        headers={"Accept-Language": "vi"},
+    )
+    steps = answer.raise_for_status().json()["routes"][0]["legs"][0]["steps"]
+
+    open_screen(page, "route")
+    tid(page, "route-from").fill(FROM)
+    tid(page, "route-to").fill(TO)
+    _submit(page, "car")
+
+    card = tid(page, "route-directions")
+    expect(card).to_be_visible()
+    items = tid(card, "direction")
+    expect(items).to_have_count(len(steps))
+    card.scroll_into_view_if_needed()
+    shot(page, "route-directions")
+    # In order, in Vietnamese (the console's default language): depart first, arrive last.
+    types = items.evaluate_all("els => els.map(e => e.dataset.type)")
+    assert types == [s["type"] for s in steps]
+    assert types[0] == "depart"
+    assert types[-1] == "arrive"
+    texts = tid(card, "direction").locator(".dir-text").all_inner_texts()
+    assert texts == [s["instruction_vi"] for s in steps]
+    assert texts[0].startswith("Khởi hành trên ")
+    assert texts[-1] == "Đến nơi"
+    assert any(
+        t.startswith(("Rẽ ", "Chếch ", "Giữ ", "Đi thẳng ", "Vào vòng xuyến")) for t in texts
+    )
+    # The steps' distances are the route's.
+    summary = tid(page, "route-summary")
+    metres = [float(m) for m in items.evaluate_all("els => els.map(e => e.dataset.distanceM)")]
+    assert sum(metres) == pytest.approx(int_attr(summary, "data-distance-m"), abs=len(metres))
+
+    # In English after switching the language, same order.
+    tid(page, "lang-toggle").click()
+    expect(tid(card, "direction").first.locator(".dir-text")).to_have_text(
+        steps[0]["instruction_en"]
+    )

@@ -9,12 +9,14 @@ from __future__ import annotations
 import pytest
 
 from tourroute.errors import InvalidParameter, NoRouteFound
+from tourroute.plans import LegStep
 from tourroute.routes.graph_cache import NetworkGraph
 from tourroute.routes.legs import (
     ErrorNames,
     LegBuilder,
     breakdown_of,
     leg_document,
+    part_steps,
     route_breakdown,
 )
 from tourroute.routing import Segment, Vehicle, build_graph
@@ -60,7 +62,7 @@ def test_a_place_to_itself_is_an_empty_leg(graph: NetworkGraph) -> None:
     leg = LegBuilder.of(graph).leg(M, M, ErrorNames.leg("from m to m"))
     assert leg.route is None
     assert (leg.distance_m, leg.duration_s, leg.coords) == (0.0, 0.0, (M, M))
-    document = leg_document(graph, leg, "m", "m")
+    document = leg_document(LegBuilder.of(graph), leg, "m", "m")
     assert document.model_dump(mode="json", by_alias=True, exclude_unset=True) == {
         "from": "m",
         "to": "m",
@@ -72,8 +74,9 @@ def test_a_place_to_itself_is_an_empty_leg(graph: NetworkGraph) -> None:
 
 
 def test_leg_document_rounds_and_breaks_down_by_corridor(graph: NetworkGraph) -> None:
-    leg = LegBuilder.of(graph).leg(A, B, ErrorNames.leg("from a to b"))
-    doc = leg_document(graph, leg, "a", "b")
+    legs = LegBuilder.of(graph)
+    leg = legs.leg(A, B, ErrorNames.leg("from a to b"))
+    doc = leg_document(legs, leg, "a", "b")
     assert (doc.from_, doc.to) == ("a", "b")
     assert doc.distance_m == round(leg.distance_m, 1)
     assert doc.duration_s == round(leg.duration_s, 1)
@@ -86,7 +89,20 @@ def test_leg_document_rounds_and_breaks_down_by_corridor(graph: NetworkGraph) ->
     # As stored: the members in the document's order, no clock times (set by the composer
     # on days with breaks only).
     stored = doc.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    assert list(stored) == ["from", "to", "distance_m", "duration_s", "geometry", "breakdown"]
+    assert list(stored) == [
+        "from",
+        "to",
+        "distance_m",
+        "duration_s",
+        "geometry",
+        "breakdown",
+        "steps",
+    ]
+    # Its turn-by-turn steps: one road straight on, so depart and arrive, at the line's ends.
+    assert [s["type"] for s in stored["steps"]] == ["depart", "arrive"]
+    assert stored["steps"][0]["location"] == pytest.approx(leg.coords[0], abs=1e-6)
+    assert stored["steps"][-1]["location"] == pytest.approx(leg.coords[-1], abs=1e-6)
+    assert stored["steps"][0]["distance_m"] == doc.distance_m
     assert list(stored["breakdown"]) == [
         "by_ref",
         "by_corridor",
@@ -161,3 +177,77 @@ def test_snaps_name_the_point_and_its_parameter(graph: NetworkGraph) -> None:
         legs.snap(ISLAND[1], ErrorNames.point("island", "from"))
     assert legs.try_snap(NOWHERE) is None
     assert legs.try_snap(ISLAND[0]) is None
+
+
+def _step(kind: str, metres: float, at: tuple[float, float], **extra: object) -> LegStep:
+    return LegStep.model_validate(
+        {
+            "type": kind,
+            "modifier": extra.get("modifier"),
+            "road_ref": extra.get("ref"),
+            "road_name": None,
+            "instruction_vi": str(extra.get("vi", kind)),
+            "instruction_en": str(extra.get("en", kind)),
+            "distance_m": metres,
+            "duration_s": metres / 10,
+            "location": at,
+            "bearing_before": 0.0,
+            "bearing_after": 0.0,
+        }
+    )
+
+
+# 1,000 m south on QL1A, right onto QL7 for 500 m (west), arrive.
+LEG_STEPS = [
+    _step("depart", 1000.0, (105.7, 19.0), ref="QL1A"),
+    _step("turn", 500.0, (105.7, 18.991), ref="QL7", modifier="right", vi="Rẽ phải vào QL7"),
+    _step("arrive", 0.0, (105.6953, 18.991), ref="QL7", vi="Đến nơi"),
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "line", "kinds", "metres"),
+    [
+        # Up to a stop 600 m down QL1A: depart as planned, arrive at the stop.
+        (0, 600, [(105.7, 19.0), (105.7, 18.9946)], ["depart", "arrive"], [600, 0]),
+        # From that stop: depart south on QL1A, turn onto QL7, arrive as planned.
+        (
+            600,
+            1500,
+            [(105.7, 18.9946), (105.7, 18.991), (105.6953, 18.991)],
+            ["depart", "turn", "arrive"],
+            [400, 500, 0],
+        ),
+        # A stop in the middle of each road.
+        (
+            600,
+            1200,
+            [(105.7, 18.9946), (105.7, 18.991), (105.6981, 18.991)],
+            ["depart", "turn", "arrive"],
+            [400, 200, 0],
+        ),
+        # From a stop on QL7: depart west on it.
+        (1200, 1500, [(105.6981, 18.991), (105.6953, 18.991)], ["depart", "arrive"], [300, 0]),
+    ],
+)
+def test_the_steps_of_a_leg_cut_by_stops(
+    start: float,
+    end: float,
+    line: list[tuple[float, float]],
+    kinds: list[str],
+    metres: list[float],
+) -> None:
+    part = part_steps(LEG_STEPS, start, end, line, 123.0)
+    assert [s.type for s in part] == kinds
+    assert [s.distance_m for s in part] == pytest.approx(metres)
+    assert sum(s.duration_s for s in part) == pytest.approx(123.0, abs=0.1)
+    assert part[0].location == pytest.approx(line[0], abs=1e-6)
+    assert part[-1].location == pytest.approx(line[-1], abs=1e-6)
+    if start > 0:  # a new departure, on the road of the step the stop was on, in words
+        road = "QL7" if start >= 1000 else "QL1A"
+        direction = ("tây", "west") if start >= 1000 else ("nam", "south")
+        assert part[0].road_ref == road
+        assert part[0].instruction_vi == f"Khởi hành trên {road} về hướng {direction[0]}"
+        assert part[0].instruction_en == f"Head {direction[1]} on {road}"
+    else:
+        assert part[0].instruction_en == "depart"

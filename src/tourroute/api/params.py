@@ -1,4 +1,5 @@
-"""Parsers for the compound query parameters (``bbox``, ``exclude``) shared by routers.
+"""Parsers for the compound query parameters (``bbox``, ``exclude``) shared by routers, and
+the ``steps`` flag of every answer with routed legs.
 
 ``lon,lat`` (``near``, a route's endpoints) is parsed by :func:`tourroute.geo.parse_lon_lat`,
 which the use cases call too.
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Annotated
 
 import shapely
+from fastapi import Query
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
@@ -18,6 +21,15 @@ from tourroute.errors import InvalidParameter
 from tourroute.geo import check_lon_lat, parse_numbers
 from tourroute.i18n import Verbatim
 from tourroute.i18n import messages as msgs
+
+StepsFlag = Annotated[
+    bool,
+    Query(
+        description="also answer every leg's turn-by-turn `steps` (depart, turns, roundabouts, "
+        "arrive) with instructions in Vietnamese and English; left out by default to keep "
+        "the answer small"
+    ),
+]
 
 
 def parse_bbox(raw: str, name: str = "bbox") -> tuple[float, float, float, float]:

@@ -127,6 +127,7 @@ class LegResult:
     duration_s: float
     coords: list[Coord]
     doc: Leg | None = None
+    offset_m: float = 0.0  # where a cut leg's part starts along the whole leg
 
 
 @dataclass
@@ -182,8 +183,11 @@ def _split(leg: LegResult, share: float) -> tuple[LegResult, LegResult]:
         left = [leg.coords[-1], leg.coords[-1]]
     if len(cut) < 2:
         cut = [leg.coords[0], leg.coords[0]]
+    driven = leg.distance_m * share
     return (
-        LegResult(leg.a, leg.b, leg.distance_m * share, leg.duration_s * share, cut, leg.doc),
+        LegResult(
+            leg.a, leg.b, driven, leg.duration_s * share, cut, leg.doc, offset_m=leg.offset_m
+        ),
         LegResult(
             leg.a,
             leg.b,
@@ -191,6 +195,7 @@ def _split(leg: LegResult, share: float) -> tuple[LegResult, LegResult]:
             leg.duration_s * (1 - share),
             left,
             leg.doc,
+            offset_m=leg.offset_m + driven,
         ),
     )
 

@@ -78,7 +78,7 @@ from tourroute.plans import Leg as PlanLeg
 from tourroute.plans import Overnight as PlanOvernight
 from tourroute.provinces.repository import ProvinceRepository
 from tourroute.routes.graph_cache import GraphCache, NetworkGraph
-from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document
+from tourroute.routes.legs import ErrorNames, LegBuilder, leg_document, part_steps
 from tourroute.routes.service import Endpoint, RoutingService
 from tourroute.routing import Snap, Vehicle
 from tourroute.routing.convoy import convoy_factor
@@ -587,7 +587,7 @@ def _solve(problem: Problem, req: ItineraryRequest) -> Solution:
 def _leg(legs: LegBuilder, a: _Place, b: _Place) -> PlanLeg:
     """A leg of the plan, routed by the day's builder and named by the plan's place ids."""
     leg = legs.leg(a.coord, b.coord, ErrorNames.leg(msgs.LEG_FROM_TO(a=a.id, b=b.id)))
-    return leg_document(legs.graph, leg, a.id, b.id)
+    return leg_document(legs, leg, a.id, b.id)
 
 
 def _plan(
@@ -998,7 +998,7 @@ def _timed_leg(leg: LegResult, departure: datetime, arrival: datetime, seconds: 
     doc = leg.doc
     if doc is None:  # every leg the composer routes carries its document
         raise ValueError(f"the leg from {leg.a} to {leg.b} has no document")
-    return PlanLeg(
+    out = PlanLeg(
         from_=doc.from_,
         to=doc.to,
         distance_m=round(leg.distance_m, 1),
@@ -1008,3 +1008,8 @@ def _timed_leg(leg: LegResult, departure: datetime, arrival: datetime, seconds: 
         departure=departure,
         arrival=arrival,
     )
+    if doc.steps:  # the steps of the part driven, timed like it
+        out.steps = part_steps(
+            doc.steps, leg.offset_m, leg.offset_m + leg.distance_m, leg.coords, seconds
+        )
+    return out

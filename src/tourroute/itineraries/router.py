@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tourroute.api.deps import AppSettings, DbSession
 from tourroute.api.http import GEOJSON, cached_json, preferred_language
 from tourroute.api.openapi import NOT_MODIFIED, Responses, problem_responses
+from tourroute.api.params import StepsFlag
 from tourroute.errors import NotFound
 from tourroute.exports.geojson import PlanFeatureCollection, to_geojson
 from tourroute.exports.gpx import GPX, to_gpx
@@ -23,7 +24,7 @@ from tourroute.itineraries.schemas import ItineraryDocument, ItineraryRequest
 from tourroute.localtime import to_local
 from tourroute.offline.http import offline_responses, pack_response
 from tourroute.offline.service import OfflineService, OfflineTrip, pack_store, plan_files
-from tourroute.plans import Plan
+from tourroute.plans import Plan, without_steps
 from tourroute.routes.deps import Graphs
 
 router = APIRouter(tags=["itineraries"])
@@ -34,7 +35,8 @@ _READ_ERRORS: Responses = {
 }
 
 
-def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
+def _document(request: Request, itinerary: Itinerary, steps: bool) -> dict[str, Any]:
+    """The itinerary as answered: its legs' turn-by-turn steps only with ``steps``."""
     base = str(request.url_for("get_itinerary", itinerary_id=itinerary.id))
     return {
         "id": itinerary.id,
@@ -47,7 +49,7 @@ def _document(request: Request, itinerary: Itinerary) -> dict[str, Any]:
             "offline": base + "/offline",
         },
         "request": itinerary.request,
-        **itinerary.plan,
+        **(itinerary.plan if steps else without_steps(itinerary.plan)),
     }
 
 
@@ -87,9 +89,10 @@ def post_itinerary(
     settings: AppSettings,
     graphs: Graphs,
     body: ItineraryRequest,
+    steps: StepsFlag = False,
 ) -> Response:
     itinerary = ItineraryComposer(session, graphs).compose(body, settings.region_bbox)
-    doc = _document(request, itinerary)
+    doc = _document(request, itinerary, steps)
     response = cached_json(request, doc, headers={"Location": doc["links"]["self"]})
     response.status_code = 201
     return response
@@ -109,11 +112,21 @@ def get_itinerary_geojson(request: Request, session: DbSession, itinerary_id: st
 @router.get(
     "/v1/itineraries/{itinerary_id}.gpx",
     summary="An itinerary as GPX 1.1",
+    description=(
+        "One route per day with its legs' shape points, one route of turn-by-turn directions "
+        "per leg (a route point per step), a waypoint per visit and overnight place; names "
+        "and directions in the language of `Accept-Language`."
+    ),
     responses={**file_responses(GPX), **_READ_ERRORS},
 )
 def get_itinerary_gpx(request: Request, session: DbSession, itinerary_id: str) -> Response:
     it = _load(session, itinerary_id)
-    return export_file(request, to_gpx(it.id, _plan(it)), GPX, f"itinerary-{it.id}.gpx")
+    return export_file(
+        request,
+        to_gpx(it.id, _plan(it), preferred_language(request)),
+        GPX,
+        f"itinerary-{it.id}.gpx",
+    )
 
 
 @router.get(
@@ -153,7 +166,7 @@ def get_itinerary_offline(
         it.version,
         str(request.url_for("get_itinerary", itinerary_id=it.id)),
         plan,
-        lambda: plan_files(it.id, plan, _document(request, it), it.id, it.created_at),
+        lambda: plan_files(it.id, plan, _document(request, it, True), it.id, it.created_at),
     )
     prepared = OfflineService(session, pack_store(settings)).prepare(
         trip, preferred_language(request)
@@ -167,5 +180,7 @@ def get_itinerary_offline(
     response_model=ItineraryDocument,
     responses=_READ_ERRORS,
 )
-def get_itinerary(request: Request, session: DbSession, itinerary_id: str) -> Response:
-    return cached_json(request, _document(request, _load(session, itinerary_id)))
+def get_itinerary(
+    request: Request, session: DbSession, itinerary_id: str, steps: StepsFlag = False
+) -> Response:
+    return cached_json(request, _document(request, _load(session, itinerary_id), steps))

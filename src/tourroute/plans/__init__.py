@@ -18,6 +18,7 @@ from tourroute.plans.document import (
     DayTotals,
     LeftOutSite,
     Leg,
+    LegStep,
     LineStringGeometry,
     Overnight,
     Plan,
@@ -32,6 +33,7 @@ from tourroute.plans.document import (
     StopWarning,
     Visit,
     plan_document,
+    without_steps,
 )
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "DayTotals",
     "LeftOutSite",
     "Leg",
+    "LegStep",
     "LineStringGeometry",
     "Overnight",
     "Plan",
@@ -59,4 +62,5 @@ __all__ = [
     "StopWarning",
     "Visit",
     "plan_document",
+    "without_steps",
 ]

@@ -38,6 +38,7 @@ __all__ = [
     "DayTotals",
     "LeftOutSite",
     "Leg",
+    "LegStep",
     "LineStringGeometry",
     "LonLat",
     "Overnight",
@@ -53,6 +54,7 @@ __all__ = [
     "StopWarning",
     "Visit",
     "plan_document",
+    "without_steps",
 ]
 
 LonLat = tuple[Longitude, Latitude]
@@ -168,6 +170,32 @@ class Visit(PlanPlace):
     opening_hours: str | None = Field(description="OpenStreetMap opening_hours of the site")
 
 
+StepType = Literal["depart", "turn", "continue", "roundabout", "arrive"]
+StepModifier = Literal[
+    "straight", "slight left", "left", "sharp left", "slight right", "right", "sharp right", "uturn"
+]
+
+
+class LegStep(_Document):
+    """One turn-by-turn step: a maneuver and the driving after it until the next one.
+
+    The types and modifiers are OSRM's; a ``continue`` with a slight modifier at a fork
+    reads "keep left/right".  The instruction is kept in both languages.
+    """
+
+    type: StepType
+    modifier: StepModifier | None = Field(description="null for depart and arrive")
+    road_ref: str | None = Field(description="the road driven after the maneuver, e.g. QL7")
+    road_name: str | None = Field(description="its name, e.g. Lê Lợi")
+    instruction_vi: str = Field(examples=["Rẽ phải vào QL7"])
+    instruction_en: str = Field(examples=["Turn right onto QL7"])
+    distance_m: float = Field(description="driven after the maneuver, until the next (0: arrive)")
+    duration_s: float
+    location: LonLat = Field(description="where the maneuver is")
+    bearing_before: float = Field(description="heading arriving there, degrees from north")
+    bearing_after: float = Field(description="heading leaving it, degrees from north")
+
+
 class Leg(_Document):
     """A drive from one place of the day to the next, routed for the vehicle."""
 
@@ -184,6 +212,11 @@ class Leg(_Document):
         default=None, description="on days laid out with breaks (convoy, meals)"
     )
     arrival: dt.datetime | None = None
+    steps: list[LegStep] | None = Field(
+        default=None,
+        description="turn-by-turn steps (answered with `steps=true`; plans stored before "
+        "steps existed have none)",
+    )
 
 
 class Break(_Document):
@@ -404,3 +437,18 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     if not any(day.legs for day in plan.days):
         out["totals"] |= {"driving_s": 0, "distance_m": 0}
     return out
+
+
+def without_steps(document: dict[str, Any]) -> dict[str, Any]:
+    """A plan document (:func:`plan_document`) without its legs' turn-by-turn steps.
+
+    Stored plans keep the steps; reads leave them out unless asked (``steps=true``), since
+    they are most of a plan's bytes and a phone on a weak connection seldom needs them.
+    """
+    if not any("steps" in leg for day in document.get("days", ()) for leg in day["legs"]):
+        return document
+    days = [
+        day | {"legs": [{k: v for k, v in leg.items() if k != "steps"} for leg in day["legs"]]}
+        for day in document["days"]
+    ]
+    return document | {"days": days}

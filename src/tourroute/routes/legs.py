@@ -9,13 +9,15 @@ into the domain errors of :mod:`tourroute.errors` — each caller says, with
 :class:`ErrorNames`, what its message names (the request parameter, the places).
 
 :func:`leg_document` renders the part of a leg that itineraries and tours store alike (a
-:class:`tourroute.plans.Leg`); :func:`breakdown_of` the distance of legs by road, corridor
+:class:`tourroute.plans.Leg`, with its turn-by-turn steps: :meth:`LegBuilder.steps`);
+:func:`breakdown_of` the distance of legs by road, corridor
 and province (:func:`route_breakdown`: the same as ``/v1/routes`` answers it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,7 @@ from tourroute.plans import (
     Breakdown,
     CorridorDistance,
     CorridorProvinceDistance,
+    LegStep,
     LineStringGeometry,
     ProvinceDistance,
     RefDistance,
@@ -35,7 +38,9 @@ from tourroute.plans import (
 from tourroute.plans import Leg as PlanLeg
 from tourroute.routes.graph_cache import NetworkGraph
 from tourroute.routing import NoRoute, Preference, Route, Snap, SnapError, Vehicle
+from tourroute.routing.directions import route_steps
 from tourroute.routing.graph import Coord
+from tourroute.routing.maneuvers import Step, Stretch, build_steps
 from tourroute.routing.route import PREFERRED_CORRIDOR_FACTOR, Matrix, RouteCost
 
 __all__ = [
@@ -44,8 +49,10 @@ __all__ = [
     "LegBuilder",
     "breakdown_of",
     "leg_document",
+    "part_steps",
     "route_breakdown",
     "routing_error",
+    "step_document",
 ]
 
 
@@ -333,6 +340,21 @@ class LegBuilder:
             return found
         raise routing_error(found, names) from None
 
+    def steps(self, route: Route) -> list[LegStep]:
+        """The turn-by-turn steps of a route of this builder, as documents.
+
+        Parameters
+        ----------
+        route
+            A route of :meth:`route` (same graph, same cost model).
+
+        Returns
+        -------
+        list of tourroute.plans.LegStep
+            Depart, the maneuvers, arrive (:func:`step_document` of each).
+        """
+        return [step_document(s) for s in route_steps(self.graph.router, route, self.model)]
+
     def leg(self, origin: Coord, destination: Coord, names: ErrorNames) -> Leg:
         """The leg between two places: nothing to drive if they coincide, else the route.
 
@@ -359,13 +381,131 @@ class LegBuilder:
         return Leg.routed(origin, destination, self.route(origin, destination, names))
 
 
-def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -> PlanLeg:
-    """The part of a leg that itineraries and tours store alike.
+def step_document(step: Step) -> LegStep:
+    """A step of :func:`~tourroute.routing.maneuvers.build_steps` as a document: metres
+    and seconds to 0.1, the location to 1e-6°.
 
     Parameters
     ----------
-    graph
-        The road graph the leg was routed on (for the corridors' and provinces' names).
+    step
+        The step.
+
+    Returns
+    -------
+    tourroute.plans.LegStep
+    """
+    lon, lat = step.location
+    return LegStep.model_validate(
+        {
+            "type": step.kind,
+            "modifier": step.modifier,
+            "road_ref": step.road_ref,
+            "road_name": step.road_name,
+            "instruction_vi": step.text_vi,
+            "instruction_en": step.text_en,
+            "distance_m": round(step.distance_m, 1),
+            "duration_s": round(step.duration_s, 1),
+            "location": (round(lon, 6), round(lat, 6)),
+            "bearing_before": step.bearing_before,
+            "bearing_after": step.bearing_after,
+        }
+    )
+
+
+def part_steps(
+    steps: list[LegStep],
+    start_m: float,
+    end_m: float,
+    coords: Sequence[Coord],
+    duration_s: float,
+) -> list[LegStep]:
+    """The steps of the part of a leg driven from ``start_m`` to ``end_m`` along it.
+
+    A convoy's stop or a meal cuts a leg in parts, each a leg of the plan: a part that
+    starts after the leg's start departs from where it starts (on the road driven there),
+    one that ends before the leg's end arrives where it ends, and the step a cut falls in
+    keeps only the metres on its side.  Durations are scaled to ``duration_s`` (the part's
+    time, a convoy's slow-down included), so a part's steps add up to it.
+
+    Parameters
+    ----------
+    steps
+        The whole leg's steps (depart … arrive).
+    start_m, end_m
+        Where the part starts and ends along the leg, in metres.
+    coords
+        The part's line (its first and last points are where it departs and arrives).
+    duration_s
+        The part's driving time.
+
+    Returns
+    -------
+    list of tourroute.plans.LegStep
+    """
+    total = sum(s.distance_m for s in steps)
+    first = -math.inf if start_m <= 0.5 else start_m  # 0.5 m: the steps' rounding
+    last = math.inf if end_m >= total - 0.5 else end_m
+    arriving = build_steps([Stretch(tuple(coords), None, None, "unclassified", 0.0, 0.0)], [])[-1]
+    kept: list[tuple[LegStep, float, float]] = []  # step, metres, seconds
+    at = 0.0
+    for step in steps[:-1]:
+        lo, hi = at, at + step.distance_m
+        at = hi
+        if hi <= first or lo >= last:
+            continue
+        metres = min(hi, last) - max(lo, first)
+        seconds = step.duration_s * metres / step.distance_m if step.distance_m else 0.0
+        if lo < first:  # the part departs within this step, on its road
+            step = _depart(step, coords)
+        kept.append((step, metres, seconds))
+    if not kept:
+        kept.append((_depart(steps[0], coords), 0.0, 0.0))
+    arrive = steps[-1]
+    if last != math.inf:
+        lon, lat = arriving.location
+        arrive = arrive.model_copy(
+            update={
+                "location": (round(lon, 6), round(lat, 6)),
+                "bearing_before": arriving.bearing_before,
+            }
+        )
+    timed = sum(seconds for _, _, seconds in kept)
+    scale = duration_s / timed if timed > 0 else 0.0
+    out = [
+        step.model_copy(
+            update={"distance_m": round(metres, 1), "duration_s": round(seconds * scale, 1)}
+        )
+        for step, metres, seconds in kept
+    ]
+    return [*out, arrive]
+
+
+def _depart(step: LegStep, coords: Sequence[Coord]) -> LegStep:
+    """A departure on ``step``'s road from the start of ``coords``, heading along them."""
+    road = Stretch(tuple(coords), step.road_ref, step.road_name, "unclassified", 0.0, 0.0)
+    depart = build_steps([road], [])[0]
+    lon, lat = depart.location
+    return step.model_copy(
+        update={
+            "type": "depart",
+            "modifier": None,
+            "instruction_vi": depart.text_vi,
+            "instruction_en": depart.text_en,
+            "location": (round(lon, 6), round(lat, 6)),
+            "bearing_before": 0.0,
+            "bearing_after": depart.bearing_after,
+        }
+    )
+
+
+def leg_document(legs: LegBuilder, leg: Leg, origin: str, destination: str) -> PlanLeg:
+    """The part of a leg that itineraries and tours store alike, its steps included.
+
+    Parameters
+    ----------
+    legs
+        The builder that routed the leg (its graph names the corridors and provinces; its
+        cost model times the steps).
     leg
         The leg.
     origin, destination
@@ -375,10 +515,11 @@ def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -
     -------
     tourroute.plans.Leg
         ``from``, ``to``, ``distance_m`` and ``duration_s`` (to 0.1), ``geometry`` (a
-        GeoJSON LineString) and ``breakdown`` (:func:`breakdown_of` in both languages;
-        ``None`` for a place to itself); no clock times.
+        GeoJSON LineString), ``breakdown`` (:func:`breakdown_of` in both languages;
+        ``None`` for a place to itself) and ``steps`` (:meth:`LegBuilder.steps`; left
+        out for a place to itself); no clock times.
     """
-    return PlanLeg(
+    doc = PlanLeg(
         from_=origin,
         to=destination,
         distance_m=round(leg.distance_m, 1),
@@ -387,9 +528,12 @@ def leg_document(graph: NetworkGraph, leg: Leg, origin: str, destination: str) -
         breakdown=(
             None
             if leg.route is None
-            else breakdown_of(graph, [leg.route], "en", both_languages=True)
+            else breakdown_of(legs.graph, [leg.route], "en", both_languages=True)
         ),
     )
+    if leg.route is not None:
+        doc.steps = legs.steps(leg.route)
+    return doc
 
 
 def _named(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:

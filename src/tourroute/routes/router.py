@@ -14,9 +14,10 @@ from tourroute.api.http import cached_json, preferred_language
 from tourroute.api.openapi import (
     problem_responses,
 )
-from tourroute.api.params import parse_polygon
+from tourroute.api.params import StepsFlag, parse_polygon
 from tourroute.errors import InvalidParameter
 from tourroute.i18n import messages as msgs
+from tourroute.plans import LegStep
 from tourroute.routes.deps import Graphs
 from tourroute.routes.schemas import (
     LocatedPoint,
@@ -24,6 +25,7 @@ from tourroute.routes.schemas import (
     MatrixResponse,
     ReachableResponse,
     RouteResponse,
+    RouteStep,
 )
 from tourroute.routes.service import RouteRequest, RoutingService, route_breakdown
 from tourroute.routing import Preference, Snap, Vehicle
@@ -89,6 +91,7 @@ def get_route(
         GeometryFormat,
         Query(description="`geojson` LineString or Google `polyline` (precision 5, lat/lon)"),
     ] = GeometryFormat.geojson,
+    steps: StepsFlag = False,
 ) -> Response:
     service = RoutingService(session, graphs)
     region = settings.region_bbox
@@ -106,6 +109,7 @@ def get_route(
         prefer=prefer,
         alternatives=alternatives,
         excluded=parse_polygon(exclude, "exclude") if exclude is not None else None,
+        steps=steps,
     )
     graph, plans = service.plan(req)
     lang = preferred_language(request)
@@ -132,7 +136,10 @@ def get_route(
                             round(leg.destination.distance_m, 1),
                         ],
                     }
-                    for leg, a, b in zip(plan.legs, points, points[1:], strict=False)
+                    | ({} if plan.steps is None else {"steps": _steps(plan.steps[i], lang)})
+                    for i, (leg, a, b) in enumerate(
+                        zip(plan.legs, points, points[1:], strict=False)
+                    )
                 ],
                 "breakdown": route_breakdown(graph, plan.legs, lang),
             }
@@ -144,6 +151,16 @@ def get_route(
         "routes": routes,
     }
     return cached_json(request, body)
+
+
+def _steps(steps: list[LegStep], lang: str) -> list[dict[str, Any]]:
+    """A leg's steps as answered: each with its instruction in the response's language."""
+    return [
+        RouteStep(
+            **s.model_dump(), instruction=s.instruction_vi if lang == "vi" else s.instruction_en
+        ).model_dump(mode="json")
+        for s in steps
+    ]
 
 
 def _point(raw: str | tuple[float, float], name: str, service: RoutingService, region: Any) -> Any:

@@ -12,6 +12,7 @@ from tourroute.geojson import Latitude, Longitude
 from tourroute.plans.document import (
     CorridorDistance,
     CorridorProvinceDistance,
+    LegStep,
     LineStringGeometry,
     ProvinceDistance,
     RefDistance,
@@ -73,6 +74,15 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
 
 
+class RouteStep(LegStep):
+    """A turn-by-turn step of a route's leg: its instruction in both languages, and in the
+    response's language (``Accept-Language``) as ``instruction``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instruction: str = Field(examples=["Turn right onto QL7"])
+
+
 class RouteLegOut(_Answer):
     """One leg of a route, between two consecutive points (from, via…, to)."""
 
@@ -82,6 +92,12 @@ class RouteLegOut(_Answer):
     duration_s: float
     snap_distance_m: tuple[float, float] = Field(
         description="how far its two points lay from the road they were snapped onto"
+    )
+    # Absent (never null) unless `steps=true`.
+    steps: list[RouteStep] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="turn-by-turn steps, with `steps=true`: depart, the maneuvers, arrive; "
+        "their distances add up to the leg's",
     )
 
 

@@ -12,6 +12,7 @@ from tourroute.db.spatial import geojson_of
 from tourroute.errors import InvalidParameter, NoRouteFound
 from tourroute.geo import parse_lon_lat
 from tourroute.i18n import messages as msgs
+from tourroute.plans import LegStep
 from tourroute.routes.graph_cache import GraphCache, NetworkGraph
 from tourroute.routes.legs import ErrorNames, LegBuilder
 from tourroute.routes.legs import route_breakdown as route_breakdown  # router.py imports it here
@@ -58,6 +59,7 @@ class RouteRequest:
     prefer: str | None = None
     alternatives: int = 0
     excluded: BaseGeometry | None = None
+    steps: bool = False  # turn-by-turn steps of every leg (only when asked: they cost time)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class RoutePlan:
     legs: list[Route]
     label: str
     avoided: list[str] = field(default_factory=list)
+    steps: list[list[LegStep]] | None = None  # per leg, with RouteRequest.steps
 
     @property
     def distance_m(self) -> float:
@@ -325,4 +328,5 @@ class RoutingService:
                     parameter = "from" if j == 0 else "to" if j == last else "via"
                     legs.snap(p.coord, ErrorNames.point(p.query, parameter))
                 raise
-        return RoutePlan(routes, label)
+        steps = [legs.steps(r) for r in routes] if req.steps else None
+        return RoutePlan(routes, label, steps=steps)

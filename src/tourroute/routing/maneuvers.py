@@ -57,6 +57,7 @@ __all__ = [
     "Step",
     "Stretch",
     "build_steps",
+    "leaving_bearing",
     "modifier_for",
     "turn_angle",
 ]
@@ -200,13 +201,19 @@ def _span_bearing(coords: Sequence[Coord], span_m: float) -> float | None:
     A chord over a few tens of metres rather than the first segment, because the first
     segment may be a digitising kink of a metre or two.  ``None`` for a line of no length.
     """
-    lon = np.asarray([c[0] for c in coords], dtype=float)
-    lat = np.asarray([c[1] for c in coords], dtype=float)
-    if lon.size < 2:
+    if len(coords) < 2:
         return None
-    az, _, dist = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    az, dist = np.atleast_1d(az), np.atleast_1d(dist)
-    cum = np.cumsum(dist)
+    # Only as many vertices as the span needs: a stretch may be a 150 km road of thousands.
+    k = min(len(coords), 8)
+    while True:
+        lon = np.asarray([c[0] for c in coords[:k]], dtype=float)
+        lat = np.asarray([c[1] for c in coords[:k]], dtype=float)
+        az, _, dist = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        az, dist = np.atleast_1d(az), np.atleast_1d(dist)
+        cum = np.cumsum(dist)
+        if cum[-1] > span_m or k == len(coords):
+            break
+        k = min(len(coords), 4 * k)
     if cum[-1] <= 1e-6:
         return None
     if cum[-1] <= span_m:
@@ -217,6 +224,16 @@ def _span_bearing(coords: Sequence[Coord], span_m: float) -> float | None:
         end_lon, end_lat, _ = _GEOD.fwd(lon[i], lat[i], az[i], span_m - before)
     bearing, _, _ = _GEOD.inv(lon[0], lat[0], end_lon, end_lat)
     return float(bearing) % 360.0
+
+
+def leaving_bearing(coords: Sequence[Coord]) -> float | None:
+    """Heading of a line leaving its first point, over :data:`BEARING_SPAN_M` (as the
+    stretches' bearings are measured); ``None`` for a line of no length.
+
+    >>> round(leaving_bearing([(105.0, 19.0), (105.0, 19.001)]))
+    0
+    """
+    return _span_bearing(coords, BEARING_SPAN_M)
 
 
 def _end_bearings(stretch: Stretch) -> tuple[float | None, float | None]:

@@ -77,6 +77,9 @@ class Route:
     by_corridor_province: dict[tuple[str, str], float] = field(default_factory=dict)
     segment_ids: list[str] = field(default_factory=list)
     cost: float = 0.0  # in the model's unit: what the search minimised
+    # The arcs driven, (arc, from fraction, to fraction) in driving order: what turn-by-turn
+    # steps are derived from (routing.directions), only when asked for.
+    arcs: list[tuple[int, float, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -531,6 +534,8 @@ class Router:
         self._cache: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()
         self._lock = threading.Lock()
         self.fast = FastRouter(road, self.costs) if fast else None
+        # One-way arcs found to be (or not to be) on a roundabout (routing.directions).
+        self.rings: dict[int, bool] = {}
 
     def model(
         self,
@@ -896,6 +901,7 @@ class Router:
             end,
         )
         r.cost = float((costs * share)[driven].sum())
+        r.arcs = [legs[int(i)] for i in np.flatnonzero(driven)]
         pieces, metres, share = pieces[driven], metres[driven], share[driven]
         segs = a["piece_seg"][pieces].astype(np.int64)
         r.by_ref = _grouped(a["seg_ref"][segs], metres, road.strings("ref_table"))
@@ -929,6 +935,13 @@ class Router:
             ids = a["seg_ids"]
             r.segment_ids = [str(ids[segs[i]]) for i in changes]
         return r
+
+    def line(self, legs: list[tuple[int, float, float]]) -> list[Coord]:
+        """The line along ``legs`` ((arc, from fraction, to fraction) in driving order)."""
+        arcs = np.array([leg[0] for leg in legs], dtype=np.int64)
+        lo = np.array([leg[1] for leg in legs], dtype=np.float64)
+        hi = np.array([leg[2] for leg in legs], dtype=np.float64)
+        return self._coords(arcs, lo, hi)
 
     def _coords(self, arcs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[Coord]:
         """The line along the arcs driven from fraction ``lo`` to ``hi`` of each: runs of

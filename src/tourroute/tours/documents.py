@@ -6,6 +6,7 @@ from typing import Any
 
 from tourroute.accounts.authorization import TourResource
 from tourroute.exports.jsonld import Agency, ProvinceOffice, Trip
+from tourroute.plans import without_steps
 from tourroute.tours.models import Tour
 from tourroute.tours.schemas import (
     AgencyRef,
@@ -169,12 +170,13 @@ def tour_summary(tour: Tour, language: str, base: str) -> TourSummary:
     )
 
 
-def tour_read(tour: Tour, language: str, base: str) -> TourRead:
+def tour_read(tour: Tour, language: str, base: str, *, steps: bool = False) -> TourRead:
+    """A tour as read; its legs' turn-by-turn steps only with ``steps``."""
     return TourRead(
         title=tour.title_vi if language == "vi" else tour.title_en,
         summary=tour.summary_vi if language == "vi" else tour.summary_en,
         links=links_for(base),
         days=tour.days,
-        itinerary=tour.plan,
+        itinerary=tour.plan if steps else without_steps(tour.plan),
         **_common(tour),
     )

@@ -134,7 +134,7 @@ class _Planner:
         vehicle = msgs.vehicle_label(self.definition.vehicle.value)
         names = ErrorNames.leg(msgs.LEG_USABLE_BY(vehicle=vehicle, a=a.site.slug, b=b.site.slug))
         try:
-            return leg_document(self.graph, self.legs.leg(a.coord, b.coord, names), a.id, b.id)
+            return leg_document(self.legs, self.legs.leg(a.coord, b.coord, names), a.id, b.id)
         except NoRouteFound as exc:
             if (a.coord, b.coord) not in self._unroutable:
                 self._unroutable.add((a.coord, b.coord))

@@ -33,6 +33,7 @@ from tourroute.api.openapi import (
     write_errors,
 )
 from tourroute.api.paging import CursorPaging
+from tourroute.api.params import StepsFlag
 from tourroute.exports.geojson import PlanFeatureCollection, to_geojson
 from tourroute.exports.gpx import GPX, to_gpx
 from tourroute.exports.http import export_file, export_json, file_responses, json_responses
@@ -129,10 +130,14 @@ def _sites_base(request: Request) -> str:
 
 
 def _private(
-    request: Request, tour: Tour, status_code: int = 200, headers: dict[str, str] | None = None
+    request: Request,
+    tour: Tour,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    steps: bool = False,
 ) -> Response:
     """A tour as its managers see it, tagged with its version ETag, never shared by caches."""
-    read = tour_read(tour, preferred_language(request), _base(request, tour.slug))
+    read = tour_read(tour, preferred_language(request), _base(request, tour.slug), steps=steps)
     return private_versioned_json(
         request,
         read.model_dump(mode="json"),
@@ -246,14 +251,18 @@ def get_tour_geojson(
 @router.get(
     "/{slug}.gpx",
     summary="A tour as GPX 1.1",
-    description="One route per day with its legs' shape points; a waypoint per visit.",
+    description=(
+        "One route per day with its legs' shape points, one route of turn-by-turn directions "
+        "per leg (a route point per step), a waypoint per visit; names and directions in the "
+        "language of `Accept-Language`."
+    ),
     responses={**file_responses(GPX), **_READ_ERRORS},
 )
 def get_tour_gpx(
     request: Request, session: DbSession, slug: _SlugPath, start_date: _StartDate = None
 ) -> Response:
     tour = TourService(session).published(slug)
-    body = to_gpx(tour.slug, _plan(tour, start_date))
+    body = to_gpx(tour.slug, _plan(tour, start_date), preferred_language(request))
     return export_file(request, body, GPX, f"tour-{tour.slug}.gpx")
 
 
@@ -340,11 +349,12 @@ def get_tour(
     session: DbSession,
     actor: Annotated[Actor | None, Depends(optional_actor)],
     slug: _SlugPath,
+    steps: StepsFlag = False,
 ) -> Response:
     tour = TourService(session).visible(slug, actor)
     if actor is not None:
-        return _private(request, tour)
-    read = tour_read(tour, preferred_language(request), _base(request, tour.slug))
+        return _private(request, tour, steps=steps)
+    read = tour_read(tour, preferred_language(request), _base(request, tour.slug), steps=steps)
     return versioned_json(request, read.model_dump(mode="json"), tour.version)
 
 

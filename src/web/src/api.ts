@@ -32,6 +32,7 @@ export type CorridorList = Schemas["CorridorList"];
 export type RouteAnswer = Schemas["RouteResponse"];
 export type RouteOption = Schemas["RouteOut"];
 export type RouteBreakdown = Schemas["RouteBreakdown"];
+export type RouteStep = Schemas["RouteStep"];
 export type RoadCollection = Schemas["RoadCollection"];
 export type RoadProperties = Schemas["RoadProperties"];
 export type AuditEntry = Schemas["AuditEntryRead"];

@@ -277,6 +277,10 @@ const STRINGS: Record<string, [string, string]> = {
   "cur.audit_none": ["Chưa có thay đổi nào được ghi", "Nothing recorded yet"],
   "cur.audit_fields": ["các trường", "fields"],
   "cur.workflow": ["Quy trình", "Workflow"],
+  // turn-by-turn directions (directions.ts)
+  "dir.title": ["Chỉ dẫn từng chặng", "Directions"],
+  "dir.leg": ["Chặng", "Leg"],
+  "dir.show": ["Xem chỗ này trên bản đồ", "Show this place on the map"],
 };
 
 let current: Lang = "vi";

@@ -395,7 +395,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An itinerary as GPX 1.1 */
+        /**
+         * An itinerary as GPX 1.1
+         * @description One route per day with its legs' shape points, one route of turn-by-turn directions per leg (a route point per step), a waypoint per visit and overnight place; names and directions in the language of `Accept-Language`.
+         */
         get: operations["get_itinerary_gpx_v1_itineraries__itinerary_id__gpx_get"];
         put?: never;
         post?: never;
@@ -876,7 +879,7 @@ export interface paths {
         };
         /**
          * A tour as GPX 1.1
-         * @description One route per day with its legs' shape points; a waypoint per visit.
+         * @description One route per day with its legs' shape points, one route of turn-by-turn directions per leg (a route point per step), a waypoint per visit; names and directions in the language of `Accept-Language`.
          */
         get: operations["get_tour_gpx_v1_tours__slug__gpx_get"];
         put?: never;
@@ -1815,6 +1818,11 @@ export interface components {
             from: string;
             geometry: components["schemas"]["LineStringGeometry"];
             /**
+             * Steps
+             * @description turn-by-turn steps (answered with `steps=true`; plans stored before steps existed have none)
+             */
+            steps?: components["schemas"]["LegStep"][] | null;
+            /**
              * To
              * @description `id` of the place it reaches
              */
@@ -1854,6 +1862,70 @@ export interface components {
             kind: "leg";
             /** To */
             to: string;
+        };
+        /**
+         * LegStep
+         * @description One turn-by-turn step: a maneuver and the driving after it until the next one.
+         *
+         *     The types and modifiers are OSRM's; a ``continue`` with a slight modifier at a fork
+         *     reads "keep left/right".  The instruction is kept in both languages.
+         */
+        LegStep: {
+            /**
+             * Bearing After
+             * @description heading leaving it, degrees from north
+             */
+            bearing_after: number;
+            /**
+             * Bearing Before
+             * @description heading arriving there, degrees from north
+             */
+            bearing_before: number;
+            /**
+             * Distance M
+             * @description driven after the maneuver, until the next (0: arrive)
+             */
+            distance_m: number;
+            /** Duration S */
+            duration_s: number;
+            /**
+             * Instruction En
+             * @example Turn right onto QL7
+             */
+            instruction_en: string;
+            /**
+             * Instruction Vi
+             * @example Rẽ phải vào QL7
+             */
+            instruction_vi: string;
+            /**
+             * Location
+             * @description where the maneuver is
+             */
+            location: [
+                number,
+                number
+            ];
+            /**
+             * Modifier
+             * @description null for depart and arrive
+             */
+            modifier: ("straight" | "slight left" | "left" | "sharp left" | "slight right" | "right" | "sharp right" | "uturn") | null;
+            /**
+             * Road Name
+             * @description its name, e.g. Lê Lợi
+             */
+            road_name: string | null;
+            /**
+             * Road Ref
+             * @description the road driven after the maneuver, e.g. QL7
+             */
+            road_ref: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "depart" | "turn" | "continue" | "roundabout" | "arrive";
         };
         /**
          * LineStringGeometry
@@ -2967,6 +3039,11 @@ export interface components {
                 number,
                 number
             ];
+            /**
+             * Steps
+             * @description turn-by-turn steps, with `steps=true`: depart, the maneuvers, arrive; their distances add up to the leg's
+             */
+            steps?: components["schemas"]["RouteStep"][];
             /** To */
             to: string;
         };
@@ -3013,6 +3090,73 @@ export interface components {
             /** Routes */
             routes: components["schemas"]["RouteOut"][];
             vehicle: components["schemas"]["Vehicle"];
+        };
+        /**
+         * RouteStep
+         * @description A turn-by-turn step of a route's leg: its instruction in both languages, and in the
+         *     response's language (``Accept-Language``) as ``instruction``.
+         */
+        RouteStep: {
+            /**
+             * Bearing After
+             * @description heading leaving it, degrees from north
+             */
+            bearing_after: number;
+            /**
+             * Bearing Before
+             * @description heading arriving there, degrees from north
+             */
+            bearing_before: number;
+            /**
+             * Distance M
+             * @description driven after the maneuver, until the next (0: arrive)
+             */
+            distance_m: number;
+            /** Duration S */
+            duration_s: number;
+            /**
+             * Instruction
+             * @example Turn right onto QL7
+             */
+            instruction: string;
+            /**
+             * Instruction En
+             * @example Turn right onto QL7
+             */
+            instruction_en: string;
+            /**
+             * Instruction Vi
+             * @example Rẽ phải vào QL7
+             */
+            instruction_vi: string;
+            /**
+             * Location
+             * @description where the maneuver is
+             */
+            location: [
+                number,
+                number
+            ];
+            /**
+             * Modifier
+             * @description null for depart and arrive
+             */
+            modifier: ("straight" | "slight left" | "left" | "sharp left" | "slight right" | "right" | "sharp right" | "uturn") | null;
+            /**
+             * Road Name
+             * @description its name, e.g. Lê Lợi
+             */
+            road_name: string | null;
+            /**
+             * Road Ref
+             * @description the road driven after the maneuver, e.g. QL7
+             */
+            road_ref: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "depart" | "turn" | "continue" | "roundabout" | "arrive";
         };
         /**
          * SiteDraft
@@ -5175,7 +5319,10 @@ export interface operations {
     };
     post_itinerary_v1_itineraries_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description also answer every leg's turn-by-turn `steps` (depart, turns, roundabouts, arrive) with instructions in Vietnamese and English; left out by default to keep the answer small */
+                steps?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5208,7 +5355,10 @@ export interface operations {
     };
     get_itinerary_v1_itineraries__itinerary_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description also answer every leg's turn-by-turn `steps` (depart, turns, roundabouts, arrive) with instructions in Vietnamese and English; left out by default to keep the answer small */
+                steps?: boolean;
+            };
             header?: never;
             path: {
                 itinerary_id: string;
@@ -6148,6 +6298,8 @@ export interface operations {
                 exclude?: string | null;
                 /** @description `geojson` LineString or Google `polyline` (precision 5, lat/lon) */
                 geometry?: components["schemas"]["GeometryFormat"];
+                /** @description also answer every leg's turn-by-turn `steps` (depart, turns, roundabouts, arrive) with instructions in Vietnamese and English; left out by default to keep the answer small */
+                steps?: boolean;
             };
             header?: never;
             path?: never;
@@ -6902,7 +7054,10 @@ export interface operations {
     };
     get_tour_v1_tours__slug__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description also answer every leg's turn-by-turn `steps` (depart, turns, roundabouts, arrive) with instructions in Vietnamese and English; left out by default to keep the answer small */
+                steps?: boolean;
+            };
             header?: never;
             path: {
                 slug: string;

@@ -2,6 +2,7 @@
 // GET /v1/routes with alternatives; the routes on the map; summary and breakdowns.
 
 import { api, qs, type RouteAnswer, type RouteBreakdown, type RouteOption } from "../api";
+import { directionsCard } from "../directions";
 import { fmtDuration, fmtKm, pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
@@ -87,6 +88,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       preference: preference.value,
       avoid: avoidList.join(","),
       alternatives: 2,
+      steps: true,
     };
     history.replaceState(null, "", `#/route${qs({ from: fromV, to: toV, via: via.input.value.trim(), vehicle: vehicle.value })}`);
     submit.disabled = true;
@@ -193,6 +195,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
           h("tbody", {}, ...bd.by_province.map((x) => row("province", x.province, provinceName(x.province, x.name), x.distance_m))),
         ),
       ),
+      directionsCard(best),
     );
   };
 
