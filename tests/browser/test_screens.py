@@ -38,13 +38,24 @@ def _compose(page: Page, server: Server) -> str:
     open_screen(page, "compose?tour=di-san-thanh-hoa-nghe-an-ha-tinh")
     expect(tid(page, "compose-start")).to_have_attribute("data-value", "thanh-nha-ho")
     expect(tid(page, "compose-submit")).to_be_enabled()
-    return "compose-submit"
+    # Composed: the timeline is the widest thing this screen shows.
+    tid(page, "compose-submit").click()
+    expect(page.locator('[data-testid="timeline-day"]:visible').first).to_be_visible(
+        timeout=180_000
+    )
+    return "timeline"
 
 
 def _catalogue(page: Page, server: Server) -> str:
     open_screen(page, "catalogue")
     expect(tid(page, "tour-list")).to_have_attribute("data-on-map", re.compile(r"\S"))
     return "tour-list"
+
+
+def _tour(page: Page, server: Server) -> str:
+    open_screen(page, "tours/caravan-duong-ho-chi-minh")
+    expect(tid(page, "timeline-leg").first).to_be_visible()
+    return "tour-page"
 
 
 def _curate(page: Page, server: Server) -> str:
@@ -58,6 +69,7 @@ SCREENS: dict[str, Callable[[Page, Server], str]] = {
     "route": _route,
     "compose": _compose,
     "catalogue": _catalogue,
+    "tour": _tour,
     "curate": _curate,
 }
 
@@ -82,6 +94,7 @@ def test_screen_at_width(
         main = SCREENS[screen](page, server)
         wait_map_ready(page)
         expect(tid(page, main)).to_be_visible()
+        tid(page, main).scroll_into_view_if_needed()
         expect(tid(page, "map")).to_be_visible()
         # Let the map finish drawing (a repaint, then its next idle) before the screenshot.
         page.evaluate(
