@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, shot
-from tests.browser.ui import open_screen, tid
+from tests.browser.ui import check_legs, open_screen, tid
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +41,18 @@ def _compose_from_template(page: Page, api: httpx2.Client, slug: str) -> dict[st
     # Selecting the template prefills the form from the tour.
     expect(tid(page, "compose-vehicle")).to_have_value(tour["vehicle"])
     expect(tid(page, "compose-days")).to_have_value(str(tour["duration_days"]))
-    expect(tid(page, "compose-start")).to_have_value(tour["sites"][0])
+    # The start shows the site's name; the slug the API takes is kept in data-value.
+    first = api.get(f"/v1/sites/{tour['sites'][0]}").raise_for_status().json()
+    expect(tid(page, "compose-start")).to_have_attribute("data-value", tour["sites"][0])
+    expect(tid(page, "compose-start")).to_have_value(first["name_vi"])
     # The promoted tours' dates are past: the form moves them ahead, same weekday.
     expect(tid(page, "compose-date")).to_have_value(_expected_date(tour["start_date"]).isoformat())
     # The console keeps only the tour's ends as must-visit sites (forcing all is too many).
-    must_visit = {s.strip() for s in tid(page, "compose-must-visit").input_value().split(",")}
+    must = tid(page, "compose-must-visit")
+    expect(must).to_have_attribute("data-value", re.compile(r"\S"))
+    must_visit = {s.strip() for s in (must.get_attribute("data-value") or "").split(";")}
+    # …and shows their names, not their slugs.
+    expect(must).not_to_have_value(must.get_attribute("data-value") or "")
     assert must_visit - {""}, "the template left must-visit empty"
     assert must_visit <= set(tour["sites"]), must_visit
     shot(page, f"compose-{slug}-form")
@@ -79,6 +87,7 @@ def _check_timeline(page: Page, plan: dict[str, Any]) -> None:
         assert shown.get_attribute("data-day") == str(day["day"])
         slugs = tid(shown, "timeline-stop").evaluate_all("els => els.map(e => e.dataset.slug)")
         assert slugs == [stop["id"] for stop in day["stops"]], f"day {day['day']}"
+        check_legs(shown, day)
         if day.get("overnight"):
             expect(tid(shown, "timeline-overnight")).to_be_visible()
             expect(tid(shown, "timeline-overnight")).to_contain_text(

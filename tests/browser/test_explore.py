@@ -51,9 +51,10 @@ def test_search_with_and_without_diacritics_opens_the_site_panel(
     )
     shot(page, "explore-site-panel")
 
-    # "Plan to here" hands the site to the Route screen.
+    # "Plan to here" hands the site to the Route screen: its name shown, its slug kept.
     tid(panel, "plan-to").click()
-    expect(tid(page, "route-to")).to_have_value(CITADEL)
+    expect(tid(page, "route-to")).to_have_attribute("data-value", CITADEL)
+    expect(tid(page, "route-to")).to_have_value(site["name_vi"])
 
 
 def test_phone_layout_shows_map_and_panel_without_horizontal_scroll(
@@ -138,7 +139,7 @@ def test_language_toggle_switches_visible_strings(page: Page) -> None:
 
 def _site_list(url: str) -> bool:
     """The Explore list's request (not the map's GeoJSON of the sites)."""
-    return "/v1/sites?" in url and "limit=100" in url and "f=geojson" not in url
+    return "/v1/sites?" in url and "limit=500" in url and "f=geojson" not in url
 
 
 def test_results_say_loading_until_the_first_answer(page: Page) -> None:

@@ -160,14 +160,15 @@ def _open_site(page: Page, slug: str) -> None:
 def test_ticket_price_says_free_for_zero_and_unknown_for_null(
     page: Page, api: httpx2.Client
 ) -> None:
+    """0 is "Miễn phí"/"Free"; null is "chưa rõ giá"/"price unknown" — never one for the other."""
     free = _site_with(api, lambda s: s["ticket_price_vnd"] == 0, kind="attraction")
     unknown = _site_with(api, lambda s: s["ticket_price_vnd"] is None, kind="attraction")
     paid = _site_with(api, lambda s: (s["ticket_price_vnd"] or 0) > 0, kind="attraction")
     open_screen(page, "explore")
 
     expected = {
-        "vi": {free["slug"]: "Miễn phí", unknown["slug"]: "chưa rõ"},
-        "en": {free["slug"]: "Free", unknown["slug"]: "unknown"},
+        "vi": {free["slug"]: "Miễn phí", unknown["slug"]: "chưa rõ giá"},
+        "en": {free["slug"]: "Free", unknown["slug"]: "price unknown"},
     }
     for lang in ("vi", "en"):
         if page.evaluate("() => document.documentElement.lang") != lang:
@@ -182,11 +183,17 @@ def test_ticket_price_says_free_for_zero_and_unknown_for_null(
         price = paid["ticket_price_vnd"]
         expect(tid(page, "site-ticket")).to_contain_text(f"{price:,}".replace(",", "."))
         expect(tid(page, "site-ticket")).to_have_attribute("data-price", str(price))
-    # Never the old "free or not known" wording.
+    # Never the old "free or not known" wording, and neither reads as the other.
     for slug in (free["slug"], unknown["slug"]):
         _open_site(page, slug)
         expect(tid(page, "site-panel")).not_to_contain_text("/ chưa rõ")
         expect(tid(page, "site-panel")).not_to_contain_text("Free / not known")
+    _open_site(page, unknown["slug"])
+    expect(tid(page, "site-ticket")).not_to_contain_text("Free")
+    expect(tid(page, "site-ticket")).to_have_attribute("data-price", "")
+    _open_site(page, free["slug"])
+    expect(tid(page, "site-ticket")).not_to_contain_text("unknown")
+    expect(tid(page, "site-ticket")).to_have_attribute("data-price", "0")
 
 
 def test_site_panel_credits_openstreetmap_and_marks_generated_names(

@@ -67,7 +67,7 @@ const STRINGS: Record<string, [string, string]> = {
   "site.categories": ["Chủ đề", "Categories"],
   "site.ticket": ["Giá vé", "Ticket"],
   "site.ticket_free": ["Miễn phí", "Free"],
-  "site.ticket_unknown": ["chưa rõ", "unknown"],
+  "site.ticket_unknown": ["chưa rõ giá", "price unknown"],
   "site.type": ["Loại hình", "Type"],
   "site.generated_name": ["(tên tự đặt)", "(generated name)"],
   "site.generated_name_title": [
@@ -109,8 +109,8 @@ const STRINGS: Record<string, [string, string]> = {
   "route.via": ["Qua (cách nhau bởi ;)", "Via (separate with ;)"],
   "route.ph": ["Tên, mã (slug) hoặc kinh độ,vĩ độ", "Name, slug or lon,lat"],
   "route.mapclick": [
-    "Mẹo: bấm lên bản đồ để điền ô đang chọn bằng kinh độ,vĩ độ.",
-    "Tip: click the map to fill the focused field with lon,lat.",
+    "Mẹo: bấm lên bản đồ để chọn địa điểm cho ô đang chọn.",
+    "Tip: click the map to pick the place for the focused field.",
   ],
   "route.vehicle": ["Phương tiện", "Vehicle"],
   "route.preference": ["Ưu tiên", "Preference"],
@@ -137,7 +137,7 @@ const STRINGS: Record<string, [string, string]> = {
   "compose.end": ["Kết thúc (để trống: quay về)", "End (empty: back to start)"],
   "compose.date": ["Ngày đi", "Start date"],
   "compose.days": ["Số ngày", "Days"],
-  "compose.must": ["Nhất định ghé (mã, cách nhau bởi dấu phẩy)", "Must visit (slugs, comma-separated)"],
+  "compose.must": ["Nhất định ghé (tên hoặc mã, cách nhau bởi ;)", "Must visit (names or slugs, separated by ;)"],
   "compose.themes": ["Chủ đề yêu thích", "Themes"],
   "compose.overnight": ["Nghỉ đêm tại", "Overnight in"],
   "compose.overnight.default": ["Khách sạn hoặc homestay", "Hotel or homestay"],
@@ -281,6 +281,15 @@ const STRINGS: Record<string, [string, string]> = {
   "dir.title": ["Chỉ dẫn từng chặng", "Directions"],
   "dir.leg": ["Chặng", "Leg"],
   "dir.show": ["Xem chỗ này trên bản đồ", "Show this place on the map"],
+  // place names, the list order, the timeline's legs, the catalogue map (issue 16 item 5)
+  "place.near": ["gần {place}", "near {place}"],
+  "place.coords": ["{lat}°B, {lon}°Đ", "{lat}°N, {lon}°E"],
+  "place.trip_title": ["Hành trình {days} ngày từ {place}", "{days}-day trip from {place}"],
+  "explore.sort": ["Sắp xếp", "Sort"],
+  "explore.sort.interest": ["Hấp dẫn nhất", "Most interesting"],
+  "explore.sort.name": ["Theo tên (A–Z)", "By name (A–Z)"],
+  "compose.last_drive": ["Chặng cuối ngày", "Last drive of the day"],
+  "cat.map_note": ["Bản đồ: lộ trình của các tour (A = điểm xuất phát)", "Map: the tours' routes (A = start)"],
 };
 
 let current: Lang = "vi";
@@ -289,10 +298,10 @@ export function lang(): Lang {
   return current;
 }
 
-export function t(key: string): string {
+export function t(key: string, l: Lang = current): string {
   const entry = STRINGS[key];
   if (!entry) return key;
-  return current === "vi" ? entry[0] : entry[1];
+  return l === "vi" ? entry[0] : entry[1];
 }
 
 export function hasKey(key: string): boolean {

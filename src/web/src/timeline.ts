@@ -7,6 +7,7 @@ import type { Itinerary, ItineraryBreak, ItineraryConvoy, ItineraryDay, Itinerar
 import { symbolImg, symbolSvg } from "./icons";
 import { fmtDuration, fmtKm, fmtTime, pick, t } from "./i18n";
 import * as mapView from "./map";
+import { planPlaceNow, planPlaceSpan } from "./places";
 import { DAY_COLOURS, h } from "./ui";
 
 /** What the timeline reads of an itinerary: a composed one (Itinerary) or a tour's (asItinerary). */
@@ -16,11 +17,9 @@ export function dayColour(day: number): string {
   return DAY_COLOURS[(day - 1) % DAY_COLOURS.length];
 }
 
+/** A place's name at once (marker titles): its names, else formatted coordinates. */
 function placeName(p: ItineraryPlace | null | undefined): string {
-  if (!p) return "";
-  if (p.name_vi || p.name_en) return pick(p);
-  if (p.site) return p.site;
-  return Array.isArray(p.location) ? p.location.map((x) => x.toFixed(4)).join(", ") : String(p.id ?? "");
+  return planPlaceNow(p);
 }
 
 const BREAK_EMOJI: Record<string, string> = { fuel: "⛽", meal: "🍴" };
@@ -31,19 +30,58 @@ function near(a: unknown, b: unknown): boolean {
   );
 }
 
-/** The leg that leads to a break: by id or slug, else the leg whose line ends at the place. */
-function legToBreak(legs: ItineraryLeg[], b: ItineraryBreak, used: Set<ItineraryLeg>): ItineraryLeg | undefined {
-  const place: Partial<ItineraryPlace> = b.place ?? {};
-  const ids = [place.id, place.site].filter(Boolean);
-  const endsThere = (l: ItineraryLeg) => {
-    const c = l.geometry?.coordinates;
-    return Array.isArray(c) && c.length > 1 && near(c[c.length - 1], place.location) && !near(c[0], place.location);
-  };
-  return legs.find((l) => !used.has(l) && ids.includes(l.to)) ?? legs.find((l) => !used.has(l) && endsThere(l));
+/** Where an event of the day is: the ids a leg's `to` may name, and its location. */
+function eventPlace(ev: DayEvent): { ids: string[]; location: unknown } {
+  if (ev.kind === "stop") return { ids: [ev.stop.id, ev.stop.site].filter((x): x is string => Boolean(x)), location: ev.stop.location };
+  const place: Partial<ItineraryPlace> = ev.brk.place ?? {};
+  return { ids: [place.id, place.site].filter((x): x is string => Boolean(x)), location: place.location };
+}
+
+/**
+ * The legs of a day split among its events. The legs are a chain (each leaves where the
+ * previous one arrived), so they are handed out in order: an event gets every leg not yet
+ * shown up to the one that reaches it (by id or slug; a break without one: the leg whose
+ * line ends there). An event no leg reaches (the first visit at the day's start) gets none;
+ * what is left (the drive to the night's place or the day's end) goes before the overnight
+ * line. So every leg is shown once, in order, and the day's totals are their sum.
+ */
+export function splitLegs(legs: ItineraryLeg[], events: DayEvent[]): { before: ItineraryLeg[][]; after: ItineraryLeg[] } {
+  let next = 0;
+  const before = events.map((ev) => {
+    const { ids, location } = eventPlace(ev);
+    const endsThere = (l: ItineraryLeg) => {
+      const c = l.geometry?.coordinates;
+      return Array.isArray(c) && c.length > 1 && near(c[c.length - 1], location) && !near(c[0], location);
+    };
+    let j = legs.findIndex((l, k) => k >= next && ids.includes(l.to));
+    if (j < 0 && ev.kind === "break") j = legs.findIndex((l, k) => k >= next && endsThere(l));
+    if (j < 0) return [];
+    const mine = legs.slice(next, j + 1);
+    next = j + 1;
+    return mine;
+  });
+  return { before, after: legs.slice(next) };
+}
+
+function legItem(leg: ItineraryLeg): HTMLElement {
+  return h(
+    "div",
+    {
+      class: "leg small muted",
+      testid: "timeline-leg",
+      "data-from": leg.from,
+      "data-to": leg.to,
+      "data-distance-m": leg.distance_m,
+      "data-duration-s": leg.duration_s,
+    },
+    `↓ ${fmtKm(leg.distance_m)} · ${fmtDuration(leg.duration_s)}`,
+  );
 }
 
 /** Visits and breaks of a day in time order (a break on a stop's arrival comes after it). */
-function dayEvents(d: ItineraryDay): ({ kind: "stop"; stop: ItineraryStop; index: number } | { kind: "break"; brk: ItineraryBreak })[] {
+type DayEvent = { kind: "stop"; stop: ItineraryStop; index: number } | { kind: "break"; brk: ItineraryBreak };
+
+function dayEvents(d: ItineraryDay): DayEvent[] {
   const stops = d.stops ?? [];
   const breaks = d.breaks ?? [];
   const events = [
@@ -55,10 +93,8 @@ function dayEvents(d: ItineraryDay): ({ kind: "stop"; stop: ItineraryStop; index
   return events;
 }
 
-function breakItem(b: ItineraryBreak, legs: ItineraryLeg[], used: Set<ItineraryLeg>): HTMLElement {
+function breakItem(b: ItineraryBreak, legs: ItineraryLeg[]): HTMLElement {
   const type = b.type === "meal" ? "meal" : "fuel";
-  const leg = legToBreak(legs, b, used);
-  if (leg) used.add(leg);
   const place = b.place;
   const note = pick(b, "note");
   const reason = b.reason ? t(`break.${b.reason}`) : "";
@@ -76,7 +112,7 @@ function breakItem(b: ItineraryBreak, legs: ItineraryLeg[], used: Set<ItineraryL
       "data-icon": BREAK_EMOJI[type],
       "aria-label": `${BREAK_EMOJI[type]} ${t(`break.${type}`)}`,
     },
-    leg ? h("div", { class: "leg small muted" }, `↓ ${fmtKm(leg.distance_m)} · ${fmtDuration(leg.duration_s)}`) : null,
+    ...legs.map(legItem),
     h(
       "div",
       { class: "stop-row" },
@@ -88,7 +124,7 @@ function breakItem(b: ItineraryBreak, legs: ItineraryLeg[], used: Set<ItineraryL
         h("strong", {}, t(`break.${type}`)),
         reason && reason !== t(`break.${type}`).toLowerCase() ? ` (${reason})` : "",
         " · ",
-        place?.site ? h("a", { class: "stop-name", href: `#/explore?site=${encodeURIComponent(place.site)}` }, placeName(place)) : placeName(place),
+        place?.site ? h("a", { class: "stop-name", href: `#/explore?site=${encodeURIComponent(place.site)}` }, planPlaceSpan(place)) : planPlaceSpan(place),
       ),
     ),
     // The API's note says why (e.g. no meal stop within reach); without one, say it is a detour.
@@ -102,6 +138,11 @@ export function renderTimeline(doc: TimelineDoc): HTMLElement {
   for (const d of days) {
     const colour = dayColour(d.day);
     const legs = d.legs ?? [];
+    const events = dayEvents(d);
+    const { before, after } = splitLegs(legs, events);
+    // The day's totals are those of the legs it shows (the API's day totals are the same sum).
+    const distance = legs.reduce((sum, l) => sum + (l.distance_m ?? 0), 0);
+    const driving = legs.reduce((sum, l) => sum + (l.duration_s ?? 0), 0);
     const dayEl = h(
       "li",
       { class: "timeline-day", testid: "timeline-day", "data-day": d.day, style: `--day:${colour}` },
@@ -110,44 +151,41 @@ export function renderTimeline(doc: TimelineDoc): HTMLElement {
         { class: "day-head" },
         h("span", { class: "day-badge", style: `background:${colour}` }, `${t("common.day")} ${d.day}`),
         h("span", { class: "day-date" }, d.date ?? ""),
-        d.totals
-          ? h("span", { class: "day-totals muted small" }, `${fmtKm(d.totals.distance_m ?? 0)} · ${fmtDuration(d.totals.driving_s ?? 0)} ${t("compose.driving")}`)
-          : null,
+        h(
+          "span",
+          { class: "day-totals muted small", testid: "timeline-day-totals", "data-distance-m": distance, "data-duration-s": driving },
+          `${fmtKm(distance)} · ${fmtDuration(driving)} ${t("compose.driving")}`,
+        ),
       ),
-      d.start
-        ? h("div", { class: "tl-start small muted" }, `${t("compose.depart")} ${fmtTime(d.start.departure)} · ${placeName(d.start)}`)
-        : null,
+      d.start ? h("div", { class: "tl-start small muted" }, `${t("compose.depart")} ${fmtTime(d.start.departure)} · `, planPlaceSpan(d.start)) : null,
     );
     const list = h("ol", { class: "stops" });
-    const hasBreaks = (d.breaks ?? []).length > 0;
-    const used = new Set<ItineraryLeg>();
-    for (const ev of dayEvents(d)) {
+    events.forEach((ev, k) => {
       if (ev.kind === "break") {
-        list.append(breakItem(ev.brk, legs, used));
-        continue;
+        list.append(breakItem(ev.brk, before[k]));
+        return;
       }
       const s = ev.stop;
       const i = ev.index;
-      // With breaks the legs no longer line up with the stops: only the one leading here.
-      const leg = legs.find((l) => !used.has(l) && l.to === s.id) ?? (hasBreaks ? undefined : legs[i]);
-      if (leg) used.add(leg);
       list.append(
         h(
           "li",
           { class: "timeline-stop", testid: "timeline-stop", "data-slug": s.site ?? s.id ?? "" },
-          leg ? h("div", { class: "leg small muted" }, `↓ ${fmtKm(leg.distance_m)} · ${fmtDuration(leg.duration_s)}`) : null,
+          ...before[k].map(legItem),
           h(
             "div",
             { class: "stop-row" },
             h("span", { class: "stop-num", style: `background:${colour}` }, String(i + 1)),
             h("span", { class: "stop-time" }, `${fmtTime(s.arrival ?? s.visit_start)}–${fmtTime(s.departure)}`),
-            h("a", { class: "stop-name", href: `#/explore?site=${encodeURIComponent(s.site ?? s.id)}` }, placeName(s)),
+            h("a", { class: "stop-name", href: `#/explore?site=${encodeURIComponent(s.site ?? s.id)}` }, planPlaceSpan(s)),
           ),
           s.wait_s ? h("div", { class: "small muted" }, `⏳ ${fmtDuration(s.wait_s)}`) : null,
         ),
       );
-    }
+    });
     dayEl.append(list);
+    // The drive to the night's place (or the day's end) comes last.
+    if (after.length) dayEl.append(h("div", { class: "tl-last-legs", title: t("compose.last_drive") }, ...after.map(legItem)));
     const overnight = d.overnight;
     const endArrival = d.end?.arrival;
     dayEl.append(
@@ -156,9 +194,9 @@ export function renderTimeline(doc: TimelineDoc): HTMLElement {
         { class: overnight ? "timeline-overnight" : "timeline-overnight none", testid: "timeline-overnight", "data-slug": overnight?.site ?? overnight?.id ?? "" },
         h("span", { class: "moon" }, "☾"),
         overnight
-          ? h("span", {}, `${t("compose.overnight_at")}: ${placeName(overnight)}${endArrival ? ` (${fmtTime(endArrival)})` : ""}`)
+          ? h("span", {}, `${t("compose.overnight_at")}: `, planPlaceSpan(overnight), endArrival ? ` (${fmtTime(endArrival)})` : "")
           : d.end
-            ? h("span", {}, `${t("compose.arrive_end")} ${fmtTime(endArrival)} · ${placeName(d.end)}`)
+            ? h("span", {}, `${t("compose.arrive_end")} ${fmtTime(endArrival)} · `, planPlaceSpan(d.end))
             : h("span", { i18n: "compose.no_overnight" }),
       ),
     );

@@ -3,6 +3,7 @@
 
 import { api, ApiProblem, type Problem, type SitePage } from "./api";
 import { pick, t } from "./i18n";
+import { LONLAT_RE, placeLabel, rememberSite, SLUG_RE } from "./places";
 
 /** Attributes: strings, numbers and booleans (true = present), on<event> listeners. */
 type AttrValue = string | number | boolean | null | undefined | ((ev: never) => unknown);
@@ -119,14 +120,16 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
   };
 }
 
-export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const LONLAT_RE = /^\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?\s*$/;
+export { LONLAT_RE, SLUG_RE };
 
 /**
- * A text input for a place: a site slug, "lon,lat", or free text that shows site
- * suggestions (`route-suggestion` items with data-slug) from /v1/sites?q=.
+ * A text input for one or more places (`several`: separated by ";"). It shows names;
+ * what the API takes (a slug or "lon,lat") is kept in `data-value` whenever the place was
+ * picked (a suggestion, the map, a template, a link) — see setPlaces. Typing clears it:
+ * free text is then a slug, "lon,lat", or a name resolved by search on submit
+ * (resolvePlaces). Free text shows `route-suggestion` items from /v1/sites?q=.
  */
-export function placeInput(testid: string, opts: { placeholder?: string; onPick?: (slug: string) => void } = {}) {
+export function placeInput(testid: string, opts: { placeholder?: string; onPick?: (slug: string) => void; several?: boolean } = {}) {
   const input = h("input", {
     type: "text",
     testid,
@@ -134,6 +137,7 @@ export function placeInput(testid: string, opts: { placeholder?: string; onPick?
     spellcheck: "false",
     i18nPh: opts.placeholder ?? "route.ph",
   });
+  if (opts.several) input.dataset.several = "true";
   const list = h("ul", { class: "suggestions", hidden: true, role: "listbox" });
   const wrap = h("div", { class: "place-input" }, input, list);
   let controller: AbortController | null = null;
@@ -142,6 +146,8 @@ export function placeInput(testid: string, opts: { placeholder?: string; onPick?
     list.hidden = true;
     list.replaceChildren();
   };
+  // With several places, the suggestions are for the last one being typed.
+  const typed = () => (opts.several ? input.value.split(";").pop() ?? "" : input.value).trim();
   const search = debounce(async (text: string) => {
     controller?.abort();
     if (text.length < 2 || LONLAT_RE.test(text)) {
@@ -151,7 +157,8 @@ export function placeInput(testid: string, opts: { placeholder?: string; onPick?
     controller = new AbortController();
     try {
       const { data } = await api<SitePage>(`/v1/sites?q=${encodeURIComponent(text)}&limit=8`, { signal: controller.signal });
-      if (input.value.trim() !== text || document.activeElement !== input) return;
+      if (typed() !== text || document.activeElement !== input) return;
+      data.items.forEach(rememberSite);
       list.replaceChildren(
         ...data.items.map((s) =>
           h(
@@ -162,15 +169,15 @@ export function placeInput(testid: string, opts: { placeholder?: string; onPick?
               role: "option",
               onmousedown: (ev: Event) => {
                 ev.preventDefault();
-                input.value = s.slug;
-                input.dataset.label = pick(s);
+                // with several, the places before the one being typed are kept
+                setPlaces(input, opts.several ? [...placeValues(input).slice(0, -1), s.slug] : [s.slug]);
                 close();
                 opts.onPick?.(s.slug);
                 input.dispatchEvent(new Event("change"));
               },
             },
             h("span", { class: "s-name" }, pick(s)),
-            h("span", { class: "s-meta" }, `${s.slug} · ${s.province?.code ?? ""}`),
+            h("span", { class: "s-meta" }, `${pick(s.province)}${s.district ? ` · ${s.district}` : ""}`),
           ),
         ),
       );
@@ -180,7 +187,13 @@ export function placeInput(testid: string, opts: { placeholder?: string; onPick?
       if ((err as Error).name !== "AbortError") close();
     }
   }, 250);
-  input.addEventListener("input", () => search(input.value.trim()));
+  input.addEventListener("input", () => {
+    // Typed over: what it shows is no longer exactly the picked places (data-pairs
+    // still maps each name shown to its place, for the parts left as they were).
+    delete input.dataset.value;
+    delete input.dataset.label;
+    search(typed());
+  });
   input.addEventListener("blur", () => window.setTimeout(close, 150));
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") close();
@@ -195,25 +208,93 @@ export function placeInput(testid: string, opts: { placeholder?: string; onPick?
   return { wrap, input };
 }
 
-/** Resolve what a place input holds to what the API takes (slug or lon,lat); null if empty. */
-export function placeValue(input: HTMLInputElement): string | null {
-  const v = input.value.trim();
-  if (!v) return null;
-  if (LONLAT_RE.test(v)) return v.replace(/\s+/g, "");
-  return v;
+const SEPARATOR = "; ";
+let labelSeq = 0;
+
+/** Put places (slugs or "lon,lat") in a place input: it keeps them in data-value and shows their names. */
+export function setPlaces(input: HTMLInputElement, values: string[]): void {
+  const clean = values.map((v) => (LONLAT_RE.test(v) ? v.replace(/\s+/g, "") : v.trim())).filter(Boolean);
+  if (!clean.length) {
+    input.value = "";
+    delete input.dataset.value;
+    delete input.dataset.label;
+    delete input.dataset.pairs;
+    return;
+  }
+  const value = clean.join(SEPARATOR);
+  const my = String(++labelSeq);
+  input.dataset.value = value;
+  input.dataset.labelSeq = my;
+  // Until the names arrive the input shows what it holds; then the names, unless typed over.
+  input.value = value;
+  input.dataset.label = value;
+  void relabel(input, my);
 }
 
-/** Resolve free text that is neither a slug nor lon,lat by searching for the best site. */
-export async function resolvePlace(input: HTMLInputElement): Promise<string | null> {
-  const v = placeValue(input);
-  if (v === null) return null;
+async function relabel(input: HTMLInputElement, my: string): Promise<void> {
+  const value = input.dataset.value;
+  if (!value) return;
+  const labels = await Promise.all(value.split(SEPARATOR).map((v) => placeLabel(v)));
+  if (input.dataset.labelSeq !== my || input.dataset.value !== value || input.value !== input.dataset.label) return;
+  const label = labels.join(SEPARATOR);
+  input.value = label;
+  input.dataset.label = label;
+  input.dataset.pairs = JSON.stringify(labels.map((l, i) => [l, value.split(SEPARATOR)[i]]));
+}
+
+// The names follow the console's language.
+window.addEventListener("langchange", () => {
+  document.querySelectorAll<HTMLInputElement>("input[data-value]").forEach((input) => {
+    if (input.value !== input.dataset.label) return;
+    const my = String(++labelSeq);
+    input.dataset.labelSeq = my;
+    void relabel(input, my);
+  });
+});
+
+/** The places an input holds as the API takes them: its data-value, else its text split at ";" (or ","). */
+export function placeValues(input: HTMLInputElement): string[] {
+  const picked = input.dataset.value;
+  if (picked) return picked.split(SEPARATOR).map((v) => v.trim()).filter(Boolean);
+  const text = input.value.trim();
+  if (!text) return [];
+  if (LONLAT_RE.test(text)) return [text.replace(/\s+/g, "")];
+  // A name shown for a place picked earlier still means that place.
+  const known = new Map<string, string>(input.dataset.pairs ? (JSON.parse(input.dataset.pairs) as [string, string][]) : []);
+  const parts = input.dataset.several ? text.split(text.includes(";") ? ";" : ",") : [text];
+  return parts
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v) => known.get(v) ?? (LONLAT_RE.test(v) ? v.replace(/\s+/g, "") : v));
+}
+
+/** The first place an input holds (slug or lon,lat as typed or picked); null if empty. */
+export function placeValue(input: HTMLInputElement): string | null {
+  return placeValues(input)[0] ?? null;
+}
+
+/** One place as the API takes it: a slug or lon,lat as is; free text → the best search hit's slug. */
+async function resolveOne(v: string): Promise<string> {
   if (LONLAT_RE.test(v) || SLUG_RE.test(v)) return v;
   const { data } = await api<SitePage>(`/v1/sites?q=${encodeURIComponent(v)}&limit=1`);
   if (data.items.length) {
-    input.value = data.items[0].slug;
+    rememberSite(data.items[0]);
     return data.items[0].slug;
   }
   return v;
+}
+
+/** Resolve what a place input holds; the input then shows the names of what was resolved. */
+export async function resolvePlaces(input: HTMLInputElement): Promise<string[]> {
+  if (input.dataset.value) return placeValues(input);
+  const values = await Promise.all(placeValues(input).map(resolveOne));
+  if (values.length) setPlaces(input, values);
+  return values;
+}
+
+/** Resolve a single-place input; null if empty. */
+export async function resolvePlace(input: HTMLInputElement): Promise<string | null> {
+  return (await resolvePlaces(input))[0] ?? null;
 }
 
 export function select(testid: string, options: [string, string][], value = ""): HTMLSelectElement {
@@ -263,7 +344,7 @@ export function layerOf(kind: string, subtype?: string | null): Layer {
   return "attractions";
 }
 
-/** "Miễn phí" for 0, "chưa rõ" for null/undefined, else the price in đồng. */
+/** "Miễn phí" for 0, "chưa rõ giá" for null/undefined (not known is not free), else the price in đồng. */
 export function ticketText(price: number | null | undefined): string {
   if (price === null || price === undefined) return t("site.ticket_unknown");
   if (price === 0) return t("site.ticket_free");

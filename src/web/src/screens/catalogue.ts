@@ -6,7 +6,46 @@ import { fmtDuration, fmtKm, pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
 import { drawItinerary, renderTimeline, totalsLine } from "../timeline";
-import { CATEGORIES, debounce, h, problemBox, provinceOptions, select, VEHICLES } from "../ui";
+import { CATEGORIES, DAY_COLOURS, debounce, h, problemBox, provinceOptions, select, VEHICLES } from "../ui";
+
+/** The catalogue map draws the routes of at most this many tours (a tour's document is ~50 KB). */
+const MAX_DRAWN = 24;
+/** Tour documents read for the map, by slug and version (a new version is read again). */
+const documents = new Map<string, Promise<Tour | null>>();
+
+function tourDocument(tour: TourSummary): Promise<Tour | null> {
+  const key = `${tour.slug}@${tour.version}`;
+  let found = documents.get(key);
+  if (!found) {
+    found = api<Tour>(`/v1/tours/${encodeURIComponent(tour.slug)}`)
+      .then(({ data }) => data)
+      .catch(() => {
+        documents.delete(key);
+        return null;
+      });
+    documents.set(key, found);
+  }
+  return found;
+}
+
+function tourColour(i: number): string {
+  return DAY_COLOURS[i % DAY_COLOURS.length];
+}
+
+/** The line of a tour (its legs, day after day) and where it starts. */
+function tourLine(tour: Tour): { coords: number[][]; start: [number, number] | null } {
+  const doc = asItinerary(tour.itinerary);
+  const coords: number[][] = [];
+  for (const d of doc.days ?? []) {
+    for (const leg of d.legs ?? []) {
+      const c = leg.geometry?.coordinates;
+      if (Array.isArray(c)) coords.push(...c);
+    }
+  }
+  const first = doc.days?.[0];
+  const loc = first?.start?.location ?? first?.stops?.[0]?.location ?? coords[0];
+  return { coords, start: Array.isArray(loc) && loc.length >= 2 ? [Number(loc[0]), Number(loc[1])] : null };
+}
 
 let panelEl: HTMLElement | null = null;
 let cleanup: (() => void) | null = null;
@@ -68,18 +107,75 @@ function list(panel: HTMLElement): void {
       if (my !== seq) return;
       items = data.items;
       render();
+      void drawTours(my);
     } catch (err) {
       if (my === seq) problem.show(err);
     }
   };
+  // The tours listed, on the map: each route in its colour, its start numbered as its card.
+  let drawn: { slug: string; coords: number[][]; colour: string }[] = [];
+  const paint = (highlight: string | null) =>
+    mapView.setLines(
+      drawn
+        .map((d) => ({
+          coordinates: d.coords,
+          color: d.colour,
+          id: d.slug,
+          width: highlight === d.slug ? 6 : 4,
+          opacity: highlight && highlight !== d.slug ? 0.35 : 0.9,
+        }))
+        // the highlighted route on top
+        .sort((a, b) => (a.id === highlight ? 1 : b.id === highlight ? -1 : 0)),
+    );
+  const drawTours = async (my: number) => {
+    const shown = items.slice(0, MAX_DRAWN);
+    const tours = await Promise.all(shown.map(tourDocument));
+    await mapView.ready;
+    if (my !== seq) return;
+    mapView.clearOverlays();
+    drawn = [];
+    const all: number[][] = [];
+    tours.forEach((tour, i) => {
+      if (!tour) return;
+      const { coords, start } = tourLine(tour);
+      const colour = tourColour(i);
+      if (coords.length) drawn.push({ slug: tour.slug, coords, colour });
+      all.push(...coords);
+      if (start) {
+        all.push(start);
+        const marker = mapView.addMarker(start, { html: String(i + 1), className: "tour-start-marker", color: colour, title: pick(tour, "title") });
+        const el = marker?.getElement();
+        if (el) {
+          el.dataset.testid = "catalogue-tour-start";
+          el.dataset.slug = tour.slug;
+          el.style.cursor = "pointer";
+          el.addEventListener("click", () => (location.hash = `#/tours/${encodeURIComponent(tour.slug)}`));
+        }
+      }
+    });
+    paint(null);
+    listEl.dataset.onMap = drawn.map((d) => d.slug).join(",");
+    if (all.length) mapView.fitTo(all, 10);
+    else mapView.resetView();
+  };
   const render = () => {
     count.textContent = `${items.length} ${t("cat.count")}`;
     listEl.replaceChildren(
-      ...items.map((tour) =>
+      ...items.map((tour, i) =>
         h(
           "li",
-          { class: "tour-card card", testid: "tour-card", "data-slug": tour.slug },
-          h("a", { href: `#/tours/${encodeURIComponent(tour.slug)}`, class: "tour-link" }, h("h3", {}, pick(tour, "title"))),
+          {
+            class: "tour-card card",
+            testid: "tour-card",
+            "data-slug": tour.slug,
+            onmouseenter: () => paint(tour.slug),
+            onmouseleave: () => paint(null),
+          },
+          h(
+            "a",
+            { href: `#/tours/${encodeURIComponent(tour.slug)}`, class: "tour-link" },
+            h("h3", {}, i < MAX_DRAWN ? h("span", { class: "tour-num", style: `background:${tourColour(i)}` }, String(i + 1)) : null, pick(tour, "title")),
+          ),
           h("p", { class: "small" }, pick(tour, "summary")),
           h(
             "div",
@@ -114,7 +210,6 @@ function list(panel: HTMLElement): void {
   const onLang = () => render();
   window.addEventListener("langchange", onLang);
   cleanup = () => window.removeEventListener("langchange", onLang);
-  mapView.resetView();
   void load();
 }
 

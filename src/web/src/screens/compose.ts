@@ -22,7 +22,8 @@ import { pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
 import { drawItinerary, renderTimeline, totalsLine } from "../timeline";
-import { CATEGORIES, fill, h, PROVINCES, placeInput, problemBox, resolvePlace, select, toast, VEHICLES } from "../ui";
+import { planPlaceName, slugify } from "../places";
+import { CATEGORIES, fill, h, PROVINCES, placeInput, placeValues, problemBox, resolvePlace, resolvePlaces, select, setPlaces, toast, VEHICLES } from "../ui";
 
 let cleanup: (() => void) | null = null;
 let lastDoc: Itinerary | null = null;
@@ -109,7 +110,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   };
   convoy.addEventListener("change", syncConvoy);
   const pace = select("compose-pace", (["relaxed", "normal", "intense"] as const).map((p) => [p, `pace.${p}`] as [string, string]), "normal");
-  const must = h("input", { type: "text", testid: "compose-must-visit", placeholder: "kim-lien, thien-cam", autocomplete: "off", spellcheck: "false" });
+  const mustVisit = placeInput("compose-must-visit", { several: true });
+  const must = mustVisit.input;
   const overnight = select(
     "compose-overnight",
     [
@@ -164,7 +166,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       h("label", {}, lunch, h("span", { i18n: "compose.lunch" })),
       h("label", {}, dinner, h("span", { i18n: "compose.dinner" })),
     ),
-    h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.must" }), must),
+    h("label", { class: "field" }, h("span", { class: "label", i18n: "compose.must" }), mustVisit.wrap),
     h(
       "fieldset",
       { class: "checks themes" },
@@ -230,8 +232,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       return;
     }
     const sites = tour.sites ?? [];
-    start.input.value = sites[0] ?? "";
-    end.input.value = sites.length > 1 && sites[sites.length - 1] !== sites[0] ? sites[sites.length - 1] : "";
+    setPlaces(start.input, [sites[0] ?? ""]);
+    setPlaces(end.input, [sites.length > 1 && sites[sites.length - 1] !== sites[0] ? sites[sites.length - 1] : ""]);
     date.value = templateDate(tour.start_date);
     days.value = String(tour.duration_days ?? 2);
     // Before 2026-12 "caravan" named the motorhome profile; a caravan tour is now a convoy of cars.
@@ -257,18 +259,18 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       });
     // Every site the tour visits between its ends must be visited again.
     const ends = new Set([sites[0], sites[sites.length - 1]]);
-    must.value = [...new Set(sites.slice(1, -1))].filter((x) => !ends.has(x)).join(", ");
+    setPlaces(must, [...new Set(sites.slice(1, -1))].filter((x) => !ends.has(x)));
     themeBoxes.forEach((b) => (b.checked = (tour.themes ?? []).some((c) => c === b.value)));
   };
   template.addEventListener("change", () => applyTemplate(template.value));
 
   if (lastForm) {
-    start.input.value = String(lastForm.start);
-    end.input.value = String(lastForm.end);
+    setPlaces(start.input, String(lastForm.start).split(";"));
+    setPlaces(end.input, String(lastForm.end).split(";"));
     date.value = String(lastForm.date);
     days.value = String(lastForm.days);
     vehicle.value = String(lastForm.vehicle);
-    must.value = String(lastForm.must);
+    setPlaces(must, String(lastForm.must).split(";"));
     convoy.checked = Boolean(lastForm.convoy);
     cars.value = String(lastForm.cars ?? DEFAULT_CARS);
     motorbikes.value = String(lastForm.motorbikes ?? 0);
@@ -276,15 +278,14 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     dinner.checked = Boolean(lastForm.dinner);
     syncConvoy();
   }
-  if (r.params.get("start")) start.input.value = r.params.get("start")!;
-  if (r.params.get("end")) end.input.value = r.params.get("end")!;
+  if (r.params.get("start")) setPlaces(start.input, [r.params.get("start")!]);
+  if (r.params.get("end")) setPlaces(end.input, [r.params.get("end")!]);
 
   const run = async () => {
     problem.clear();
-    let startV: string | null, endV: string | null;
+    let startV: string | null, endV: string | null, mustList: string[];
     try {
-      startV = await resolvePlace(start.input);
-      endV = await resolvePlace(end.input);
+      [startV, endV, mustList] = await Promise.all([resolvePlace(start.input), resolvePlace(end.input), resolvePlaces(must)]);
     } catch (err) {
       problem.show(err);
       return;
@@ -308,7 +309,6 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       body.meals = { ...(lunch.checked ? { lunch: MEALS.lunch } : {}), ...(dinner.checked ? { dinner: MEALS.dinner } : {}) };
     }
     if (endV) body.end = endV;
-    const mustList = must.value.split(",").map((s) => s.trim()).filter(Boolean);
     if (mustList.length) body.must_visit = mustList;
     const themes = themeBoxes.filter((b) => b.checked).map((b) => b.value);
     if (themes.length) body.themes = Object.fromEntries(themes.map((x) => [x, 2]));
@@ -318,12 +318,12 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       body.corridor_legs = [{ corridor: corridor.value, days: ds.length ? ds : Array.from({ length: Number(days.value) }, (_, i) => i + 1) }];
     }
     lastForm = {
-      start: start.input.value,
-      end: end.input.value,
+      start: startV,
+      end: endV ?? "",
       date: date.value,
       days: days.value,
       vehicle: vehicle.value,
-      must: must.value,
+      must: mustList.join(";"),
       convoy: convoy.checked,
       cars: cars.value,
       motorbikes: motorbikes.value,
@@ -383,10 +383,16 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     } catch {
       who = null;
     }
-    const firstName = doc.days?.[0]?.start?.site ?? "tour";
-    const slug = h("input", { type: "text", testid: "save-tour-slug", value: `${firstName}-${doc.id.slice(0, 6)}`, spellcheck: "false" });
-    const titleVi = h("input", { type: "text", testid: "save-tour-title-vi", value: `Hành trình ${doc.days.length} ngày từ ${firstName}` });
-    const titleEn = h("input", { type: "text", testid: "save-tour-title-en", value: `${doc.days.length}-day trip from ${firstName}` });
+    // "Hành trình 3 ngày từ Vinh" / "3-day trip from Vinh": the start's name (a site's, or the
+    // town a point is in), never its slug or coordinates.
+    const first = doc.days?.[0]?.start;
+    const [nameVi, nameEn] = await Promise.all([planPlaceName(first, "vi", true), planPlaceName(first, "en", true)]);
+    const n = String(doc.days.length);
+    const title = (l: "vi" | "en", place: string) => t("place.trip_title", l).replace("{days}", n).replace("{place}", place);
+    const slugBase = first?.site ?? (slugify(nameVi) || "tour");
+    const slug = h("input", { type: "text", testid: "save-tour-slug", value: `${slugBase}-${doc.id.slice(0, 6)}`, spellcheck: "false" });
+    const titleVi = h("input", { type: "text", testid: "save-tour-title-vi", value: title("vi", nameVi) });
+    const titleEn = h("input", { type: "text", testid: "save-tour-title-en", value: title("en", nameEn) });
     const opProvince = select("save-tour-province", PROVINCES.map(([c, vi]) => [c, `=${vi}`] as [string, string]), who?.province ?? "VN-21");
     const button = h("button", { type: "button", class: "primary", testid: "save-tour", i18n: "compose.save" });
     const saveProblem = problemBox();
@@ -425,15 +431,15 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
 
   mapView.onSiteClick((slug) => {
     const active = document.activeElement;
-    if (active === end.input) end.input.value = slug;
-    else if (active === must) must.value = [must.value.trim(), slug].filter(Boolean).join(", ");
-    else if (!start.input.value) start.input.value = slug;
-    else if (!end.input.value) end.input.value = slug;
-    else must.value = [must.value.trim(), slug].filter(Boolean).join(", ");
+    if (active === end.input) setPlaces(end.input, [slug]);
+    else if (active === must) setPlaces(must, [...placeValues(must), slug]);
+    else if (!start.input.value) setPlaces(start.input, [slug]);
+    else if (!end.input.value) setPlaces(end.input, [slug]);
+    else setPlaces(must, [...placeValues(must), slug]);
   });
   mapView.onMapClick((lon, lat) => {
-    if (document.activeElement === end.input) end.input.value = `${lon},${lat}`;
-    else start.input.value = `${lon},${lat}`;
+    if (document.activeElement === end.input) setPlaces(end.input, [`${lon},${lat}`]);
+    else setPlaces(start.input, [`${lon},${lat}`]);
   });
   const onLang = () => {
     fillTemplates();

@@ -10,10 +10,36 @@ import { CATEGORIES, debounce, h, KINDS, Layer, LAYERS, layerOf, problemBox, pro
 
 const LAYER_SYMBOL = { attractions: null, stay: "stay", fuel: "fuel", meal: "meal" } as const;
 const LIST_LIMIT = 100;
+/** The list is sorted on the client over every site matching (one query per kind: ≤ 500 a page). */
+const QUERY_LIMIT = 500;
+const MAX_PAGES = 10;
+export type SortOrder = "interest" | "name";
+/** Vietnamese collation for names (Đ after D, Ă and Â after A), whatever the console's language. */
+const collator = new Intl.Collator("vi", { sensitivity: "base", numeric: true });
+
+/** The list's order: by interest (highest first, then by name) or by name alone. */
+export function sortSites<T extends { slug: string; interest_score?: number | null }>(items: T[], order: SortOrder, name: (s: T) => string): T[] {
+  const byName = (a: T, b: T) => collator.compare(name(a), name(b)) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+  const interest = (s: T) => (typeof s.interest_score === "number" ? s.interest_score : -1);
+  return [...items].sort(order === "name" ? byName : (a, b) => interest(b) - interest(a) || byName(a, b));
+}
+
+/** Every page of one /v1/sites query. */
+async function allPages(query: Record<string, string | number>): Promise<Site[]> {
+  const items: Site[] = [];
+  let url: string | null = `/v1/sites${qs({ ...query, limit: QUERY_LIMIT })}`;
+  for (let n = 0; url && n < MAX_PAGES; n++) {
+    const answer: SitePage = (await api<SitePage>(url)).data;
+    items.push(...answer.items);
+    const next: URL | null = answer.next ? new URL(answer.next, location.href) : null;
+    url = next ? next.pathname + next.search : null;
+  }
+  return items;
+}
 
 /**
- * The /v1/sites queries that list what the layer toggle shows (kind × type), attractions
- * first (one query would sort hundreds of cafés and fuel stations among them by slug).
+ * The /v1/sites queries that list what the layer toggle shows (kind × type); each is read
+ * whole and the list sorts them together (sortSites).
  */
 function layerQueries(kind: string): Record<string, string>[] {
   const on = mapView.layers.visible;
@@ -32,13 +58,28 @@ function layerQueries(kind: string): Record<string, string>[] {
 }
 
 let cleanup: (() => void) | null = null;
-const state = { q: "", province: "", category: "", kind: "", slug: "" };
+const state: { q: string; province: string; category: string; kind: string; slug: string; sort: SortOrder } = {
+  q: "",
+  province: "",
+  category: "",
+  kind: "",
+  slug: "",
+  sort: "interest",
+};
 
 export function mount(panel: HTMLElement, r: RouteInfo): void {
   const search = h("input", { type: "search", testid: "search-input", class: "search", i18nPh: "explore.search", value: state.q, autocomplete: "off" });
   const province = select("filter-province", provinceOptions("common.any"), state.province);
   const category = select("filter-category", [["", "common.any"], ...CATEGORIES.map((c) => [c, `cat.${c}`] as [string, string])], state.category);
   const kind = select("filter-kind", [["", "common.any"], ...KINDS.map((k) => [k, `kind.${k}`] as [string, string])], state.kind);
+  const sort = select(
+    "explore-sort",
+    [
+      ["interest", "explore.sort.interest"],
+      ["name", "explore.sort.name"],
+    ],
+    state.sort,
+  );
   const stayType = select("filter-type", [["", "common.any"], ...STAY_TYPES.map((k) => [k, `type.${k}`] as [string, string])], mapView.layers.stayType);
   const layerBoxes = LAYERS.map((l) =>
     h("input", { type: "checkbox", testid: `layer-${l}`, value: l, checked: mapView.layers.visible.has(l) }),
@@ -84,6 +125,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.category" }), category),
       h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.kind" }), kind),
       h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.stay_type" }), stayType),
+      h("label", { class: "field" }, h("span", { class: "label", i18n: "explore.sort" }), sort),
     ),
     layerToggle,
     problem.el,
@@ -106,12 +148,12 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       // The list follows the layer toggle: one query per kind (and type) shown, merged.
       const base = { province: state.province, category: state.category, q: state.q };
       const queries = layerQueries(state.kind);
-      const answers = await Promise.all(queries.map((extra) => api<SitePage>(`/v1/sites${qs({ ...base, ...extra, limit: LIST_LIMIT })}`)));
+      const answers = await Promise.all(queries.map((extra) => allPages({ ...base, ...extra })));
       if (my !== seq) return;
-      const items = answers.flatMap((a) => a.data.items).filter((s) => mapView.siteShown(s.kind, s.subtype));
+      const items = answers.flat().filter((s) => mapView.siteShown(s.kind, s.subtype));
       loaded = true;
       results.removeAttribute("aria-busy");
-      renderResults(items.slice(0, LIST_LIMIT));
+      renderResults(items);
       showCounts();
     } catch (err) {
       if (my === seq) {
@@ -125,8 +167,11 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   const renderResults = (items: Site[]) => {
     if (!loaded) return; // still the loading message (e.g. the language changed meanwhile)
     lastItems = items;
+    // Sorted over every site matching, then cut: the first 100 in the chosen order.
+    const shown = sortSites(items, state.sort, (s) => pick(s)).slice(0, LIST_LIMIT);
+    results.dataset.sort = state.sort;
     results.replaceChildren(
-      ...items.map((s) =>
+      ...shown.map((s) =>
         h(
           "li",
           {
@@ -135,6 +180,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
             "data-kind": s.kind,
             "data-type": s.subtype ?? "",
             "data-layer": layerOf(s.kind, s.subtype),
+            "data-interest": s.interest_score ?? "",
             class: s.slug === state.slug ? "result active" : "result",
             tabindex: 0,
             onclick: () => openSite(s.slug, true),
@@ -146,7 +192,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
         ),
       ),
     );
-    if (!items.length) results.append(h("li", { class: "empty", i18n: "common.no_results" }));
+    if (!shown.length) results.append(h("li", { class: "empty", i18n: "common.no_results" }));
   };
 
   const openSite = async (slug: string, fly: boolean) => {
@@ -255,6 +301,11 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     void refresh();
   };
   layerBoxes.forEach((b) => b.addEventListener("change", onLayers));
+  // The order is the user's choice; no refetch (the list holds every site matching).
+  sort.addEventListener("change", () => {
+    state.sort = sort.value === "name" ? "name" : "interest";
+    renderResults(lastItems);
+  });
   stayType.addEventListener("change", onLayers);
   const offLayers = mapView.onLayersChange(showCounts);
   showCounts();

@@ -6,7 +6,8 @@ import { directionsCard } from "../directions";
 import { fmtDuration, fmtKm, pick, t } from "../i18n";
 import * as mapView from "../map";
 import type { RouteInfo } from "../main";
-import { h, placeInput, problemBox, resolvePlace, select, toast, VEHICLES } from "../ui";
+import { placeSpan } from "../places";
+import { h, placeInput, placeValues, problemBox, resolvePlace, resolvePlaces, select, setPlaces, toast, VEHICLES } from "../ui";
 
 const COLOURS = { best: "#2563eb", alt: ["#f97316", "#a855f7", "#0d9488"] };
 let cleanup: (() => void) | null = null;
@@ -14,7 +15,7 @@ let cleanup: (() => void) | null = null;
 export function mount(panel: HTMLElement, r: RouteInfo): void {
   const from = placeInput("route-from");
   const to = placeInput("route-to");
-  const via = placeInput("route-via", { placeholder: "route.ph" });
+  const via = placeInput("route-via", { placeholder: "route.ph", several: true });
   const vehicle = select("route-vehicle", VEHICLES.map((v) => [v, `veh.${v}`] as [string, string]), r.params.get("vehicle") ?? "car");
   const preference = select("route-preference", (["fastest", "shortest", "scenic"] as const).map((p) => [p, `pref.${p}`] as [string, string]), "fastest");
   const avoid = (name: string) => h("input", { type: "checkbox", testid: `route-avoid-${name}`, value: name });
@@ -24,9 +25,9 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   const submit = h("button", { type: "submit", class: "primary", testid: "route-submit", i18n: "route.submit" });
   const problem = problemBox();
   const result = h("div", { class: "route-result" });
-  from.input.value = r.params.get("from") ?? "";
-  to.input.value = r.params.get("to") ?? "";
-  via.input.value = r.params.get("via") ?? "";
+  setPlaces(from.input, [r.params.get("from") ?? ""]);
+  setPlaces(to.input, [r.params.get("to") ?? ""]);
+  setPlaces(via.input, (r.params.get("via") ?? "").split(";"));
 
   let focused: HTMLInputElement = from.input;
   for (const inp of [from.input, to.input, via.input]) inp.addEventListener("focus", () => (focused = inp));
@@ -63,14 +64,9 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
   const run = async () => {
     problem.clear();
     let fromV: string | null, toV: string | null;
-    const viaV: string[] = [];
+    let viaV: string[];
     try {
-      fromV = await resolvePlace(from.input);
-      toV = await resolvePlace(to.input);
-      for (const part of via.input.value.split(";").map((s) => s.trim()).filter(Boolean)) {
-        const tmp = h("input", { value: part });
-        viaV.push((await resolvePlace(tmp)) ?? part);
-      }
+      [fromV, toV, viaV] = await Promise.all([resolvePlace(from.input), resolvePlace(to.input), resolvePlaces(via.input)]);
     } catch (err) {
       problem.show(err);
       return;
@@ -90,7 +86,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       alternatives: 2,
       steps: true,
     };
-    history.replaceState(null, "", `#/route${qs({ from: fromV, to: toV, via: via.input.value.trim(), vehicle: vehicle.value })}`);
+    history.replaceState(null, "", `#/route${qs({ from: fromV, to: toV, via: viaV.join(";"), vehicle: vehicle.value })}`);
     submit.disabled = true;
     result.replaceChildren(h("p", { class: "muted", i18n: "common.loading" }));
     try {
@@ -100,6 +96,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       render();
       const coords = data.routes.flatMap(lineOf);
       mapView.fitTo(coords);
+      // Opened from a link, the route may come before the map has its layers: draw it again then.
+      if (!mapView.map?.getSource("overlay-lines")) void mapView.ready.then(() => last === data && (render(), mapView.fitTo(coords)));
     } catch (err) {
       last = null;
       result.replaceChildren();
@@ -143,7 +141,7 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
         h("div", { class: "big" }, h("span", {}, fmtKm(best.distance_m)), " · ", h("span", {}, fmtDuration(best.duration_s))),
         h("div", { class: "muted small" }, `${t(`veh.${last.vehicle}`)} · ${t(`pref.${last.preference}`)}${best.avoided?.length ? ` · ${t("route.avoiding")} ${best.avoided.map(mapView.corridorName).join(", ")}` : ""}`),
         best.legs.length > 1
-          ? h("ol", { class: "legs small" }, ...best.legs.map((l) => h("li", {}, `${l.from} → ${l.to}: ${fmtKm(l.distance_m)}, ${fmtDuration(l.duration_s)}`)))
+          ? h("ol", { class: "legs small" }, ...best.legs.map((l) => h("li", {}, placeSpan(l.from), " → ", placeSpan(l.to), `: ${fmtKm(l.distance_m)}, ${fmtDuration(l.duration_s)}`)))
           : null,
       ),
       h(
@@ -199,19 +197,14 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     );
   };
 
-  mapView.onMapClick((lon, lat) => {
+  // A click on the map or on a site fills the focused input (via: adds a place); it shows the place's name.
+  const put = (value: string) => {
     const target = focused === from.input || focused === to.input || focused === via.input ? focused : from.input;
-    const value = `${lon},${lat}`;
-    if (target === via.input && via.input.value.trim()) via.input.value = `${via.input.value.trim()}; ${value}`;
-    else target.value = value;
+    setPlaces(target, target === via.input ? [...placeValues(via.input), value] : [value]);
     if (target === from.input && !to.input.value) focused = to.input;
-  });
-  mapView.onSiteClick((slug) => {
-    const target = focused ?? from.input;
-    if (target === via.input && via.input.value.trim()) via.input.value = `${via.input.value.trim()}; ${slug}`;
-    else target.value = slug;
-    if (target === from.input && !to.input.value) focused = to.input;
-  });
+  };
+  mapView.onMapClick((lon, lat) => put(`${lon},${lat}`));
+  mapView.onSiteClick((slug) => put(slug));
   const onLang = () => render();
   window.addEventListener("langchange", onLang);
   cleanup = () => window.removeEventListener("langchange", onLang);
