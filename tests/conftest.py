@@ -75,11 +75,14 @@ def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
     backend: str = request.param
+    # Each backend its own data_dir (the SpatiaLite file; offline packs, graph snapshots):
+    # never the checkout's data/.
+    data_dir = tmp_path_factory.mktemp(backend)
     if backend == "spatialite":
-        data_dir = tmp_path_factory.mktemp("spatialite")
         settings = Settings(data_dir=data_dir, database_url="", seed_dir=SEED_DIR, **_SERVING)
     else:
-        settings = Settings(database_url=_postgres_url(), seed_dir=SEED_DIR, **_SERVING)
+        url = _postgres_url()
+        settings = Settings(data_dir=data_dir, database_url=url, seed_dir=SEED_DIR, **_SERVING)
     engine = create_db_engine(settings)
     if backend == "postgis":
         _reset_postgres(engine)
