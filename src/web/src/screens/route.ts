@@ -97,7 +97,8 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
       const coords = data.routes.flatMap(lineOf);
       mapView.fitTo(coords);
       // Opened from a link, the route may come before the map has its layers: draw it again then.
-      if (!mapView.map?.getSource("overlay-lines")) void mapView.ready.then(() => last === data && (render(), mapView.fitTo(coords)));
+      // Only the map is drawn again: the panel stays as it is (a reader may be in it).
+      if (!mapView.map?.getSource("overlay-lines")) void mapView.ready.then(() => last === data && (drawLines(), mapView.fitTo(coords)));
     } catch (err) {
       last = null;
       result.replaceChildren();
@@ -108,22 +109,30 @@ export function mount(panel: HTMLElement, r: RouteInfo): void {
     }
   };
 
-  const render = () => {
+  const colour = (i: number) => (i === 0 ? COLOURS.best : COLOURS.alt[(i - 1) % COLOURS.alt.length]);
+
+  /** The routes on the map, the selected one on top, with its A and B pins. */
+  const drawLines = () => {
     if (!last) return;
     const routes = last.routes;
-    const best = routes[selected];
-    const colour = (i: number) => (i === 0 ? COLOURS.best : COLOURS.alt[(i - 1) % COLOURS.alt.length]);
     mapView.clearOverlays();
     mapView.setLines(
       routes
         .map((rt, i) => ({ coordinates: lineOf(rt), color: colour(i), width: i === selected ? 6 : 4, opacity: i === selected ? 1 : 0.55, i }))
         .sort((a, b) => (a.i === selected ? 1 : b.i === selected ? -1 : 0)),
     );
-    const line = lineOf(best);
+    const line = lineOf(routes[selected]);
     const first = line[0];
     const lastC = line[line.length - 1];
     if (first) mapView.addMarker(first, { html: "A", className: "pin pin-a" });
     if (lastC) mapView.addMarker(lastC, { html: "B", className: "pin pin-b" });
+  };
+
+  const render = () => {
+    if (!last) return;
+    const routes = last.routes;
+    const best = routes[selected];
+    drawLines();
 
     const bd = best.breakdown;
     const row = (group: string, key: string, label: string, m: number) =>
