@@ -579,7 +579,12 @@ def _travel(
 def _solve(problem: Problem, req: ItineraryRequest) -> Solution:
     """The planner's solution; a problem it rejects is the request's fault (422)."""
     try:
-        return solve(problem, seed=req.seed, time_limit_s=req.time_limit_s)
+        return solve(
+            problem,
+            seed=req.seed,
+            budget=req.budget.value,
+            time_limit_s=req.solver_time_limit_s,
+        )
     except PlanningError as exc:
         raise InvalidParameter("itinerary", str(exc), "body") from None
 

@@ -72,7 +72,7 @@ __all__ = [
 EPS = 1e-6  # tolerance on every time comparison (seconds), the same in solver and checker
 DAY_S = 86_400.0  # one day's origin to the next (multi-day visits assume local midnights)
 MAX_DAYS = 14
-MAX_CANDIDATES = 200  # the product's limit; benchmarks on published instances lift it
+MAX_CANDIDATES = 300  # product limit (a 14-day trip: ~300 sites); benchmarks lift it
 
 Window = tuple[float, float]
 TravelFn = Callable[[int, int, int], float]

@@ -131,7 +131,7 @@ def solve_multiday(
     p = problem
     whole = Compiled(p)  # the day matrices, computed once for every segment
     if opts.iterations is None and opts.work is None:
-        opts = replace(opts, work=default_work(whole))  # then split over the segments
+        opts = replace(opts, work=default_work(whole, opts.budget))  # then split over the segments
     pinned = [i for i, s in enumerate(p.stops) if s.nights]
     placements = _spread(list(itertools.islice(_placements(p, pinned), 10_000)))
     if not placements:
