@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tourroute.planning._core import BoolArray, Compiled, Route, schedule
+from tourroute.planning._core import BoolArray, Compiled, Route, empty_days, schedule
 from tourroute.planning.model import EPS, PlanningError
 
 __all__ = [
@@ -539,7 +539,9 @@ class Search:
                     if b == a:
                         continue
                     rb = self.routes[b]
-                    ratio, gap = rb.insertions(c, seq_a, self.cap_left(b), False)
+                    # a screening (the move is scheduled below): no exact re-checks, which
+                    # on days with multi-window stops cost m² × gaps × stops schedules
+                    ratio, gap = rb.insertions(c, seq_a, self.cap_left(b), False, exact=False)
                     ok = (ratio > -math.inf) & (slot_val > EPS)
                     if not ok.any():
                         continue
@@ -901,12 +903,11 @@ def initial_chains(c: Compiled, reach: list[list[int]]) -> list[list[int]]:
     nd = c.n_days
     if not c.overnights or nd == 1:
         return [[0] * nd + [1]]
-    ok: dict[tuple[int, int, int], bool] = {}
+    empty = [empty_days(c, d) for d in range(nd)]
+    reachable = [set(r) for r in reach]
 
     def feasible(d: int, s: int, e: int) -> bool:
-        if (d, s, e) not in ok:
-            ok[d, s, e] = schedule(c, d, s, e, []) is not None
-        return ok[d, s, e]
+        return bool(empty[d][s, e])
 
     chains = []
     for weight in (_drive_weight, _potential_weight):
@@ -918,7 +919,7 @@ def initial_chains(c: Compiled, reach: list[list[int]]) -> list[list[int]]:
             w = weight(c, d, list(best[d]), ends)
             for s, (v, _) in best[d].items():
                 for e in ends:
-                    if s in reach[d] and feasible(d, s, e):
+                    if s in reachable[d] and feasible(d, s, e):
                         val = v + w[s, e]
                         if e not in nxt or val > nxt[e][0]:
                             nxt[e] = (val, s)

@@ -563,6 +563,9 @@ class Solution:
     timed_out: bool = False
     optimal: bool | None = None
     seed: int | None = None
+    # the search's counted work (units ≈ µs of the reference machine): what the budget
+    # limits, and what a benchmark reports beside the wall-clock of a loaded machine
+    work: float = 0.0
 
     def visited(self) -> list[str]:
         """Ids of the visited stops, in trip order.
