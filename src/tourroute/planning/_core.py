@@ -68,7 +68,11 @@ class Compiled:
         if callable(day_matrix):
             # a callable that also hands out whole matrices (the composer's): no n² calls;
             # days given the same array share it (and its lists)
-            self.T = [np.asarray(day_matrix(d), dtype=float).reshape(nn, nn) for d in range(nd)]
+            given = [day_matrix(d) for d in range(nd)]  # kept alive: their ids are the keys
+            shared: dict[int, FloatArray] = {}
+            self.T = [
+                shared.setdefault(id(g), np.asarray(g, dtype=float).reshape(nn, nn)) for g in given
+            ]
         elif callable(p.travel_s):
             self.T = [
                 np.array([[p.travel(i, j, d) for j in range(nn)] for i in range(nn)], float)
