@@ -313,6 +313,7 @@ def _cmd_plan_solve(args: argparse.Namespace, _settings: Settings) -> int:
             inst.problem,
             seed=args.seed,
             iterations=args.iterations,
+            budget=args.budget,
             time_limit_s=args.time_limit,
             max_candidates=args.max_candidates or None,
         )
@@ -534,7 +535,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     solve.add_argument("file", help="instance file (JSON)")
     solve.add_argument(
-        "--time-limit", type=float, default=30.0, metavar="S", help="safety net (default 30 s)"
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="safety net on wall-clock time (default 30 s, thorough 300 s)",
+    )
+    solve.add_argument(
+        "--budget",
+        choices=("interactive", "thorough"),  # tourroute.planning.BUDGETS (not imported here:
+        default="interactive",  # the planner pulls numpy in; a test checks they agree)
+        help="search effort in counted work (same seed, same plan on any machine): "
+        "interactive (default, ~2 s) or thorough (10x, ~20 s)",
     )
     solve.add_argument("--seed", type=int, default=0, metavar="N", help="search seed")
     solve.add_argument(
@@ -543,9 +554,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument(
         "--max-candidates",
         type=int,
-        default=200,
+        default=300,
         metavar="N",
-        help="refuse more candidate stops (default 200; 0 = no limit)",
+        help="refuse more candidate stops (default 300, the product limit; 0 = no limit)",
     )
     solve.add_argument("--json", action="store_true", help="print the solution as JSON")
     solve.set_defaults(func=_cmd_plan_solve)

@@ -68,8 +68,8 @@ def test_day_ending_before_it_starts() -> None:
 
 
 def test_too_many_candidates() -> None:
-    p = line_problem([1.0] * 201)
-    with pytest.raises(PlanningError, match="too many candidate stops: 201"):
+    p = line_problem([1.0] * 301)
+    with pytest.raises(PlanningError, match="too many candidate stops: 301"):
         solve(p)
     assert solve(p, max_candidates=None, iterations=5).score > 0
 

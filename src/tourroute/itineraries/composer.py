@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from tourroute.db.spatial import shape_of
@@ -556,30 +557,70 @@ def _day_end(req: ItineraryRequest, convoy: ConvoyRules | None, meals: Sequence[
     return day_end
 
 
+class _Travel:
+    """The planner's travel time from node i to j on day d: that day's corridor matrix,
+    where a night bound to a place lets no other overnight place end that day.
+
+    Callable like any ``Problem.travel_s``; :meth:`day_matrix` hands the planner each day's
+    whole matrix at once (for 300 stops and 100 overnight places over 14 days, two million
+    calls fewer), the same array for days alike."""
+
+    def __init__(
+        self,
+        matrices: dict[str | None, list[list[float]]],
+        day_prefer: Sequence[str | None],
+        night_allowed: dict[int, set[int]],
+        first_night: int,
+    ) -> None:
+        self.matrices = matrices
+        self.day_prefer = day_prefer
+        self.night_allowed = night_allowed
+        self.first_night = first_night
+        self._arrays: dict[tuple[str | None, frozenset[int] | None], np.ndarray] = {}
+
+    def __call__(self, i: int, j: int, d: int) -> float:
+        allowed = self.night_allowed.get(d)
+        if allowed is not None and j >= self.first_night and j - self.first_night not in allowed:
+            return UNREACHABLE_S
+        return self.matrices[self.day_prefer[d]][i][j]
+
+    def day_matrix(self, d: int) -> np.ndarray:
+        prefer = self.day_prefer[d]
+        allowed = self.night_allowed.get(d)
+        key = (prefer, None if allowed is None else frozenset(allowed))
+        if key not in self._arrays:
+            m = np.array(self.matrices[prefer], dtype=float)
+            if allowed is not None:
+                m = m.copy()
+                banned = [
+                    j
+                    for j in range(self.first_night, m.shape[1])
+                    if j - self.first_night not in allowed
+                ]
+                m[:, banned] = UNREACHABLE_S
+            self._arrays[key] = m
+        return self._arrays[key]
+
+
 def _travel(
     matrices: dict[str | None, list[list[float]]],
     day_prefer: Sequence[str | None],
     night_allowed: dict[int, set[int]],
     first_night: int,
 ) -> Callable[[int, int, int], float]:
-    """The planner's travel time from node i to j on day d: that day's corridor matrix."""
-    if not night_allowed:
-        return lambda i, j, d: matrices[day_prefer[d]][i][j]
-
-    def travel(i: int, j: int, d: int) -> float:
-        # A night bound to a place: no other overnight place ends that day.
-        allowed = night_allowed.get(d)
-        if allowed is not None and j >= first_night and j - first_night not in allowed:
-            return UNREACHABLE_S
-        return matrices[day_prefer[d]][i][j]
-
-    return travel
+    """The planner's travel time from node i to j on day d (see :class:`_Travel`)."""
+    return _Travel(matrices, day_prefer, night_allowed, first_night)
 
 
 def _solve(problem: Problem, req: ItineraryRequest) -> Solution:
     """The planner's solution; a problem it rejects is the request's fault (422)."""
     try:
-        return solve(problem, seed=req.seed, time_limit_s=req.time_limit_s)
+        return solve(
+            problem,
+            seed=req.seed,
+            budget=req.budget.value,
+            time_limit_s=req.solver_time_limit_s,
+        )
     except PlanningError as exc:
         raise InvalidParameter("itinerary", localized_reason(exc), "body") from None
 

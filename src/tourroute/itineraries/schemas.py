@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tourroute.i18n import LocalizedValueError
 from tourroute.i18n import messages as msgs
 from tourroute.localtime import LocalTime, today_local
+from tourroute.planning import MAX_CANDIDATES
 from tourroute.plans import Plan
 from tourroute.routing import Vehicle
 from tourroute.routing.convoy import convoy_avoid, convoy_vehicle
@@ -130,6 +131,17 @@ DEFAULT_DRIVING_H = {
 }
 
 
+class Budget(StrEnum):
+    """The planner's effort (counted work, so a seed gives the same plan on any machine)."""
+
+    interactive = "interactive"  # the default: about 1.5–2 s of search at full size
+    thorough = "thorough"  # ten times the work, for overnight catalogue builds
+
+
+# The solver's wall-clock safety net per budget when the request gives none.
+DEFAULT_TIME_LIMIT_S = {Budget.interactive: 2.0, Budget.thorough: 40.0}
+
+
 class ItineraryRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -186,10 +198,20 @@ class ItineraryRequest(BaseModel):
         description="lunch/dinner breaks at meal stops near the route, e.g. "
         '{"lunch": {"earliest": "11:00", "latest": "13:30", "duration_min": 60}}',
     )
-    max_candidates: int = Field(default=60, ge=1, le=200)
+    max_candidates: int = Field(default=60, ge=1, le=MAX_CANDIDATES)  # the planner's limit
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
-    time_limit_s: float = Field(
-        default=1.2, gt=0, le=30, description="solver time; the best plan found is returned"
+    budget: Budget = Field(
+        default=Budget.interactive,
+        description="planner effort: `interactive` (default, a few seconds) or `thorough` "
+        "(ten times the search, for catalogue builds); the same seed and budget give the "
+        "same plan",
+    )
+    time_limit_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=60,
+        description="safety net on the solver's time (default 2 s interactive, 40 s "
+        "thorough); when it fires the best plan found is returned and `timed_out` is set",
     )
 
     @model_validator(mode="after")
@@ -218,6 +240,13 @@ class ItineraryRequest(BaseModel):
             if late:
                 raise LocalizedValueError(msgs.CORRIDOR_DAYS_BEYOND_TRIP(late=late, days=self.days))
         return self
+
+    @property
+    def solver_time_limit_s(self) -> float:
+        """The solver's safety net: the request's, or the budget's default."""
+        if self.time_limit_s is not None:
+            return self.time_limit_s
+        return DEFAULT_TIME_LIMIT_S[self.budget]
 
     @property
     def route_vehicle(self) -> Vehicle:

@@ -25,10 +25,12 @@ from tourroute.planning.model import (
     Unplaced,
     Visit,
 )
-from tourroute.planning.solver import SolverOptions, solve
+from tourroute.planning.solver import BUDGETS, DEFAULT_BUDGET, SolverOptions, solve
 
 __all__ = [
+    "BUDGETS",
     "COACH_RULES",
+    "DEFAULT_BUDGET",
     "MAX_CANDIDATES",
     "MAX_DAYS",
     "Day",

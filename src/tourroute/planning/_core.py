@@ -64,7 +64,16 @@ class Compiled:
     def _compile_travel(self, p: Problem) -> None:
         """The travel matrix of every day, as arrays and as lists (shared when days share)."""
         nn, nd = self.n_nodes, self.n_days
-        if callable(p.travel_s):
+        day_matrix = getattr(p.travel_s, "day_matrix", None)
+        if callable(day_matrix):
+            # a callable that also hands out whole matrices (the composer's): no n² calls;
+            # days given the same array share it (and its lists)
+            given = [day_matrix(d) for d in range(nd)]  # kept alive: their ids are the keys
+            shared: dict[int, FloatArray] = {}
+            self.T = [
+                shared.setdefault(id(g), np.asarray(g, dtype=float).reshape(nn, nn)) for g in given
+            ]
+        elif callable(p.travel_s):
             self.T = [
                 np.array([[p.travel(i, j, d) for j in range(nn)] for i in range(nn)], float)
                 for d in range(nd)
@@ -237,11 +246,13 @@ class Route:
         must_first: bool = True,
         lo: int = 0,
         hi: int | None = None,
+        exact: bool = True,
     ) -> tuple[FloatArray, IntArray]:
         """Best insertion of each candidate stop: (ratio, gap); ratio -inf = none.
 
         ``must_first`` lifts must-visit stops above every other candidate; ``lo``/``hi``
-        restrict the search to the gaps ``lo .. hi - 1``.
+        restrict the search to the gaps ``lo .. hi - 1``; ``exact=False`` skips the exact
+        re-check of multi-window refusals (a screening whose moves are scheduled anyway).
         """
         d = self.day
         prev, nxt, dep_prev, arr_next, slack, tpn = self._vectors(c)
@@ -293,7 +304,7 @@ class Route:
             b = t_out + np.array(self.cout[lo:hi])[:, None]
             lim = c.cont + EPS
             ok &= np.where(c.brk[cand], (a <= lim) & (b <= lim), a + b <= lim)
-        if not c.single[d] and ok.size <= EXACT_RECHECK and not lo and hi is None:
+        if exact and not c.single[d] and ok.size <= EXACT_RECHECK and not lo and hi is None:
             # With several windows a delay may jump a later stop into its next window,
             # which the O(1) test refuses; on small days, re-check those gaps exactly.
             shift = shift.copy()
@@ -407,6 +418,16 @@ class Route:
             ok &= t_in + t_out - old <= cap_left + EPS
         ok_b: BoolArray = ok
         return ok_b
+
+
+def empty_days(c: Compiled, d: int) -> BoolArray:
+    """Which (start, end) node pairs make a feasible day ``d`` without visits: exactly the
+    pairs for which ``schedule(c, d, s, e, [])`` is not ``None``, for all pairs at once."""
+    t = c.T[d]
+    ok: BoolArray = (
+        (c.day_start[d] + t <= c.day_end[d] + EPS) & (t <= c.cap[d] + EPS) & (t <= c.cont + EPS)
+    )
+    return ok
 
 
 def schedule(c: Compiled, d: int, s: int, e: int, seq: list[int]) -> Route | None:

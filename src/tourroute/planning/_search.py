@@ -46,21 +46,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tourroute.planning._core import BoolArray, Compiled, Route, schedule
+from tourroute.planning._core import BoolArray, Compiled, Route, empty_days, schedule
 from tourroute.planning.model import EPS, PlanningError
 
-__all__ = ["Search", "SolverOptions", "default_work", "ends_of", "initial_chains"]
+__all__ = [
+    "BUDGETS",
+    "DEFAULT_BUDGET",
+    "Search",
+    "SolverOptions",
+    "default_work",
+    "ends_of",
+    "initial_chains",
+]
+
+# Named effort levels a user can choose: each multiplies the default budget of counted work
+# (:func:`default_work`), so a seed still gives the same plan on any machine.  ``interactive``
+# is the tuned default (≈ 1.5–1.9 s on the reference machine at ≥ 150 candidates: an API
+# request waits for it); ``thorough`` is ten times that (≈ 15–19 s there) for overnight
+# catalogue builds and offline planning.
+BUDGETS: dict[str, float] = {"interactive": 1.0, "thorough": 10.0}
+DEFAULT_BUDGET = "interactive"
 
 
 @dataclass(frozen=True)
 class SolverOptions:
     """Search effort and knobs (defaults tuned on the published TOPTW instances).
 
-    ``iterations=None`` and ``work=None`` give the default budget (:func:`default_work`).
+    ``iterations=None`` and ``work=None`` give the default budget (:func:`default_work`)
+    of the named level ``budget`` (a key of :data:`BUDGETS`).
     """
 
     iterations: int | None = None  # a fixed number of iterations instead of the budget
     work: float | None = None  # the effort budget (see the module docstring)
+    budget: str = DEFAULT_BUDGET  # named level of the default budget (see BUDGETS)
     max_no_improve: int | None = None  # also stop after this many idle iterations
     time_limit_s: float = 30.0
     hotel_move_rate: float = 0.25  # share of perturbations that move a night
@@ -74,6 +92,10 @@ class SolverOptions:
     max_string_len: int = 6  # and removes 1 .. this many consecutive visits from each
     reset_after: int = 300  # back to the best plan after this many idle iterations
     recombine_every: int = 200  # route-pool recombination period (identical days only)
+
+    def __post_init__(self) -> None:
+        if self.budget not in BUDGETS:
+            raise PlanningError(f"unknown budget {self.budget!r}: use one of {', '.join(BUDGETS)}")
 
 
 State = tuple[list[Route], BoolArray]
@@ -93,10 +115,11 @@ _FULL_WORK = 1.5e6  # the default budget of a full-size instance (≈ 1.5 s here
 _FULL_SIZE = 150.0  # candidate stops from which an instance gets the full budget
 
 
-def default_work(c: Compiled) -> float:
-    """The default effort budget: full from 150 candidate stops on, less below (× n^¾)."""
+def default_work(c: Compiled, budget: str = DEFAULT_BUDGET) -> float:
+    """The default effort budget of the named level: full from 150 candidate stops on, less
+    below (× n^¾)."""
     useful = int(((c.score > 0) | c.must).sum())
-    return float(_FULL_WORK * min(1.0, useful / _FULL_SIZE) ** 0.75)
+    return float(BUDGETS[budget] * _FULL_WORK * min(1.0, useful / _FULL_SIZE) ** 0.75)
 
 
 def ends_of(c: Compiled, d: int) -> tuple[list[int], list[int]]:
@@ -516,7 +539,9 @@ class Search:
                     if b == a:
                         continue
                     rb = self.routes[b]
-                    ratio, gap = rb.insertions(c, seq_a, self.cap_left(b), False)
+                    # a screening (the move is scheduled below): no exact re-checks, which
+                    # on days with multi-window stops cost m² × gaps × stops schedules
+                    ratio, gap = rb.insertions(c, seq_a, self.cap_left(b), False, exact=False)
                     ok = (ratio > -math.inf) & (slot_val > EPS)
                     if not ok.any():
                         continue
@@ -803,7 +828,7 @@ class Search:
         hotels = bool(c.overnights) and m > 1
         musts = c.any_must
         n_iter = opts.iterations
-        budget = opts.work if opts.work is not None else default_work(c)
+        budget = opts.work if opts.work is not None else default_work(c, opts.budget)
         work0 = c.work
         span = max(e - s for s, e in zip(c.day_start, c.day_end, strict=True))
         positive = c.score > 0
@@ -878,12 +903,11 @@ def initial_chains(c: Compiled, reach: list[list[int]]) -> list[list[int]]:
     nd = c.n_days
     if not c.overnights or nd == 1:
         return [[0] * nd + [1]]
-    ok: dict[tuple[int, int, int], bool] = {}
+    empty = [empty_days(c, d) for d in range(nd)]
+    reachable = [set(r) for r in reach]
 
     def feasible(d: int, s: int, e: int) -> bool:
-        if (d, s, e) not in ok:
-            ok[d, s, e] = schedule(c, d, s, e, []) is not None
-        return ok[d, s, e]
+        return bool(empty[d][s, e])
 
     chains = []
     for weight in (_drive_weight, _potential_weight):
@@ -895,7 +919,7 @@ def initial_chains(c: Compiled, reach: list[list[int]]) -> list[list[int]]:
             w = weight(c, d, list(best[d]), ends)
             for s, (v, _) in best[d].items():
                 for e in ends:
-                    if s in reach[d] and feasible(d, s, e):
+                    if s in reachable[d] and feasible(d, s, e):
                         val = v + w[s, e]
                         if e not in nxt or val > nxt[e][0]:
                             nxt[e] = (val, s)

@@ -13,7 +13,7 @@ import time
 
 from tourroute.i18n import Joined, Message
 from tourroute.i18n import messages as msgs
-from tourroute.planning._core import Compiled, Route, schedule
+from tourroute.planning._core import Compiled, Route, empty_days, schedule
 from tourroute.planning._search import Search, SolverOptions, ends_of
 from tourroute.planning.model import (
     EPS,
@@ -105,7 +105,8 @@ def check_trip(c: Compiled) -> list[list[int]]:
         if c.overnights and d:
             starts = [s for s in starts if s in prev_ends]
         reach.append(starts)
-        ok = sorted({e for s in starts for e in ends if schedule(c, d, s, e, []) is not None})
+        empty = empty_days(c, d)
+        ok = sorted({e for s in starts for e in ends if empty[s, e]})
         if not ok:
             s, e = starts[0], ends[0]
             drive = c.TL[d][s][e]
@@ -257,6 +258,7 @@ def _to_solution(c: Compiled, search: Search, seed: int, elapsed: float) -> Solu
         timed_out=search.timed_out,
         optimal=None,
         seed=seed,
+        work=c.work,
     )
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "read_json",
     "read_json_text",
     "read_toptw",
+    "read_toptw_text",
     "travel_matrices",
     "write_json",
     "write_json_text",
@@ -649,9 +650,28 @@ def read_toptw(path: str | Path, tours: int, *, round_up_decimals: int | None = 
     if tours < 1:
         raise PlanningError("tours must be >= 1")
     try:
-        lines = [ln.split() for ln in Path(path).read_text(encoding="utf-8").splitlines()]
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanningError(f"cannot read {path}: {exc}") from exc
+    return read_toptw_text(
+        text, tours, name=Path(path).stem, round_up_decimals=round_up_decimals, where=str(path)
+    )
+
+
+def read_toptw_text(
+    text: str,
+    tours: int,
+    *,
+    name: str,
+    round_up_decimals: int | None = 2,
+    where: str | None = None,
+) -> Instance:
+    """:func:`read_toptw` on the text of a file (``name`` for the problem, ``where`` for
+    messages; default the name)."""
+    path = where or name
+    if tours < 1:
+        raise PlanningError("tours must be >= 1")
+    lines = [ln.split() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln]
     try:
         n = int(lines[0][2])
@@ -681,7 +701,6 @@ def read_toptw(path: str | Path, tours: int, *, round_up_decimals: int | None = 
     pts = [(v[1], v[2]) for v in verts]
     pts = [pts[0], pts[0], *pts[1:]]
     durations, _ = travel_matrices(pts, travel)
-    name = Path(path).stem
     problem = Problem(
         stops=stops,
         days=tuple(day for _ in range(tours)),

@@ -85,6 +85,7 @@ class _Plan:
     left_out: dict[int, str]  # must-visit stops not placed, with the reason
     iterations: int = 0  # of the segments' searches
     timed_out: bool = False
+    work: float = 0.0  # counted work of the segments' searches
 
     @property
     def score(self) -> float:
@@ -133,7 +134,7 @@ def solve_multiday(
     p = problem
     whole = Compiled(p)  # the day matrices, computed once for every segment
     if opts.iterations is None and opts.work is None:
-        opts = replace(opts, work=default_work(whole))  # then split over the segments
+        opts = replace(opts, work=default_work(whole, opts.budget))  # then split over the segments
     pinned = [i for i, s in enumerate(p.stops) if s.nights]
     placements = _spread(list(itertools.islice(_placements(p, pinned), 10_000)))
     if not placements:
@@ -146,6 +147,7 @@ def solve_multiday(
     trial = _share(opts, TRIALS_SHARE / len(placements) if len(placements) > 1 else 1.0)
     best: tuple[tuple[int, float], list[_Pin], _Plan] | None = None
     reasons: list[Message] = []
+    spent = 0.0  # counted work of every search, the trials included
     for pins in placements:
         try:
             plan = _plan(p, whole.T, pins, seed, trial)
@@ -154,6 +156,7 @@ def solve_multiday(
                 msgs.PLAN_PLACEMENT_FAILED(where=_describe(p, pins), why=localized_reason(exc))
             )
             continue
+        spent += plan.work
         key = (-len(plan.left_out), plan.score)
         if best is None or key > best[0]:
             best = (key, pins, plan)
@@ -162,6 +165,7 @@ def solve_multiday(
     final = best[2]
     if len(placements) > 1:  # the winner again, with the whole effort
         again = _plan(p, whole.T, best[1], seed, opts)
+        spent += again.work
         if (-len(again.left_out), again.score) >= best[0]:
             final = again
     unplaced = tuple(Unplaced(p.stops[i].id, why) for i, why in sorted(final.left_out.items()))
@@ -173,6 +177,7 @@ def solve_multiday(
         elapsed_s=time.perf_counter() - t0,
         timed_out=final.timed_out,
         seed=seed,
+        work=spent,
     )
 
 
@@ -228,7 +233,7 @@ def _plan(
     visited: set[int] = set()
     carried = [i for i, s in enumerate(p.stops) if s.must_visit and not s.nights]
     why_not: dict[int, list[str]] = {}
-    iterations, timed_out = 0, False
+    iterations, timed_out, work = 0, False, 0.0
     cap = _weekly_cap(p, pins)
     anchor: tuple[int, float] | None = None  # (pinned stop, time it ends) the next day leaves
     bounds = [*pins, None]
@@ -241,6 +246,7 @@ def _plan(
             seg = _segment(p, day_travel, lo, hi, seg_anchor, seg_pin, carried, visited, cap)
             sol = _solve_segment(seg.problem, seed, _share(opts, (hi - lo + 1) / p.n_days))
             iterations += sol.iterations
+            work += sol.work
             timed_out |= sol.timed_out
             for plan in sol.days:
                 days.append(seg.lift(plan, is_last_of_segment=plan.day == hi - lo))
@@ -268,7 +274,7 @@ def _plan(
         for i in carried
         if i not in visited
     }
-    return _Plan(days, visited, left_out, iterations, timed_out)
+    return _Plan(days, visited, left_out, iterations, timed_out, work)
 
 
 def _solve_segment(problem: Problem, seed: int, opts: SolverOptions) -> Solution:

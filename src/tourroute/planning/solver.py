@@ -34,16 +34,20 @@ from __future__ import annotations
 
 import time
 
-from tourroute.planning._search import SolverOptions
+from tourroute.planning._search import BUDGETS, DEFAULT_BUDGET, SolverOptions
 
 # check_trip, must_misfits and day_plan moved to _toptw, which multiday shares without
 # importing this module back (no import cycle); re-exported here where they used to live
 from tourroute.planning._toptw import check_trip, must_misfits, solve_trip
 from tourroute.planning._toptw import day_plan as day_plan
-from tourroute.planning.model import MAX_CANDIDATES, Problem, Solution
+from tourroute.planning.model import MAX_CANDIDATES, PlanningError, Problem, Solution
 from tourroute.planning.multiday import solve_multiday
 
-__all__ = ["SolverOptions", "check_trip", "must_misfits", "solve"]
+__all__ = ["BUDGETS", "DEFAULT_BUDGET", "SolverOptions", "check_trip", "must_misfits", "solve"]
+
+# The wall-clock safety net per budget when none is given: several times what the budget
+# takes on the reference machine, so that only a badly overloaded machine hits it.
+SAFETY_NET_S = {"interactive": 30.0, "thorough": 300.0}
 
 
 def solve(
@@ -51,7 +55,8 @@ def solve(
     *,
     seed: int = 0,
     iterations: int | None = None,
-    time_limit_s: float = 30.0,
+    budget: str = DEFAULT_BUDGET,
+    time_limit_s: float | None = None,
     max_candidates: int | None = MAX_CANDIDATES,
     options: SolverOptions | None = None,
 ) -> Solution:
@@ -67,8 +72,13 @@ def solve(
         Search iterations (default: a budget of counted work instead, the same for every
         instance from 150 stop-days on and proportionally less below, about 1.5 s of the
         reference machine; see :func:`tourroute.planning._search.default_work`).
+    budget
+        The named effort level of that default budget: ``"interactive"`` (≈ 1.5–2 s at
+        full size on the reference machine) or ``"thorough"`` (ten times the work); see
+        :data:`BUDGETS`.  Counted work, so still the same plan on any machine.
     time_limit_s
-        Safety net on wall-clock time; hitting it sets ``timed_out``.
+        Safety net on wall-clock time (default by budget: 30 s, 300 s); hitting it sets
+        ``timed_out``.
     max_candidates
         Refuse more candidate stops than this (``None``: no limit).
     options
@@ -82,11 +92,16 @@ def solve(
     Raises
     ------
     PlanningError
-        Malformed input, an impossible trip (a day too short to reach tonight's place), a
-        must-visit stop that cannot be visited on any day even alone.
+        Malformed input, an unknown budget, an impossible trip (a day too short to reach
+        tonight's place), a must-visit stop that cannot be visited on any day even alone.
     """
     t0 = time.perf_counter()
-    opts = options or SolverOptions(iterations=iterations, time_limit_s=time_limit_s)
+    if options is None:
+        if budget not in BUDGETS:
+            raise PlanningError(f"unknown budget {budget!r}: use one of {', '.join(BUDGETS)}")
+        net = SAFETY_NET_S[budget] if time_limit_s is None else time_limit_s
+        options = SolverOptions(iterations=iterations, budget=budget, time_limit_s=net)
+    opts = options
     problem.validate(max_candidates)
     if any(s.nights for s in problem.stops):
         return solve_multiday(problem, seed=seed, options=opts, started=t0)

@@ -1206,6 +1206,12 @@ export interface components {
             summary_vi?: string[] | null;
         };
         /**
+         * Budget
+         * @description The planner's effort (counted work, so a seed gives the same plan on any machine).
+         * @enum {string}
+         */
+        Budget: "interactive" | "thorough";
+        /**
          * Category
          * @enum {string}
          */
@@ -1701,6 +1707,11 @@ export interface components {
          *     }
          */
         ItineraryRequest: {
+            /**
+             * @description planner effort: `interactive` (default, a few seconds) or `thorough` (ten times the search, for catalogue builds); the same seed and budget give the same plan
+             * @default interactive
+             */
+            budget?: components["schemas"]["Budget"];
             /** @description a self-drive caravan tour: the convoy of cars (and motorbikes) */
             convoy?: components["schemas"]["Convoy"] | null;
             /** Corridor Legs */
@@ -1776,10 +1787,9 @@ export interface components {
             };
             /**
              * Time Limit S
-             * @description solver time; the best plan found is returned
-             * @default 1.2
+             * @description safety net on the solver's time (default 2 s interactive, 40 s thorough); when it fires the best plan found is returned and `timed_out` is set
              */
-            time_limit_s?: number;
+            time_limit_s?: number | null;
             /** @default car */
             vehicle?: components["schemas"]["Vehicle"];
         };

@@ -1,0 +1,77 @@
+"""Named search budgets: each is counted work, so a seed gives the same plan under it; every
+plan passes the independent checker; bad names are refused (library, CLI, API schema)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from tourroute.cli import build_parser
+from tourroute.cli import main as cli_main
+from tourroute.planning import (
+    BUDGETS,
+    DEFAULT_BUDGET,
+    PlanningError,
+    Solution,
+    SolverOptions,
+    check_solution,
+    read_toptw,
+    solve,
+    write_json,
+)
+from tourroute.planning.generator import generate
+
+TOPTW = Path(__file__).resolve().parents[1] / "toptw"
+
+
+def _plan(sol: Solution) -> list[list[str]]:
+    return [[v.stop_id for v in d.visits] for d in sol.days]
+
+
+def test_same_seed_same_plan_and_feasible_under_each_budget() -> None:
+    # small, so that the thorough budget (ten times the work) stays a few seconds
+    problem = generate(8, tours=2, kind="mixed", windows="tight", seed=5).problem
+    plans = {}
+    for budget in BUDGETS:
+        first = solve(problem, seed=3, budget=budget)
+        again = solve(problem, seed=3, budget=budget)
+        assert not first.timed_out
+        assert _plan(first) == _plan(again)
+        assert first.score == again.score > 0
+        assert check_solution(problem, first) == []
+        plans[budget] = first
+    assert DEFAULT_BUDGET == "interactive"
+    # the thorough budget is really ten times the counted work: many more iterations
+    assert plans["thorough"].iterations > 3 * plans["interactive"].iterations
+
+
+def test_unknown_budget_is_refused() -> None:
+    problem = generate(10, tours=1, seed=0).problem
+    with pytest.raises(PlanningError, match="unknown budget 'forever'"):
+        solve(problem, budget="forever")
+    with pytest.raises(PlanningError, match="interactive, thorough"):
+        SolverOptions(budget="slow")
+
+
+def test_cli_budget_choices_match_the_planner(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = build_parser()
+    plan = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[
+        "plan"
+    ]
+    solve_parser = next(
+        a for a in plan._actions if isinstance(a, argparse._SubParsersAction)
+    ).choices["solve"]
+    budget = next(a for a in solve_parser._actions if a.dest == "budget")
+    assert tuple(budget.choices or ()) == tuple(BUDGETS)
+    assert budget.default == DEFAULT_BUDGET
+
+    path = tmp_path / "pr01.json"
+    write_json(read_toptw(TOPTW / "pr01.txt", 1), path)
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["plan", "solve", str(path), "--budget", "forever"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'forever'" in capsys.readouterr().err
