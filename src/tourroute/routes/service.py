@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
+import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
@@ -289,6 +291,9 @@ class RoutingService:
         start = legs.snap(origin.coord, ErrorNames.point(origin.query, "from"))
         reach = graph.router.reachable(start, legs.model, minutes * 60)
         area = reach_area_lines(reach.vertices, reach.line_starts, start.on_road, margin_m)
+        # Drawn in ~100 m cells: 6 decimals (~0.1 m) lose nothing, and the shorter numbers
+        # halve the time to write the 250 KB answer of a 60-minute reach.
+        area = shapely.transform(area, lambda xy: np.round(xy, 6))
         sites: list[ReachedSite] = []
         for site in SiteRepository(self.session).published_in_bbox(area.bounds):
             snap = legs.try_snap(site.coord)
