@@ -59,7 +59,7 @@ def add_attractions(session: Session, count: int = 300, seed: int = 0) -> int:
     categories = list(Category)
     for k, anchor in enumerate(rng.sample(anchors, min(missing, len(anchors)))):
         point = shape_of(anchor.geom)
-        lon, lat = point.x, point.y  # type: ignore[attr-defined]
+        lon, lat = point.x, point.y  # type: ignore[attr-defined]  # a site's geometry is a Point
         site = Site(
             slug=f"{SLUG_PREFIX}{k}",
             name_vi=f"Điểm tham quan thử {k}",

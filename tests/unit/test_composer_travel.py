@@ -22,11 +22,11 @@ def test_day_matrices_equal_the_pairwise_travel_times() -> None:
     matrices = {None: _matrix(n, 1), "hcm-road": _matrix(n, 2)}
     travel = _travel(matrices, [None, "hcm-road", None], {1: {2}}, first_night)
     for d in range(3):
-        whole = travel.day_matrix(d)  # type: ignore[attr-defined]
+        whole = travel.day_matrix(d)  # type: ignore[attr-defined]  # set on the travel function
         expected = [[travel(i, j, d) for j in range(n)] for i in range(n)]
         assert np.array_equal(whole, np.array(expected))
-    assert (travel.day_matrix(1)[:, first_night : first_night + 2] == UNREACHABLE_S).all()  # type: ignore[attr-defined]
-    assert travel.day_matrix(0) is travel.day_matrix(2)  # type: ignore[attr-defined]
+    assert (travel.day_matrix(1)[:, first_night : first_night + 2] == UNREACHABLE_S).all()  # type: ignore[attr-defined]  # as above
+    assert travel.day_matrix(0) is travel.day_matrix(2)  # type: ignore[attr-defined]  # as above
 
 
 def test_the_planner_compiles_them_without_pairwise_calls() -> None:

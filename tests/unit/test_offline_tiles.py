@@ -30,7 +30,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "data" / "basemap-sam-son.pmtile
 
 
 def _z12(area: object) -> set[tuple[int, int]]:
-    return {(x, y) for z, x, y in tiles_intersecting(area, 12, 12)}  # type: ignore[arg-type]
+    return {(x, y) for z, x, y in tiles_intersecting(area, 12, 12)}  # type: ignore[arg-type]  # any shapely geometry
 
 
 def test_row_1831_edges_as_worked_out() -> None:

@@ -18,7 +18,7 @@ from tourroute.planning.generator import (
 
 
 def _points(n: int, kind: str, seed: int) -> list[tuple[float, float]]:
-    inst = generate(n, kind=kind, seed=seed)  # type: ignore[arg-type]
+    inst = generate(n, kind=kind, seed=seed)  # type: ignore[arg-type]  # kind: a Literal, str here
     return [inst.coords[s.id] for s in inst.problem.stops]
 
 
@@ -40,7 +40,7 @@ def test_same_arguments_same_text_and_seed_matters() -> None:
 def test_suite_instances_parse_with_the_promised_shape(
     n: int, kind: str, windows: str, m: int, seed: int
 ) -> None:
-    inst = generate(n, m, kind=kind, windows=windows, seed=seed)  # type: ignore[arg-type]
+    inst = generate(n, m, kind=kind, windows=windows, seed=seed)  # type: ignore[arg-type]  # Literals
     p = inst.problem
     assert p.n_stops == n
     assert len(p.days) == m
@@ -82,4 +82,4 @@ def test_a_generated_instance_solves_feasibly_under_its_bound() -> None:
 )
 def test_bad_generator_arguments(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(PlanningError, match=message):
-        generate_text(**kwargs)  # type: ignore[arg-type]
+        generate_text(**kwargs)  # type: ignore[arg-type]  # deliberately wrong arguments
