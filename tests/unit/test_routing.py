@@ -380,3 +380,38 @@ def test_line_part_cuts_as_shapely_substring_does(seed: int) -> None:
                 want = np.repeat(want, 2, axis=0)
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_times_to_many_points_as_the_ends_of_each_say(seed: int) -> None:
+    """The isochrone's site times, all at once (times_to), against the definition point by
+    point: the best of the point's arriving ends (Router.ends) and, on the origin's own arc
+    ahead of it, the drive along that arc; None beyond the budget.  Points on nodes, on
+    one-way streets and on the origin's arc included."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+    g = _random_grid(rng)
+    router = Router(g, fast=False)
+    car = router.model(Vehicle.car)
+    origin = router.snap((105.07, 19.07), car)
+    points = [(105 + rng.uniform(0, 0.14), 19 + rng.uniform(0, 0.14)) for _ in range(60)]
+    snaps = [router.snap(p, car) for p in points]
+    snaps += [Snap(origin.point, origin.on_road, origin.edge, f, 0.0) for f in (0.0, 0.7, 1.0)]
+    snaps += [Snap(s.point, s.on_road, s.edge, f, 0.0) for s in snaps[:5] for f in (0.0, 1.0)]
+    for budget in (120.0, 400.0, 5000.0):
+        reach = router.reachable(origin, car, budget)
+        seconds = router.seconds(reach.model)
+        expected: list[float | None] = []
+        for s in snaps:
+            best = float("inf")
+            if s.edge == origin.edge and s.fraction >= origin.fraction:
+                best = float(seconds[s.edge]) * (s.fraction - origin.fraction)
+            for node, extra in router.ends(s, reach.model)[1].items():
+                best = min(best, float(reach.seconds[node]) + extra)
+            expected.append(best if best <= budget else None)
+        got = router.times_to(reach, snaps)
+        assert [g is None for g in got] == [e is None for e in expected]
+        assert [g for g in got if g is not None] == pytest.approx(
+            [e for e in expected if e is not None], rel=1e-12, abs=1e-9
+        )
+        assert any(g is None for g in got) or budget == 5000.0
+        assert any(g is not None for g in got)

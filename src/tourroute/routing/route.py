@@ -21,7 +21,7 @@ import heapq
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -1245,16 +1245,45 @@ class Router:
         float or None
             Driving seconds, ``None`` when the point lies beyond ``reach.budget_s``.
         """
-        best: float | None = None
-        direct = self._same_edge(reach.origin, snap, reach.model)
-        if direct is not None:
-            best = direct[0]
-        _, arrive = self.ends(snap, reach.model)
-        for node, extra in arrive.items():
-            d = float(reach.seconds[node])
-            if d != np.inf and (best is None or d + extra < best):
-                best = d + extra
-        return best if best is not None and best <= reach.budget_s else None
+        return self.times_to(reach, [snap])[0]
+
+    def times_to(self, reach: Reach, snaps: Sequence[Snap]) -> list[float | None]:
+        """:meth:`time_to` of many points at once: the sites an isochrone lists (400 on
+        the regional network, where a Python call each was 17 ms of the request).
+
+        Parameters
+        ----------
+        reach
+            The result of :meth:`reachable`.
+        snaps
+            Points snapped with the reach's model.
+
+        Returns
+        -------
+        list of float or None
+            Driving seconds to each, ``None`` beyond ``reach.budget_s``.
+        """
+        if not snaps:
+            return []
+        model = reach.model
+        arcs = np.array([s.edge for s in snaps], dtype=np.int64)
+        f = np.array([s.fraction for s in snaps], dtype=np.float64)
+        c = self.costs(model)[arcs]
+        c = np.where(np.isinf(c), 0.0, c)
+        tail = reach.seconds[np.asarray(self.road.tails)[arcs]]
+        head = reach.seconds[np.asarray(self.road.heads)[arcs]]
+        two_way = self.road.arrays["arc_twin"][arcs] >= 0
+        # As :meth:`ends` arrives: from the tail along the arc; from the head backwards on a
+        # two-way piece; a point on the head node is the head node itself.
+        best = tail + f * c
+        best = np.minimum(best, np.where(two_way, head + (1 - f) * c, np.inf))
+        best = np.minimum(best, np.where(f >= 1.0, head, np.inf))
+        # A point ahead of the origin on its own arc: along the arc, no node in between.
+        ahead = (arcs == reach.origin.edge) & (f >= reach.origin.fraction)
+        if ahead.any():
+            seconds = float(self.seconds(model)[reach.origin.edge])
+            best = np.where(ahead, np.minimum(best, (f - reach.origin.fraction) * seconds), best)
+        return [float(b) if b <= reach.budget_s else None for b in best.tolist()]
 
 
 @dataclass
