@@ -113,9 +113,12 @@ def session(connection: Connection) -> Iterator[Session]:
         yield s
 
 
-@pytest.fixture
-def client(database: Database, connection: Connection) -> Iterator[TestClient]:
-    app = create_app(database.settings, database.graph_cache)
+def client_of(
+    settings: Settings, database: Database, connection: Connection
+) -> Iterator[TestClient]:
+    """A test client of an app with ``settings`` whose requests commit as savepoints
+    inside the test's transaction (a fixture body: ``yield from client_of(...)``)."""
+    app = create_app(settings, database.graph_cache)
 
     def _session() -> Iterator[Session]:
         with Session(
@@ -131,3 +134,8 @@ def client(database: Database, connection: Connection) -> Iterator[TestClient]:
     app.dependency_overrides[get_session] = _session
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(database: Database, connection: Connection) -> Iterator[TestClient]:
+    yield from client_of(database.settings, database, connection)

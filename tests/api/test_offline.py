@@ -25,13 +25,10 @@ from fastapi.testclient import TestClient
 from pmtiles.reader import MmapSource, Reader, all_tiles
 from pyproj import Transformer
 from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 
 from tests.api.conftest import Accounts
 from tests.api.tour_fixtures import published, tour_body
-from tests.conftest import Database
-from tourroute.api.deps import get_session
-from tourroute.app import create_app
+from tests.conftest import Database, client_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "basemap-sam-son.pmtiles"
 CORRIDOR_KM, SITE_RADIUS_KM = 0.5, 0.3
@@ -57,22 +54,7 @@ def offline_client(
         settings = settings.model_copy(
             update={"database_url": database.settings.effective_database_url}
         )
-    app = create_app(settings, database.graph_cache)
-
-    def _session() -> Iterator[Session]:
-        with Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    app.dependency_overrides[get_session] = _session
-    with TestClient(app) as client:
-        yield client
+    yield from client_of(settings, database, connection)
 
 
 def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
