@@ -21,6 +21,10 @@ COPY pyproject.toml README.md ./
 COPY src ./src
 COPY --from=web /src/src/tourroute/console/static ./src/tourroute/console/static
 RUN /opt/venv/bin/pip install --upgrade pip && /opt/venv/bin/pip install .
+# The planner's compiled loop, compiled once here into Numba's cache (a cold start would
+# otherwise spend ~15 s compiling on the first itinerary request of every container).
+ENV NUMBA_CACHE_DIR=/opt/numba-cache
+RUN /opt/venv/bin/python -c "import tourroute.planning as p; print('planner compiled in %.1f s' % p.warm_up())"
 # The map's text glyphs, generated from Debian's DejaVu Sans (no font CDN at run time).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends fonts-dejavu-core \
@@ -34,6 +38,7 @@ RUN apt-get update \
  && useradd --system --create-home --uid 10001 tourroute
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /opt/glyphs /app/glyphs
+COPY --from=build --chown=tourroute:tourroute /opt/numba-cache /opt/numba-cache
 WORKDIR /app
 COPY --chown=tourroute:tourroute migrations ./migrations
 COPY --chown=tourroute:tourroute seed ./seed
@@ -46,6 +51,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TOURROUTE_SEED_DIR=/app/seed \
     TOURROUTE_GLYPHS_DIR=/app/glyphs \
     TOURROUTE_WORKERS=2 \
+    NUMBA_CACHE_DIR=/opt/numba-cache \
     PYTHONUNBUFFERED=1
 EXPOSE 8000
 # start-period: the OSM import (~30 s first, ~20 s on later starts) and the first road graph

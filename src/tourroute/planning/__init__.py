@@ -25,7 +25,7 @@ from tourroute.planning.model import (
     Unplaced,
     Visit,
 )
-from tourroute.planning.solver import BUDGETS, DEFAULT_BUDGET, SolverOptions, solve
+from tourroute.planning.solver import BUDGETS, DEFAULT_BUDGET, SolverOptions, solve, warm_up
 
 __all__ = [
     "BUDGETS",
@@ -49,5 +49,6 @@ __all__ = [
     "read_json",
     "read_toptw",
     "solve",
+    "warm_up",
     "write_json",
 ]

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tourroute.planning import _kernel as kernel
 from tourroute.planning._core import BoolArray, Compiled, Route, empty_days, schedule
 from tourroute.planning.model import EPS, PlanningError
 
@@ -92,6 +93,7 @@ class SolverOptions:
     max_string_len: int = 6  # and removes 1 .. this many consecutive visits from each
     reset_after: int = 300  # back to the best plan after this many idle iterations
     recombine_every: int = 200  # route-pool recombination period (identical days only)
+    compiled: bool = True  # the compiled loop where the trip allows (False: Python's)
 
     def __post_init__(self) -> None:
         if self.budget not in BUDGETS:
@@ -112,6 +114,8 @@ _PACK_NODES = 200_000  # node limit of one recombination
 _FINAL_PACK_NODES = 2_000_000  # … and of the last one, over the whole pool
 _FULL_WORK = 1.5e6  # the default budget of a full-size instance (≈ 1.5 s here; 1.15e6 gave
 # 2.35 % at m = 4 over seeds 0–3, this 2.19 %, the slowest TOPTW instance 1.84 s)
+_KERNEL_UNITS = 70.0  # kernel work units (gap × candidate checks) per Python work unit
+_KERNEL_CHUNK = 50  # iterations between two looks at the wall-clock safety net
 _FULL_SIZE = 150.0  # candidate stops from which an instance gets the full budget
 
 
@@ -185,7 +189,8 @@ class Search:
         self.best_key: Key = (-1, -math.inf, 0.0)
         self.near: dict[int, list[int]] = {}
         self.pool_on = m > 1 and identical_days(c)
-        self.pool: dict[int, tuple[float, float, Route]] = {}  # stop-set bits → best day
+        # stop-set bits → (score, arrival at the end, visits) of the day that ends earliest
+        self.pool: dict[int, tuple[float, float, list[int]]] = {}
         self.pooled: set[Route] = set()
 
     # -- bookkeeping ---------------------------------------------------------------------
@@ -756,7 +761,7 @@ class Search:
             old = self.pool.get(bits)
             if old is None or route.arr_end < old[1]:
                 score = sum(self.c.score_l[i] for i in route.seq)
-                self.pool[bits] = (score, route.arr_end, route)
+                self.pool[bits] = (score, route.arr_end, route.seq)
 
     def recombine(self, node_limit: int = _PACK_NODES) -> bool:
         """Set packing over the pool: the best disjoint days, if they beat the best plan."""
@@ -791,7 +796,7 @@ class Search:
             return False
         routes = []
         for d in range(m):
-            seq = list(items[best_pick[d]][1][2].seq) if d < len(best_pick) else []
+            seq = list(items[best_pick[d]][1][2]) if d < len(best_pick) else []
             route = schedule(c, d, self.routes[d].s, self.routes[d].e, seq)
             if route is None:  # pragma: no cover - identical days
                 return False
@@ -822,6 +827,79 @@ class Search:
         self.restore()
 
     def anneal(self) -> None:
+        """The ruin-and-recreate loop: compiled (:mod:`._kernel`) where the trip allows."""
+        if self.compiled_ok():
+            self.anneal_compiled()
+        else:
+            self.anneal_python()
+
+    def compiled_ok(self) -> bool:
+        """Whether the compiled loop covers this trip: no continuous or weekly driving limit,
+        and the days' ends fixed (a base camp; overnight places are chosen in Python)."""
+        c = self.c
+        if not self.opts.compiled:
+            return False
+        fixed_ends = not c.overnights or c.n_days == 1
+        return fixed_ends and kernel.eligible(c.cont, c.weekly)
+
+    def anneal_compiled(self) -> None:
+        """Run :func:`._kernel.anneal_chunk` from the current plan until its budget is
+        spent (or the safety net fires between chunks), then take its best plan."""
+        c = self.c
+        opts = self.opts
+        kp = kernel.KernelProblem(
+            c.T, c.w_open, c.w_late, c.svc, c.score, c.must,
+            c.day_start, c.day_end, c.cap, self.cands, c.single,
+        )  # fmt: skip
+        ends = [r.s for r in self.routes], [r.e for r in self.routes]
+        ks = kernel.KernelState(kp, *ends, pool=self.pool_on)
+        ks.set_plan(kp, [list(r.seq) for r in self.routes])
+        budget = opts.work if opts.work is not None else default_work(c, opts.budget)
+        span = max(e - s for s, e in zip(c.day_start, c.day_end, strict=True))
+        positive = c.score > 0
+        mean = float(c.score[positive].mean()) if positive.any() else 1.0
+        ctl, ictl = ks.ctl, ks.ictl
+        ctl[kernel.C_BUDGET] = budget * _KERNEL_UNITS
+        ctl[kernel.C_TSTART] = mean * opts.temperature
+        ctl[kernel.C_TRATIO] = opts.final_temperature / opts.temperature
+        ctl[kernel.C_NOISE] = opts.noise
+        ctl[kernel.C_SLICE_RATE] = opts.slice_rate
+        ctl[kernel.C_SLICE_W] = opts.slice_width
+        ctl[kernel.C_SPAN] = span
+        ictl[kernel.I_RESET] = opts.reset_after
+        ictl[kernel.I_MAX_STRINGS] = opts.max_strings
+        ictl[kernel.I_MAX_LEN] = opts.max_string_len
+        ictl[kernel.I_LIGHT] = 2 * _LIGHT_LEN
+        ictl[kernel.I_ITER_LIMIT] = opts.iterations or 0
+        ictl[kernel.I_MAX_IDLE] = opts.max_no_improve or 0
+        ks.rng[0] = kernel.seed_state(self.rng.getrandbits(64))
+        while not kernel.anneal_chunk(
+            kp.arrays, ks.arrays, ks.best_seq, ks.best_ln, ks.cur_seq, ks.cur_ln,
+            ks.ratio, ks.gap, ictl, ks.rng, ks.pool, ks.pctl, _KERNEL_CHUNK,
+        ):  # fmt: skip
+            if self.out_of_time():
+                break
+        self.iterations += int(ictl[kernel.I_ITER])
+        c.work += float(ctl[kernel.C_WORK]) / _KERNEL_UNITS
+        routes = [
+            schedule(c, d, r.s, r.e, seq)
+            for d, (r, seq) in enumerate(zip(self.routes, ks.best_plan(), strict=True))
+        ]
+        days = [r for r in routes if r is not None]
+        if len(days) != len(routes):  # pragma: no cover - the kernel schedules as _core does
+            raise PlanningError("internal: the compiled search returned an infeasible day")
+        routed = np.zeros(c.n, bool)
+        for route in days:
+            routed[route.seq] = True
+        self.load((days, routed))
+        self.save_if_better()
+        for score, end, seq in ks.pool_entries():
+            bits = 0
+            for i in seq:
+                bits |= 1 << i
+            self.pool[bits] = (score, end, seq)
+
+    def anneal_python(self) -> None:
         c = self.c
         opts = self.opts
         m = c.n_days

@@ -43,7 +43,15 @@ from tourroute.planning._toptw import day_plan as day_plan
 from tourroute.planning.model import MAX_CANDIDATES, PlanningError, Problem, Solution
 from tourroute.planning.multiday import solve_multiday
 
-__all__ = ["BUDGETS", "DEFAULT_BUDGET", "SolverOptions", "check_trip", "must_misfits", "solve"]
+__all__ = [
+    "BUDGETS",
+    "DEFAULT_BUDGET",
+    "SolverOptions",
+    "check_trip",
+    "must_misfits",
+    "solve",
+    "warm_up",
+]
 
 # The wall-clock safety net per budget when none is given: several times what the budget
 # takes on the reference machine, so that only a badly overloaded machine hits it.
@@ -106,3 +114,15 @@ def solve(
     if any(s.nights for s in problem.stops):
         return solve_multiday(problem, seed=seed, options=opts, started=t0)
     return solve_trip(problem, seed=seed, options=opts, started=t0)
+
+
+def warm_up() -> float:
+    """Load the search's compiled loop (:mod:`tourroute.planning._kernel`) by solving a small
+    generated instance, so that the first real request does not pay for it: ~0.5 s from
+    Numba's on-disk cache, ~15 s the first time on a machine (it compiles then).  Returns
+    the seconds it took."""
+    from tourroute.planning.generator import generate  # only needed here
+
+    started = time.perf_counter()
+    solve(generate(20, 2, seed=0).problem, seed=0, iterations=3)
+    return time.perf_counter() - started

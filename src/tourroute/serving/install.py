@@ -10,6 +10,7 @@ import time
 from fastapi import FastAPI, Response
 from sqlalchemy.orm import Session, sessionmaker
 
+from tourroute import planning
 from tourroute.config import Settings
 from tourroute.routes.graph_cache import GraphCache
 from tourroute.serving import metrics
@@ -71,6 +72,10 @@ def preload_graph(cache: GraphCache, factory: sessionmaker[Session]) -> None:
             graph.router.warm()  # every vehicle's metric, ahead of its first request
         except Exception:  # a cold metric is customised by its first request instead
             log.warning("road graph metric warm-up failed", exc_info=True)
+        try:
+            planning.warm_up()  # the planner's compiled loop, ahead of the first itinerary
+        except Exception:  # the first itinerary request loads it instead
+            log.warning("planner warm-up failed", exc_info=True)
         # Everything alive now (modules, the app, the graph's objects) lives as long as the
         # worker: out of the collector's sight, a full collection scans only what requests
         # allocate.  Unfrozen, each one took ~90 ms with the complete network loaded, and

@@ -1,0 +1,1081 @@
+"""The annealing loop compiled to machine code (private): the same ruin & recreate as
+:meth:`tourroute.planning._search.Search.anneal`, thousands of iterations a second.
+
+Why compiled: in Python one ruin-and-recreate iteration on a 288-stop, 4-day instance costs
+about 2.5 ms (a few dozen numpy calls on small arrays, each mostly overhead), so the
+interactive budget bought ~1,000 iterations where the published TOPTW methods run hundreds
+of thousands.  Here every check is a plain loop over the day's gaps, compiled by Numba, and
+one iteration costs tens of microseconds.
+
+What the kernel covers (:func:`eligible`): days with a time window, per-day travel times,
+stops with one or several windows per day, a daily driving cap, must-visit stops, and the
+days' start and end places fixed (a base camp, or a chain of overnight places chosen before).
+Trips with continuous or weekly driving limits (coach rules) stay on the Python loop.
+
+Conventions are those of :mod:`tourroute.planning._core`: travel nodes ``0`` start, ``1``
+end, ``2 + i`` stop ``i``; windows as (open, latest start) per day, window rank and stop;
+``EPS`` on every comparison; a day's ``slack[g]`` is the wait + maxShift of the node after
+gap ``g``.  The state lives in numpy arrays owned by the caller (:class:`KernelState`), so
+the loop runs in chunks and Python checks its wall-clock safety net between them.
+
+Determinism: the random numbers are a xorshift64* stream seeded from the search's seed, the
+stop is counted work (gap × candidate checks and scheduled stops), never time: a seed gives
+the same plan on any machine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from tourroute.planning.model import EPS
+
+__all__ = ["KernelProblem", "KernelState", "anneal_chunk", "eligible", "seed_state"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+MUST_BONUS = 1e15  # as in _core: a must-visit's insertion ratio outranks every other
+_NEG = -math.inf
+
+# control slots (float array ``ctl``)
+C_WORK, C_BUDGET, C_TSTART, C_TRATIO, C_NOISE, C_SLICE_RATE, C_SLICE_W = range(7)
+C_BEST_SCORE, C_BEST_DRIVE, C_CUR_SCORE, C_CUR_DRIVE, C_SPAN = range(7, 12)
+# integer control slots (``ictl``)
+I_ITER, I_IDLE, I_BEST_MUST, I_CUR_MUST, I_RESET, I_MAX_STRINGS, I_MAX_LEN, I_RNG = range(8)
+I_NEW_BEST, I_LIGHT, I_ITER_LIMIT, I_MAX_IDLE = range(8, 12)
+POOL_SIZE = 1 << 15  # pooled days at most (a power of two: the hash table is twice that)
+POOL_DAY_LEN = 64  # longer days are not pooled
+# work units: one gap × candidate check, one scheduled stop, one iteration's bookkeeping
+W_CELL, W_STOP, W_ITER, W_LIST = 1.0, 2.0, 200.0, 0.5
+
+
+def _jit(f: _F) -> _F:
+    """Numba's ``njit`` with an on-disk cache, typed for mypy (the decorator is untyped)."""
+    return cast(_F, numba.njit(cache=True, nogil=True, error_model="numpy")(f))
+
+
+def _inline(f: _F) -> _F:
+    """The same, inlined into its callers: a call that passes the problem's tuples of
+    arrays costs a reference count update per array, which dominated the small helpers."""
+    return cast(_F, numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(f))
+
+
+# -- random numbers (xorshift64*, state in a uint64 array) ---------------------------------
+@_inline
+def _rand(rng: Any) -> float:
+    x = rng[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rng[0] = x
+    y = x * np.uint64(2685821657736338717)
+    return float(y >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@_inline
+def _randint(rng: Any, lo: int, hi: int) -> int:
+    """Uniform in ``lo .. hi`` inclusive."""
+    return lo + min(int(_rand(rng) * (hi - lo + 1)), hi - lo)
+
+
+# -- one day's schedule ---------------------------------------------------------------------
+@_jit
+def _sched(prob: Any, state: Any, r: int) -> bool:
+    """Schedule day ``r`` from its sequence; False (arrays partly written) if infeasible."""
+    tmats = prob[0]
+    dmat = prob[1]
+    wo = prob[2]
+    wl = prob[3]
+    svc = prob[4]
+    dstart = prob[7]
+    dend = prob[8]
+    cap = prob[9]
+    seq = state[0]
+    ln = state[1]
+    rs = state[2]
+    re = state[3]
+    arr = state[4]
+    st = state[5]
+    dep = state[6]
+    late = state[7]
+    slack = state[8]
+    arr_end = state[9]
+    drive = state[10]
+    ctl = state[12]
+    tm = tmats[dmat[r]]
+    k_win = wo.shape[1]
+    t = dstart[r]
+    prev = rs[r]
+    drv = 0.0
+    n = ln[r]
+    ctl[C_WORK] += W_STOP * (n + 1)
+    ctl[14] += n + 1
+    ctl[18] += 1
+    for k in range(n):
+        i = seq[r, k]
+        node = i + 2
+        leg = tm[prev, node]
+        a = t + leg
+        s_ = math.inf
+        lt = 0.0
+        for q in range(k_win):
+            o = wo[r, q, i]
+            x = a if a > o else o
+            if x <= wl[r, q, i] + EPS:
+                s_ = x
+                lt = wl[r, q, i]
+                break
+        if s_ == math.inf:
+            return False
+        drv += leg
+        arr[r, k] = a
+        st[r, k] = s_
+        late[r, k] = lt
+        t = s_ + svc[i]
+        dep[r, k] = t
+        prev = node
+    leg = tm[prev, re[r]]
+    ae = t + leg
+    drv += leg
+    if ae > dend[r] + EPS or drv > cap[r] + EPS:
+        return False
+    arr_end[r] = ae
+    drive[r] = drv
+    ms = dend[r] - ae
+    slack[r, n] = ms
+    for g in range(n - 1, -1, -1):
+        ms = min(late[r, g] - st[r, g], ms)
+        slack[r, g] = st[r, g] - arr[r, g] + ms
+        ms = slack[r, g]
+    return True
+
+
+@_inline
+def _gap_ends(prob: Any, state: Any, r: int, g: int) -> tuple[int, int, float, float]:
+    """Gap ``g`` of day ``r``: previous node, next node, departure, arrival at the next."""
+    dstart = prob[7]
+    seq, ln, rs, re, arr, dep = state[0], state[1], state[2], state[3], state[4], state[6]
+    arr_end = state[9]
+    p = rs[r] if g == 0 else seq[r, g - 1] + 2
+    nx = re[r] if g == ln[r] else seq[r, g] + 2
+    dp = dstart[r] if g == 0 else dep[r, g - 1]
+    an = arr_end[r] if g == ln[r] else arr[r, g]
+    return p, nx, dp, an
+
+
+@_inline
+def _visit_start(prob: Any, r: int, j: int, a: float) -> float:
+    """Earliest start of stop ``j`` on day ``r`` reached at ``a``; inf if no window fits."""
+    wo, wl = prob[2], prob[3]
+    for q in range(wo.shape[1]):
+        o = wo[r, q, j]
+        x = a if a > o else o
+        if x <= wl[r, q, j] + EPS:
+            return x
+    return math.inf
+
+
+# -- the insertion table --------------------------------------------------------------------
+_FULL, _FREED, _AFTER_INSERT = 0, 1, 2
+
+
+@_jit
+def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: int) -> None:
+    """Best insertion ratio ``score² / shift`` and gap of unvisited candidates in day ``r``
+    (O(1) a gap: wait + maxShift; the driving cap by the detour).
+
+    ``mode``: ``_FULL`` every candidate; ``_FREED`` only the stops freed since the row was
+    made (the day unchanged); ``_AFTER_INSERT`` after a stop went into gap ``g_ins`` of a day
+    whose stops have one window each: a delay only takes feasibility away, so a stop that fit
+    nowhere is checked on the two new gaps only, the others everywhere.
+
+    The stops to check are listed in order of their latest start, and each gap only looks
+    at those whose windows can overlap the time it leaves (from its departure to the next
+    arrival plus slack): with narrow opening hours a small share of them.
+    """
+    tmats = prob[0]
+    dmat = prob[1]
+    wo = prob[2]
+    wl = prob[3]
+    svc = prob[4]
+    score = prob[5]
+    must = prob[6]
+    cap = prob[9]
+    ncand = prob[11]
+    tmats_t = prob[14]
+    order = prob[15]
+    late_sorted = prob[16]
+    open_min = prob[17]
+    width = prob[18]
+    ln = state[1]
+    slack = state[8]
+    drive = state[10]
+    visited = state[11]
+    ctl = state[12]
+    freed = state[13]
+    tm = tmats[dmat[r]]
+    tt = tmats_t[dmat[r]]
+    n_gaps = ln[r] + 1
+    room = cap[r] - drive[r] + EPS
+    k_win = wo.shape[1]
+    nc = ncand[r]
+    # the stops to check on every gap (a) and on the two new gaps only (b), by latest start
+    a_j = np.empty(nc, np.int64)
+    a_l = np.empty(nc)
+    b_j = np.empty(nc, np.int64)
+    b_l = np.empty(nc)
+    na = nb = 0
+    for idx in range(nc):
+        j = order[r, idx]
+        if visited[j] or (mode == _FREED and not freed[j]):
+            continue
+        if mode == _AFTER_INSERT and ratio[r, j] == _NEG:
+            b_j[nb] = j
+            b_l[nb] = late_sorted[r, idx]
+            nb += 1
+        else:
+            a_j[na] = j
+            a_l[na] = late_sorted[r, idx]
+            na += 1
+            ratio[r, j] = _NEG
+    cnt = 0
+    wmax = width[r]
+    for g in range(n_gaps):
+        p, nx, dp, an = _gap_ends(prob, state, r, g)
+        sl = slack[r, g] + EPS
+        tpn = tm[p, nx]
+        tin_row = tm[p]
+        tout_row = tt[nx]
+        ub = an + sl  # a visit must start by then
+        for part in range(2):
+            if part == 0:
+                js, ls, k = a_j, a_l, na
+            else:
+                if not (g == g_ins or g == g_ins + 1):
+                    break
+                js, ls, k = b_j, b_l, nb
+            first = np.searchsorted(ls[:k], dp - EPS)
+            for idx in range(first, k):
+                if ls[idx] > ub + wmax:
+                    break  # this window and every later one open after ub
+                j = js[idx]
+                if open_min[r, j] > ub:
+                    continue
+                cnt += 1
+                tin = tin_row[j + 2]
+                a = dp + tin
+                if k_win == 1:
+                    o = wo[r, 0, j]
+                    s_ = a if a > o else o
+                    if s_ > wl[r, 0, j] + EPS:
+                        continue
+                else:
+                    s_ = _visit_start(prob, r, j, a)
+                    if s_ == math.inf:
+                        continue
+                tout = tout_row[j + 2]
+                shift = s_ + svc[j] + tout - an
+                if shift > sl or tin + tout - tpn > room:
+                    continue
+                v = score[j] * score[j] / max(shift, 1e-3)
+                if must[j]:
+                    v += MUST_BONUS
+                if v > ratio[r, j]:
+                    ratio[r, j] = v
+                    gap[r, j] = g
+    ctl[C_WORK] += W_CELL * cnt + W_STOP * n_gaps + W_LIST * nc
+    ctl[13] += cnt
+    ctl[17] += 1
+
+
+@_inline
+def _insert_at(state: Any, r: int, g: int, j: int) -> None:
+    seq, ln = state[0], state[1]
+    for k in range(ln[r], g, -1):
+        seq[r, k] = seq[r, k - 1]
+    seq[r, g] = j
+    ln[r] += 1
+
+
+@_inline
+def _delete_at(state: Any, r: int, g: int) -> None:
+    seq, ln = state[0], state[1]
+    for k in range(g, ln[r] - 1):
+        seq[r, k] = seq[r, k + 1]
+    ln[r] -= 1
+
+
+@_jit
+def _row_best(prob: Any, state: Any, r: int, ratio: Any, mult: Any, rbv: Any, rbj: Any) -> None:
+    """Day ``r``'s best entry of the insertion table, ratios × ``mult``."""
+    cand, ncand = prob[10], prob[11]
+    visited = state[11]
+    best = _NEG
+    bj = -1
+    for c in range(ncand[r]):
+        j = cand[r, c]
+        v = ratio[r, j]
+        if v == _NEG or visited[j]:
+            continue
+        v *= mult[j]
+        if v > best:
+            best = v
+            bj = j
+    rbv[r] = best
+    rbj[r] = bj
+
+
+@_jit
+def _fill(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any) -> None:
+    """Greedy insertion by best ratio (× ``mult``) until nothing fits; each day's best
+    entry is kept, so a step looks at the changed day's row only."""
+    single = prob[13]
+    visited, ctl, freed = state[11], state[12], state[13]
+    rowok = state[14]
+    m = ratio.shape[0]
+    rbv = np.empty(m)
+    rbj = np.empty(m, np.int64)
+    for r in range(m):
+        _row(prob, state, r, ratio, gap, _FREED if rowok[r] else _FULL, 0)
+        rowok[r] = True
+        _row_best(prob, state, r, ratio, mult, rbv, rbj)
+    freed[:] = False
+    while True:
+        br = -1
+        best = _NEG
+        for r in range(m):
+            if rbv[r] > best:
+                best = rbv[r]
+                br = r
+        ctl[16] += 1
+        if br < 0:
+            return
+        bj = rbj[br]
+        g = gap[br, bj]
+        _insert_at(state, br, g, bj)
+        if not _sched(prob, state, br):  # only with stale tables; never expected
+            _delete_at(state, br, g)
+            _sched(prob, state, br)
+            ratio[br, bj] = _NEG
+            _row_best(prob, state, br, ratio, mult, rbv, rbj)
+            continue
+        visited[bj] = True
+        _row(prob, state, br, ratio, gap, _AFTER_INSERT if single[br] else _FULL, g)
+        for r in range(m):
+            if r == br or rbj[r] == bj:
+                _row_best(prob, state, r, ratio, mult, rbv, rbj)
+
+
+@_jit
+def _replace(prob: Any, state: Any, r: int) -> bool:
+    """Same-slot replacements in day ``r`` of visits by better unvisited stops (best gain
+    first, repeated); each slot looks only at stops whose windows can overlap it."""
+    tmats = prob[0]
+    dmat = prob[1]
+    wo = prob[2]
+    wl = prob[3]
+    svc = prob[4]
+    score = prob[5]
+    must = prob[6]
+    cap = prob[9]
+    ncand = prob[11]
+    tmats_t = prob[14]
+    order = prob[15]
+    late_sorted = prob[16]
+    open_min = prob[17]
+    width = prob[18]
+    seq = state[0]
+    ln = state[1]
+    re = state[3]
+    arr = state[4]
+    slack = state[8]
+    arr_end = state[9]
+    drive = state[10]
+    visited = state[11]
+    ctl = state[12]
+    freed = state[13]
+    tm = tmats[dmat[r]]
+    tt = tmats_t[dmat[r]]
+    k_win = wo.shape[1]
+    nc = ncand[r]
+    wmax = width[r]
+    u_j = np.empty(nc, np.int64)
+    u_l = np.empty(nc)
+    improved = False
+    for _ in range(50):
+        nu = 0
+        top = _NEG
+        for idx in range(nc):
+            j = order[r, idx]
+            if not visited[j]:
+                u_j[nu] = j
+                u_l[nu] = late_sorted[r, idx]
+                nu += 1
+                top = max(top, score[j])
+        best = EPS
+        bq = -1
+        bj = -1
+        cnt = 0
+        room = cap[r] - drive[r] + EPS
+        for q in range(ln[r]):
+            i = seq[r, q]
+            if must[i] or top - score[i] <= best:
+                continue
+            p, _nx, dp, _an = _gap_ends(prob, state, r, q)
+            nx = re[r] if q + 1 == ln[r] else seq[r, q + 1] + 2
+            an = arr_end[r] if q + 1 == ln[r] else arr[r, q + 1]
+            sl = slack[r, q + 1] + EPS
+            old = tm[p, i + 2] + tm[i + 2, nx]
+            ub = an + sl
+            tin_row = tm[p]
+            tout_row = tt[nx]
+            first = np.searchsorted(u_l[:nu], dp - EPS)
+            for idx in range(first, nu):
+                if u_l[idx] > ub + wmax:
+                    break
+                j = u_j[idx]
+                gain = score[j] - score[i]
+                if gain <= best or open_min[r, j] > ub:
+                    continue
+                cnt += 1
+                tin = tin_row[j + 2]
+                a = dp + tin
+                if k_win == 1:
+                    o = wo[r, 0, j]
+                    s_ = a if a > o else o
+                    if s_ > wl[r, 0, j] + EPS:
+                        continue
+                else:
+                    s_ = _visit_start(prob, r, j, a)
+                    if s_ == math.inf:
+                        continue
+                tout = tout_row[j + 2]
+                if s_ + svc[j] + tout - an > sl or tin + tout - old > room:
+                    continue
+                best, bq, bj = gain, q, j
+        ctl[C_WORK] += W_CELL * cnt + W_LIST * nc
+        ctl[12] += cnt
+        if bq < 0:
+            break
+        i = seq[r, bq]
+        seq[r, bq] = bj
+        if not _sched(prob, state, r):
+            seq[r, bq] = i
+            _sched(prob, state, r)
+            break
+        visited[i] = False
+        visited[bj] = True
+        freed[i] = True
+        state[14][r] = False  # the day's insertion row is stale
+        improved = True
+    return improved
+
+
+# -- removals ----------------------------------------------------------------------------
+@_jit
+def _remove(prob: Any, state: Any, r: int, gone: Any) -> None:
+    """Take the stops marked in ``gone`` (by stop) out of day ``r``; if the rest is then
+    infeasible (no triangle inequality), also drop ordinary stops, least score first."""
+    score, must = prob[5], prob[6]
+    seq, ln, visited = state[0], state[1], state[11]
+    n0 = ln[r]
+    keep = np.empty(n0, np.int64)
+    k = 0
+    for q in range(n0):
+        if not gone[seq[r, q]]:
+            keep[k] = seq[r, q]
+            k += 1
+    if k == n0:
+        return
+    old = seq[r, :n0].copy()
+    for q in range(k):
+        seq[r, q] = keep[q]
+    ln[r] = k
+    while not _sched(prob, state, r):
+        worst = -1
+        for q in range(ln[r]):
+            i = seq[r, q]
+            if not must[i] and (worst < 0 or score[i] < score[seq[r, worst]]):
+                worst = q
+        if worst < 0:  # only must-visits left and still infeasible: keep the day as it was
+            for q in range(n0):
+                seq[r, q] = old[q]
+            ln[r] = n0
+            _sched(prob, state, r)
+            return
+        _delete_at(state, r, worst)
+    freed, rowok = state[13], state[14]
+    for q in range(n0):
+        visited[old[q]] = False
+        freed[old[q]] = True
+    for q in range(ln[r]):
+        visited[seq[r, q]] = True
+    rowok[r] = False
+
+
+@_jit
+def _ruin_slice(prob: Any, state: Any, gone: Any, width: float, rng: Any) -> None:
+    """Every visit that starts in a random stretch of ``width`` seconds, from every day."""
+    seq, ln, st = state[0], state[1], state[5]
+    m = ln.shape[0]
+    lo = math.inf
+    hi = -math.inf
+    for r in range(m):
+        if ln[r]:
+            lo = min(lo, st[r, 0])
+            hi = max(hi, st[r, ln[r] - 1])
+    if lo == math.inf:
+        return
+    t0 = lo + _rand(rng) * max(0.0, hi - lo - width)
+    t1 = t0 + width
+    for r in range(m):
+        hit = False
+        for q in range(ln[r]):
+            if t0 <= st[r, q] <= t1:
+                gone[seq[r, q]] = True
+                hit = True
+        if hit:
+            _remove(prob, state, r, gone)
+    gone[:] = False
+
+
+@_jit
+def _ruin_strings(prob: Any, state: Any, gone: Any, n_strings: int, max_len: int, rng: Any) -> None:
+    """Strings of consecutive visits in the days of the stops nearest a random visit."""
+    near = prob[12]
+    seq, ln = state[0], state[1]
+    m = ln.shape[0]
+    n = gone.shape[0]
+    where_r = np.full(n, -1, np.int64)
+    where_q = np.zeros(n, np.int64)
+    total = 0
+    for r in range(m):
+        for q in range(ln[r]):
+            where_r[seq[r, q]] = r
+            where_q[seq[r, q]] = q
+            total += 1
+    if total == 0:
+        return
+    pick = _randint(rng, 0, total - 1)
+    v = -1
+    for r in range(m):
+        if pick < ln[r]:
+            v = seq[r, pick]
+            break
+        pick -= ln[r]
+    done = np.zeros(m, np.bool_)
+    touched = 0
+    for k in range(n):
+        i = near[v, k]
+        r = where_r[i]
+        if r < 0 or done[r]:
+            continue
+        q = where_q[i]
+        size = _randint(rng, 1, min(max_len, ln[r]))
+        first = min(max(0, q - _randint(rng, 0, size - 1)), ln[r] - size)
+        for x in range(first, first + size):
+            gone[seq[r, x]] = True
+        _remove(prob, state, r, gone)
+        gone[:] = False
+        done[r] = True
+        touched += 1
+        if touched >= n_strings:
+            break
+
+
+# -- intra-day moves -----------------------------------------------------------------------
+@_jit
+def _improve_day(prob: Any, state: Any, r: int, span: int) -> bool:
+    """2-opt and or-opt inside day ``r`` (segments and moves of up to ``span`` positions)
+    while the day ends earlier (then drives less)."""
+    seq, ln, arr_end, drive = state[0], state[1], state[9], state[10]
+    improved = False
+    n = ln[r]
+    if n < 2:
+        return False
+    keep = seq[r, :n].copy()
+    trial = np.empty(n, np.int64)
+    better = True
+    rounds = 0
+    while better and rounds < 50:
+        rounds += 1
+        better = False
+        cur_end, cur_drive = arr_end[r], drive[r]
+        # 2-opt: reverse a..b
+        for a in range(n - 1):
+            for b in range(a + 1, min(n, a + span)):
+                for k in range(n):
+                    trial[k] = keep[k]
+                for k in range(b - a + 1):
+                    trial[a + k] = keep[b - k]
+                if _try_seq(prob, state, r, trial, n, cur_end, cur_drive):
+                    for k in range(n):
+                        keep[k] = trial[k]
+                    better = improved = True
+                    break
+            if better:
+                break
+        if better:
+            continue
+        # or-opt: move a segment of 1..3 to another place within span
+        for size in range(1, 4):
+            for a in range(n - size + 1):
+                for b in range(max(0, a - span), min(n - size, a + span) + 1):
+                    if b == a:
+                        continue
+                    # rest = keep without keep[a:a+size]; trial = rest[:b] + seg + rest[b:]
+                    x = 0
+                    for k in range(n):
+                        if a <= k < a + size:
+                            continue
+                        if x == b:
+                            for s in range(size):
+                                trial[x + s] = keep[a + s]
+                            x += size
+                        trial[x] = keep[k]
+                        x += 1
+                    if x == b:
+                        for s in range(size):
+                            trial[x + s] = keep[a + s]
+                    if _try_seq(prob, state, r, trial, n, cur_end, cur_drive):
+                        for k in range(n):
+                            keep[k] = trial[k]
+                        better = improved = True
+                        break
+                if better:
+                    break
+            if better:
+                break
+    for k in range(n):
+        seq[r, k] = keep[k]
+    _sched(prob, state, r)
+    if improved:
+        state[14][r] = False
+    return improved
+
+
+@_jit
+def _try_seq(
+    prob: Any, state: Any, r: int, trial: Any, n: int, cur_end: float, cur_drive: float
+) -> bool:
+    """Whether day ``r`` along ``trial`` is feasible and ends earlier (or as early, driving
+    less); the day's arrays then hold ``trial``'s schedule."""
+    seq, arr_end, drive = state[0], state[9], state[10]
+    for k in range(n):
+        seq[r, k] = trial[k]
+    if not _sched(prob, state, r):
+        return False
+    if arr_end[r] < cur_end - EPS:
+        return True
+    return bool(arr_end[r] <= cur_end + EPS and drive[r] < cur_drive - EPS)
+
+
+# -- the plan's value ---------------------------------------------------------------------
+@_jit
+def _value(prob: Any, state: Any) -> tuple[int, float, float]:
+    """(must-visits placed, score, driving) of the current plan."""
+    score, must = prob[5], prob[6]
+    seq, ln, drive = state[0], state[1], state[10]
+    mu = 0
+    sc = 0.0
+    dr = 0.0
+    for r in range(ln.shape[0]):
+        dr += drive[r]
+        for q in range(ln[r]):
+            i = seq[r, q]
+            sc += score[i]
+            if must[i]:
+                mu += 1
+    return mu, sc, dr
+
+
+@_inline
+def _better(m1: int, s1: float, d1: float, m2: int, s2: float, d2: float) -> bool:
+    """Key order of the Python search: must-visits, then score, then less driving."""
+    if m1 != m2:
+        return m1 > m2
+    if abs(s1 - s2) > 1e-9:
+        return s1 > s2
+    return d1 < d2 - 1e-6
+
+
+@_jit
+def _copy_plan(src_seq: Any, src_ln: Any, dst_seq: Any, dst_ln: Any) -> None:
+    for r in range(src_ln.shape[0]):
+        dst_ln[r] = src_ln[r]
+        for q in range(src_ln[r]):
+            dst_seq[r, q] = src_seq[r, q]
+
+
+@_jit
+def _load(prob: Any, state: Any, src_seq: Any, src_ln: Any) -> None:
+    """Make the plan ``src`` current (sequences, schedules, visited marks); the insertion
+    rows of days that do not change stay valid, stops it leaves out count as freed."""
+    seq, ln, visited, freed, rowok = state[0], state[1], state[11], state[13], state[14]
+    for r in range(ln.shape[0]):
+        same = ln[r] == src_ln[r]
+        if same:
+            for q in range(ln[r]):
+                if seq[r, q] != src_seq[r, q]:
+                    same = False
+                    break
+        if same:
+            continue
+        for q in range(ln[r]):
+            visited[seq[r, q]] = False
+            freed[seq[r, q]] = True
+        ln[r] = src_ln[r]
+        for q in range(ln[r]):
+            seq[r, q] = src_seq[r, q]
+        rowok[r] = False
+        _sched(prob, state, r)
+    for r in range(ln.shape[0]):
+        for q in range(ln[r]):
+            visited[seq[r, q]] = True
+
+
+@_jit
+def _recreate(
+    prob: Any, state: Any, ratio: Any, gap: Any, mult: Any, noise: float, rng: Any
+) -> None:
+    """Greedy insertion with noisy ratios, then same-slot replacements and insertion again."""
+    n = mult.shape[0]
+    for j in range(n):
+        mult[j] = _rand(rng) ** noise if noise > 0 else 1.0
+    _fill(prob, state, ratio, gap, mult)
+    m = state[1].shape[0]
+    any_rep = False
+    for r in range(m):
+        if state[12][19] == 0 and _replace(prob, state, r):
+            any_rep = True
+    if any_rep:
+        _fill(prob, state, ratio, gap, mult)
+
+
+@_jit
+def _polish(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any, light_len: int) -> None:
+    """Local search on a new best plan: intra-day moves, insertion, replacements."""
+    ln = state[1]
+    m = ln.shape[0]
+    mult[:] = 1.0
+    for _ in range(20):
+        changed = False
+        for r in range(m):
+            if ln[r] <= light_len and _improve_day(prob, state, r, 6):
+                changed = True
+        _fill(prob, state, ratio, gap, mult)
+        for r in range(m):
+            if _replace(prob, state, r):
+                changed = True
+        if changed:
+            _fill(prob, state, ratio, gap, mult)
+        else:
+            return
+
+
+# -- route pool ---------------------------------------------------------------------------
+@_jit
+def _collect(prob: Any, state: Any, pool: Any, pctl: Any) -> None:
+    """Add the current days to the route pool: one entry per set of stops (a Zobrist hash of
+    the set), the day that ends earliest.  A full pool takes no more sets."""
+    score = prob[5]
+    seq, ln, arr_end = state[0], state[1], state[9]
+    zob, slots, e_hash, e_len, e_seq, e_score, e_end = pool
+    mask = slots.shape[0] - 1
+    width = e_seq.shape[1]
+    for r in range(ln.shape[0]):
+        k = ln[r]
+        if k == 0 or k > width:
+            continue
+        h = np.uint64(0)
+        sc = 0.0
+        for q in range(k):
+            h ^= zob[seq[r, q]]
+            sc += score[seq[r, q]]
+        at = np.int64(h >> np.uint64(40)) & mask
+        while True:
+            e = slots[at]
+            if e < 0:
+                if pctl[0] >= e_len.shape[0]:
+                    break
+                e = pctl[0]
+                pctl[0] += 1
+                slots[at] = e
+                e_hash[e] = h
+                e_score[e] = sc
+                e_end[e] = math.inf
+            if e_hash[e] == h:
+                if arr_end[r] < e_end[e] - EPS:
+                    e_end[e] = arr_end[r]
+                    e_len[e] = k
+                    for q in range(k):
+                        e_seq[e, q] = seq[r, q]
+                break
+            at = (at + 1) & mask
+
+
+@_jit
+def anneal_chunk(
+    prob: Any,
+    state: Any,
+    best_seq: Any,
+    best_ln: Any,
+    cur_seq: Any,
+    cur_ln: Any,
+    ratio: Any,
+    gap: Any,
+    ictl: Any,
+    rng: Any,
+    pool: Any,
+    pctl: Any,
+    max_iter: int,
+) -> bool:
+    """Run up to ``max_iter`` iterations of ruin, recreate and annealed acceptance; True
+    when the counted budget is spent (the caller then takes ``best_*``)."""
+    ctl = state[12]
+    m = state[1].shape[0]
+    n = state[11].shape[0]
+    gone = np.zeros(n, np.bool_)
+    mult = np.ones(n)
+    noise = ctl[C_NOISE]
+    work0_budget = ctl[C_BUDGET]
+    for _ in range(max_iter):
+        if ictl[I_ITER_LIMIT] > 0:
+            frac = ictl[I_ITER] / ictl[I_ITER_LIMIT]
+        else:
+            frac = ctl[C_WORK] / work0_budget if work0_budget > 0 else 1.0
+        if frac >= 1.0 or (ictl[I_MAX_IDLE] > 0 and ictl[I_IDLE] >= ictl[I_MAX_IDLE]):
+            return True
+        ictl[I_ITER] += 1
+        ctl[C_WORK] += W_ITER
+        temp = ctl[C_TSTART] * ctl[C_TRATIO] ** frac
+        # ruin
+        if _rand(rng) < ctl[C_SLICE_RATE]:
+            width = ctl[C_SLICE_W] * ctl[C_SPAN] * (0.5 + _rand(rng))
+            _ruin_slice(prob, state, gone, width, rng)
+        else:
+            ns = _randint(rng, 1, min(m, ictl[I_MAX_STRINGS]))
+            _ruin_strings(prob, state, gone, ns, ictl[I_MAX_LEN], rng)
+        # recreate
+        _recreate(prob, state, ratio, gap, mult, noise, rng)
+        mu, sc, dr = _value(prob, state)
+        if mu > ictl[I_BEST_MUST] or (mu == ictl[I_BEST_MUST] and sc > ctl[C_BEST_SCORE] + 1e-9):
+            _polish(prob, state, ratio, gap, mult, ictl[I_LIGHT])
+            mu, sc, dr = _value(prob, state)
+        if pctl[1]:
+            _collect(prob, state, pool, pctl)
+        if _better(mu, sc, dr, ictl[I_BEST_MUST], ctl[C_BEST_SCORE], ctl[C_BEST_DRIVE]):
+            ictl[I_BEST_MUST] = mu
+            ctl[C_BEST_SCORE] = sc
+            ctl[C_BEST_DRIVE] = dr
+            _copy_plan(state[0], state[1], best_seq, best_ln)
+            ictl[I_IDLE] = 0
+            ictl[I_NEW_BEST] += 1
+        else:
+            ictl[I_IDLE] += 1
+        # acceptance
+        cm, cs, cd = ictl[I_CUR_MUST], ctl[C_CUR_SCORE], ctl[C_CUR_DRIVE]
+        if not _better(cm, cs, cd, mu, sc, dr) or (
+            mu >= cm and _rand(rng) < math.exp((sc - cs) / temp)
+        ):
+            _copy_plan(state[0], state[1], cur_seq, cur_ln)
+            ictl[I_CUR_MUST] = mu
+            ctl[C_CUR_SCORE] = sc
+            ctl[C_CUR_DRIVE] = dr
+        else:
+            _load(prob, state, cur_seq, cur_ln)
+        if ictl[I_IDLE] and ictl[I_IDLE] % ictl[I_RESET] == 0:
+            _load(prob, state, best_seq, best_ln)
+            _copy_plan(best_seq, best_ln, cur_seq, cur_ln)
+            ictl[I_CUR_MUST] = ictl[I_BEST_MUST]
+            ctl[C_CUR_SCORE] = ctl[C_BEST_SCORE]
+            ctl[C_CUR_DRIVE] = ctl[C_BEST_DRIVE]
+    return False
+
+
+def seed_state(seed: int) -> np.uint64:
+    """A non-zero xorshift state from any integer seed (splitmix64 of it)."""
+    z = (seed + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    z ^= z >> 31
+    return np.uint64(z or 1)
+
+
+def eligible(continuous_limit_s: float, weekly_limit_s: float) -> bool:
+    """Whether the kernel can run a trip: no continuous or weekly driving limits."""
+    return continuous_limit_s == math.inf and weekly_limit_s == math.inf
+
+
+def _time_order(
+    wo: FloatArray, wl: FloatArray, cand: IntArray, ncand: IntArray
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """Per day: candidates by latest start (over all their windows), those latest starts,
+    every stop's earliest opening, and the widest window span of a candidate (how far
+    before its latest start a stop may open: the bound that lets a gap stop looking)."""
+    m = wo.shape[0]
+    open_min = np.where(wl >= wo, wo, math.inf).min(axis=1)  # m × n; padding is (inf, -inf)
+    late_max = wl.max(axis=1)
+    order = np.zeros_like(cand)
+    late_sorted = np.full(cand.shape, math.inf)
+    width = np.zeros(m)
+    for d in range(m):
+        cs = cand[d, : ncand[d]]
+        by = cs[np.argsort(late_max[d, cs], kind="stable")]
+        order[d, : len(by)] = by
+        late_sorted[d, : len(by)] = late_max[d, by]
+        if len(cs):
+            with np.errstate(invalid="ignore"):  # always open: inf - (-inf) = inf
+                width[d] = float(np.nanmax(late_max[d, cs] - open_min[d, cs]))
+    return order, late_sorted, np.ascontiguousarray(open_min), width
+
+
+class KernelProblem:
+    """The problem's arrays in the kernel's layout (days × window rank × stop, …)."""
+
+    def __init__(
+        self,
+        travel: list[FloatArray],
+        w_open: list[FloatArray],
+        w_late: list[FloatArray],
+        service: FloatArray,
+        score: FloatArray,
+        must: BoolArray,
+        day_start: list[float],
+        day_end: list[float],
+        cap: list[float],
+        candidates: list[IntArray],
+        single: list[bool],
+    ) -> None:
+        m = len(travel)
+        n = len(score)
+        mats: dict[int, int] = {}
+        uniq: list[FloatArray] = []
+        dmat = np.zeros(m, np.int64)
+        for d, t in enumerate(travel):
+            if id(t) not in mats:
+                mats[id(t)] = len(uniq)
+                uniq.append(t)
+            dmat[d] = mats[id(t)]
+        k = max(w.shape[0] for w in w_open)
+        wo = np.full((m, k, n), math.inf)
+        wl = np.full((m, k, n), -math.inf)
+        for d in range(m):
+            wo[d, : w_open[d].shape[0]] = w_open[d]
+            wl[d, : w_late[d].shape[0]] = w_late[d]
+        cand = np.zeros((m, max(1, n)), np.int64)
+        ncand = np.zeros(m, np.int64)
+        for d, cs in enumerate(candidates):
+            cand[d, : len(cs)] = cs
+            ncand[d] = len(cs)
+        t0 = uniq[0]
+        near = np.argsort(t0[2 : 2 + n, 2 : 2 + n], axis=1, kind="stable").astype(np.int64)
+        self.arrays = (
+            np.ascontiguousarray(np.stack(uniq)),
+            dmat,
+            wo,
+            wl,
+            np.ascontiguousarray(service, dtype=np.float64),
+            np.ascontiguousarray(score, dtype=np.float64),
+            np.ascontiguousarray(must, dtype=np.bool_),
+            np.array(day_start, np.float64),
+            np.array(day_end, np.float64),
+            np.array(cap, np.float64),
+            cand,
+            ncand,
+            near,
+            np.array(single, np.bool_),
+            np.ascontiguousarray(np.stack([u.T for u in uniq])),
+            *_time_order(wo, wl, cand, ncand),
+        )
+        self.m, self.n = m, n
+
+
+class KernelState:
+    """A plan and its schedules as arrays (the kernel's ``S``), with the controls."""
+
+    def __init__(
+        self, kp: KernelProblem, starts: list[int], ends: list[int], pool: bool = False
+    ) -> None:
+        m, n = kp.m, kp.n
+        w = n + 2
+        self.ctl = np.zeros(20)
+        self.arrays = (
+            np.zeros((m, w), np.int64),  # seq
+            np.zeros(m, np.int64),  # ln
+            np.array(starts, np.int64),  # start node of each day
+            np.array(ends, np.int64),  # end node
+            np.zeros((m, w)),  # arr
+            np.zeros((m, w)),  # start of service
+            np.zeros((m, w)),  # departure
+            np.zeros((m, w)),  # latest start of the window used
+            np.zeros((m, w + 1)),  # slack
+            np.zeros(m),  # arrival at the end
+            np.zeros(m),  # driving
+            np.zeros(n, np.bool_),  # visited
+            self.ctl,
+            np.zeros(n, np.bool_),  # freed since the insertion rows were made
+            np.zeros(m, np.bool_),  # whether each day's insertion row is up to date
+            np.zeros(n, np.int64),  # scratch: which gaps a stop is checked on
+        )
+        self.best_seq = np.zeros((m, w), np.int64)
+        self.best_ln = np.zeros(m, np.int64)
+        self.cur_seq = np.zeros((m, w), np.int64)
+        self.cur_ln = np.zeros(m, np.int64)
+        self.ratio = np.full((m, max(1, n)), -math.inf)
+        self.gap = np.zeros((m, max(1, n)), np.int64)
+        self.ictl = np.zeros(16, np.int64)
+        self.rng = np.zeros(1, np.uint64)
+        # the route pool (see _collect): Zobrist keys, hash slots, entries
+        cap = POOL_SIZE if pool else 1
+        width = min(n, POOL_DAY_LEN) if pool else 1
+        self.pool = (
+            np.random.default_rng(20261207).integers(1, 2**63, n, dtype=np.uint64)
+            if n
+            else np.zeros(1, np.uint64),
+            np.full(2 * cap, -1, np.int64),
+            np.zeros(cap, np.uint64),
+            np.zeros(cap, np.int64),
+            np.zeros((cap, width), np.int32),
+            np.zeros(cap),
+            np.zeros(cap),
+        )
+        self.pctl = np.array([0, int(pool)], np.int64)  # entries, collecting
+
+    def pool_entries(self) -> list[tuple[float, float, list[int]]]:
+        """The pooled days: (score, arrival at the end, sequence) per set of stops."""
+        _, _, _, e_len, e_seq, e_score, e_end = self.pool
+        return [
+            (float(e_score[e]), float(e_end[e]), e_seq[e, : e_len[e]].tolist())
+            for e in range(int(self.pctl[0]))
+        ]
+
+    def set_plan(self, kp: KernelProblem, seqs: list[list[int]]) -> bool:
+        """Make ``seqs`` the current, best and accepted plan; False if a day is infeasible."""
+        seq, ln, visited = self.arrays[0], self.arrays[1], self.arrays[11]
+        for r, s in enumerate(seqs):
+            ln[r] = len(s)
+            seq[r, : len(s)] = s
+        visited[:] = False
+        for s in seqs:
+            visited[s] = True
+        self.arrays[14][:] = False  # no insertion row is up to date
+        ok = all(_sched(kp.arrays, self.arrays, r) for r in range(kp.m))
+        _copy_plan(seq, ln, self.best_seq, self.best_ln)
+        _copy_plan(seq, ln, self.cur_seq, self.cur_ln)
+        mu, sc, dr = _value(kp.arrays, self.arrays)
+        self.ictl[I_BEST_MUST] = self.ictl[I_CUR_MUST] = mu
+        self.ctl[C_BEST_SCORE] = self.ctl[C_CUR_SCORE] = sc
+        self.ctl[C_BEST_DRIVE] = self.ctl[C_CUR_DRIVE] = dr
+        return ok
+
+    def best_plan(self) -> list[list[int]]:
+        return [self.best_seq[r, : self.best_ln[r]].tolist() for r in range(len(self.best_ln))]
