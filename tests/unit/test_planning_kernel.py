@@ -28,7 +28,7 @@ def _kernel_of(c: Compiled, pool: bool = False) -> tuple[kernel.KernelProblem, k
     cands = [np.flatnonzero(c.open_day[d] & useful) for d in range(c.n_days)]
     kp = kernel.KernelProblem(
         c.T, c.w_open, c.w_late, c.svc, c.score, c.must,
-        c.day_start, c.day_end, c.cap, cands, c.single,
+        c.day_start, c.day_end, c.cap, cands, c.single, [],
     )  # fmt: skip
     ks = kernel.KernelState(kp, [0] * c.n_days, [1] * c.n_days, pool=pool)
     return kp, ks
@@ -206,3 +206,46 @@ def test_seed_state_is_never_zero() -> None:
     states = {int(kernel.seed_state(s)) for s in range(1000)}
     assert 0 not in states
     assert len(states) == 1000
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_night_moves_keep_the_days_joined_and_feasible(seed: int) -> None:
+    """A random night moved (the days repaired) or every night re-chosen: each day still
+    starts where the previous one ended, at an allowed place, and fits its day; re-choosing
+    never makes the days end later in total."""
+    p = random_problem(seed, n=25, days=4, hotels=5, lunch=True, must=1)
+    c = Compiled(p)
+    useful = (c.score > 0) | c.must
+    cands = [np.flatnonzero(c.open_day[d] & useful) for d in range(c.n_days)]
+    kp = kernel.KernelProblem(
+        c.T, c.w_open, c.w_late, c.svc, c.score, c.must,
+        c.day_start, c.day_end, c.cap, cands, c.single, c.overnights,
+    )  # fmt: skip
+    chain = [0, *[c.overnights[0]] * (c.n_days - 1), 1]
+    if any(schedule(c, d, chain[d], chain[d + 1], []) is None for d in range(c.n_days)):
+        pytest.skip("this draw has no trip through the first place")
+    ks = kernel.KernelState(kp, chain[:-1], chain[1:])
+    assert ks.set_plan(kp, [[] for _ in range(c.n_days)])
+    kernel._fill(kp.arrays, ks.arrays, ks.ratio, ks.gap, np.ones(c.n))
+    rng = np.array([kernel.seed_state(seed)], np.uint64)
+    seq, ln, rs, re = ks.arrays[:4]
+    arr_end = ks.arrays[9]
+    for step in range(40):
+        if step % 10 == 9:
+            total = float(arr_end.sum())
+            kernel._improve_hotels(kp.arrays, ks.arrays)
+            # night by night, each choice changes only the two days it joins and never
+            # makes them end later together: the trip's total cannot grow
+            assert float(arr_end.sum()) <= total + 1e-6
+        else:
+            kernel._hotel_move(kp.arrays, ks.arrays, rng)
+        assert rs[0] == 0
+        assert re[-1] == 1
+        for d in range(c.n_days):
+            if d:
+                assert rs[d] == re[d - 1]
+                assert rs[d] in c.overnights
+            visits = seq[d, : ln[d]].tolist()
+            assert schedule(c, d, int(rs[d]), int(re[d]), visits) is not None
+        placed = [i for d in range(c.n_days) for i in seq[d, : ln[d]].tolist()]
+        assert sorted(placed) == sorted(np.flatnonzero(ks.arrays[11]).tolist())

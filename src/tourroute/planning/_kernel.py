@@ -47,7 +47,7 @@ _NEG = -math.inf
 
 # control slots (float array ``ctl``)
 C_WORK, C_BUDGET, C_TSTART, C_TRATIO, C_NOISE, C_SLICE_RATE, C_SLICE_W = range(7)
-C_BEST_SCORE, C_BEST_DRIVE, C_CUR_SCORE, C_CUR_DRIVE, C_SPAN = range(7, 12)
+C_BEST_SCORE, C_BEST_DRIVE, C_CUR_SCORE, C_CUR_DRIVE, C_SPAN, C_HOTEL_RATE = range(7, 13)
 # integer control slots (``ictl``)
 I_ITER, I_IDLE, I_BEST_MUST, I_CUR_MUST, I_RESET, I_MAX_STRINGS, I_MAX_LEN, I_RNG = range(8)
 I_NEW_BEST, I_LIGHT, I_ITER_LIMIT, I_MAX_IDLE = range(8, 12)
@@ -707,21 +707,43 @@ def _better(m1: int, s1: float, d1: float, m2: int, s2: float, d2: float) -> boo
     return d1 < d2 - 1e-6
 
 
+# Plans kept aside (the best, the accepted one) are (sequences, lengths) arrays; a sequence
+# row also holds its day's start and end nodes in its last two columns (``seq[r, -2:]``), so
+# that a plan records the overnight places it was made with.
+@_jit
+def _save(state: Any, dst_seq: Any, dst_ln: Any) -> None:
+    """Copy the current plan (with its days' ends) into ``dst``."""
+    seq, ln, rs, re = state[0], state[1], state[2], state[3]
+    w = dst_seq.shape[1]
+    for r in range(ln.shape[0]):
+        dst_ln[r] = ln[r]
+        for q in range(ln[r]):
+            dst_seq[r, q] = seq[r, q]
+        dst_seq[r, w - 2] = rs[r]
+        dst_seq[r, w - 1] = re[r]
+
+
 @_jit
 def _copy_plan(src_seq: Any, src_ln: Any, dst_seq: Any, dst_ln: Any) -> None:
+    w = src_seq.shape[1]
     for r in range(src_ln.shape[0]):
         dst_ln[r] = src_ln[r]
         for q in range(src_ln[r]):
             dst_seq[r, q] = src_seq[r, q]
+        dst_seq[r, w - 2] = src_seq[r, w - 2]
+        dst_seq[r, w - 1] = src_seq[r, w - 1]
 
 
 @_jit
 def _load(prob: Any, state: Any, src_seq: Any, src_ln: Any) -> None:
-    """Make the plan ``src`` current (sequences, schedules, visited marks); the insertion
-    rows of days that do not change stay valid, stops it leaves out count as freed."""
-    seq, ln, visited, freed, rowok = state[0], state[1], state[11], state[13], state[14]
+    """Make the plan ``src`` current (sequences, days' ends, schedules, visited marks); the
+    insertion rows of days that do not change stay valid, stops it leaves out count as
+    freed."""
+    seq, ln, rs, re = state[0], state[1], state[2], state[3]
+    visited, freed, rowok = state[11], state[13], state[14]
+    w = src_seq.shape[1]
     for r in range(ln.shape[0]):
-        same = ln[r] == src_ln[r]
+        same = ln[r] == src_ln[r] and rs[r] == src_seq[r, w - 2] and re[r] == src_seq[r, w - 1]
         if same:
             for q in range(ln[r]):
                 if seq[r, q] != src_seq[r, q]:
@@ -735,11 +757,109 @@ def _load(prob: Any, state: Any, src_seq: Any, src_ln: Any) -> None:
         ln[r] = src_ln[r]
         for q in range(ln[r]):
             seq[r, q] = src_seq[r, q]
+        rs[r] = src_seq[r, w - 2]
+        re[r] = src_seq[r, w - 1]
         rowok[r] = False
         _sched(prob, state, r)
     for r in range(ln.shape[0]):
         for q in range(ln[r]):
             visited[seq[r, q]] = True
+
+
+# -- overnight places ---------------------------------------------------------------------
+@_jit
+def _repair(prob: Any, state: Any, r: int) -> bool:
+    """Schedule day ``r``, dropping ordinary stops (least score first) until it fits; False
+    if only must-visits are left and it still does not."""
+    score, must = prob[5], prob[6]
+    seq, ln = state[0], state[1]
+    while not _sched(prob, state, r):
+        worst = -1
+        for q in range(ln[r]):
+            i = seq[r, q]
+            if not must[i] and (worst < 0 or score[i] < score[seq[r, worst]]):
+                worst = q
+        if worst < 0:
+            return False
+        _delete_at(state, r, worst)
+    return True
+
+
+@_jit
+def _hotel_move(prob: Any, state: Any, rng: Any) -> None:
+    """Perturbation: a random night moves to a random allowed place; the two days it joins
+    drop ordinary stops until they fit (or the move is undone)."""
+    hotels = prob[19]
+    seq, ln, rs, re = state[0], state[1], state[2], state[3]
+    visited, freed, rowok = state[11], state[13], state[14]
+    m = ln.shape[0]
+    if hotels.shape[0] == 0 or m < 2:
+        return
+    k = _randint(rng, 0, m - 2)
+    h = hotels[_randint(rng, 0, hotels.shape[0] - 1)]
+    if h == re[k]:
+        return
+    old = seq[k : k + 2].copy()
+    old_ln = ln[k : k + 2].copy()
+    old_h = re[k]
+    re[k] = h
+    rs[k + 1] = h
+    if not (_repair(prob, state, k) and _repair(prob, state, k + 1)):
+        re[k] = old_h
+        rs[k + 1] = old_h
+        for x in range(2):
+            ln[k + x] = old_ln[x]
+            for q in range(old_ln[x]):
+                seq[k + x, q] = old[x, q]
+            _sched(prob, state, k + x)
+        return
+    for x in range(2):
+        for q in range(old_ln[x]):
+            visited[old[x, q]] = False
+            freed[old[x, q]] = True
+        for q in range(ln[k + x]):
+            visited[seq[k + x, q]] = True
+        rowok[k + x] = False
+
+
+@_jit
+def _improve_hotels(prob: Any, state: Any) -> bool:
+    """Each night at the allowed place that makes the two days it joins end earliest (in
+    total; then least driving), their visits unchanged."""
+    hotels, dstart = prob[19], prob[7]
+    ln, rs, re, arr_end, drive, rowok = (
+        state[1], state[2], state[3], state[9], state[10], state[14],
+    )  # fmt: skip
+    m = ln.shape[0]
+    improved = False
+    if hotels.shape[0] == 0:  # a base camp: every day from the start to the end
+        return False
+    for k in range(m - 1):
+        here = re[k]
+        best_t = arr_end[k] - dstart[k] + arr_end[k + 1] - dstart[k + 1]
+        best_d = drive[k] + drive[k + 1]
+        best_h = here
+        for x in range(hotels.shape[0]):
+            h = hotels[x]
+            if h == here:
+                continue
+            re[k] = h
+            rs[k + 1] = h
+            if not (_sched(prob, state, k) and _sched(prob, state, k + 1)):
+                continue
+            t = arr_end[k] - dstart[k] + arr_end[k + 1] - dstart[k + 1]
+            d = drive[k] + drive[k + 1]
+            if t < best_t - EPS or (t <= best_t + EPS and d < best_d - EPS):
+                best_t, best_d, best_h = t, d, h
+        re[k] = best_h
+        rs[k + 1] = best_h
+        _sched(prob, state, k)
+        _sched(prob, state, k + 1)
+        if best_h != here:
+            rowok[k] = False
+            rowok[k + 1] = False
+            improved = True
+    return improved
 
 
 @_jit
@@ -771,6 +891,8 @@ def _polish(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any, light_len: i
         for r in range(m):
             if ln[r] <= light_len and _improve_day(prob, state, r, 6):
                 changed = True
+        if _improve_hotels(prob, state):
+            changed = True
         _fill(prob, state, ratio, gap, mult)
         for r in range(m):
             if _replace(prob, state, r):
@@ -858,7 +980,9 @@ def anneal_chunk(
         ctl[C_WORK] += W_ITER
         temp = ctl[C_TSTART] * ctl[C_TRATIO] ** frac
         # ruin
-        if _rand(rng) < ctl[C_SLICE_RATE]:
+        if prob[19].shape[0] and m > 1 and _rand(rng) < ctl[C_HOTEL_RATE]:
+            _hotel_move(prob, state, rng)
+        elif _rand(rng) < ctl[C_SLICE_RATE]:
             width = ctl[C_SLICE_W] * ctl[C_SPAN] * (0.5 + _rand(rng))
             _ruin_slice(prob, state, gone, width, rng)
         else:
@@ -876,7 +1000,7 @@ def anneal_chunk(
             ictl[I_BEST_MUST] = mu
             ctl[C_BEST_SCORE] = sc
             ctl[C_BEST_DRIVE] = dr
-            _copy_plan(state[0], state[1], best_seq, best_ln)
+            _save(state, best_seq, best_ln)
             ictl[I_IDLE] = 0
             ictl[I_NEW_BEST] += 1
         else:
@@ -886,7 +1010,7 @@ def anneal_chunk(
         if not _better(cm, cs, cd, mu, sc, dr) or (
             mu >= cm and _rand(rng) < math.exp((sc - cs) / temp)
         ):
-            _copy_plan(state[0], state[1], cur_seq, cur_ln)
+            _save(state, cur_seq, cur_ln)
             ictl[I_CUR_MUST] = mu
             ctl[C_CUR_SCORE] = sc
             ctl[C_CUR_DRIVE] = dr
@@ -954,6 +1078,7 @@ class KernelProblem:
         cap: list[float],
         candidates: list[IntArray],
         single: list[bool],
+        hotels: list[int],
     ) -> None:
         m = len(travel)
         n = len(score)
@@ -995,6 +1120,7 @@ class KernelProblem:
             np.array(single, np.bool_),
             np.ascontiguousarray(np.stack([u.T for u in uniq])),
             *_time_order(wo, wl, cand, ncand),
+            np.array(hotels, np.int64),  # overnight places a night may move to (nodes)
         )
         self.m, self.n = m, n
 
@@ -1069,13 +1195,18 @@ class KernelState:
             visited[s] = True
         self.arrays[14][:] = False  # no insertion row is up to date
         ok = all(_sched(kp.arrays, self.arrays, r) for r in range(kp.m))
-        _copy_plan(seq, ln, self.best_seq, self.best_ln)
-        _copy_plan(seq, ln, self.cur_seq, self.cur_ln)
+        _save(self.arrays, self.best_seq, self.best_ln)
+        _save(self.arrays, self.cur_seq, self.cur_ln)
         mu, sc, dr = _value(kp.arrays, self.arrays)
         self.ictl[I_BEST_MUST] = self.ictl[I_CUR_MUST] = mu
         self.ctl[C_BEST_SCORE] = self.ctl[C_CUR_SCORE] = sc
         self.ctl[C_BEST_DRIVE] = self.ctl[C_CUR_DRIVE] = dr
         return ok
+
+    def best_ends(self) -> list[tuple[int, int]]:
+        """The best plan's (start, end) node of every day."""
+        w = self.best_seq.shape[1]
+        return [(int(row[w - 2]), int(row[w - 1])) for row in self.best_seq]
 
     def best_plan(self) -> list[list[int]]:
         return [self.best_seq[r, : self.best_ln[r]].tolist() for r in range(len(self.best_ln))]

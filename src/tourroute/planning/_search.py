@@ -834,13 +834,10 @@ class Search:
             self.anneal_python()
 
     def compiled_ok(self) -> bool:
-        """Whether the compiled loop covers this trip: no continuous or weekly driving limit,
-        and the days' ends fixed (a base camp; overnight places are chosen in Python)."""
+        """Whether the compiled loop covers this trip: no continuous or weekly driving limit
+        (coach rules stay on the Python loop)."""
         c = self.c
-        if not self.opts.compiled:
-            return False
-        fixed_ends = not c.overnights or c.n_days == 1
-        return fixed_ends and kernel.eligible(c.cont, c.weekly)
+        return self.opts.compiled and kernel.eligible(c.cont, c.weekly)
 
     def anneal_compiled(self) -> None:
         """Run :func:`._kernel.anneal_chunk` from the current plan until its budget is
@@ -850,6 +847,7 @@ class Search:
         kp = kernel.KernelProblem(
             c.T, c.w_open, c.w_late, c.svc, c.score, c.must,
             c.day_start, c.day_end, c.cap, self.cands, c.single,
+            c.overnights if c.n_days > 1 else [],
         )  # fmt: skip
         ends = [r.s for r in self.routes], [r.e for r in self.routes]
         ks = kernel.KernelState(kp, *ends, pool=self.pool_on)
@@ -866,6 +864,7 @@ class Search:
         ctl[kernel.C_SLICE_RATE] = opts.slice_rate
         ctl[kernel.C_SLICE_W] = opts.slice_width
         ctl[kernel.C_SPAN] = span
+        ctl[kernel.C_HOTEL_RATE] = opts.hotel_move_rate
         ictl[kernel.I_RESET] = opts.reset_after
         ictl[kernel.I_MAX_STRINGS] = opts.max_strings
         ictl[kernel.I_MAX_LEN] = opts.max_string_len
@@ -882,8 +881,8 @@ class Search:
         self.iterations += int(ictl[kernel.I_ITER])
         c.work += float(ctl[kernel.C_WORK]) / _KERNEL_UNITS
         routes = [
-            schedule(c, d, r.s, r.e, seq)
-            for d, (r, seq) in enumerate(zip(self.routes, ks.best_plan(), strict=True))
+            schedule(c, d, s, e, seq)
+            for d, ((s, e), seq) in enumerate(zip(ks.best_ends(), ks.best_plan(), strict=True))
         ]
         days = [r for r in routes if r is not None]
         if len(days) != len(routes):  # pragma: no cover - the kernel schedules as _core does
