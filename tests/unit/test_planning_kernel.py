@@ -28,7 +28,7 @@ def _kernel_of(c: Compiled, pool: bool = False) -> tuple[kernel.KernelProblem, k
     cands = [np.flatnonzero(c.open_day[d] & useful) for d in range(c.n_days)]
     kp = kernel.KernelProblem(
         c.T, c.w_open, c.w_late, c.svc, c.score, c.must,
-        c.day_start, c.day_end, c.cap, cands, c.single, [],
+        c.day_start, c.day_end, c.cap, cands, c.single, [], c.open_day,
     )  # fmt: skip
     ks = kernel.KernelState(kp, [0] * c.n_days, [1] * c.n_days, pool=pool)
     return kp, ks
@@ -219,7 +219,7 @@ def test_night_moves_keep_the_days_joined_and_feasible(seed: int) -> None:
     cands = [np.flatnonzero(c.open_day[d] & useful) for d in range(c.n_days)]
     kp = kernel.KernelProblem(
         c.T, c.w_open, c.w_late, c.svc, c.score, c.must,
-        c.day_start, c.day_end, c.cap, cands, c.single, c.overnights,
+        c.day_start, c.day_end, c.cap, cands, c.single, c.overnights, c.open_day,
     )  # fmt: skip
     chain = [0, *[c.overnights[0]] * (c.n_days - 1), 1]
     if any(schedule(c, d, chain[d], chain[d + 1], []) is None for d in range(c.n_days)):
@@ -249,3 +249,24 @@ def test_night_moves_keep_the_days_joined_and_feasible(seed: int) -> None:
             assert schedule(c, d, int(rs[d]), int(re[d]), visits) is not None
         placed = [i for d in range(c.n_days) for i in seq[d, : ln[d]].tolist()]
         assert sorted(placed) == sorted(np.flatnonzero(ks.arrays[11]).tolist())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_shift_replace_gains_and_keeps_every_visit(seed: int) -> None:
+    """A visit moved to another day so that an unvisited stop takes its slot: the plan's
+    score only grows, nobody visited before is dropped, and every day still fits."""
+    p = random_problem(seed, n=35, days=3, lunch=seed % 2 == 0)
+    c = Compiled(p)
+    kp, ks = _kernel_of(c)
+    ks.set_plan(kp, [[] for _ in range(c.n_days)])
+    mult = np.ones(c.n)
+    kernel._fill(kp.arrays, ks.arrays, ks.ratio, ks.gap, mult)
+    seq, ln, visited = ks.arrays[0], ks.arrays[1], ks.arrays[11]
+    before = {i for d in range(c.n_days) for i in seq[d, : ln[d]].tolist()}
+    moved = kernel._shift_replace(kp.arrays, ks.arrays)
+    after = {i for d in range(c.n_days) for i in seq[d, : ln[d]].tolist()}
+    assert before <= after
+    assert moved == (after != before)
+    assert sorted(after) == np.flatnonzero(visited).tolist()
+    for d in range(c.n_days):
+        assert schedule(c, d, 0, 1, seq[d, : ln[d]].tolist()) is not None

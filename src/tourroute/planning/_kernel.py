@@ -50,11 +50,13 @@ C_WORK, C_BUDGET, C_TSTART, C_TRATIO, C_NOISE, C_SLICE_RATE, C_SLICE_W = range(7
 C_BEST_SCORE, C_BEST_DRIVE, C_CUR_SCORE, C_CUR_DRIVE, C_SPAN, C_HOTEL_RATE = range(7, 13)
 # integer control slots (``ictl``)
 I_ITER, I_IDLE, I_BEST_MUST, I_CUR_MUST, I_RESET, I_MAX_STRINGS, I_MAX_LEN, I_RNG = range(8)
-I_NEW_BEST, I_LIGHT, I_ITER_LIMIT, I_MAX_IDLE = range(8, 12)
+I_NEW_BEST, I_LIGHT, I_ITER_LIMIT, I_MAX_IDLE, I_RECOMBINE, I_PACK_NODES, I_RECOMBINED = range(
+    8, 15
+)
 POOL_SIZE = 1 << 15  # pooled days at most (a power of two: the hash table is twice that)
 POOL_DAY_LEN = 64  # longer days are not pooled
 # work units: one gap × candidate check, one scheduled stop, one iteration's bookkeeping
-W_CELL, W_STOP, W_ITER, W_LIST = 1.0, 2.0, 200.0, 0.5
+W_CELL, W_STOP, W_ITER, W_LIST, W_PACK_NODE = 1.0, 2.0, 200.0, 0.5, 2.0
 
 
 def _jit(f: _F) -> _F:
@@ -881,6 +883,108 @@ def _recreate(
 
 
 @_jit
+def _fits_gap(prob: Any, state: Any, b: int, i: int) -> int:
+    """The gap of day ``b`` where stop ``i`` fits with the least shift (O(1) a gap), or -1."""
+    wo, wl, svc, dmat, cap = prob[2], prob[3], prob[4], prob[1], prob[9]
+    tmats = prob[0]
+    slack, drive = state[8], state[10]
+    ln = state[1]
+    tm = tmats[dmat[b]]
+    room = cap[b] - drive[b] + EPS
+    best = math.inf
+    where = -1
+    for g in range(ln[b] + 1):
+        p, nx, dp, an = _gap_ends(prob, state, b, g)
+        tin = tm[p, i + 2]
+        s_ = _visit_start(prob, b, i, dp + tin)
+        if s_ == math.inf:
+            continue
+        tout = tm[i + 2, nx]
+        shift = s_ + svc[i] + tout - an
+        if shift > slack[b, g] + EPS or tin + tout - tm[p, nx] > room:
+            continue
+        if shift < best:
+            best = shift
+            where = g
+    return where
+
+
+@_jit
+def _shift_replace(prob: Any, state: Any) -> bool:
+    """A visit moves to another day and an unvisited stop takes its slot (a gain of the
+    newcomer's whole score, where a same-slot replacement gains only the difference): the
+    best such move, repeated while one exists."""
+    wo, wl, svc, score = prob[2], prob[3], prob[4], prob[5]
+    dmat, cap, cand, ncand = prob[1], prob[9], prob[10], prob[11]
+    tmats = prob[0]
+    seq, ln, re, arr, slack, arr_end, drive, visited, ctl, rowok = (
+        state[0], state[1], state[3], state[4], state[8], state[9], state[10],
+        state[11], state[12], state[14],
+    )  # fmt: skip
+    m = ln.shape[0]
+    open_day = prob[20]
+    improved = False
+    for _ in range(4 * m):
+        best = EPS
+        ba = bq = bj = bb = -1
+        cnt = 0
+        for a in range(m):
+            tm = tmats[dmat[a]]
+            room = cap[a] - drive[a] + EPS
+            for q in range(ln[a]):
+                i = seq[a, q]
+                p, _nx, dp, _an = _gap_ends(prob, state, a, q)
+                nx = re[a] if q + 1 == ln[a] else seq[a, q + 1] + 2
+                an = arr_end[a] if q + 1 == ln[a] else arr[a, q + 1]
+                sl = slack[a, q + 1] + EPS
+                old = tm[p, i + 2] + tm[i + 2, nx]
+                # the best unvisited stop that fits this slot
+                top = best
+                tj = -1
+                for c in range(ncand[a]):
+                    j = cand[a, c]
+                    if visited[j] or score[j] <= top:
+                        continue
+                    cnt += 1
+                    tin = tm[p, j + 2]
+                    s_ = _visit_start(prob, a, j, dp + tin)
+                    if s_ == math.inf:
+                        continue
+                    tout = tm[j + 2, nx]
+                    if s_ + svc[j] + tout - an > sl or tin + tout - old > room:
+                        continue
+                    top = score[j]
+                    tj = j
+                if tj < 0:
+                    continue
+                # somewhere else for the visit it replaces
+                for b in range(m):
+                    if b == a or not open_day[b, i]:
+                        continue
+                    if _fits_gap(prob, state, b, i) >= 0:
+                        best, ba, bq, bj, bb = top, a, q, tj, b
+                        break
+        ctl[C_WORK] += W_CELL * cnt
+        if ba < 0:
+            break
+        i = seq[ba, bq]
+        g = _fits_gap(prob, state, bb, i)
+        seq[ba, bq] = bj
+        _insert_at(state, bb, g, i)
+        if not (_sched(prob, state, ba) and _sched(prob, state, bb)):
+            seq[ba, bq] = i
+            _delete_at(state, bb, g)
+            _sched(prob, state, ba)
+            _sched(prob, state, bb)
+            break
+        visited[bj] = True
+        rowok[ba] = False
+        rowok[bb] = False
+        improved = True
+    return improved
+
+
+@_jit
 def _polish(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any, light_len: int) -> None:
     """Local search on a new best plan: intra-day moves, insertion, replacements."""
     ln = state[1]
@@ -897,6 +1001,8 @@ def _polish(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any, light_len: i
         for r in range(m):
             if _replace(prob, state, r):
                 changed = True
+        if m > 1 and _shift_replace(prob, state):
+            changed = True
         if changed:
             _fill(prob, state, ratio, gap, mult)
         else:
@@ -910,7 +1016,7 @@ def _collect(prob: Any, state: Any, pool: Any, pctl: Any) -> None:
     the set), the day that ends earliest.  A full pool takes no more sets."""
     score = prob[5]
     seq, ln, arr_end = state[0], state[1], state[9]
-    zob, slots, e_hash, e_len, e_seq, e_score, e_end = pool
+    zob, slots, e_hash, e_len, e_seq, e_score, e_end, e_bits = pool
     mask = slots.shape[0] - 1
     width = e_seq.shape[1]
     for r in range(ln.shape[0]):
@@ -934,6 +1040,9 @@ def _collect(prob: Any, state: Any, pool: Any, pctl: Any) -> None:
                 e_hash[e] = h
                 e_score[e] = sc
                 e_end[e] = math.inf
+                for q in range(k):
+                    i = seq[r, q]
+                    e_bits[e, i >> 6] |= np.uint64(1) << np.uint64(i & 63)
             if e_hash[e] == h:
                 if arr_end[r] < e_end[e] - EPS:
                     e_end[e] = arr_end[r]
@@ -942,6 +1051,90 @@ def _collect(prob: Any, state: Any, pool: Any, pctl: Any) -> None:
                         e_seq[e, q] = seq[r, q]
                 break
             at = (at + 1) & mask
+
+
+@_jit
+def _pack(pool: Any, n_entries: int, m: int, floor: float, node_limit: int) -> tuple[IntArray, int]:
+    """Set packing over the pool: the ``m`` pairwise disjoint pooled days of greatest total
+    score, if above ``floor`` (depth-first branch and bound, days by score, bounded by the
+    next day's score times the days left; at most ``node_limit`` nodes).  Returns the
+    entries picked (-1 for a day left empty), or an empty array when nothing beats
+    ``floor``, and the nodes visited."""
+    e_score, e_bits = pool[5], pool[7]
+    words = e_bits.shape[1]
+    order = np.argsort(-e_score[:n_entries], kind="mergesort")
+    used = np.zeros((m + 1, words), np.uint64)
+    val = np.zeros(m + 1)
+    nxt = np.zeros(m + 1, np.int64)
+    pick = np.full(m, -1, np.int64)
+    best_pick = np.full(m, -1, np.int64)
+    best = floor
+    found = False
+    nodes = 0
+    k = 0
+    while k >= 0 and nodes <= node_limit:
+        if val[k] > best + EPS:
+            best = val[k]
+            best_pick[:] = -1
+            best_pick[:k] = pick[:k]
+            found = True
+        advanced = False
+        if k < m:
+            i = nxt[k]
+            while i < n_entries:
+                nodes += 1
+                e = order[i]
+                if val[k] + e_score[e] * (m - k) <= best + EPS or nodes > node_limit:
+                    break  # by score: no later day lifts this branch above the best
+                free = True
+                for w in range(words):
+                    if e_bits[e, w] & used[k, w]:
+                        free = False
+                        break
+                if free:
+                    nxt[k] = i + 1
+                    pick[k] = e
+                    for w in range(words):
+                        used[k + 1, w] = used[k, w] | e_bits[e, w]
+                    val[k + 1] = val[k] + e_score[e]
+                    nxt[k + 1] = i + 1
+                    k += 1
+                    advanced = True
+                    break
+                i += 1
+        if not advanced:
+            k -= 1
+    if not found:
+        return np.zeros(0, np.int64), nodes
+    return best_pick, nodes
+
+
+@_jit
+def _recombine(prob: Any, state: Any, pool: Any, pctl: Any, floor: float, limit: int) -> bool:
+    """Make the best set of disjoint pooled days the current plan, if its score beats
+    ``floor`` (identical days only: any pooled day fits any day)."""
+    e_len, e_seq = pool[3], pool[4]
+    seq, ln, visited, freed, rowok, ctl = (
+        state[0], state[1], state[11], state[13], state[14], state[12],
+    )  # fmt: skip
+    m = ln.shape[0]
+    picks, nodes = _pack(pool, pctl[0], m, floor, limit)
+    ctl[C_WORK] += W_PACK_NODE * nodes
+    if picks.shape[0] == 0:
+        return False
+    for r in range(m):
+        for q in range(ln[r]):
+            visited[seq[r, q]] = False
+            freed[seq[r, q]] = True
+    for r in range(m):
+        e = picks[r]
+        ln[r] = 0 if e < 0 else e_len[e]
+        for q in range(ln[r]):
+            seq[r, q] = e_seq[e, q]
+            visited[seq[r, q]] = True
+        rowok[r] = False
+        _sched(prob, state, r)
+    return True
 
 
 @_jit
@@ -1016,6 +1209,29 @@ def anneal_chunk(
             ctl[C_CUR_DRIVE] = dr
         else:
             _load(prob, state, cur_seq, cur_ln)
+        if (
+            pctl[1]
+            and ictl[I_RECOMBINE] > 0
+            and ictl[I_ITER] % ictl[I_RECOMBINE] == 0
+            and _recombine(prob, state, pool, pctl, ctl[C_BEST_SCORE], ictl[I_PACK_NODES])
+        ):
+            # the pool's best disjoint days beat the best plan: refill, polish, go on from it
+            mult[:] = 1.0
+            _fill(prob, state, ratio, gap, mult)
+            _polish(prob, state, ratio, gap, mult, ictl[I_LIGHT])
+            mu, sc, dr = _value(prob, state)
+            if _better(mu, sc, dr, ictl[I_BEST_MUST], ctl[C_BEST_SCORE], ctl[C_BEST_DRIVE]):
+                ictl[I_BEST_MUST] = mu
+                ctl[C_BEST_SCORE] = sc
+                ctl[C_BEST_DRIVE] = dr
+                _save(state, best_seq, best_ln)
+                ictl[I_NEW_BEST] += 1
+                ictl[I_RECOMBINED] += 1
+            _save(state, cur_seq, cur_ln)
+            ictl[I_CUR_MUST] = mu
+            ctl[C_CUR_SCORE] = sc
+            ctl[C_CUR_DRIVE] = dr
+            ictl[I_IDLE] = 0
         if ictl[I_IDLE] and ictl[I_IDLE] % ictl[I_RESET] == 0:
             _load(prob, state, best_seq, best_ln)
             _copy_plan(best_seq, best_ln, cur_seq, cur_ln)
@@ -1079,6 +1295,7 @@ class KernelProblem:
         candidates: list[IntArray],
         single: list[bool],
         hotels: list[int],
+        open_day: list[BoolArray],
     ) -> None:
         m = len(travel)
         n = len(score)
@@ -1121,6 +1338,7 @@ class KernelProblem:
             np.ascontiguousarray(np.stack([u.T for u in uniq])),
             *_time_order(wo, wl, cand, ncand),
             np.array(hotels, np.int64),  # overnight places a night may move to (nodes)
+            np.array(open_day, np.bool_),  # day × stop: open at all that day
         )
         self.m, self.n = m, n
 
@@ -1173,12 +1391,13 @@ class KernelState:
             np.zeros((cap, width), np.int32),
             np.zeros(cap),
             np.zeros(cap),
+            np.zeros((cap, (n + 63) // 64 if pool else 1), np.uint64),  # each day's stops
         )
         self.pctl = np.array([0, int(pool)], np.int64)  # entries, collecting
 
     def pool_entries(self) -> list[tuple[float, float, list[int]]]:
         """The pooled days: (score, arrival at the end, sequence) per set of stops."""
-        _, _, _, e_len, e_seq, e_score, e_end = self.pool
+        _, _, _, e_len, e_seq, e_score, e_end, _ = self.pool
         return [
             (float(e_score[e]), float(e_end[e]), e_seq[e, : e_len[e]].tolist())
             for e in range(int(self.pctl[0]))

@@ -115,6 +115,7 @@ _FINAL_PACK_NODES = 2_000_000  # … and of the last one, over the whole pool
 _FULL_WORK = 1.5e6  # the default budget of a full-size instance (≈ 1.5 s here; 1.15e6 gave
 # 2.35 % at m = 4 over seeds 0–3, this 2.19 %, the slowest TOPTW instance 1.84 s)
 _KERNEL_UNITS = 70.0  # kernel work units (gap × candidate checks) per Python work unit
+_KERNEL_RECOMBINE = 5  # the compiled loop recombines every this many × recombine_every
 _KERNEL_CHUNK = 50  # iterations between two looks at the wall-clock safety net
 _FULL_SIZE = 150.0  # candidate stops from which an instance gets the full budget
 
@@ -847,7 +848,7 @@ class Search:
         kp = kernel.KernelProblem(
             c.T, c.w_open, c.w_late, c.svc, c.score, c.must,
             c.day_start, c.day_end, c.cap, self.cands, c.single,
-            c.overnights if c.n_days > 1 else [],
+            c.overnights if c.n_days > 1 else [], c.open_day,
         )  # fmt: skip
         ends = [r.s for r in self.routes], [r.e for r in self.routes]
         ks = kernel.KernelState(kp, *ends, pool=self.pool_on)
@@ -871,6 +872,8 @@ class Search:
         ictl[kernel.I_LIGHT] = 2 * _LIGHT_LEN
         ictl[kernel.I_ITER_LIMIT] = opts.iterations or 0
         ictl[kernel.I_MAX_IDLE] = opts.max_no_improve or 0
+        ictl[kernel.I_RECOMBINE] = opts.recombine_every * _KERNEL_RECOMBINE
+        ictl[kernel.I_PACK_NODES] = _PACK_NODES
         ks.rng[0] = kernel.seed_state(self.rng.getrandbits(64))
         while not kernel.anneal_chunk(
             kp.arrays, ks.arrays, ks.best_seq, ks.best_ln, ks.cur_seq, ks.cur_ln,
