@@ -885,7 +885,7 @@ def _recreate(
 @_jit
 def _fits_gap(prob: Any, state: Any, b: int, i: int) -> int:
     """The gap of day ``b`` where stop ``i`` fits with the least shift (O(1) a gap), or -1."""
-    wo, wl, svc, dmat, cap = prob[2], prob[3], prob[4], prob[1], prob[9]
+    svc, dmat, cap = prob[4], prob[1], prob[9]
     tmats = prob[0]
     slack, drive = state[8], state[10]
     ln = state[1]
@@ -914,7 +914,7 @@ def _shift_replace(prob: Any, state: Any) -> bool:
     """A visit moves to another day and an unvisited stop takes its slot (a gain of the
     newcomer's whole score, where a same-slot replacement gains only the difference): the
     best such move, repeated while one exists."""
-    wo, wl, svc, score = prob[2], prob[3], prob[4], prob[5]
+    svc, score = prob[4], prob[5]
     dmat, cap, cand, ncand = prob[1], prob[9], prob[10], prob[11]
     tmats = prob[0]
     seq, ln, re, arr, slack, arr_end, drive, visited, ctl, rowok = (
