@@ -43,6 +43,14 @@ BACKENDS = ("spatialite", "postgis")
 _SERVING: dict[str, Any] = {"rate_limit_enabled": False, "graph_rebuild": "inline"}
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Load the planner's compiled loop before any test runs (compile it, the first time on
+    a checkout: ~20 s), so that no request under test pays for it inside its time limit."""
+    from tourroute.planning import warm_up
+
+    warm_up()
+
+
 @dataclass
 class Database:
     backend: str

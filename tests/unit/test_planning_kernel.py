@@ -164,13 +164,30 @@ def test_the_pool_holds_feasible_days_with_their_scores() -> None:
     assert identical_days(c)
     search = Search(c, 0, math.inf, SolverOptions(iterations=300))
     search.run([[0, 0, 0, 1]])
-    assert len(search.pool) > 50
-    for bits, (score, end, seq) in search.pool.items():
+    assert search.kstate is not None
+    entries = search.kstate.pool_entries()
+    assert len(entries) > 50
+    assert len({frozenset(seq) for _, _, seq in entries}) == len(entries)  # one per set
+    for score, end, seq in entries:
         route = schedule(c, 0, 0, 1, list(seq))
         assert route is not None
         assert route.arr_end == pytest.approx(end)
         assert score == pytest.approx(sum(c.score_l[i] for i in seq))
-        assert bits == sum(1 << i for i in seq)
+    # the best disjoint pooled days, as the compiled packing finds them, are what a
+    # brute force over the pool finds (small pool: the first 60 entries by score)
+    best = sorted(entries, key=lambda e: -e[0])[:60]
+    brute = max(
+        a[0] + b[0] + d[0]
+        for x, a in enumerate(best)
+        for y, b in enumerate(best[x + 1 :], x + 1)
+        if not set(a[2]) & set(b[2])
+        for d in best[y + 1 :]
+        if not (set(a[2]) | set(b[2])) & set(d[2])
+    )
+    order = np.argsort(-search.kstate.pool[5][: search.kstate.pctl[0]], kind="mergesort")[:60]
+    sub = tuple(arr[order] if k >= 2 else arr for k, arr in enumerate(search.kstate.pool))
+    picks, _ = kernel._pack(sub, 60, 3, 0.0, 10**7)
+    assert sum(sub[5][e] for e in picks if e >= 0) == pytest.approx(brute)
 
 
 def test_compiled_and_python_loops_both_give_checked_plans() -> None:

@@ -35,7 +35,14 @@ import numpy.typing as npt
 
 from tourroute.planning.model import EPS
 
-__all__ = ["KernelProblem", "KernelState", "anneal_chunk", "eligible", "seed_state"]
+__all__ = [
+    "KernelProblem",
+    "KernelState",
+    "anneal_chunk",
+    "eligible",
+    "final_pack",
+    "seed_state",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -1134,6 +1141,38 @@ def _recombine(prob: Any, state: Any, pool: Any, pctl: Any, floor: float, limit:
             visited[seq[r, q]] = True
         rowok[r] = False
         _sched(prob, state, r)
+    return True
+
+
+@_jit
+def final_pack(
+    prob: Any,
+    state: Any,
+    best_seq: Any,
+    best_ln: Any,
+    ratio: Any,
+    gap: Any,
+    ictl: Any,
+    pool: Any,
+    pctl: Any,
+    node_limit: int,
+) -> bool:
+    """After the loop: the best disjoint pooled days, refilled and polished, become the
+    best plan if they beat it (True then)."""
+    ctl = state[12]
+    _load(prob, state, best_seq, best_ln)
+    if not _recombine(prob, state, pool, pctl, ctl[C_BEST_SCORE], node_limit):
+        return False
+    mult = np.ones(state[11].shape[0])
+    _fill(prob, state, ratio, gap, mult)
+    _polish(prob, state, ratio, gap, mult, ictl[I_LIGHT])
+    mu, sc, dr = _value(prob, state)
+    if not _better(mu, sc, dr, ictl[I_BEST_MUST], ctl[C_BEST_SCORE], ctl[C_BEST_DRIVE]):
+        return False
+    ictl[I_BEST_MUST] = mu
+    ctl[C_BEST_SCORE] = sc
+    ctl[C_BEST_DRIVE] = dr
+    _save(state, best_seq, best_ln)
     return True
 
 

@@ -94,6 +94,13 @@ class SolverOptions:
     reset_after: int = 300  # back to the best plan after this many idle iterations
     recombine_every: int = 200  # route-pool recombination period (identical days only)
     compiled: bool = True  # the compiled loop where the trip allows (False: Python's)
+    # The compiled loop runs ~5–10× the iterations in the same budget, so its acceptance was
+    # tuned apart (pr01–pr10, m = 2..4, seeds 0–1; see the package README): a hotter start
+    # and a later reset.  Its periodic set packing (every this many iterations; 0 = only
+    # the final one) made the gaps worse when tried every 200 or 1,000 iterations.
+    compiled_temperature: float = 2.5
+    compiled_reset_after: int = 1500
+    compiled_recombine_every: int = 0
 
     def __post_init__(self) -> None:
         if self.budget not in BUDGETS:
@@ -115,7 +122,6 @@ _FINAL_PACK_NODES = 2_000_000  # … and of the last one, over the whole pool
 _FULL_WORK = 1.5e6  # the default budget of a full-size instance (≈ 1.5 s here; 1.15e6 gave
 # 2.35 % at m = 4 over seeds 0–3, this 2.19 %, the slowest TOPTW instance 1.84 s)
 _KERNEL_UNITS = 70.0  # kernel work units (gap × candidate checks) per Python work unit
-_KERNEL_RECOMBINE = 5  # the compiled loop recombines every this many × recombine_every
 _KERNEL_CHUNK = 50  # iterations between two looks at the wall-clock safety net
 _FULL_SIZE = 150.0  # candidate stops from which an instance gets the full budget
 
@@ -193,6 +199,7 @@ class Search:
         # stop-set bits → (score, arrival at the end, visits) of the day that ends earliest
         self.pool: dict[int, tuple[float, float, list[int]]] = {}
         self.pooled: set[Route] = set()
+        self.kstate: kernel.KernelState | None = None  # the compiled loop's, once it ran
 
     # -- bookkeeping ---------------------------------------------------------------------
     def key(self) -> Key:
@@ -859,20 +866,20 @@ class Search:
         mean = float(c.score[positive].mean()) if positive.any() else 1.0
         ctl, ictl = ks.ctl, ks.ictl
         ctl[kernel.C_BUDGET] = budget * _KERNEL_UNITS
-        ctl[kernel.C_TSTART] = mean * opts.temperature
-        ctl[kernel.C_TRATIO] = opts.final_temperature / opts.temperature
+        ctl[kernel.C_TSTART] = mean * opts.compiled_temperature
+        ctl[kernel.C_TRATIO] = opts.final_temperature / opts.compiled_temperature
         ctl[kernel.C_NOISE] = opts.noise
         ctl[kernel.C_SLICE_RATE] = opts.slice_rate
         ctl[kernel.C_SLICE_W] = opts.slice_width
         ctl[kernel.C_SPAN] = span
         ctl[kernel.C_HOTEL_RATE] = opts.hotel_move_rate
-        ictl[kernel.I_RESET] = opts.reset_after
+        ictl[kernel.I_RESET] = opts.compiled_reset_after
         ictl[kernel.I_MAX_STRINGS] = opts.max_strings
         ictl[kernel.I_MAX_LEN] = opts.max_string_len
         ictl[kernel.I_LIGHT] = 2 * _LIGHT_LEN
         ictl[kernel.I_ITER_LIMIT] = opts.iterations or 0
         ictl[kernel.I_MAX_IDLE] = opts.max_no_improve or 0
-        ictl[kernel.I_RECOMBINE] = opts.recombine_every * _KERNEL_RECOMBINE
+        ictl[kernel.I_RECOMBINE] = opts.compiled_recombine_every
         ictl[kernel.I_PACK_NODES] = _PACK_NODES
         ks.rng[0] = kernel.seed_state(self.rng.getrandbits(64))
         while not kernel.anneal_chunk(
@@ -881,6 +888,14 @@ class Search:
         ):  # fmt: skip
             if self.out_of_time():
                 break
+        if self.pool_on:
+            # the set packing over the whole pool, compiled (the Python one's 2 M nodes cost
+            # ~0.5 s over a pool this loop fills; this one ~20 ms)
+            kernel.final_pack(
+                kp.arrays, ks.arrays, ks.best_seq, ks.best_ln, ks.ratio, ks.gap, ictl,
+                ks.pool, ks.pctl, _FINAL_PACK_NODES,
+            )  # fmt: skip
+        self.kstate = ks
         self.iterations += int(ictl[kernel.I_ITER])
         c.work += float(ctl[kernel.C_WORK]) / _KERNEL_UNITS
         routes = [
@@ -895,11 +910,6 @@ class Search:
             routed[route.seq] = True
         self.load((days, routed))
         self.save_if_better()
-        for score, end, seq in ks.pool_entries():
-            bits = 0
-            for i in seq:
-                bits |= 1 << i
-            self.pool[bits] = (score, end, seq)
 
     def anneal_python(self) -> None:
         c = self.c
