@@ -545,7 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("interactive", "thorough"),  # tourroute.planning.BUDGETS (not imported here:
         default="interactive",  # the planner pulls numpy in; a test checks they agree)
         help="search effort in counted work (same seed, same plan on any machine): "
-        "interactive (default, ~2 s) or thorough (10x, ~20 s)",
+        "interactive (default, ~2 s) or thorough (12x, ~25 s)",
     )
     solve.add_argument("--seed", type=int, default=0, metavar="N", help="search seed")
     solve.add_argument(

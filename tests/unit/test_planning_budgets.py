@@ -31,7 +31,7 @@ def _plan(sol: Solution) -> list[list[str]]:
 
 
 def test_same_seed_same_plan_and_feasible_under_each_budget() -> None:
-    # small, so that the thorough budget (ten times the work) stays a few seconds
+    # small, so that the thorough budget (twelve times the work) stays a few seconds
     problem = generate(8, tours=2, kind="mixed", windows="tight", seed=5).problem
     plans = {}
     for budget in BUDGETS:
@@ -43,7 +43,7 @@ def test_same_seed_same_plan_and_feasible_under_each_budget() -> None:
         assert check_solution(problem, first) == []
         plans[budget] = first
     assert DEFAULT_BUDGET == "interactive"
-    # the thorough budget is really ten times the counted work: many more iterations
+    # the thorough budget is really twelve times the counted work: many more iterations
     assert plans["thorough"].iterations > 3 * plans["interactive"].iterations
 
 

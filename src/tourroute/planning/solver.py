@@ -81,8 +81,8 @@ def solve(
         instance from 150 stop-days on and proportionally less below, about 1.5 s of the
         reference machine; see :func:`tourroute.planning._search.default_work`).
     budget
-        The named effort level of that default budget: ``"interactive"`` (≈ 1.5–2 s at
-        full size on the reference machine) or ``"thorough"`` (ten times the work); see
+        The named effort level of that default budget: ``"interactive"`` (≈ 2 s at
+        full size on the reference machine) or ``"thorough"`` (twelve times the work); see
         :data:`BUDGETS`.  Counted work, so still the same plan on any machine.
     time_limit_s
         Safety net on wall-clock time (default by budget: 30 s, 300 s); hitting it sets
