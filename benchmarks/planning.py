@@ -35,9 +35,11 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import multiprocessing
 import random
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,20 +83,60 @@ class _Runs:
     runs: dict[str, list[tuple[float, float, float, float]]] = field(default_factory=dict)
 
 
+def _solve_once(task: tuple[Problem, str, int]) -> tuple[float, float, float, float, bool, bool]:
+    """One run: (score, wall s, CPU s, counted work, infeasible?, timed out?)."""
+    problem, budget, seed = task
+    t0, c0 = time.perf_counter(), time.process_time()
+    # no wall-clock safety net in the way: on a loaded machine it would cut the counted
+    # budget short and make the result depend on the load
+    sol = solve(problem, seed=seed, budget=budget, max_candidates=None, time_limit_s=SAFETY_S)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return sol.score, wall, cpu, sol.work, bool(check_solution(problem, sol)), sol.timed_out
+
+
 def _run_set(
-    instances: list[tuple[str, int, Instance]], budgets: list[str], seeds: int, title: str
+    instances: list[tuple[str, int, Instance]],
+    budgets: list[str],
+    seeds: int,
+    title: str,
+    jobs: int = 1,
 ) -> list[_Runs]:
-    """Solve every instance under every budget and seed; print one line per instance."""
+    """Solve every instance under every budget and seed; print one line per instance.
+
+    ``jobs`` > 1 runs that many solves at once in worker processes (one core each: the
+    wall-clock of a run stays its own as long as the machine has that many idle cores)."""
     print(f"\n## Planning — {title}")
     print(
         f"budgets {', '.join(budgets)}; seeds 0..{seeds - 1}; per budget: mean score "
         "[min..max over seeds], mean wall-clock s, mean CPU s of this process, mean counted "
         "work (Mu = 1e6 units ≈ s of an idle reference machine; the machine may be loaded)"
+        + (f"; {jobs} runs at a time" if jobs > 1 else "")
     )
     head = f"{'instance':<30}{'m':>2}{'n':>5}"
     for b in budgets:
         head += f"  {b[:11] + ' score':>24}{'s':>7}{'cpu s':>7}{'Mu':>6}"
     print(head + "  check")
+    tasks = [
+        (inst.problem, b, seed)
+        for _, _, inst in instances
+        for b in budgets
+        for seed in range(seeds)
+    ]
+    if jobs > 1:
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+            results = iter(pool.imap(_solve_once, tasks))
+            out = _print_rows(instances, budgets, seeds, results)
+    else:
+        out = _print_rows(instances, budgets, seeds, map(_solve_once, tasks))
+    return out
+
+
+def _print_rows(
+    instances: list[tuple[str, int, Instance]],
+    budgets: list[str],
+    seeds: int,
+    results: Iterator[tuple[float, float, float, float, bool, bool]],
+) -> list[_Runs]:
     out = []
     for name, m, inst in instances:
         row = _Runs(name, m, inst.problem.n_stops)
@@ -102,17 +144,11 @@ def _run_set(
         bad = late = 0
         for b in budgets:
             runs = []
-            for seed in range(seeds):
-                t0, c0 = time.perf_counter(), time.process_time()
-                # no wall-clock safety net in the way: on a loaded machine it would cut the
-                # counted budget short and make the result depend on the load
-                sol = solve(
-                    inst.problem, seed=seed, budget=b, max_candidates=None, time_limit_s=SAFETY_S
-                )
-                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-                runs.append((sol.score, wall, cpu, sol.work))
-                bad += bool(check_solution(inst.problem, sol))
-                late += sol.timed_out
+            for _seed in range(seeds):
+                score, wall, cpu, work, infeasible, timed_out = next(results)
+                runs.append((score, wall, cpu, work))
+                bad += infeasible
+                late += timed_out
             row.runs[b] = runs
             sc = [r[0] for r in runs]
             spread = f"{statistics.fmean(sc):.1f} [{min(sc):.0f}..{max(sc):.0f}]"
@@ -161,7 +197,9 @@ def _summary(rows: list[_Runs], ref: dict[tuple[str, int], float], budgets: list
             )
 
 
-def published(instances: list[str], ms: list[int], seeds: int, budgets: list[str]) -> None:
+def published(
+    instances: list[str], ms: list[int], seeds: int, budgets: list[str], jobs: int = 1
+) -> None:
     bks = _bks()
     rows = _run_set(
         [
@@ -172,6 +210,7 @@ def published(instances: list[str], ms: list[int], seeds: int, budgets: list[str
         budgets,
         seeds,
         "published TOPTW instances (Cordeau pr01–pr10; Euclidean rounded UP to 2 decimals)",
+        jobs,
     )
     print("gap = 100*(bks - score)/bks against shared/benchmarks/toptw/bks.csv")
     _summary(rows, bks, budgets)
@@ -185,7 +224,7 @@ def _reference() -> dict[tuple[str, int], float]:
         return {(r["instance"], int(r["m"])): float(r["best"]) for r in csv.DictReader(f)}
 
 
-def generated(count: int, seeds: int, budgets: list[str], update: bool) -> None:
+def generated(count: int, seeds: int, budgets: list[str], update: bool, jobs: int = 1) -> None:
     suite = SUITE[:count]
     insts = [
         (spec_name(n, kind, win, s), m, generate(n, m, kind=kind, windows=win, seed=s))
@@ -196,6 +235,7 @@ def generated(count: int, seeds: int, budgets: list[str], update: bool) -> None:
         budgets,
         seeds,
         "generated instances (tourroute.planning.generator.SUITE; never published)",
+        jobs,
     )
     stored = _reference()
     ref: dict[tuple[str, int], float] = {}
@@ -368,6 +408,9 @@ def main(argv: list[str] | None = None) -> None:
         "--budgets", default=",".join(BUDGETS), help="comma-separated (default: all of them)"
     )
     ap.add_argument("--instances", help="comma-separated published names (default pr01–pr10)")
+    ap.add_argument(
+        "--jobs", type=int, default=1, help="solves at once, one process each (default 1)"
+    )
     ap.add_argument("--generated", type=int, help="the first N of the generated suite")
     ap.add_argument(
         "--update-reference",
@@ -390,10 +433,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.part in ("published", "all"):
         default = ["pr01", "pr02"] if args.quick else [f"pr{i:02d}" for i in range(1, 11)]
         names = args.instances.split(",") if args.instances else default
-        published(names, [1, 2, 3, 4], seeds, budgets)
+        published(names, [1, 2, 3, 4], seeds, budgets, max(1, args.jobs))
     if args.part in ("generated", "all"):
         count = args.generated or (4 if args.quick else len(SUITE))
-        generated(count, seeds, budgets, args.update_reference)
+        generated(count, seeds, budgets, args.update_reference, max(1, args.jobs))
     if args.part in ("latency", "all"):
         latency(args.quick)
     if args.part in ("promoted", "all"):

@@ -287,3 +287,26 @@ def test_shift_replace_gains_and_keeps_every_visit(seed: int) -> None:
     assert sorted(after) == np.flatnonzero(visited).tolist()
     for d in range(c.n_days):
         assert schedule(c, d, 0, 1, seq[d, : ln[d]].tolist()) is not None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_day_checked_before_only_looks_at_stops_freed_since(seed: int) -> None:
+    """Replacement checks remember a fruitless look at an unchanged day: after stops are
+    freed elsewhere the day ends as a check from scratch ends it."""
+    p = random_problem(seed, n=40, days=3, lunch=seed % 2 == 1)
+    c = Compiled(p)
+    kp, ks = _kernel_of(c)
+    ks.set_plan(kp, [[] for _ in range(c.n_days)])
+    kernel._fill(kp.arrays, ks.arrays, ks.ratio, ks.gap, np.ones(c.n))
+    for r in range(c.n_days):
+        kernel._replace(kp.arrays, ks.arrays, r)  # every day checked: nothing left to gain
+    seq, ln = ks.arrays[0], ks.arrays[1]
+    gone = np.zeros(c.n, bool)
+    gone[seq[0, : ln[0]]] = True  # free day 1's visits
+    kernel._remove(kp.arrays, ks.arrays, 0, gone)
+    fresh = tuple(a.copy() for a in ks.arrays)
+    fresh[16][:] = -1  # the same state, every check forgotten
+    for r in (1, 2):
+        kernel._replace(kp.arrays, ks.arrays, r)
+        kernel._replace(kp.arrays, fresh, r)
+        assert seq[r, : ln[r]].tolist() == fresh[0][r, : fresh[1][r]].tolist()

@@ -126,8 +126,6 @@ def _sched(prob: Any, state: Any, r: int) -> bool:
     drv = 0.0
     n = ln[r]
     ctl[C_WORK] += W_STOP * (n + 1)
-    ctl[14] += n + 1
-    ctl[18] += 1
     for k in range(n):
         i = seq[r, k]
         node = i + 2
@@ -301,8 +299,6 @@ def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: 
                     ratio[r, j] = v
                     gap[r, j] = g
     ctl[C_WORK] += W_CELL * cnt + W_STOP * n_gaps + W_LIST * nc
-    ctl[13] += cnt
-    ctl[17] += 1
 
 
 @_inline
@@ -320,6 +316,21 @@ def _delete_at(state: Any, r: int, g: int) -> None:
     for k in range(g, ln[r] - 1):
         seq[r, k] = seq[r, k + 1]
     ln[r] -= 1
+
+
+@_inline
+def _mark_freed(state: Any, j: int) -> None:
+    """Stop ``j`` left the plan: the insertion rows and replacement checks must see it."""
+    state[13][j] = True
+    state[17][0] += 1
+    state[15][j] = state[17][0]
+
+
+@_inline
+def _changed(state: Any, r: int) -> None:
+    """Day ``r`` changed: its insertion row and its replacement check are stale."""
+    state[14][r] = False
+    state[16][r] = -1
 
 
 @_jit
@@ -364,7 +375,6 @@ def _fill(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any) -> None:
             if rbv[r] > best:
                 best = rbv[r]
                 br = r
-        ctl[16] += 1
         if br < 0:
             return
         bj = rbj[br]
@@ -377,6 +387,7 @@ def _fill(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any) -> None:
             _row_best(prob, state, br, ratio, mult, rbv, rbj)
             continue
         visited[bj] = True
+        state[16][br] = -1  # its replacement check is stale (the row is kept up to date)
         _row(prob, state, br, ratio, gap, _AFTER_INSERT if single[br] else _FULL, g)
         for r in range(m):
             if r == br or rbj[r] == bj:
@@ -410,7 +421,6 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
     drive = state[10]
     visited = state[11]
     ctl = state[12]
-    freed = state[13]
     tm = tmats[dmat[r]]
     tt = tmats_t[dmat[r]]
     k_win = wo.shape[1]
@@ -418,13 +428,16 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
     wmax = width[r]
     u_j = np.empty(nc, np.int64)
     u_l = np.empty(nc)
+    ftick, rep_tick = state[15], state[16]
     improved = False
     for _ in range(50):
+        # a day unchanged since a fruitless check need only look at the stops freed since
+        since = rep_tick[r]
         nu = 0
         top = _NEG
         for idx in range(nc):
             j = order[r, idx]
-            if not visited[j]:
+            if not visited[j] and ftick[j] > since:
                 u_j[nu] = j
                 u_l[nu] = late_sorted[r, idx]
                 nu += 1
@@ -470,9 +483,9 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
                 if s_ + svc[j] + tout - an > sl or tin + tout - old > room:
                     continue
                 best, bq, bj = gain, q, j
-        ctl[C_WORK] += W_CELL * cnt + W_LIST * nc
-        ctl[12] += cnt
+        ctl[C_WORK] += W_CELL * cnt + W_LIST * nu
         if bq < 0:
+            rep_tick[r] = state[17][0]
             break
         i = seq[r, bq]
         seq[r, bq] = bj
@@ -482,8 +495,8 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
             break
         visited[i] = False
         visited[bj] = True
-        freed[i] = True
-        state[14][r] = False  # the day's insertion row is stale
+        _mark_freed(state, i)
+        _changed(state, r)
         improved = True
     return improved
 
@@ -521,13 +534,12 @@ def _remove(prob: Any, state: Any, r: int, gone: Any) -> None:
             _sched(prob, state, r)
             return
         _delete_at(state, r, worst)
-    freed, rowok = state[13], state[14]
     for q in range(n0):
         visited[old[q]] = False
-        freed[old[q]] = True
+        _mark_freed(state, old[q])
     for q in range(ln[r]):
         visited[seq[r, q]] = True
-    rowok[r] = False
+    _changed(state, r)
 
 
 @_jit
@@ -667,7 +679,7 @@ def _improve_day(prob: Any, state: Any, r: int, span: int) -> bool:
         seq[r, k] = keep[k]
     _sched(prob, state, r)
     if improved:
-        state[14][r] = False
+        _changed(state, r)
     return improved
 
 
@@ -749,7 +761,7 @@ def _load(prob: Any, state: Any, src_seq: Any, src_ln: Any) -> None:
     insertion rows of days that do not change stay valid, stops it leaves out count as
     freed."""
     seq, ln, rs, re = state[0], state[1], state[2], state[3]
-    visited, freed, rowok = state[11], state[13], state[14]
+    visited = state[11]
     w = src_seq.shape[1]
     for r in range(ln.shape[0]):
         same = ln[r] == src_ln[r] and rs[r] == src_seq[r, w - 2] and re[r] == src_seq[r, w - 1]
@@ -762,13 +774,13 @@ def _load(prob: Any, state: Any, src_seq: Any, src_ln: Any) -> None:
             continue
         for q in range(ln[r]):
             visited[seq[r, q]] = False
-            freed[seq[r, q]] = True
+            _mark_freed(state, seq[r, q])
         ln[r] = src_ln[r]
         for q in range(ln[r]):
             seq[r, q] = src_seq[r, q]
         rs[r] = src_seq[r, w - 2]
         re[r] = src_seq[r, w - 1]
-        rowok[r] = False
+        _changed(state, r)
         _sched(prob, state, r)
     for r in range(ln.shape[0]):
         for q in range(ln[r]):
@@ -800,7 +812,7 @@ def _hotel_move(prob: Any, state: Any, rng: Any) -> None:
     drop ordinary stops until they fit (or the move is undone)."""
     hotels = prob[19]
     seq, ln, rs, re = state[0], state[1], state[2], state[3]
-    visited, freed, rowok = state[11], state[13], state[14]
+    visited = state[11]
     m = ln.shape[0]
     if hotels.shape[0] == 0 or m < 2:
         return
@@ -825,10 +837,10 @@ def _hotel_move(prob: Any, state: Any, rng: Any) -> None:
     for x in range(2):
         for q in range(old_ln[x]):
             visited[old[x, q]] = False
-            freed[old[x, q]] = True
+            _mark_freed(state, old[x, q])
         for q in range(ln[k + x]):
             visited[seq[k + x, q]] = True
-        rowok[k + x] = False
+        _changed(state, k + x)
 
 
 @_jit
@@ -836,9 +848,7 @@ def _improve_hotels(prob: Any, state: Any) -> bool:
     """Each night at the allowed place that makes the two days it joins end earliest (in
     total; then least driving), their visits unchanged."""
     hotels, dstart = prob[19], prob[7]
-    ln, rs, re, arr_end, drive, rowok = (
-        state[1], state[2], state[3], state[9], state[10], state[14],
-    )  # fmt: skip
+    ln, rs, re, arr_end, drive = state[1], state[2], state[3], state[9], state[10]
     m = ln.shape[0]
     improved = False
     if hotels.shape[0] == 0:  # a base camp: every day from the start to the end
@@ -865,8 +875,8 @@ def _improve_hotels(prob: Any, state: Any) -> bool:
         _sched(prob, state, k)
         _sched(prob, state, k + 1)
         if best_h != here:
-            rowok[k] = False
-            rowok[k + 1] = False
+            _changed(state, k)
+            _changed(state, k + 1)
             improved = True
     return improved
 
@@ -883,7 +893,7 @@ def _recreate(
     m = state[1].shape[0]
     any_rep = False
     for r in range(m):
-        if state[12][19] == 0 and _replace(prob, state, r):
+        if _replace(prob, state, r):
             any_rep = True
     if any_rep:
         _fill(prob, state, ratio, gap, mult)
@@ -924,9 +934,9 @@ def _shift_replace(prob: Any, state: Any) -> bool:
     svc, score = prob[4], prob[5]
     dmat, cap, cand, ncand = prob[1], prob[9], prob[10], prob[11]
     tmats = prob[0]
-    seq, ln, re, arr, slack, arr_end, drive, visited, ctl, rowok = (
+    seq, ln, re, arr, slack, arr_end, drive, visited, ctl = (
         state[0], state[1], state[3], state[4], state[8], state[9], state[10],
-        state[11], state[12], state[14],
+        state[11], state[12],
     )  # fmt: skip
     m = ln.shape[0]
     open_day = prob[20]
@@ -985,8 +995,8 @@ def _shift_replace(prob: Any, state: Any) -> bool:
             _sched(prob, state, bb)
             break
         visited[bj] = True
-        rowok[ba] = False
-        rowok[bb] = False
+        _changed(state, ba)
+        _changed(state, bb)
         improved = True
     return improved
 
@@ -1121,9 +1131,7 @@ def _recombine(prob: Any, state: Any, pool: Any, pctl: Any, floor: float, limit:
     """Make the best set of disjoint pooled days the current plan, if its score beats
     ``floor`` (identical days only: any pooled day fits any day)."""
     e_len, e_seq = pool[3], pool[4]
-    seq, ln, visited, freed, rowok, ctl = (
-        state[0], state[1], state[11], state[13], state[14], state[12],
-    )  # fmt: skip
+    seq, ln, visited, ctl = state[0], state[1], state[11], state[12]
     m = ln.shape[0]
     picks, nodes = _pack(pool, pctl[0], m, floor, limit)
     ctl[C_WORK] += W_PACK_NODE * nodes
@@ -1132,14 +1140,14 @@ def _recombine(prob: Any, state: Any, pool: Any, pctl: Any, floor: float, limit:
     for r in range(m):
         for q in range(ln[r]):
             visited[seq[r, q]] = False
-            freed[seq[r, q]] = True
+            _mark_freed(state, seq[r, q])
     for r in range(m):
         e = picks[r]
         ln[r] = 0 if e < 0 else e_len[e]
         for q in range(ln[r]):
             seq[r, q] = e_seq[e, q]
             visited[seq[r, q]] = True
-        rowok[r] = False
+        _changed(state, r)
         _sched(prob, state, r)
     return True
 
@@ -1390,7 +1398,7 @@ class KernelState:
     ) -> None:
         m, n = kp.m, kp.n
         w = n + 2
-        self.ctl = np.zeros(20)
+        self.ctl = np.zeros(16)
         self.arrays = (
             np.zeros((m, w), np.int64),  # seq
             np.zeros(m, np.int64),  # ln
@@ -1407,7 +1415,9 @@ class KernelState:
             self.ctl,
             np.zeros(n, np.bool_),  # freed since the insertion rows were made
             np.zeros(m, np.bool_),  # whether each day's insertion row is up to date
-            np.zeros(n, np.int64),  # scratch: which gaps a stop is checked on
+            np.zeros(n, np.int64),  # when each stop last left the plan (a tick)
+            np.full(m, -1, np.int64),  # tick of each day's last fruitless replacement check
+            np.zeros(1, np.int64),  # the tick
         )
         self.best_seq = np.zeros((m, w), np.int64)
         self.best_ln = np.zeros(m, np.int64)
@@ -1452,6 +1462,7 @@ class KernelState:
         for s in seqs:
             visited[s] = True
         self.arrays[14][:] = False  # no insertion row is up to date
+        self.arrays[16][:] = -1  # nor any replacement check
         ok = all(_sched(kp.arrays, self.arrays, r) for r in range(kp.m))
         _save(self.arrays, self.best_seq, self.best_ln)
         _save(self.arrays, self.cur_seq, self.cur_ln)
