@@ -135,7 +135,7 @@ def main(quick: bool = False) -> None:
                 f"{REQUEST['max_candidates']}, budget interactive; run 0 warms up"
             )
             variants = (
-                ("default", REQUEST),  # the API's safety net on the solver (2 s)
+                ("default", REQUEST),  # the API's safety net on the solver (2.4 s)
                 ("no net", REQUEST | {"time_limit_s": 60}),  # the whole counted budget
             )
             print(

@@ -30,6 +30,12 @@ Vansteenwegen et al.'s ILS, with a route pool recombined by set packing (Hu & Li
   iterations a small branch and bound picks the best set of disjoint pooled days, which,
   refilled, becomes the current plan when it beats the best.
 
+The loop runs compiled (:mod:`tourroute.planning._kernel`, the same moves as plain loops over
+arrays, ~10× the iterations in the same time) for every trip without coach driving rules;
+:meth:`Search.anneal_python` keeps the Python version for those, and as the reference the
+tests hold the kernel to.  Construction, the first light local search and the final full
+one stay here.
+
 Effort is counted, not timed: the vectorised checks, schedules and recreate steps add up
 their estimated cost (``Compiled.work``, microseconds on the reference machine) and the
 search stops when the budget (:func:`default_work`) is spent, so the same seed gives the

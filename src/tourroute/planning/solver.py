@@ -12,7 +12,8 @@ time windows" (``score² / shift`` insertion with O(1) wait/maxShift checks, vec
 numpy), with time-slice and string removals, same-slot replacements, local search on new
 best plans (2-opt/or-opt, swaps between days, overnight re-selection, shift-replace, tail
 exchanges between days) and — when all days are alike — a route pool recombined by set
-packing; see that module for the details.
+packing; see that module for the details.  Its loop runs compiled with Numba
+(:mod:`tourroute.planning._kernel`) for every trip without coach driving rules.
 
 Determinism: all choices come from generators seeded by ``seed``, and the default stop is
 a budget of counted work (not of time), so a seed gives the same plan on any machine;

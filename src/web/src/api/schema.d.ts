@@ -1708,7 +1708,7 @@ export interface components {
          */
         ItineraryRequest: {
             /**
-             * @description planner effort: `interactive` (default, a few seconds) or `thorough` (ten times the search, for catalogue builds); the same seed and budget give the same plan
+             * @description planner effort: `interactive` (default, a few seconds) or `thorough` (twelve times the search, for catalogue builds); the same seed and budget give the same plan
              * @default interactive
              */
             budget?: components["schemas"]["Budget"];
@@ -1787,7 +1787,7 @@ export interface components {
             };
             /**
              * Time Limit S
-             * @description safety net on the solver's time (default 2 s interactive, 40 s thorough); when it fires the best plan found is returned and `timed_out` is set
+             * @description safety net on the solver's time (default 2.4 s interactive, 40 s thorough); when it fires the best plan found is returned and `timed_out` is set
              */
             time_limit_s?: number | null;
             /** @default car */
