@@ -358,7 +358,7 @@ def _fill(prob: Any, state: Any, ratio: Any, gap: Any, mult: Any) -> None:
     """Greedy insertion by best ratio (× ``mult``) until nothing fits; each day's best
     entry is kept, so a step looks at the changed day's row only."""
     single = prob[13]
-    visited, ctl, freed = state[11], state[12], state[13]
+    visited, freed = state[11], state[13]
     rowok = state[14]
     m = ratio.shape[0]
     rbv = np.empty(m)
