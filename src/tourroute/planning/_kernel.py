@@ -211,8 +211,6 @@ def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: 
     """
     tmats = prob[0]
     dmat = prob[1]
-    wo = prob[2]
-    wl = prob[3]
     svc = prob[4]
     score = prob[5]
     must = prob[6]
@@ -233,7 +231,6 @@ def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: 
     tt = tmats_t[dmat[r]]
     n_gaps = ln[r] + 1
     room = cap[r] - drive[r] + EPS
-    k_win = wo.shape[1]
     nc = ncand[r]
     # the stops to check on every gap (a) and on the two new gaps only (b), by latest start
     a_j = np.empty(nc, np.int64)
@@ -280,15 +277,9 @@ def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: 
                 cnt += 1
                 tin = tin_row[j + 2]
                 a = dp + tin
-                if k_win == 1:
-                    o = wo[r, 0, j]
-                    s_ = a if a > o else o
-                    if s_ > wl[r, 0, j] + EPS:
-                        continue
-                else:
-                    s_ = _visit_start(prob, r, j, a)
-                    if s_ == math.inf:
-                        continue
+                s_ = _visit_start(prob, r, j, a)
+                if s_ == math.inf:
+                    continue
                 tout = tout_row[j + 2]
                 shift = s_ + svc[j] + tout - an
                 if shift > sl or tin + tout - tpn > room:
@@ -401,8 +392,6 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
     first, repeated); each slot looks only at stops whose windows can overlap it."""
     tmats = prob[0]
     dmat = prob[1]
-    wo = prob[2]
-    wl = prob[3]
     svc = prob[4]
     score = prob[5]
     must = prob[6]
@@ -424,7 +413,6 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
     ctl = state[12]
     tm = tmats[dmat[r]]
     tt = tmats_t[dmat[r]]
-    k_win = wo.shape[1]
     nc = ncand[r]
     wmax = width[r]
     u_j = np.empty(nc, np.int64)
@@ -471,15 +459,9 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
                 cnt += 1
                 tin = tin_row[j + 2]
                 a = dp + tin
-                if k_win == 1:
-                    o = wo[r, 0, j]
-                    s_ = a if a > o else o
-                    if s_ > wl[r, 0, j] + EPS:
-                        continue
-                else:
-                    s_ = _visit_start(prob, r, j, a)
-                    if s_ == math.inf:
-                        continue
+                s_ = _visit_start(prob, r, j, a)
+                if s_ == math.inf:
+                    continue
                 tout = tout_row[j + 2]
                 if s_ + svc[j] + tout - an > sl or tin + tout - old > room:
                     continue
