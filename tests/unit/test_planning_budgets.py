@@ -21,6 +21,8 @@ from tourroute.planning import (
     solve,
     write_json,
 )
+from tourroute.planning._core import Compiled
+from tourroute.planning._search import default_work, reset_after
 from tourroute.planning.generator import generate
 
 TOPTW = Path(__file__).resolve().parents[1] / "toptw"
@@ -75,3 +77,14 @@ def test_cli_budget_choices_match_the_planner(
         cli_main(["plan", "solve", str(path), "--budget", "forever"])
     assert exc.value.code == 2
     assert "invalid choice: 'forever'" in capsys.readouterr().err
+
+
+def test_the_compiled_loop_resets_later_under_larger_budgets() -> None:
+    """The idle stretch before going back to the best plan is the option's value at the
+    interactive budget (and below), × √(budget ratio) above it: 12× the work, ≈ 3.46× it."""
+    c = Compiled(generate(40, tours=2, kind="random", windows="loose", seed=1).problem)
+    interactive = default_work(c, "interactive")
+    assert reset_after(1500, interactive, c) == 1500
+    assert reset_after(1500, interactive / 4, c) == 1500
+    assert reset_after(1500, default_work(c, "thorough"), c) == round(1500 * 12**0.5) == 5196
+    assert reset_after(1500, 4 * interactive, c) == 3000
