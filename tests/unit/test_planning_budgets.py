@@ -22,7 +22,7 @@ from tourroute.planning import (
     write_json,
 )
 from tourroute.planning._core import Compiled
-from tourroute.planning._search import default_work, reset_after
+from tourroute.planning._search import compiled_reset_for, default_work
 from tourroute.planning.generator import generate
 
 TOPTW = Path(__file__).resolve().parents[1] / "toptw"
@@ -85,9 +85,9 @@ def test_the_compiled_loop_resets_later_under_larger_budgets() -> None:
     ≈ 3.5× the idle stretch)."""
     c = Compiled(generate(40, tours=2, kind="random", windows="loose", seed=1).problem)
     interactive = default_work(c, "interactive")
-    assert reset_after(1500, interactive, c) == 1500
-    assert reset_after(1500, interactive / 4, c) == 1500
+    assert compiled_reset_for(1500, interactive, c) == 1500
+    assert compiled_reset_for(1500, interactive / 4, c) == 1500
     thorough = default_work(c, "thorough")
     assert thorough == pytest.approx(BUDGETS["thorough"] * interactive)
-    assert reset_after(1500, thorough, c) == round(1500 * BUDGETS["thorough"] ** 0.5)
-    assert reset_after(1500, 4 * interactive, c) == 3000
+    assert compiled_reset_for(1500, thorough, c) == round(1500 * BUDGETS["thorough"] ** 0.5)
+    assert compiled_reset_for(1500, 4 * interactive, c) == 3000

@@ -103,8 +103,8 @@ class SolverOptions:
     # The compiled loop runs ~5–10× the iterations in the same budget, so its acceptance was
     # tuned apart (pr01–pr10, m = 2..4, seeds 0–1; see the package README): a hotter start
     # and a later reset (this many idle iterations at the interactive budget, more at larger
-    # ones: see reset_after).  Its periodic set packing (every this many iterations; 0 = only
-    # the final one) made the gaps worse when tried every 200 or 1,000 iterations.
+    # ones: see compiled_reset_for).  Its periodic set packing (every this many iterations;
+    # 0 = only the final one) made the gaps worse when tried every 200 or 1,000 iterations.
     compiled_temperature: float = 2.5
     compiled_reset_after: int = 1500
     compiled_recombine_every: int = 0
@@ -142,7 +142,7 @@ def default_work(c: Compiled, budget: str = DEFAULT_BUDGET) -> float:
     return float(BUDGETS[budget] * _FULL_WORK * min(1.0, useful / _FULL_SIZE) ** 0.75)
 
 
-def reset_after(base: int, work: float, c: Compiled) -> int:
+def compiled_reset_for(base: int, work: float, c: Compiled) -> int:
     """Idle iterations before the compiled loop goes back to its best plan: ``base`` at the
     interactive budget, × √(budget / interactive budget) above it.  A longer run affords
     longer excursions from the best plan: on pr01–pr10 (m = 2..4, seed 0) the thorough
@@ -893,7 +893,7 @@ class Search:
         ctl[kernel.C_SLICE_W] = opts.slice_width
         ctl[kernel.C_SPAN] = span
         ctl[kernel.C_HOTEL_RATE] = opts.hotel_move_rate
-        ictl[kernel.I_RESET] = reset_after(opts.compiled_reset_after, budget, c)
+        ictl[kernel.I_RESET] = compiled_reset_for(opts.compiled_reset_after, budget, c)
         ictl[kernel.I_MAX_STRINGS] = opts.max_strings
         ictl[kernel.I_MAX_LEN] = opts.max_string_len
         ictl[kernel.I_LIGHT] = 2 * _LIGHT_LEN
