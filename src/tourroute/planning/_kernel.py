@@ -167,16 +167,37 @@ def _sched(prob: Any, state: Any, r: int) -> bool:
 
 
 @_inline
-def _gap_ends(prob: Any, state: Any, r: int, g: int) -> tuple[int, int, float, float]:
+def _gap_ends(
+    dstart: Any,
+    seq: Any,
+    ln: Any,
+    rs: Any,
+    re: Any,
+    arr: Any,
+    dep: Any,
+    arr_end: Any,
+    r: int,
+    g: int,
+) -> tuple[int, int, float, float]:
     """Gap ``g`` of day ``r``: previous node, next node, departure, arrival at the next."""
-    dstart = prob[7]
-    seq, ln, rs, re, arr, dep = state[0], state[1], state[2], state[3], state[4], state[6]
-    arr_end = state[9]
     p = rs[r] if g == 0 else seq[r, g - 1] + 2
     nx = re[r] if g == ln[r] else seq[r, g] + 2
     dp = dstart[r] if g == 0 else dep[r, g - 1]
     an = arr_end[r] if g == ln[r] else arr[r, g]
     return p, nx, dp, an
+
+
+@_inline
+def _lower_bound(xs: Any, lo: int, hi: int, x: float) -> int:
+    """The first index of ``xs[lo:hi]`` (ascending) whose value is ≥ ``x`` (``hi`` if none):
+    a binary search that takes no slice (a view costs two atomic reference-count updates)."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if xs[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @_inline
@@ -221,8 +242,10 @@ def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: 
     late_sorted = prob[16]
     open_min = prob[17]
     width = prob[18]
-    ln = state[1]
+    dstart = prob[7]
+    seq, ln, rs, re, arr, dep = state[0], state[1], state[2], state[3], state[4], state[6]
     slack = state[8]
+    arr_end = state[9]
     drive = state[10]
     visited = state[11]
     ctl = state[12]
@@ -232,55 +255,58 @@ def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: 
     n_gaps = ln[r] + 1
     room = cap[r] - drive[r] + EPS
     nc = ncand[r]
-    # the stops to check on every gap (a) and on the two new gaps only (b), by latest start
-    a_j = np.empty(nc, np.int64)
-    a_l = np.empty(nc)
-    b_j = np.empty(nc, np.int64)
-    b_l = np.empty(nc)
-    na = nb = 0
+    # the stops to check, by latest start: on every gap (``[0, na)``) and on the two new
+    # gaps only (``[nc, nc + nb)``), both lists in one pair of arrays (not re-bound per gap:
+    # each binding of an array costs two atomic reference-count updates)
+    lst_j = np.empty(2 * nc, np.int64)
+    lst_l = np.empty(2 * nc)
+    na = 0
+    nb = nc
     for idx in range(nc):
         j = order[r, idx]
         if visited[j] or (mode == _FREED and not freed[j]):
             continue
         if mode == _AFTER_INSERT and ratio[r, j] == _NEG:
-            b_j[nb] = j
-            b_l[nb] = late_sorted[r, idx]
+            lst_j[nb] = j
+            lst_l[nb] = late_sorted[r, idx]
             nb += 1
         else:
-            a_j[na] = j
-            a_l[na] = late_sorted[r, idx]
+            lst_j[na] = j
+            lst_l[na] = late_sorted[r, idx]
             na += 1
             ratio[r, j] = _NEG
     cnt = 0
     wmax = width[r]
     for g in range(n_gaps):
-        p, nx, dp, an = _gap_ends(prob, state, r, g)
+        # the gap's ends, as _gap_ends (written out: an array passed to a helper costs two
+        # atomic reference-count updates a call, and this runs once a gap)
+        p = rs[r] if g == 0 else seq[r, g - 1] + 2
+        nx = re[r] if g == ln[r] else seq[r, g] + 2
+        dp = dstart[r] if g == 0 else dep[r, g - 1]
+        an = arr_end[r] if g == ln[r] else arr[r, g]
         sl = slack[r, g] + EPS
         tpn = tm[p, nx]
-        tin_row = tm[p]
-        tout_row = tt[nx]
         ub = an + sl  # a visit must start by then
         for part in range(2):
             if part == 0:
-                js, ls, k = a_j, a_l, na
+                lo, hi = 0, na
             else:
                 if not (g == g_ins or g == g_ins + 1):
                     break
-                js, ls, k = b_j, b_l, nb
-            first = np.searchsorted(ls[:k], dp - EPS)
-            for idx in range(first, k):
-                if ls[idx] > ub + wmax:
+                lo, hi = nc, nb
+            for idx in range(_lower_bound(lst_l, lo, hi, dp - EPS), hi):
+                if lst_l[idx] > ub + wmax:
                     break  # this window and every later one open after ub
-                j = js[idx]
+                j = lst_j[idx]
                 if open_min[r, j] > ub:
                     continue
                 cnt += 1
-                tin = tin_row[j + 2]
+                tin = tm[p, j + 2]
                 a = dp + tin
                 s_ = _visit_start(prob, r, j, a)
                 if s_ == math.inf:
                     continue
-                tout = tout_row[j + 2]
+                tout = tt[nx, j + 2]
                 shift = s_ + svc[j] + tout - an
                 if shift > sl or tin + tout - tpn > room:
                     continue
@@ -334,13 +360,11 @@ def _row_best(prob: Any, state: Any, r: int, ratio: Any, mult: Any, rbv: Any, rb
     bj = -1
     for c in range(ncand[r]):
         j = cand[r, c]
-        v = ratio[r, j]
-        if v == _NEG or visited[j]:
-            continue
-        v *= mult[j]
-        if v > best:
-            best = v
-            bj = j
+        # branch-free: a stale (visited) or empty (-inf) entry never beats ``best``
+        v = _NEG if visited[j] else ratio[r, j] * mult[j]
+        take = v > best
+        best = v if take else best
+        bj = j if take else bj
     rbv[r] = best
     rbj[r] = bj
 
@@ -402,10 +426,13 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
     late_sorted = prob[16]
     open_min = prob[17]
     width = prob[18]
+    dstart = prob[7]
     seq = state[0]
     ln = state[1]
+    rs = state[2]
     re = state[3]
     arr = state[4]
+    dep = state[6]
     slack = state[8]
     arr_end = state[9]
     drive = state[10]
@@ -440,15 +467,15 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
             i = seq[r, q]
             if must[i] or top - score[i] <= best:
                 continue
-            p, _nx, dp, _an = _gap_ends(prob, state, r, q)
+            # the ends of the slot (written out, as in _row)
+            p = rs[r] if q == 0 else seq[r, q - 1] + 2
+            dp = dstart[r] if q == 0 else dep[r, q - 1]
             nx = re[r] if q + 1 == ln[r] else seq[r, q + 1] + 2
             an = arr_end[r] if q + 1 == ln[r] else arr[r, q + 1]
             sl = slack[r, q + 1] + EPS
             old = tm[p, i + 2] + tm[i + 2, nx]
             ub = an + sl
-            tin_row = tm[p]
-            tout_row = tt[nx]
-            first = np.searchsorted(u_l[:nu], dp - EPS)
+            first = _lower_bound(u_l, 0, nu, dp - EPS)
             for idx in range(first, nu):
                 if u_l[idx] > ub + wmax:
                     break
@@ -457,12 +484,12 @@ def _replace(prob: Any, state: Any, r: int) -> bool:
                 if gain <= best or open_min[r, j] > ub:
                     continue
                 cnt += 1
-                tin = tin_row[j + 2]
+                tin = tm[p, j + 2]
                 a = dp + tin
                 s_ = _visit_start(prob, r, j, a)
                 if s_ == math.inf:
                     continue
-                tout = tout_row[j + 2]
+                tout = tt[nx, j + 2]
                 if s_ + svc[j] + tout - an > sl or tin + tout - old > room:
                     continue
                 best, bq, bj = gain, q, j
@@ -620,7 +647,11 @@ def _improve_day(prob: Any, state: Any, r: int, span: int) -> bool:
                     trial[k] = keep[k]
                 for k in range(b - a + 1):
                     trial[a + k] = keep[b - k]
-                if _try_seq(prob, state, r, trial, n, cur_end, cur_drive):
+                for k in range(n):
+                    seq[r, k] = trial[k]
+                if _sched(prob, state, r) and _ends_better(
+                    arr_end[r], drive[r], cur_end, cur_drive
+                ):
                     for k in range(n):
                         keep[k] = trial[k]
                     better = improved = True
@@ -649,7 +680,11 @@ def _improve_day(prob: Any, state: Any, r: int, span: int) -> bool:
                     if x == b:
                         for s in range(size):
                             trial[x + s] = keep[a + s]
-                    if _try_seq(prob, state, r, trial, n, cur_end, cur_drive):
+                    for k in range(n):
+                        seq[r, k] = trial[k]
+                    if _sched(prob, state, r) and _ends_better(
+                        arr_end[r], drive[r], cur_end, cur_drive
+                    ):
                         for k in range(n):
                             keep[k] = trial[k]
                         better = improved = True
@@ -666,20 +701,13 @@ def _improve_day(prob: Any, state: Any, r: int, span: int) -> bool:
     return improved
 
 
-@_jit
-def _try_seq(
-    prob: Any, state: Any, r: int, trial: Any, n: int, cur_end: float, cur_drive: float
-) -> bool:
-    """Whether day ``r`` along ``trial`` is feasible and ends earlier (or as early, driving
-    less); the day's arrays then hold ``trial``'s schedule."""
-    seq, arr_end, drive = state[0], state[9], state[10]
-    for k in range(n):
-        seq[r, k] = trial[k]
-    if not _sched(prob, state, r):
-        return False
-    if arr_end[r] < cur_end - EPS:
+@_inline
+def _ends_better(end: float, drive: float, cur_end: float, cur_drive: float) -> bool:
+    """Whether a day scheduled to end at ``end`` after ``drive`` of driving beats the
+    current one: it ends earlier, or as early driving less."""
+    if end < cur_end - EPS:
         return True
-    return bool(arr_end[r] <= cur_end + EPS and drive[r] < cur_drive - EPS)
+    return bool(end <= cur_end + EPS and drive < cur_drive - EPS)
 
 
 # -- the plan's value ---------------------------------------------------------------------
@@ -885,16 +913,16 @@ def _recreate(
 @_jit
 def _fits_gap(prob: Any, state: Any, b: int, i: int) -> int:
     """The gap of day ``b`` where stop ``i`` fits with the least shift (O(1) a gap), or -1."""
-    svc, dmat, cap = prob[4], prob[1], prob[9]
+    svc, dmat, cap, dstart = prob[4], prob[1], prob[9], prob[7]
     tmats = prob[0]
-    slack, drive = state[8], state[10]
-    ln = state[1]
+    seq, ln, rs, re, arr, dep = state[0], state[1], state[2], state[3], state[4], state[6]
+    slack, arr_end, drive = state[8], state[9], state[10]
     tm = tmats[dmat[b]]
     room = cap[b] - drive[b] + EPS
     best = math.inf
     where = -1
     for g in range(ln[b] + 1):
-        p, nx, dp, an = _gap_ends(prob, state, b, g)
+        p, nx, dp, an = _gap_ends(dstart, seq, ln, rs, re, arr, dep, arr_end, b, g)
         tin = tm[p, i + 2]
         s_ = _visit_start(prob, b, i, dp + tin)
         if s_ == math.inf:
@@ -917,10 +945,11 @@ def _shift_replace(prob: Any, state: Any) -> bool:
     svc, score = prob[4], prob[5]
     dmat, cap, cand, ncand = prob[1], prob[9], prob[10], prob[11]
     tmats = prob[0]
-    seq, ln, re, arr, slack, arr_end, drive, visited, ctl = (
-        state[0], state[1], state[3], state[4], state[8], state[9], state[10],
-        state[11], state[12],
+    seq, ln, rs, re, arr, dep, slack, arr_end, drive, visited, ctl = (
+        state[0], state[1], state[2], state[3], state[4], state[6], state[8], state[9],
+        state[10], state[11], state[12],
     )  # fmt: skip
+    dstart = prob[7]
     m = ln.shape[0]
     open_day = prob[20]
     improved = False
@@ -933,7 +962,7 @@ def _shift_replace(prob: Any, state: Any) -> bool:
             room = cap[a] - drive[a] + EPS
             for q in range(ln[a]):
                 i = seq[a, q]
-                p, _nx, dp, _an = _gap_ends(prob, state, a, q)
+                p, _nx, dp, _an = _gap_ends(dstart, seq, ln, rs, re, arr, dep, arr_end, a, q)
                 nx = re[a] if q + 1 == ln[a] else seq[a, q + 1] + 2
                 an = arr_end[a] if q + 1 == ln[a] else arr[a, q + 1]
                 sl = slack[a, q + 1] + EPS
