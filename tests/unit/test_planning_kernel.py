@@ -310,3 +310,89 @@ def test_a_day_checked_before_only_looks_at_stops_freed_since(seed: int) -> None
         kernel._replace(kp.arrays, ks.arrays, r)
         kernel._replace(kp.arrays, fresh, r)
         assert seq[r, : ln[r]].tolist() == fresh[0][r, : fresh[1][r]].tolist()
+
+
+# -- the hot-path helpers written for fewer reference-count updates ------------------------
+def test_lower_bound_is_a_left_searchsorted_of_the_range() -> None:
+    """``_lower_bound`` (a binary search that takes no slice) finds what
+    ``np.searchsorted(xs[lo:hi], x)`` finds, offset by ``lo``: duplicates, infinities and
+    empty ranges included."""
+    rng = np.random.default_rng(3)
+    for _ in range(400):
+        n = int(rng.integers(0, 12))
+        xs = np.sort(rng.integers(0, 6, n).astype(float))
+        if n and rng.random() < 0.3:
+            xs[-int(rng.integers(1, n + 1)) :] = math.inf
+        lo = int(rng.integers(0, n + 1))
+        hi = int(rng.integers(lo, n + 1))
+        x = float(rng.choice([-1.0, 0.0, 2.0, 2.5, 5.0, 7.0, math.inf]))
+        want = lo + int(np.searchsorted(xs[lo:hi], x, side="left"))
+        assert kernel._lower_bound(xs, lo, hi, x) == want, (xs, lo, hi, x)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_row_best_takes_the_first_best_unvisited_entry(seed: int) -> None:
+    """The branch-free scan of a day's row: the best ``ratio × mult`` over unvisited stops
+    with an entry (``-inf`` is none; a zero multiplier still counts), the first on ties."""
+    p = random_problem(seed, n=30, days=2)
+    c = Compiled(p)
+    kp, ks = _kernel_of(c)
+    rng = np.random.default_rng(seed)
+    visited = ks.arrays[11]
+    cand, ncand = kp.arrays[10], kp.arrays[11]
+    rbv, rbj = np.empty(c.n_days), np.empty(c.n_days, np.int64)
+    for _ in range(200):
+        ratio = rng.integers(0, 4, (c.n_days, c.n)).astype(float)
+        ratio[rng.random(ratio.shape) < 0.4] = -math.inf
+        mult = rng.integers(0, 3, c.n).astype(float)
+        visited[:] = rng.random(c.n) < 0.3
+        for r in range(c.n_days):
+            kernel._row_best(kp.arrays, ks.arrays, r, ratio, mult, rbv, rbj)
+            best, where = -math.inf, -1
+            for j in cand[r, : ncand[r]]:
+                if ratio[r, j] == -math.inf or visited[j]:
+                    continue
+                if ratio[r, j] * mult[j] > best:
+                    best, where = ratio[r, j] * mult[j], int(j)
+            assert (rbv[r], rbj[r]) == (best, where)
+
+
+def test_improve_day_keeps_its_stops_and_ends_no_later() -> None:
+    """2-opt and or-opt (trials scheduled in place): the day keeps the same stops, ends no
+    later (or as early, driving less), and its arrays hold the schedule ``_core`` gives the
+    final order; from shuffled orders it improves some days."""
+    improved_any = 0
+    for seed in range(8):
+        p = random_problem(seed, n=30, days=2, lunch=seed % 2 == 0)
+        c = Compiled(p)
+        kp, ks = _kernel_of(c)
+        ks.set_plan(kp, [[] for _ in range(c.n_days)])
+        kernel._fill(kp.arrays, ks.arrays, ks.ratio, ks.gap, np.ones(c.n))
+        seq, ln, arr, st, arr_end, drive = (ks.arrays[k] for k in (0, 1, 4, 5, 9, 10))
+        rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+        for r in range(c.n_days):
+            visits = seq[r, : ln[r]].tolist()
+            for _ in range(50):  # a shuffled order that is still feasible, if one is found
+                trial = visits[:]
+                rng.shuffle(trial)
+                if schedule(c, r, 0, 1, trial) is not None:
+                    visits = trial
+                    break
+            seq[r, : len(visits)] = visits
+            assert kernel._sched(kp.arrays, ks.arrays, r)
+            end0, drive0 = float(arr_end[r]), float(drive[r])
+            improved = kernel._improve_day(kp.arrays, ks.arrays, r, 6)
+            improved_any += improved
+            after = seq[r, : ln[r]].tolist()
+            assert sorted(after) == sorted(visits)
+            ref = schedule(c, r, 0, 1, after)
+            assert ref is not None
+            assert arr[r, : ln[r]].tolist() == pytest.approx(ref.arr)
+            assert st[r, : ln[r]].tolist() == pytest.approx(ref.start)
+            assert arr_end[r] == pytest.approx(ref.arr_end)
+            assert arr_end[r] <= end0 + 1e-6
+            if improved:
+                assert arr_end[r] < end0 - 1e-6 or drive[r] < drive0 - 1e-6
+            else:
+                assert after == visits
+    assert improved_any > 0

@@ -68,8 +68,8 @@ __all__ = [
 
 # Named effort levels a user can choose: each multiplies the default budget of counted work
 # (:func:`default_work`), so a seed still gives the same plan on any machine.  ``interactive``
-# is the tuned default (≈ 1.8–2 s on the reference machine at ≥ 150 candidates: an API
-# request waits for it); ``thorough`` is twelve times that (≈ 20–25 s there) for overnight
+# is the tuned default (≈ 1.4–1.8 s on the reference machine at ≥ 150 candidates: an API
+# request waits for it); ``thorough`` is twelve times that (≈ 15–22 s there) for overnight
 # catalogue builds and offline planning.
 BUDGETS: dict[str, float] = {"interactive": 1.0, "thorough": 12.0}
 DEFAULT_BUDGET = "interactive"
@@ -128,8 +128,9 @@ _PACK_NODES = 200_000  # node limit of one recombination
 _FINAL_PACK_NODES = 2_000_000  # … and of the last one, over the whole pool
 _FULL_WORK = 1.5e6  # the default budget of a full-size instance (≈ 1.5 s of the Python loop)
 # The compiled loop counts its own, finer units (a gap × candidate check is 1): this many
-# make one of the Python loop's.  85 gives the interactive budget ≈ 1.8 s of the compiled
-# loop at full size (pr01–pr10), and leaves the 300-candidate, 14-day API request under 3 s.
+# make one of the Python loop's.  85 gives the interactive budget ≈ 1.5 s of the compiled
+# loop at full size (pr01–pr10; ≈ 1.8 s when it was chosen, before the kernel's reference-
+# count work), and leaves the 300-candidate, 14-day API request under 3 s.
 _KERNEL_UNITS = 85.0
 _KERNEL_CHUNK = 50  # iterations between two looks at the wall-clock safety net
 _FULL_SIZE = 150.0  # candidate stops from which an instance gets the full budget
