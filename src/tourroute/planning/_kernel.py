@@ -256,8 +256,8 @@ def _row(prob: Any, state: Any, r: int, ratio: Any, gap: Any, mode: int, g_ins: 
     room = cap[r] - drive[r] + EPS
     nc = ncand[r]
     # the stops to check, by latest start: on every gap (``[0, na)``) and on the two new
-    # gaps only (``[nc, nc + nb)``), both lists in one pair of arrays (not re-bound per gap:
-    # each binding of an array costs two atomic reference-count updates)
+    # gaps only (``[nc, nb)``), both lists in one pair of arrays (not re-bound per gap: each
+    # binding of an array costs two atomic reference-count updates)
     lst_j = np.empty(2 * nc, np.int64)
     lst_l = np.empty(2 * nc)
     na = 0
