@@ -703,8 +703,9 @@ def _improve_day(prob: Any, state: Any, r: int, span: int) -> bool:
 
 @_inline
 def _ends_better(end: float, drive: float, cur_end: float, cur_drive: float) -> bool:
-    """Whether a day scheduled to end at ``end`` after ``drive`` of driving beats the
-    current one: it ends earlier, or as early driving less."""
+    """Whether a schedule that ends at ``end`` after ``drive`` of driving beats the current
+    one (a day, or two days joined at a night's place, by their total time): it ends
+    earlier, or as early driving less."""
     if end < cur_end - EPS:
         return True
     return bool(end <= cur_end + EPS and drive < cur_drive - EPS)
@@ -879,7 +880,7 @@ def _improve_hotels(prob: Any, state: Any) -> bool:
                 continue
             t = arr_end[k] - dstart[k] + arr_end[k + 1] - dstart[k + 1]
             d = drive[k] + drive[k + 1]
-            if t < best_t - EPS or (t <= best_t + EPS and d < best_d - EPS):
+            if _ends_better(t, d, best_t, best_d):
                 best_t, best_d, best_h = t, d, h
         re[k] = best_h
         rs[k + 1] = best_h
